@@ -1,0 +1,129 @@
+package dev.actiongate.agent;
+
+import dev.actiongate.ActionContext;
+import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.gate.Gate;
+import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.agent.gate.MethodRegistry;
+import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
+import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.PolicyException;
+import dev.actiongate.agent.policy.PolicyLoader;
+import dev.actiongate.agent.records.RecordLog;
+import dev.actiongate.bootstrap.GateBridge;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the agent: resolves the configuration, plugs the gate into the bootstrap bridge and
+ * installs the instrumentation on the calling thread, then loads the policy and opens the
+ * records file on a background thread so the application's start is not held. The first
+ * governed call waits for that work and is denied if it failed.
+ */
+public final class ActionGateAgent {
+
+    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
+
+    private ActionGateAgent() {
+    }
+
+    /** Called reflectively by the launcher, in the agent's isolated class loader. */
+    public static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
+        AgentConfig config = AgentConfig.resolve(agentArgs, System.getProperties(), System.getenv());
+        config.warnings().forEach(warning -> LOG.warn(warning));
+        if (!config.enabled()) {
+            LOG.info("ActionGate {} is disabled (enabled=false, from {}); nothing is instrumented",
+                    version(), config.sources().get(AgentConfig.ENABLED));
+            return;
+        }
+        setDefaultEnvironment(config.environment());
+
+        MethodRegistry registry = new MethodRegistry();
+        CompletableFuture<GateState> startup = new CompletableFuture<>();
+        GateBridge.install(new Gate(registry, startup, config.service()));
+
+        Thread loader = new Thread(() -> startup.complete(prepare(config)), "actiongate-startup");
+        loader.setDaemon(true);
+        loader.start();
+
+        GovernedActionInstrumentation.install(instrumentation, registry, ActionGateAgent.class.getClassLoader());
+    }
+
+    /** Loads the policy and opens the records file; never throws, a failure is kept as a problem. */
+    static GateState prepare(AgentConfig config) {
+        Policy policy = null;
+        String policyProblem = null;
+        if (config.policy() == null) {
+            policyProblem = "no policy is configured: set policy=/path/policy.yaml in the agent arguments,"
+                    + " -Dactiongate.policy or ACTIONGATE_POLICY";
+        } else {
+            try {
+                policy = new PolicyLoader().load(config.policy());
+            } catch (PolicyException e) {
+                policyProblem = e.getMessage();
+            } catch (RuntimeException | LinkageError e) {
+                policyProblem = "policy " + config.policy() + " could not be loaded: " + e;
+            }
+        }
+        RecordLog records = null;
+        String recordsProblem = null;
+        try {
+            records = RecordLog.open(config.records());
+        } catch (IOException | RuntimeException e) {
+            recordsProblem = "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e;
+        }
+        String host = hostName();
+        String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
+        if (policy != null && records != null) {
+            LOG.info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}, environment {},"
+                            + " service {}, JDK {}",
+                    version(), policy.version(), policy.rules().size(), policy.mode().name().toLowerCase(),
+                    config.policy(), records.path(), config.environment(), config.service(), jdk);
+        } else {
+            LOG.error("ActionGate {} started FAIL-CLOSED: every governed call will be denied. {}{}(JDK {})",
+                    version(), policyProblem == null ? "" : policyProblem + ". ",
+                    recordsProblem == null ? "" : recordsProblem + ". ", jdk);
+        }
+        return new GateState(policy, policyProblem, records, recordsProblem, host);
+    }
+
+    /** Lets {@code ActionContext.environment()} fall back to the configured environment. */
+    private static void setDefaultEnvironment(String environment) {
+        try {
+            Field field = ActionContext.class.getDeclaredField("defaultEnvironment");
+            field.setAccessible(true);
+            field.set(null, environment);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("could not set the default environment '{}' on ActionContext: {}", environment, e.toString());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            String fromEnv = System.getenv("HOSTNAME");
+            return fromEnv == null ? "unknown-host" : fromEnv;
+        }
+    }
+
+    /** The agent's version, from the jar it was built into. */
+    public static String version() {
+        try (InputStream in = ActionGateAgent.class.getResourceAsStream("version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.actiongate.agent.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The agent's settings, resolved once at start-up from, highest precedence first: agent
+ * arguments ({@code policy=/p.yaml,records=/r.jsonl}), system properties
+ * ({@code -Dactiongate.policy=...}), environment variables ({@code ACTIONGATE_POLICY=...}) and
+ * defaults.
+ *
+ * @param policy      the policy file, or {@code null} when none is configured (every call denied)
+ * @param records     the decision records file (JSON Lines)
+ * @param environment the environment a call runs in unless its context names one
+ * @param service     the service name written into every record
+ * @param enabled     {@code false}: the agent installs nothing
+ * @param sources     where each key's value came from, for the start-up log
+ * @param warnings    problems worth a start-up warning (unknown keys, bad values)
+ */
+public record AgentConfig(Path policy, Path records, String environment, String service,
+                          boolean enabled, Map<String, String> sources, List<String> warnings) {
+
+    public static final String POLICY = "policy";
+    public static final String RECORDS = "records";
+    public static final String ENVIRONMENT = "environment";
+    public static final String SERVICE = "service";
+    public static final String ENABLED = "enabled";
+
+    /** Every key the agent understands; anything else is a start-up warning. */
+    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED);
+
+    static final String PROPERTY_PREFIX = "actiongate.";
+    static final String ENV_PREFIX = "ACTIONGATE_";
+
+    public AgentConfig {
+        sources = Map.copyOf(sources);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Resolves the configuration of this JVM. */
+    public static AgentConfig resolve(String agentArgs, Map<?, ?> systemProperties, Map<String, String> environment) {
+        List<String> warnings = new ArrayList<>();
+        Map<String, String> args = parseAgentArgs(agentArgs, warnings);
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (String key : KEYS) {
+            String fromArgs = args.get(key);
+            Object fromProperty = systemProperties.get(PROPERTY_PREFIX + key);
+            String fromEnv = environment.get(ENV_PREFIX + key.toUpperCase(Locale.ROOT));
+            if (fromArgs != null) {
+                values.put(key, fromArgs);
+                sources.put(key, "agent argument");
+            } else if (fromProperty != null) {
+                values.put(key, fromProperty.toString());
+                sources.put(key, "system property " + PROPERTY_PREFIX + key);
+            } else if (fromEnv != null) {
+                values.put(key, fromEnv);
+                sources.put(key, "environment variable " + ENV_PREFIX + key.toUpperCase(Locale.ROOT));
+            }
+        }
+        for (String key : args.keySet()) {
+            if (!KEYS.contains(key)) {
+                warnings.add("unknown agent argument '" + key + "' ignored; known keys: " + known());
+            }
+        }
+        for (Object name : systemProperties.keySet()) {
+            String property = name.toString();
+            if (property.startsWith(PROPERTY_PREFIX) && !KEYS.contains(property.substring(PROPERTY_PREFIX.length()))) {
+                warnings.add("unknown system property '" + property + "' ignored; known keys: " + known());
+            }
+        }
+        for (String variable : environment.keySet()) {
+            if (variable.startsWith(ENV_PREFIX)
+                    && !KEYS.contains(variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT))) {
+                warnings.add("unknown environment variable '" + variable + "' ignored; known keys: " + known());
+            }
+        }
+
+        String policy = blankToNull(values.get(POLICY));
+        String records = values.getOrDefault(RECORDS, "actiongate-decisions.jsonl");
+        String env = values.getOrDefault(ENVIRONMENT, "development");
+        String service = values.getOrDefault(SERVICE, defaultService(systemProperties));
+        boolean enabled = true;
+        String enabledValue = values.get(ENABLED);
+        if (enabledValue != null) {
+            switch (enabledValue.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> enabled = true;
+                case "false", "no", "off", "0" -> enabled = false;
+                default -> warnings.add("enabled='" + enabledValue + "' is not true or false; the agent stays enabled");
+            }
+        }
+        return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), env, service,
+                enabled, sources, warnings);
+    }
+
+    private static Map<String, String> parseAgentArgs(String agentArgs, List<String> warnings) {
+        Map<String, String> args = new LinkedHashMap<>();
+        if (agentArgs == null || agentArgs.isBlank()) {
+            return args;
+        }
+        for (String pair : agentArgs.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                warnings.add("agent argument '" + pair + "' is not key=value; ignored");
+                continue;
+            }
+            args.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
+        }
+        return args;
+    }
+
+    private static String defaultService(Map<?, ?> systemProperties) {
+        Object command = systemProperties.get("sun.java.command");
+        if (command == null || command.toString().isBlank()) {
+            return "unknown-service";
+        }
+        String first = command.toString().trim().split("\\s+")[0];
+        if (first.endsWith(".jar")) {
+            String file = Path.of(first).getFileName().toString();
+            return file.substring(0, file.length() - ".jar".length());
+        }
+        return first;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String known() {
+        return String.join(", ", KEYS.stream().sorted().toList());
+    }
+}

@@ -1,0 +1,193 @@
+package dev.actiongate.agent.gate;
+
+import dev.actiongate.ActionContext;
+import dev.actiongate.ActionDeniedException;
+import dev.actiongate.agent.policy.Decision;
+import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.Verdict;
+import dev.actiongate.agent.records.ArgumentSummary;
+import dev.actiongate.agent.records.DecisionIds;
+import dev.actiongate.agent.records.RecordLog;
+import dev.actiongate.agent.records.Timestamps;
+import dev.actiongate.bootstrap.GateBridge;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision path of every governed call: build the policy input, evaluate, write the
+ * decision record, enforce. Nothing here lets a call through without a record: a missing
+ * policy, an unwritable records file or a fault of the agent itself denies the call.
+ */
+public final class Gate implements GateBridge.Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
+
+    private final MethodRegistry methods;
+    private final CompletableFuture<GateState> startup;
+    private final String service;
+    private final long pid = ProcessHandle.current().pid();
+    private final Set<String> reportedFaults = ConcurrentHashMap.newKeySet();
+
+    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service) {
+        this.methods = methods;
+        this.startup = startup;
+        this.service = service;
+    }
+
+    @Override
+    public Object enter(int methodId, Object[] arguments) {
+        GovernedMethod method = methods.get(methodId);
+        try {
+            if (method == null) {
+                throw new IllegalStateException("no governed method has id " + methodId);
+            }
+            return decide(startup.join(), method, arguments);
+        } catch (ActionDeniedException denied) {
+            throw denied;
+        } catch (Throwable fault) {
+            String action = method == null ? "unknown" : method.action();
+            reportFault("decision for " + (method == null ? methodId : method.signature()), fault);
+            throw new ActionDeniedException(null, action, Verdict.DENY.wireName(),
+                    "internal fault of the ActionGate agent, failing closed: " + fault, List.of());
+        }
+    }
+
+    private Object decide(GateState state, GovernedMethod method, Object[] arguments) {
+        String decisionId = DecisionIds.next();
+        String timestamp = Timestamps.now();
+        ActionContext context = ActionContext.current();
+        Policy policy = state.policy();
+
+        long start = System.nanoTime();
+        Map<String, Object> args = method.arguments(arguments);
+        Decision decision;
+        if (policy == null) {
+            decision = new Decision(Verdict.DENY, List.of(), "no usable policy: " + state.policyProblem(), true);
+        } else {
+            Map<String, Object> variables = Map.of(
+                    "action", method.action(),
+                    "args", args,
+                    "ctx", contextVariable(context),
+                    "method", method.methodVariable());
+            decision = policy.evaluate(method.action(), variables);
+        }
+        long evalNanos = System.nanoTime() - start;
+
+        String reason = decision.verdict() == Verdict.REQUIRE_APPROVAL
+                ? "approval required (" + decision.reason() + ") but no reviewer channel is configured"
+                : decision.reason();
+
+        Map<String, Object> record = new LinkedHashMap<>(32);
+        record.put("kind", "decision");
+        record.put("decision_id", decisionId);
+        record.put("timestamp", timestamp);
+        record.put("action", method.action());
+        record.put("verdict", decision.verdict().wireName());
+        record.put("enforced", decision.enforced());
+        record.put("reason", reason);
+        record.put("matched_rules", decision.matchedRules());
+        record.put("policy_version", policy == null ? null : policy.version());
+        record.put("policy_sha256", policy == null ? null : policy.sha256());
+        record.put("actor", context.actor());
+        record.put("on_behalf_of", context.onBehalfOf());
+        record.put("tenant", context.tenant());
+        record.put("environment", context.environment());
+        record.put("caller_reason", context.reason());
+        record.put("attributes", context.attributes());
+        record.put("arguments", ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
+        record.put("method", method.signature());
+        record.put("service", service);
+        record.put("host", state.host());
+        record.put("pid", pid);
+        record.put("thread", Thread.currentThread().getName());
+        record.put("eval_ns", evalNanos);
+        write(state, method, record, decisionId, decision);
+
+        if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
+            throw new ActionDeniedException(decisionId, method.action(), decision.verdict().wireName(), reason,
+                    decision.matchedRules());
+        }
+        return new Invocation(decisionId, method, System.nanoTime());
+    }
+
+    /** No record, no action: a decision that cannot be written denies the call. */
+    private void write(GateState state, GovernedMethod method, Map<String, Object> record, String decisionId,
+                       Decision decision) {
+        RecordLog records = state.records();
+        String problem;
+        if (records == null) {
+            problem = state.recordsProblem();
+        } else {
+            try {
+                method.applicationLog().log(records.append(record));
+                return;
+            } catch (Exception e) {
+                problem = "cannot append to " + records.path() + ": " + e;
+            }
+        }
+        reportFault("decision record " + decisionId, new IllegalStateException(problem));
+        throw new ActionDeniedException(decisionId, method.action(), Verdict.DENY.wireName(),
+                "the decision record could not be written (" + problem + ")", decision.matchedRules());
+    }
+
+    @Override
+    public void exit(Object token, Throwable thrown) {
+        if (!(token instanceof Invocation invocation)) {
+            return;
+        }
+        GateState state = startup.getNow(null);
+        RecordLog records = state == null ? null : state.records();
+        Map<String, Object> record = new LinkedHashMap<>(16);
+        record.put("kind", "outcome");
+        record.put("decision_id", invocation.decisionId());
+        record.put("timestamp", Timestamps.now());
+        record.put("action", invocation.method().action());
+        record.put("method", invocation.method().signature());
+        record.put("outcome", thrown == null ? "returned" : "threw");
+        record.put("exception", thrown == null ? null : thrown.getClass().getName());
+        record.put("duration_ns", System.nanoTime() - invocation.startNanos());
+        record.put("service", service);
+        record.put("host", state == null ? null : state.host());
+        record.put("pid", pid);
+        record.put("thread", Thread.currentThread().getName());
+        try {
+            if (records == null) {
+                throw new IllegalStateException("no records file");
+            }
+            invocation.method().applicationLog().log(records.append(record));
+        } catch (Throwable e) {
+            // The body has run; the outcome cannot be undone, only reported where ops will see it.
+            LOG.error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e, record);
+        }
+    }
+
+    private static Map<String, Object> contextVariable(ActionContext context) {
+        return Map.of(
+                "actor", orEmpty(context.actor()),
+                "on_behalf_of", orEmpty(context.onBehalfOf()),
+                "tenant", orEmpty(context.tenant()),
+                "environment", orEmpty(context.environment()),
+                "reason", orEmpty(context.reason()),
+                "attributes", context.attributes());
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    /** Logs a fault with its stack the first time it is seen, in one line after that. */
+    private void reportFault(String where, Throwable fault) {
+        String key = where.replaceAll("decision record \\S+", "decision record") + fault.getClass().getName();
+        if (reportedFaults.add(key)) {
+            LOG.error("ActionGate denied a call because of a fault ({}), failing closed", where, fault);
+        } else {
+            LOG.error("ActionGate denied a call because of a fault ({}): {}", where, fault.toString());
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.actiongate.agent.gate;
+
+import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.records.RecordLog;
+
+/**
+ * What the gate decides with, prepared off the application's main thread at start-up. A part
+ * that could not be prepared is {@code null} and its problem says why; every governed call is
+ * then denied with that problem.
+ *
+ * @param policy          the compiled policy, or {@code null}
+ * @param policyProblem   why there is no policy, or {@code null}
+ * @param records         the open records file, or {@code null}
+ * @param recordsProblem  why there is no records file, or {@code null}
+ * @param host            this machine's name, written into every record
+ */
+public record GateState(Policy policy, String policyProblem, RecordLog records, String recordsProblem, String host) {
+}

@@ -1,0 +1,71 @@
+package dev.actiongate.agent.gate;
+
+import dev.actiongate.agent.policy.PolicyValues;
+import dev.actiongate.agent.records.ApplicationLog;
+import java.lang.ref.WeakReference;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A method the agent instrumented, described once at transformation time so that a call only
+ * indexes an array to know its action name, signature and parameter names.
+ */
+public final class GovernedMethod {
+
+    private final int id;
+    private final String action;
+    private final String signature;
+    private final String[] parameterNames;
+    private final Map<String, Object> methodVariable;
+    private final WeakReference<ClassLoader> loader;
+    private volatile ApplicationLog applicationLog;
+
+    GovernedMethod(int id, String action, String className, String methodName, List<String> parameterTypes,
+                   List<String> parameterNames, ClassLoader loader) {
+        this.id = id;
+        this.action = action;
+        this.signature = className + "#" + methodName + "(" + String.join(",", parameterTypes) + ")";
+        this.parameterNames = parameterNames.toArray(String[]::new);
+        this.methodVariable = Map.of("class", className, "name", methodName);
+        this.loader = new WeakReference<>(loader);
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** The action name the policy sees. */
+    public String action() {
+        return action;
+    }
+
+    /** {@code Class#name(paramTypes)}, as written into records. */
+    public String signature() {
+        return signature;
+    }
+
+    /** The CEL variable {@code method}: its {@code class} and {@code name}. */
+    Map<String, Object> methodVariable() {
+        return methodVariable;
+    }
+
+    /** The CEL variable {@code args}: parameter name to converted value. */
+    Map<String, Object> arguments(Object[] values) {
+        Map<String, Object> arguments = new LinkedHashMap<>(parameterNames.length * 2);
+        for (int i = 0; i < parameterNames.length && i < values.length; i++) {
+            arguments.put(parameterNames[i], PolicyValues.of(values[i]));
+        }
+        return arguments;
+    }
+
+    /** The application's SLF4J as seen from the class declaring this method, found on first use. */
+    ApplicationLog applicationLog() {
+        ApplicationLog log = applicationLog;
+        if (log == null) {
+            log = ApplicationLog.of(loader.get());
+            applicationLog = log;
+        }
+        return log;
+    }
+}

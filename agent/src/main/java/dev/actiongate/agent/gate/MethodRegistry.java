@@ -1,0 +1,45 @@
+package dev.actiongate.agent.gate;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every governed method, by the id the advice carries as a constant. Registration happens at
+ * class transformation time and is rare; lookup happens on every call and takes no lock.
+ */
+public final class MethodRegistry {
+
+    private final Map<String, Integer> idsByKey = new HashMap<>();
+    private volatile GovernedMethod[] methods = new GovernedMethod[0];
+
+    /**
+     * Registers a method, or returns the id it already has (a class can be transformed again).
+     */
+    public synchronized int register(String action, String className, String methodName, List<String> parameterTypes,
+                                     List<String> parameterNames, ClassLoader loader) {
+        String key = System.identityHashCode(loader) + "/" + className + "#" + methodName + parameterTypes + "=" + action;
+        Integer existing = idsByKey.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        int id = methods.length;
+        GovernedMethod[] grown = Arrays.copyOf(methods, id + 1);
+        grown[id] = new GovernedMethod(id, action, className, methodName, parameterTypes, parameterNames, loader);
+        methods = grown;
+        idsByKey.put(key, id);
+        return id;
+    }
+
+    /** The method with {@code id}, or {@code null} for an id this registry never gave out. */
+    public GovernedMethod get(int id) {
+        GovernedMethod[] current = methods;
+        return id >= 0 && id < current.length ? current[id] : null;
+    }
+
+    /** How many methods are governed. */
+    public int size() {
+        return methods.length;
+    }
+}

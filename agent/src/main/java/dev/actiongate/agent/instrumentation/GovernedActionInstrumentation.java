@@ -1,0 +1,83 @@
+package dev.actiongate.agent.instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotation;
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import dev.actiongate.agent.gate.MethodRegistry;
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs the transformation: every method that carries {@code @GovernedAction}, directly or
+ * through the method it overrides, gets {@link GateAdvice} inlined. Nothing else is touched, so
+ * methods that are not governed run exactly as compiled.
+ */
+public final class GovernedActionInstrumentation {
+
+    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
+
+    private GovernedActionInstrumentation() {
+    }
+
+    /** Installs the agent's transformer; classes loaded from now on, and those already loaded, are covered. */
+    public static void install(Instrumentation instrumentation, MethodRegistry registry, ClassLoader agentLoader) {
+        new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new FailureListener())
+                .ignore(nameStartsWith("dev.actiongate.agent.")
+                                .or(nameStartsWith("dev.actiongate.bootstrap."))
+                                .or(nameStartsWith("dev.actiongate.launcher."))
+                                .or(nameStartsWith("dev.actiongate.shaded."))
+                                .or(nameStartsWith("java."))
+                                .or(nameStartsWith("jdk."))
+                                .or(nameStartsWith("sun."))
+                                .or(nameStartsWith("com.sun."))
+                                .or(isSynthetic())
+                                .or(isAnnotation()),
+                        isBootstrapClassLoader().or(loader -> loader == agentLoader))
+                .type(new DeclaresGovernedMethod())
+                .transform((builder, type, loader, module, protectionDomain) -> advise(builder, type, loader, registry))
+                .installOn(instrumentation);
+    }
+
+    private static DynamicType.Builder<?> advise(DynamicType.Builder<?> builder, TypeDescription type,
+                                                 ClassLoader loader, MethodRegistry registry) {
+        Map<String, String> governed = GovernedMethodLocator.governedMethods(type);
+        if (governed.isEmpty()) {
+            return builder;
+        }
+        Advice advice = Advice.withCustomMapping()
+                .bind(MethodId.class, new MethodIdMapping(registry, governed, loader))
+                .to(GateAdvice.class);
+        return builder.visit(advice.on(method -> governed.containsKey(GovernedMethodLocator.key(method))));
+    }
+
+    private static final class DeclaresGovernedMethod implements ElementMatcher<TypeDescription> {
+        @Override
+        public boolean matches(TypeDescription type) {
+            return !GovernedMethodLocator.governedMethods(type).isEmpty();
+        }
+    }
+
+    /** An instrumentation that fails must not take the application down; it must be loud. */
+    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+                            Throwable throwable) {
+            LOG.error("could not instrument {}: its governed methods, if any, are NOT governed", typeName, throwable);
+        }
+    }
+}

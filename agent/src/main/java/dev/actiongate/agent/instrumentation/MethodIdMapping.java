@@ -1,0 +1,49 @@
+package dev.actiongate.agent.instrumentation;
+
+import dev.actiongate.agent.gate.MethodRegistry;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the instrumented method with the gate and inlines its id into the advice, so a call
+ * finds its description by array index instead of by reflection.
+ */
+final class MethodIdMapping implements Advice.OffsetMapping {
+
+    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
+
+    private final MethodRegistry registry;
+    private final Map<String, String> actions;
+    private final ClassLoader loader;
+
+    MethodIdMapping(MethodRegistry registry, Map<String, String> actions, ClassLoader loader) {
+        this.registry = registry;
+        this.actions = actions;
+        this.loader = loader;
+    }
+
+    @Override
+    public Target resolve(TypeDescription instrumentedType, MethodDescription instrumentedMethod, Assigner assigner,
+                          Advice.ArgumentHandler argumentHandler, Sort sort) {
+        String action = actions.get(GovernedMethodLocator.key(instrumentedMethod));
+        List<String> types = instrumentedMethod.getParameters().asTypeList().asErasures().stream()
+                .map(TypeDescription::getName).toList();
+        List<String> names = instrumentedMethod.getParameters().stream()
+                .map(parameter -> parameter.isNamed() ? parameter.getName() : "arg" + parameter.getIndex())
+                .toList();
+        int before = registry.size();
+        int id = registry.register(action, instrumentedType.getName(), instrumentedMethod.getName(), types, names, loader);
+        if (registry.size() > before) {
+            LOG.info("governing {}#{}({}) as action '{}'", instrumentedType.getName(), instrumentedMethod.getName(),
+                    String.join(",", types), action);
+        }
+        return new Target.ForStackManipulation(IntegerConstant.forValue(id));
+    }
+}

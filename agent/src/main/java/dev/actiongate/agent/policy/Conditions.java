@@ -1,0 +1,57 @@
+package dev.actiongate.agent.policy;
+
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.Program;
+
+/**
+ * The CEL environment every condition is compiled in: the variables {@code action},
+ * {@code args}, {@code ctx} and {@code method}, and a boolean result. Built once per JVM.
+ */
+final class Conditions {
+
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .enableHeterogeneousNumericComparisons(true)
+            .build();
+
+    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .addVar("action", SimpleType.STRING)
+            .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("ctx", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("method", MapType.create(SimpleType.STRING, SimpleType.STRING))
+            .setResultType(SimpleType.BOOL)
+            .build();
+
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
+            .build();
+
+    private Conditions() {
+    }
+
+    /** Compiles a condition, or returns the checker's issues. */
+    static Compiled compile(String expression) {
+        CelValidationResult result = COMPILER.compile(expression);
+        if (result.hasError()) {
+            return new Compiled(null, result.getErrors().stream()
+                    .map(issue -> "CEL " + issue.getSourceLocation().getLine() + ":"
+                            + (issue.getSourceLocation().getColumn() + 1) + ": " + issue.getMessage())
+                    .toList());
+        }
+        try {
+            return new Compiled(RUNTIME.createProgram(result.getAst()), java.util.List.of());
+        } catch (Exception e) {
+            return new Compiled(null, java.util.List.of(String.valueOf(e.getMessage())));
+        }
+    }
+
+    record Compiled(Program program, java.util.List<String> errors) {
+    }
+}

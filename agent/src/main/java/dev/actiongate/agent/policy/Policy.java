@@ -1,0 +1,134 @@
+package dev.actiongate.agent.policy;
+
+import dev.cel.runtime.CelEvaluationException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loaded, fully compiled policy. Immutable and safe to share: a decision evaluates one
+ * {@code Policy} from start to end.
+ */
+public final class Policy {
+
+    private final Path file;
+    private final String version;
+    private final String sha256;
+    private final Verdict defaultVerdict;
+    private final Mode mode;
+    private final List<Rule> rules;
+    private final Set<String> redactedKeys;
+    /** The rules that can apply to an action, found once per action name rather than per call. */
+    private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
+
+    Policy(Path file, String version, String sha256, Verdict defaultVerdict, Mode mode, List<Rule> rules,
+           Set<String> redactedKeys) {
+        this.file = file;
+        this.version = version;
+        this.sha256 = sha256;
+        this.defaultVerdict = defaultVerdict;
+        this.mode = mode;
+        this.rules = List.copyOf(rules);
+        this.redactedKeys = Set.copyOf(redactedKeys);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String sha256() {
+        return sha256;
+    }
+
+    public Verdict defaultVerdict() {
+        return defaultVerdict;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** Argument keys listed under {@code redact:}, lower case; masked in records on top of the built-in ones. */
+    public Set<String> redactedKeys() {
+        return redactedKeys;
+    }
+
+    /**
+     * Evaluates every rule that applies to {@code action}. A condition that fails at run time (a
+     * missing key, a wrong type) counts as a deny naming the rule: evaluation never fails open.
+     *
+     * @param variables the CEL variables {@code action}, {@code args}, {@code ctx}, {@code method}
+     */
+    public Decision evaluate(String action, Map<String, Object> variables) {
+        List<Rule> candidates = rulesByAction.computeIfAbsent(action, this::findRules);
+        Verdict verdict = null;
+        List<String> matched = new ArrayList<>(2);
+        List<Verdict> verdicts = new ArrayList<>(2);
+        List<String> reasons = new ArrayList<>(2);
+        for (Rule rule : candidates) {
+            Verdict ruleVerdict;
+            String reason;
+            if (rule.condition() == null) {
+                ruleVerdict = rule.verdict();
+                reason = rule.reason();
+            } else {
+                Object result;
+                try {
+                    result = rule.condition().eval(variables);
+                } catch (CelEvaluationException | RuntimeException e) {
+                    result = e;
+                }
+                if (Boolean.TRUE.equals(result)) {
+                    ruleVerdict = rule.verdict();
+                    reason = rule.reason();
+                } else if (Boolean.FALSE.equals(result)) {
+                    continue;
+                } else {
+                    ruleVerdict = Verdict.DENY;
+                    reason = "rule '" + rule.id() + "' could not be evaluated: " + describe(result);
+                }
+            }
+            matched.add(rule.id());
+            verdicts.add(ruleVerdict);
+            reasons.add(reason);
+            verdict = verdict == null ? ruleVerdict : verdict.strictest(ruleVerdict);
+        }
+        boolean enforced = mode == Mode.ENFORCE;
+        if (verdict == null) {
+            return new Decision(defaultVerdict, List.of(),
+                    "no rule matched; the policy default is " + defaultVerdict.wireName(), enforced);
+        }
+        StringBuilder reason = new StringBuilder();
+        for (int i = 0; i < verdicts.size(); i++) {
+            if (verdicts.get(i) == verdict) {
+                if (reason.length() > 0) {
+                    reason.append("; ");
+                }
+                reason.append(reasons.get(i));
+            }
+        }
+        return new Decision(verdict, matched, reason.toString(), enforced);
+    }
+
+    private List<Rule> findRules(String action) {
+        return rules.stream().filter(rule -> rule.appliesTo(action)).toList();
+    }
+
+    private static String describe(Object result) {
+        if (result instanceof Throwable t) {
+            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        }
+        return "the condition returned " + result + " instead of a boolean";
+    }
+}

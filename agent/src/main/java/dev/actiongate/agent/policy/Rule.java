@@ -1,0 +1,39 @@
+package dev.actiongate.agent.policy;
+
+import dev.cel.runtime.Program;
+import java.util.regex.Pattern;
+
+/**
+ * One compiled policy rule.
+ *
+ * @param id        unique id, named in records and exceptions
+ * @param action    the action name or glob the rule applies to, or {@code null} for every action
+ * @param when      the CEL condition's source, or {@code null} for always
+ * @param verdict   what the rule says when it matches
+ * @param reason    the human reason recorded and thrown when the rule decides
+ * @param line      line of the rule in the policy file (1-based)
+ */
+public record Rule(String id, String action, String when, Verdict verdict, String reason, int line,
+                   Pattern actionPattern, Program condition) {
+
+    /** Whether the rule applies to {@code actionName} at all. */
+    public boolean appliesTo(String actionName) {
+        return actionPattern == null || actionPattern.matcher(actionName).matches();
+    }
+
+    /** Turns a glob such as {@code send_*} into a pattern; {@code null} when {@code action} is null. */
+    static Pattern glob(String action) {
+        if (action == null) {
+            return null;
+        }
+        StringBuilder regex = new StringBuilder();
+        for (char c : action.toCharArray()) {
+            switch (c) {
+                case '*' -> regex.append(".*");
+                case '?' -> regex.append('.');
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString());
+    }
+}

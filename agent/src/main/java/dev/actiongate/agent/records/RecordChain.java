@@ -1,0 +1,41 @@
+package dev.actiongate.agent.records;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The hash chain that makes records tamper-evident: each record's {@code hash} is the SHA-256 of
+ * the previous record's hash, a newline, and the record's canonical JSON without
+ * {@code prev_hash} and {@code hash}. Editing, deleting or reordering any line breaks the chain
+ * from there on. The first record of a file links to {@link #GENESIS}.
+ */
+public final class RecordChain {
+
+    /** {@code prev_hash} of the first record in a file. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private RecordChain() {
+    }
+
+    /** The hash of a record whose canonical body is {@code body} and whose predecessor hashed to {@code prevHash}. */
+    public static String link(MessageDigest sha256, String prevHash, byte[] body) {
+        sha256.reset();
+        sha256.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+        sha256.update((byte) '\n');
+        sha256.update(body);
+        return HEX.formatHex(sha256.digest());
+    }
+
+    /** A fresh SHA-256 digest; every JDK has one. */
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+}
