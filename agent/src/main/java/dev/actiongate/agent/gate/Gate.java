@@ -10,6 +10,7 @@ import dev.actiongate.agent.records.DecisionIds;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.Timestamps;
 import dev.actiongate.bootstrap.GateBridge;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class Gate implements GateBridge.Dispatcher {
         } catch (Throwable fault) {
             String action = method == null ? "unknown" : method.action();
             reportFault("decision for " + (method == null ? methodId : method.signature()), fault);
-            throw new ActionDeniedException(null, action, Verdict.DENY.wireName(),
+            throw denial(null, action, Verdict.DENY.wireName(),
                     "internal fault of the ActionGate agent, failing closed: " + fault, List.of());
         }
     }
@@ -110,8 +111,7 @@ public final class Gate implements GateBridge.Dispatcher {
         write(state, method, record, decisionId, decision);
 
         if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
-            throw new ActionDeniedException(decisionId, method.action(), decision.verdict().wireName(), reason,
-                    decision.matchedRules());
+            throw denial(decisionId, method.action(), decision.verdict().wireName(), reason, decision.matchedRules());
         }
         return new Invocation(decisionId, method, System.nanoTime());
     }
@@ -132,7 +132,7 @@ public final class Gate implements GateBridge.Dispatcher {
             }
         }
         reportFault("decision record " + decisionId, new IllegalStateException(problem));
-        throw new ActionDeniedException(decisionId, method.action(), Verdict.DENY.wireName(),
+        throw denial(decisionId, method.action(), Verdict.DENY.wireName(),
                 "the decision record could not be written (" + problem + ")", decision.matchedRules());
     }
 
@@ -165,6 +165,26 @@ public final class Gate implements GateBridge.Dispatcher {
             // The body has run; the outcome cannot be undone, only reported where ops will see it.
             LOG.error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e, record);
         }
+    }
+
+    /**
+     * The exception a governed method throws. The agent's own frames are cut so that the trace
+     * starts at the governed method, as if its first statement had thrown.
+     */
+    private static ActionDeniedException denial(String decisionId, String action, String verdict, String reason,
+                                                List<String> matchedRules) {
+        ActionDeniedException denied = new ActionDeniedException(decisionId, action, verdict, reason, matchedRules);
+        StackTraceElement[] trace = denied.getStackTrace();
+        int first = 0;
+        while (first < trace.length && isAgentFrame(trace[first].getClassName())) {
+            first++;
+        }
+        denied.setStackTrace(Arrays.copyOfRange(trace, first, trace.length));
+        return denied;
+    }
+
+    private static boolean isAgentFrame(String className) {
+        return className.startsWith("dev.actiongate.agent.") || className.startsWith("dev.actiongate.bootstrap.");
     }
 
     private static Map<String, Object> contextVariable(ActionContext context) {

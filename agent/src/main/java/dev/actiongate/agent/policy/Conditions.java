@@ -6,6 +6,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.Program;
@@ -22,6 +23,7 @@ final class Conditions {
 
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("action", SimpleType.STRING)
             .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("ctx", MapType.create(SimpleType.STRING, SimpleType.DYN))

@@ -1,0 +1,45 @@
+package dev.actiongate.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+    @Test
+    void agentArgumentsBeatSystemPropertiesBeatEnvironmentBeatDefaults() {
+        AgentConfig config = AgentConfig.resolve("policy=/args.yaml",
+                Map.of("actiongate.policy", "/prop.yaml", "actiongate.environment", "staging"),
+                Map.of("ACTIONGATE_POLICY", "/env.yaml", "ACTIONGATE_ENVIRONMENT", "prod", "ACTIONGATE_SERVICE", "svc"));
+        assertEquals(Path.of("/args.yaml"), config.policy());
+        assertEquals("staging", config.environment());
+        assertEquals("svc", config.service());
+        assertEquals(Path.of("actiongate-decisions.jsonl"), config.records());
+        assertTrue(config.enabled());
+        assertEquals("agent argument", config.sources().get("policy"));
+        assertTrue(config.warnings().isEmpty(), config.warnings().toString());
+    }
+
+    @Test
+    void unknownKeysFromEverySourceAreWarnings() {
+        AgentConfig config = AgentConfig.resolve("polcy=/p.yaml,bogus",
+                Map.of("actiongate.recods", "x"), Map.of("ACTIONGATE_ENVIROMENT", "y"));
+        assertEquals(4, config.warnings().size(), config.warnings().toString());
+        assertNull(config.policy());
+    }
+
+    @Test
+    void serviceDefaultsToJarOrMainClassAndEnabledParses() {
+        assertEquals("billing", AgentConfig.resolve(null, Map.of("sun.java.command", "/opt/billing.jar --x"), Map.of()).service());
+        assertEquals("com.acme.Main", AgentConfig.resolve(null, Map.of("sun.java.command", "com.acme.Main a"), Map.of()).service());
+        assertFalse(AgentConfig.resolve("enabled=false", Map.of(), Map.of()).enabled());
+        AgentConfig bad = AgentConfig.resolve("enabled=perhaps", Map.of(), Map.of());
+        assertTrue(bad.enabled());
+        assertEquals(1, bad.warnings().size());
+    }
+}

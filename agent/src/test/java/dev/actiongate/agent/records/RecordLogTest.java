@@ -1,0 +1,165 @@
+package dev.actiongate.agent.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordLogTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, Object> record(int n) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("kind", "decision");
+        record.put("decision_id", DecisionIds.next());
+        record.put("n", n);
+        record.put("text", "ünïcødé \"quoted\" \n newline");
+        record.put("nothing", null);
+        record.put("arguments", Map.of("z", 1, "a", List.of("x", Map.of("k", true))));
+        return record;
+    }
+
+    private Path write(int count) throws IOException {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog log = RecordLog.open(file)) {
+            for (int i = 0; i < count; i++) {
+                log.append(record(i));
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void chainVerifiesAndContinuesAcrossReopen() throws IOException {
+        Path file = write(5);
+        try (RecordLog log = RecordLog.open(file)) {
+            assertEquals(ChainVerifier.verify(file).lastHash(), log.continuedFrom());
+            log.append(record(5));
+        }
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertEquals(6, result.records());
+        assertEquals(6, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void editedLineIsCaught() throws IOException {
+        Path file = write(5);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(2, lines.get(2).replace("\"n\":2", "\"n\":7"));
+        Files.write(file, lines);
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertFalse(result.intact());
+        assertEquals(3, result.badLine());
+        assertTrue(result.problem().contains("edited"), result.problem());
+    }
+
+    @Test
+    void deletedLineIsCaught() throws IOException {
+        Path file = write(5);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.remove(1);
+        Files.write(file, lines);
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertFalse(result.intact());
+        assertEquals(2, result.badLine());
+        assertTrue(result.problem().contains("deleted"), result.problem());
+    }
+
+    @Test
+    void swappedLinesAreCaught() throws IOException {
+        Path file = write(5);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        String third = lines.get(2);
+        lines.set(2, lines.get(3));
+        lines.set(3, third);
+        Files.write(file, lines);
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertFalse(result.intact());
+        assertEquals(3, result.badLine());
+    }
+
+    @Test
+    void truncatedHeadIsCaught() throws IOException {
+        Path file = write(3);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.remove(0);
+        Files.write(file, lines);
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertFalse(result.intact());
+        assertEquals(1, result.badLine());
+    }
+
+    @Test
+    void damagedLastLineRefusesToContinueTheChain() throws IOException {
+        Path file = write(2);
+        Files.writeString(file, "{\"kind\":\"decis", java.nio.file.StandardOpenOption.APPEND);
+        IOException e = assertThrows(IOException.class, () -> RecordLog.open(file));
+        assertTrue(e.getMessage().contains("cannot be continued"), e.getMessage());
+    }
+
+    @Test
+    void unwritablePathFails() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("file.txt"), "x");
+        assertThrows(IOException.class, () -> RecordLog.open(notADirectory.resolve("records.jsonl")));
+    }
+
+    @Test
+    void concurrentAppendsAreNeitherLostNorInterleaved() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        int threads = 8;
+        int perThread = 2_000;
+        try (RecordLog log = RecordLog.open(file)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        log.append(record(i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+            pool.shutdown();
+        }
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertEquals(threads * perThread, result.records());
+        Set<Object> ids = new HashSet<>();
+        for (String line : Files.readAllLines(file)) {
+            ids.add(CanonicalJson.parse(line).get("decision_id"));
+        }
+        assertEquals(threads * perThread, ids.size(), "decision ids are unique");
+    }
+
+    @Test
+    void decisionIdsAreTimeOrderedUuidV7() {
+        String previous = DecisionIds.next();
+        for (int i = 0; i < 10_000; i++) {
+            String next = DecisionIds.next();
+            assertTrue(next.compareTo(previous) > 0, previous + " then " + next);
+            assertEquals('7', next.charAt(14));
+            previous = next;
+        }
+    }
+}
