@@ -76,6 +76,7 @@ public final class ActionGateAgent {
         String recordsProblem = null;
         try {
             records = RecordLog.open(config.records());
+            Runtime.getRuntime().addShutdownHook(new Thread(records::flush, "actiongate-flush"));
         } catch (IOException | RuntimeException e) {
             recordsProblem = "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e;
         }

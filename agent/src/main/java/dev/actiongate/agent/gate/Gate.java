@@ -160,7 +160,7 @@ public final class Gate implements GateBridge.Dispatcher {
             if (records == null) {
                 throw new IllegalStateException("no records file");
             }
-            invocation.method().applicationLog().log(records.append(record));
+            records.appendSoon(record, invocation.method().applicationLog()::log);
         } catch (Throwable e) {
             // The body has run; the outcome cannot be undone, only reported where ops will see it.
             LOG.error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e, record);
