@@ -53,6 +53,12 @@ public final class ActionGateAgent {
         loader.setDaemon(true);
         loader.start();
 
+        // The agent never injects classes, so its Byte Buddy needs no sun.misc.Unsafe; saying so
+        // keeps JDK 24+ from warning about terminally deprecated Unsafe methods. The name is
+        // relocated along with Byte Buddy, so this leaves the application's own Byte Buddy alone.
+        if (System.getProperty("net.bytebuddy.safe") == null) {
+            System.setProperty("net.bytebuddy.safe", "true");
+        }
         GovernedActionInstrumentation.install(instrumentation, registry, ActionGateAgent.class.getClassLoader());
     }
 

@@ -21,6 +21,13 @@ public final class ApplicationLog {
 
     private static final Map<ClassLoader, ApplicationLog> BY_LOADER = new WeakHashMap<>();
 
+    /*
+     * Built at run time: the agent jar relocates every "org.slf4j" constant to its own shaded
+     * copy, and these names must reach the application's SLF4J.
+     */
+    private static final String LOGGER_FACTORY = String.join(".", "org", "slf4j", "LoggerFactory");
+    private static final String LOGGER = String.join(".", "org", "slf4j", "Logger");
+
     private final MethodHandle info;
 
     private ApplicationLog(MethodHandle info) {
@@ -39,8 +46,8 @@ public final class ApplicationLog {
 
     private static ApplicationLog find(ClassLoader loader) {
         try {
-            Class<?> factory = Class.forName("org.slf4j.LoggerFactory", true, loader);
-            Class<?> loggerType = Class.forName("org.slf4j.Logger", false, loader);
+            Class<?> factory = Class.forName(LOGGER_FACTORY, true, loader);
+            Class<?> loggerType = Class.forName(LOGGER, false, loader);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             Object logger = lookup.findStatic(factory, "getLogger", MethodType.methodType(loggerType, String.class))
                     .invoke(LOGGER_NAME);
