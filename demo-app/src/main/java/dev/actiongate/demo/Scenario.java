@@ -1,0 +1,51 @@
+package dev.actiongate.demo;
+
+import java.util.List;
+
+/**
+ * One request of the demo: who acts in which context, the email they try to send, and what
+ * {@code policy.yaml} should decide about it.
+ *
+ * @param reason         the caller's reason, or {@code null} to leave it unset
+ * @param expectedRule   a rule that must be among the matched ones
+ */
+record Scenario(int number, String request, String tenant, String customerTenant, String reason,
+                String environment, String to, DataClass dataClass, String body,
+                String expectedVerdict, String expectedRule) {
+
+    static final String ACTOR = "support-agent-7";
+    static final String ON_BEHALF_OF = "user-42";
+
+    /** The five requests, one per rule of the shipped policy. */
+    static List<Scenario> all() {
+        return List.of(
+                new Scenario(1, "low-risk email", "acme", "acme", "ticket 4711", "staging",
+                        "alice@customer.example", DataClass.PUBLIC,
+                        "Your replacement router ships today.",
+                        "allow", "support-may-email-customers"),
+                new Scenario(2, "wrong tenant", "acme", "globex", "ticket 4712", "staging",
+                        "bob@globex.example", DataClass.PUBLIC,
+                        "Your replacement router ships today.",
+                        "deny", "wrong-tenant"),
+                new Scenario(3, "missing reason", "acme", "acme", null, "staging",
+                        "carol@customer.example", DataClass.INTERNAL,
+                        "Here is the internal escalation summary.",
+                        "deny", "missing-reason"),
+                new Scenario(4, "blocked destination", "acme", "acme", "ticket 4714", "staging",
+                        "mallory@blocked.example", DataClass.PUBLIC,
+                        "Your replacement router ships today.",
+                        "deny", "blocked-destination"),
+                new Scenario(5, "production + sensitive", "acme", "acme", "ticket 4715", "production",
+                        "dave@customer.example", DataClass.SENSITIVE,
+                        "Your account recovery code is 839-201.",
+                        "require_approval", "sensitive-in-production"));
+    }
+
+    /**
+     * A subject no other row or run uses, so that both the mailbox and the records file can be
+     * searched for exactly this attempt.
+     */
+    String subject(String runId) {
+        return "[" + runId + " #" + number + "] " + request;
+    }
+}
