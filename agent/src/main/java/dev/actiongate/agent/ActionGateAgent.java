@@ -49,7 +49,16 @@ public final class ActionGateAgent {
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         GateBridge.install(new Gate(registry, startup, config.service()));
 
-        Thread loader = new Thread(() -> startup.complete(prepare(config)), "actiongate-startup");
+        Thread loader = new Thread(() -> {
+            try {
+                startup.complete(prepare(config));
+            } catch (Throwable fault) {
+                // Governed calls wait for this future: it must complete, and complete closed.
+                LOG.error("ActionGate start-up failed; every governed call will be denied", fault);
+                String problem = "the agent's start-up failed: " + fault;
+                startup.complete(new GateState(null, problem, null, problem, "unknown-host"));
+            }
+        }, "actiongate-startup");
         loader.setDaemon(true);
         loader.start();
 
