@@ -29,18 +29,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionGateAgent {
 
-    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
-
     private ActionGateAgent() {
     }
 
     /** Called reflectively by the launcher, in the agent's isolated class loader. */
     public static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         AgentConfig config = AgentConfig.resolve(agentArgs, System.getProperties(), System.getenv());
-        config.warnings().forEach(warning -> LOG.warn(warning));
         if (!config.enabled()) {
-            LOG.info("ActionGate {} is disabled (enabled=false, from {}); nothing is instrumented",
-                    version(), config.sources().get(AgentConfig.ENABLED));
+            inBackground("actiongate-log", () -> {
+                config.warnings().forEach(warning -> log().warn(warning));
+                log().info("ActionGate {} is disabled (enabled=false, from {}); nothing is instrumented",
+                        version(), config.sources().get(AgentConfig.ENABLED));
+            });
             return;
         }
         setDefaultEnvironment(config.environment());
@@ -49,18 +49,21 @@ public final class ActionGateAgent {
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         GateBridge.install(new Gate(registry, startup, config.service()));
 
-        Thread loader = new Thread(() -> {
+        // Logging, the policy's CEL and the records file all take time to start; none of it may
+        // hold the application's main thread. Governed calls wait for the future instead.
+        inBackground("actiongate-startup", () -> {
             try {
+                config.warnings().forEach(warning -> log().warn(warning));
+                registry.onRegistration(method -> log().info("governing {} as action '{}'",
+                        method.signature(), method.action()));
                 startup.complete(prepare(config));
             } catch (Throwable fault) {
                 // Governed calls wait for this future: it must complete, and complete closed.
-                LOG.error("ActionGate start-up failed; every governed call will be denied", fault);
+                log().error("ActionGate start-up failed; every governed call will be denied", fault);
                 String problem = "the agent's start-up failed: " + fault;
                 startup.complete(new GateState(null, problem, null, problem, "unknown-host"));
             }
-        }, "actiongate-startup");
-        loader.setDaemon(true);
-        loader.start();
+        });
 
         // The agent never injects classes, so its Byte Buddy needs no sun.misc.Unsafe; saying so
         // keeps JDK 24+ from warning about terminally deprecated Unsafe methods. The name is
@@ -68,7 +71,20 @@ public final class ActionGateAgent {
         if (System.getProperty("net.bytebuddy.safe") == null) {
             System.setProperty("net.bytebuddy.safe", "true");
         }
-        GovernedActionInstrumentation.install(instrumentation, registry, ActionGateAgent.class.getClassLoader());
+        // Synchronously: a class loaded before the transformer is installed would run ungoverned.
+        GovernedActionInstrumentation.install(instrumentation, registry, ActionGateAgent.class.getClassLoader(),
+                attached);
+    }
+
+    private static void inBackground(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The agent's logger; initialised on first use, which start-up keeps off the main thread. */
+    private static Logger log() {
+        return LoggerFactory.getLogger("actiongate");
     }
 
     /** Loads the policy and opens the records file; never throws, a failure is kept as a problem. */
@@ -98,12 +114,12 @@ public final class ActionGateAgent {
         String host = hostName();
         String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
         if (policy != null && records != null) {
-            LOG.info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}, environment {},"
+            log().info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}, environment {},"
                             + " service {}, JDK {}",
                     version(), policy.version(), policy.rules().size(), policy.mode().name().toLowerCase(),
                     config.policy(), records.path(), config.environment(), config.service(), jdk);
         } else {
-            LOG.error("ActionGate {} started FAIL-CLOSED: every governed call will be denied. {}{}(JDK {})",
+            log().error("ActionGate {} started FAIL-CLOSED: every governed call will be denied. {}{}(JDK {})",
                     version(), policyProblem == null ? "" : policyProblem + ". ",
                     recordsProblem == null ? "" : recordsProblem + ". ", jdk);
         }
@@ -117,7 +133,7 @@ public final class ActionGateAgent {
             field.setAccessible(true);
             field.set(null, environment);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("could not set the default environment '{}' on ActionContext: {}", environment, e.toString());
+            log().warn("could not set the default environment '{}' on ActionContext: {}", environment, e.toString());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.actiongate.ActionContext;
 import dev.actiongate.ActionDeniedException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +32,18 @@ public final class DemoApp {
     private final PrintStream out;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
-    DemoApp(DemoOptions options, PrintStream out) {
+    private final long timeToMainMillis;
+
+    DemoApp(DemoOptions options, PrintStream out, long timeToMainMillis) {
         this.options = options;
         this.out = out;
+        this.timeToMainMillis = timeToMainMillis;
     }
 
     public static void main(String[] args) {
+        // Read the clock first: the start-up cost an agent adds is what the README reports.
+        long mainEntered = System.currentTimeMillis();
+        long timeToMain = mainEntered - ManagementFactory.getRuntimeMXBean().getStartTime();
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
@@ -52,7 +59,7 @@ public final class DemoApp {
         }
         int exitCode;
         try {
-            exitCode = new DemoApp(options, System.out).run();
+            exitCode = new DemoApp(options, System.out, timeToMain).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exitCode = 1;
@@ -79,7 +86,8 @@ public final class DemoApp {
             }
             out.println();
             out.println("ActionGate demo, run " + runId + ", " + server.describe()
-                    + (records == null ? "" : ", records " + records.file()));
+                    + (records == null ? "" : ", records " + records.file())
+                    + ", JVM start to main " + timeToMainMillis + " ms");
         }
         out.print(ResultTable.render(outcomes));
         if (records != null && !records.exists()) {

@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gate implements GateBridge.Dispatcher {
 
-    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
-
     private final MethodRegistry methods;
     private final CompletableFuture<GateState> startup;
     private final String service;
@@ -163,7 +161,7 @@ public final class Gate implements GateBridge.Dispatcher {
             records.appendSoon(record, invocation.method().applicationLog()::log);
         } catch (Throwable e) {
             // The body has run; the outcome cannot be undone, only reported where ops will see it.
-            LOG.error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e, record);
+            log().error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e, record);
         }
     }
 
@@ -187,6 +185,11 @@ public final class Gate implements GateBridge.Dispatcher {
         return className.startsWith("dev.actiongate.agent.") || className.startsWith("dev.actiongate.bootstrap.");
     }
 
+    /** Looked up on first use so that creating the gate at start-up does not start logging. */
+    private static Logger log() {
+        return LoggerFactory.getLogger("actiongate");
+    }
+
     private static Map<String, Object> contextVariable(ActionContext context) {
         return Map.of(
                 "actor", orEmpty(context.actor()),
@@ -205,9 +208,9 @@ public final class Gate implements GateBridge.Dispatcher {
     private void reportFault(String where, Throwable fault) {
         String key = where.replaceAll("decision record \\S+", "decision record") + fault.getClass().getName();
         if (reportedFaults.add(key)) {
-            LOG.error("ActionGate denied a call because of a fault ({}), failing closed", where, fault);
+            log().error("ActionGate denied a call because of a fault ({}), failing closed", where, fault);
         } else {
-            LOG.error("ActionGate denied a call because of a fault ({}): {}", where, fault.toString());
+            log().error("ActionGate denied a call because of a fault ({}): {}", where, fault.toString());
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Every governed method, by the id the advice carries as a constant. Registration happens at
@@ -13,6 +14,18 @@ public final class MethodRegistry {
 
     private final Map<String, Integer> idsByKey = new HashMap<>();
     private volatile GovernedMethod[] methods = new GovernedMethod[0];
+    private Consumer<GovernedMethod> listener = method -> { };
+
+    /**
+     * Tells {@code listener} of every method registered so far and of every one registered
+     * later; used to log what is governed once logging is up.
+     */
+    public synchronized void onRegistration(Consumer<GovernedMethod> newListener) {
+        for (GovernedMethod method : methods) {
+            newListener.accept(method);
+        }
+        listener = newListener;
+    }
 
     /**
      * Registers a method, or returns the id it already has (a class can be transformed again).
@@ -29,6 +42,7 @@ public final class MethodRegistry {
         grown[id] = new GovernedMethod(id, action, className, methodName, parameterTypes, parameterNames, loader);
         methods = grown;
         idsByKey.put(key, id);
+        listener.accept(grown[id]);
         return id;
     }
 

@@ -14,7 +14,6 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,16 +23,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class GovernedActionInstrumentation {
 
-    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
-
     private GovernedActionInstrumentation() {
     }
 
-    /** Installs the agent's transformer; classes loaded from now on, and those already loaded, are covered. */
-    public static void install(Instrumentation instrumentation, MethodRegistry registry, ClassLoader agentLoader) {
+    /**
+     * Installs the agent's transformer for classes loaded from now on and, when the agent was
+     * attached to a running JVM, for classes already loaded. At JVM start nothing of the
+     * application is loaded yet, and skipping the retransformation pass saves start-up time.
+     */
+    public static void install(Instrumentation instrumentation, MethodRegistry registry, ClassLoader agentLoader,
+                               boolean alreadyRunning) {
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(alreadyRunning
+                        ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                        : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new FailureListener())
@@ -77,7 +81,7 @@ public final class GovernedActionInstrumentation {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
-            LOG.error("could not instrument {}: its governed methods, if any, are NOT governed", typeName, throwable);
+            LoggerFactory.getLogger("actiongate").error("could not instrument {}: its governed methods, if any, are NOT governed", typeName, throwable);
         }
     }
 }

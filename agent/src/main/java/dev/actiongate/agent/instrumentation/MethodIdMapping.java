@@ -8,16 +8,12 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Registers the instrumented method with the gate and inlines its id into the advice, so a call
  * finds its description by array index instead of by reflection.
  */
 final class MethodIdMapping implements Advice.OffsetMapping {
-
-    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
 
     private final MethodRegistry registry;
     private final Map<String, String> actions;
@@ -38,12 +34,7 @@ final class MethodIdMapping implements Advice.OffsetMapping {
         List<String> names = instrumentedMethod.getParameters().stream()
                 .map(parameter -> parameter.isNamed() ? parameter.getName() : "arg" + parameter.getIndex())
                 .toList();
-        int before = registry.size();
         int id = registry.register(action, instrumentedType.getName(), instrumentedMethod.getName(), types, names, loader);
-        if (registry.size() > before) {
-            LOG.info("governing {}#{}({}) as action '{}'", instrumentedType.getName(), instrumentedMethod.getName(),
-                    String.join(",", types), action);
-        }
         return new Target.ForStackManipulation(IntegerConstant.forValue(id));
     }
 }
