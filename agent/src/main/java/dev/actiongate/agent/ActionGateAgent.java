@@ -36,11 +36,10 @@ public final class ActionGateAgent {
     public static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         AgentConfig config = AgentConfig.resolve(agentArgs, System.getProperties(), System.getenv());
         if (!config.enabled()) {
-            inBackground("actiongate-log", () -> {
-                config.warnings().forEach(warning -> log().warn(warning));
-                log().info("ActionGate {} is disabled (enabled=false, from {}); nothing is instrumented",
-                        version(), config.sources().get(AgentConfig.ENABLED));
-            });
+            // Plain stderr: a disabled agent should not even pay for starting its logging.
+            config.warnings().forEach(warning -> System.err.println("[actiongate] WARN  " + warning));
+            System.err.println("[actiongate] INFO  ActionGate " + version() + " is disabled (enabled=false, from "
+                    + config.sources().get(AgentConfig.ENABLED) + "); nothing is instrumented");
             return;
         }
         setDefaultEnvironment(config.environment());

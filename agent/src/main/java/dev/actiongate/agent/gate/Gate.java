@@ -130,7 +130,8 @@ public final class Gate implements GateBridge.Dispatcher {
             }
         }
         reportFault("decision record " + decisionId, new IllegalStateException(problem));
-        throw denial(decisionId, method.action(), Verdict.DENY.wireName(),
+        // No decision id: the exception must not point ops at a record that does not exist.
+        throw denial(null, method.action(), Verdict.DENY.wireName(),
                 "the decision record could not be written (" + problem + ")", decision.matchedRules());
     }
 

@@ -114,7 +114,7 @@ public final class PolicyLoader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             problems.add(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), null,
-                    "not valid YAML: " + e.getOriginalMessage());
+                    "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "));
         } catch (IOException e) {
             problems.add(0, 0, null, "cannot be read: " + e);
         }
@@ -146,13 +146,15 @@ public final class PolicyLoader {
             }
             Map<String, JsonNode> fields = new LinkedHashMap<>();
             Map<String, JsonLocation> locations = new LinkedHashMap<>();
+            Map<String, JsonLocation> keyLocations = new LinkedHashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
+                keyLocations.put(key, parser.currentTokenLocation());
                 parser.nextToken();
                 locations.put(key, parser.currentTokenLocation());
                 fields.put(key, parser.readValueAsTree());
             }
-            Rule rule = compileRule(index, ruleAt, fields, locations, ids, problems);
+            Rule rule = compileRule(index, ruleAt, fields, locations, keyLocations, ids, problems);
             if (rule != null) {
                 rules.add(rule);
             }
@@ -160,13 +162,14 @@ public final class PolicyLoader {
     }
 
     private Rule compileRule(int index, JsonLocation ruleAt, Map<String, JsonNode> fields,
-                             Map<String, JsonLocation> locations, Set<String> ids, Problems problems) {
+                             Map<String, JsonLocation> locations, Map<String, JsonLocation> keyLocations,
+                             Set<String> ids, Problems problems) {
         String id = scalar(fields.get("id"));
         String label = id == null ? "#" + index : id;
         int before = problems.size();
         for (String key : fields.keySet()) {
             if (!RULE_KEYS.contains(key)) {
-                problems.add(locations.get(key), label, "unknown rule key '" + key + "' (known keys: " + String.join(", ", sorted(RULE_KEYS)) + ")");
+                problems.add(keyLocations.get(key), label, "unknown rule key '" + key + "' (known keys: " + String.join(", ", sorted(RULE_KEYS)) + ")");
             }
         }
         if (id == null || id.isBlank()) {

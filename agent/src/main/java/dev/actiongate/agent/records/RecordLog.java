@@ -24,37 +24,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decision records file: JSON Lines, appended one whole line per record and chained by
- * {@link RecordChain}. A record given to {@link #append} is handed to the operating system
- * before the method returns, so a process killed right after still leaves it on disk; that is
- * how decisions are written. Records that may follow their event by a few milliseconds
- * (outcomes) go through {@link #appendSoon}, which a background writer batches into one write
- * per burst so that the governed call does not pay for a second system call. Thread-safe:
- * records from any number of threads are never interleaved and the chain stays in file order.
+ * {@link RecordChain}. Thread-safe: records from any number of threads are never interleaved
+ * and the chain stays in file order.
+ *
+ * <p>Two ways in. {@link #append} hands the record to the operating system before it returns,
+ * so a process killed right after still leaves it on disk: that is how decisions are written,
+ * before the governed body runs. {@link #appendSoon} queues a record that may follow its event
+ * by moments (an outcome); queued records go out with the next {@code append}, in the same
+ * system call, or with the background writer's next pass, whichever comes first. A governed
+ * call thus pays for one write, and any outcome that ended before a later decision is on disk
+ * together with that decision.
  */
 public final class RecordLog implements Closeable {
 
     private static final byte[] PREV_HASH = ",\"prev_hash\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HASH = "\",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\"}\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int LINK_LENGTH = PREV_HASH.length + 64 + HASH.length + 64 + END.length - 1;
+
+    private static final int SOON_CAPACITY = 16_384;
+    private static final long WRITER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
 
     private final Path path;
     private final FileChannel channel;
     private final MessageDigest sha256 = RecordChain.sha256();
     private final String continuation;
-    private String lastHash;
     private final Queue<Pending> soon = new ConcurrentLinkedQueue<>();
+    /** Records queued and not yet written: bounds the queue, and tells {@link #flush} when it is done. */
+    private final AtomicInteger outstanding = new AtomicInteger();
     private final Thread writer;
     private volatile boolean closed;
-    /** Records queued and not yet written, including a batch the writer holds right now. */
-    private final AtomicInteger outstanding = new AtomicInteger();
+    private String lastHash;
 
-    private static final int SOON_CAPACITY = 16_384;
-    private static final int BATCH = 512;
-    private static final long WRITER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
-
-    /** A record waiting for the background writer, and who wants its line once written. */
-    private record Pending(Map<String, ?> record, Consumer<String> written) {
+    /** A serialised record waiting to be chained and written, and who wants its line once written. */
+    private record Pending(byte[] body, Consumer<String> written, boolean queued) {
     }
 
     private RecordLog(Path path, FileChannel channel, String lastHash, String continuation) {
@@ -62,7 +66,7 @@ public final class RecordLog implements Closeable {
         this.channel = channel;
         this.lastHash = lastHash;
         this.continuation = continuation;
-        this.writer = new Thread(this::writeSoonRecords, "actiongate-records");
+        this.writer = new Thread(this::writeQueuedRegularly, "actiongate-records");
         this.writer.setDaemon(true);
         this.writer.start();
     }
@@ -112,39 +116,34 @@ public final class RecordLog implements Closeable {
     }
 
     /**
-     * Appends one record, adding {@code prev_hash} and {@code hash}.
+     * Appends one record, adding {@code prev_hash} and {@code hash}, together with every queued
+     * record, in one write.
      *
      * @param record the record's fields; must not contain {@code prev_hash} or {@code hash}
      * @return the line as written, without its newline
      * @throws IOException when the line could not be written: the caller must not go on as if it had
      */
     public String append(Map<String, ?> record) throws IOException {
-        byte[] body = CanonicalJson.bytes(record);
+        Pending own = new Pending(CanonicalJson.bytes(record), null, false);
+        List<Pending> batch = new ArrayList<>(4);
+        String[] lines;
         synchronized (this) {
-            ByteBuffer line = ByteBuffer.allocate(body.length - 1 + PREV_HASH.length + 64 + HASH.length + 64 + END.length);
-            String hash = putLine(line, body, lastHash);
-            line.flip();
-            while (line.hasRemaining()) {
-                channel.write(line);
+            takeQueued(batch);
+            batch.add(own);
+            try {
+                lines = write(batch);
+            } catch (IOException e) {
+                reportUnwritten(batch, e);
+                throw e;
             }
-            lastHash = hash;
-            return new String(line.array(), 0, line.limit() - 1, StandardCharsets.UTF_8);
         }
-    }
-
-    /** Puts one chained line into {@code buffer}; returns its hash. Caller holds the lock. */
-    private String putLine(ByteBuffer buffer, byte[] body, String prevHash) {
-        String hash = RecordChain.link(sha256, prevHash, body);
-        buffer.put(body, 0, body.length - 1)
-                .put(PREV_HASH).put(prevHash.getBytes(StandardCharsets.US_ASCII))
-                .put(HASH).put(hash.getBytes(StandardCharsets.US_ASCII))
-                .put(END);
-        return hash;
+        tellWritten(batch, lines);
+        return lines[lines.length - 1];
     }
 
     /**
-     * Queues a record for the background writer; when the queue is full the caller writes it
-     * itself, so memory stays bounded and nothing is dropped.
+     * Queues a record to be written with the next {@link #append} or within milliseconds. When
+     * the queue is full the caller writes it itself, so memory stays bounded and nothing is dropped.
      *
      * @param written receives the line once it is on disk
      */
@@ -156,93 +155,116 @@ public final class RecordLog implements Closeable {
             written.accept(append(record));
             return;
         }
-        soon.add(new Pending(record, written));
+        soon.add(new Pending(CanonicalJson.bytes(record), written, true));
     }
 
-    /**
-     * Writes every queued record now and waits (up to five seconds) for a batch the background
-     * writer is busy with; called on shutdown so no outcome is left behind.
-     */
+    /** Writes every queued record now; called on shutdown so that no outcome is left behind. */
     public void flush() {
-        drain();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (outstanding.get() > 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            writeQueued();
+            if (outstanding.get() > 0) {
+                // a record counted but not yet in the queue: its producer is about to add it
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            }
         }
     }
 
     /**
-     * The background writer polls rather than being woken per record: waking a thread costs
-     * the governed call a system call, which is what queuing is meant to save.
+     * The background writer polls rather than being woken per record: waking a thread would
+     * cost the governed call a system call, which is what queuing is meant to save.
      */
-    private void writeSoonRecords() {
+    private void writeQueuedRegularly() {
         while (!closed) {
-            if (!drain()) {
+            if (!writeQueued()) {
                 LockSupport.parkNanos(WRITER_PAUSE_NANOS);
             }
         }
     }
 
-    /** Writes what is queued, in batches; whether there was anything. */
-    private boolean drain() {
-        boolean any = false;
-        List<Pending> batch = new ArrayList<>(BATCH);
+    /** Writes what is queued; whether there was anything. */
+    private boolean writeQueued() {
+        if (soon.isEmpty()) {
+            return false;
+        }
+        List<Pending> batch = new ArrayList<>();
+        String[] lines;
+        synchronized (this) {
+            takeQueued(batch);
+            if (batch.isEmpty()) {
+                return false;
+            }
+            try {
+                lines = write(batch);
+            } catch (IOException e) {
+                reportUnwritten(batch, e);
+                return true;
+            }
+        }
+        tellWritten(batch, lines);
+        return true;
+    }
+
+    /** Moves queued records into {@code batch}. Caller holds the lock, so queue order is file order. */
+    private void takeQueued(List<Pending> batch) {
         Pending next;
+        int taken = 0;
         while ((next = soon.poll()) != null) {
             batch.add(next);
-            if (batch.size() == BATCH) {
-                writeBatch(batch);
-                batch.clear();
-            }
-            any = true;
+            taken++;
         }
-        if (!batch.isEmpty()) {
-            writeBatch(batch);
-        }
-        return any;
+        // Counted off once taken: from here on a record is either written or reported unwritten.
+        outstanding.addAndGet(-taken);
     }
 
-    private void writeBatch(List<Pending> batch) {
-        try {
-            writeChained(batch);
-        } finally {
-            outstanding.addAndGet(-batch.size());
-        }
-    }
-
-    private void writeChained(List<Pending> batch) {
-        byte[][] bodies = new byte[batch.size()][];
+    /** Chains and writes {@code batch} in one system call; returns the lines. Caller holds the lock. */
+    private String[] write(List<Pending> batch) throws IOException {
         int size = 0;
-        for (int i = 0; i < bodies.length; i++) {
-            bodies[i] = CanonicalJson.bytes(batch.get(i).record());
-            size += bodies[i].length - 1 + PREV_HASH.length + 64 + HASH.length + 64 + END.length;
+        for (Pending pending : batch) {
+            size += pending.body().length + LINK_LENGTH;
         }
-        String[] lines = new String[bodies.length];
-        synchronized (this) {
-            ByteBuffer buffer = ByteBuffer.allocate(size);
-            String hash = lastHash;
-            for (int i = 0; i < bodies.length; i++) {
-                int start = buffer.position();
-                hash = putLine(buffer, bodies[i], hash);
-                lines[i] = new String(buffer.array(), start, buffer.position() - start - 1, StandardCharsets.UTF_8);
-            }
-            buffer.flip();
-            try {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                lastHash = hash;
-            } catch (IOException e) {
-                LOG.error("{} records could not be written to {} ({}); they follow so that they are not lost:",
-                        lines.length, path, e.toString());
-                for (String line : lines) {
-                    LOG.error("unwritten record: {}", line);
-                }
-                return;
-            }
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        String prev = lastHash;
+        for (Pending pending : batch) {
+            byte[] body = pending.body();
+            String hash = RecordChain.link(sha256, prev, body);
+            buffer.put(body, 0, body.length - 1)
+                    .put(PREV_HASH).put(prev.getBytes(StandardCharsets.US_ASCII))
+                    .put(HASH).put(hash.getBytes(StandardCharsets.US_ASCII))
+                    .put(END);
+            prev = hash;
         }
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        lastHash = prev;
+        String[] lines = new String[batch.size()];
+        int offset = 0;
         for (int i = 0; i < lines.length; i++) {
-            batch.get(i).written().accept(lines[i]);
+            int length = batch.get(i).body().length + LINK_LENGTH;
+            lines[i] = new String(buffer.array(), offset, length - 1, StandardCharsets.UTF_8);
+            offset += length;
+        }
+        return lines;
+    }
+
+    /** Queued records taken off the queue and not written must still be seen somewhere. */
+    private void reportUnwritten(List<Pending> batch, IOException cause) {
+        List<Pending> queued = batch.stream().filter(Pending::queued).toList();
+        if (!queued.isEmpty()) {
+            LOG.error("{} queued records could not be written to {}: {}; they follow so that they are not lost",
+                    queued.size(), path, cause.toString());
+            queued.forEach(pending -> LOG.error("unwritten record: {}", new String(pending.body(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static void tellWritten(List<Pending> batch, String[] lines) {
+        for (int i = 0; i < lines.length; i++) {
+            Consumer<String> written = batch.get(i).written();
+            if (written != null) {
+                written.accept(lines[i]);
+            }
         }
     }
 

@@ -1,0 +1,124 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.actiongate.it.apps.BasicApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the agent takes its settings from, what it warns about, and what it logs at start-up. */
+class ConfigurationTest {
+
+    private static final String POLICY = """
+            version: "it-config-3"
+            default: allow
+            rules:
+              - id: no-deletes
+                action: delete_file
+                verdict: deny
+              - id: greetings
+                action: greet
+                verdict: allow
+            """;
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void agentArgumentsBeatSystemPropertiesBeatEnvironmentVariablesBeatDefaults(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path fromEnv = dir.resolve("env-records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",environment=env-from-args,colour=blue")
+                .systemProperty("actiongate.environment", "env-from-property")
+                .systemProperty("actiongate.service", "svc-from-property")
+                .systemProperty("actiongate.bogus", "1")
+                .env("ACTIONGATE_ENVIRONMENT", "env-from-variable")
+                .env("ACTIONGATE_SERVICE", "svc-from-variable")
+                .env("ACTIONGATE_RECORDS", fromEnv.toString())
+                .env("ACTIONGATE_NOPE", "x")
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        AppOutput out = run.output();
+        String why = run.describe();
+
+        assertEquals("env-from-args", out.fact("environment"), "ActionContext's default environment\n" + why);
+        Records records = Records.read(fromEnv);
+        assertEquals(3, records.decisions().size(), why);
+        for (JsonNode record : records.decisions()) {
+            assertEquals("env-from-args", record.get("environment").asText(), "agent argument beats the others");
+            assertEquals("svc-from-property", record.get("service").asText(), "system property beats the variable");
+        }
+        assertTrue(out.denied("delete").matchedRules().contains("no-deletes"), "the policy from the agent argument");
+
+        for (String unknown : List.of("'colour'", "'actiongate.bogus'", "'ACTIONGATE_NOPE'")) {
+            assertTrue(warnings(run).stream().anyMatch(line -> line.contains(unknown)),
+                    "a start-up warning names " + unknown + "\n" + why);
+        }
+        String started = startupLine(run);
+        String version = System.getProperty("actiongate.it.version");
+        assertTrue(started.contains("ActionGate " + version + " started"), "version " + version + ": " + started);
+        assertTrue(started.contains("policy it-config-3"), "policy version: " + started);
+        assertTrue(started.contains("2 rules"), "number of rules: " + started);
+        assertTrue(started.contains("records " + fromEnv), "records path: " + started);
+        assertTrue(started.contains("JDK ") && started.contains(out.fact("jdk")), "the JDK " + out.fact("jdk") + ": " + started);
+        assertTrue(out.fact("jdk").startsWith(Integer.toString(jdk.feature())), out.fact("jdk"));
+    }
+
+    @OnEveryJdk
+    void withoutSettingsTheDefaultsApply(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("")
+                .env("ACTIONGATE_POLICY", policy.toString())
+                .workingDirectory(dir)
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        String why = run.describe();
+
+        Path defaultRecords = dir.resolve("actiongate-decisions.jsonl");
+        Records records = Records.read(defaultRecords);
+        assertEquals(3, records.decisions().size(), why);
+        for (JsonNode record : records.decisions()) {
+            assertEquals("development", record.get("environment").asText(), record.toString());
+            assertEquals(BasicApp.class.getName(), record.get("service").asText(), record.toString());
+            assertEquals("it-config-3", record.get("policy_version").asText(), "policy from ACTIONGATE_POLICY");
+        }
+        assertEquals(List.of(), warnings(run), why);
+        assertTrue(startupLine(run).contains("records " + defaultRecords), startupLine(run));
+    }
+
+    @OnEveryJdk
+    void disabledTheAgentInstrumentsNothing(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path file = dir.resolve("records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file + ",enabled=false")
+                .workingDirectory(dir)
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        AppOutput out = run.output();
+        String why = run.describe();
+
+        assertEquals(List.of(), out.deniedLabels(), why);
+        assertEquals(List.of("greet world", "delete_file /srv/data/report.csv", "transfer_money acct-1->acct-2"),
+                out.bodies(), "every body runs, the denied delete too\n" + why);
+        assertFalse(Files.exists(file), "no records file is created");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(policy), files.toList(), "nothing else is created either");
+        }
+        assertTrue(run.stderr().contains("disabled"), "the agent says it is disabled\n" + why);
+        assertFalse(run.stderr().contains("governing "), "no method was instrumented\n" + why);
+    }
+
+    /** The agent's WARN lines. */
+    private static List<String> warnings(ForkedJvm.Run run) {
+        return run.stderr().lines().filter(line -> line.contains("[actiongate] WARN")).toList();
+    }
+
+    private static String startupLine(ForkedJvm.Run run) {
+        return run.stderr().lines().filter(line -> line.contains("[actiongate]") && line.contains(" started"))
+                .findFirst().orElseGet(() -> org.junit.jupiter.api.Assertions.fail("no start-up line\n" + run.describe()));
+    }
+}

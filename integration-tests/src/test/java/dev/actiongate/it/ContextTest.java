@@ -1,0 +1,93 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.actiongate.it.AppOutput.Denial;
+import dev.actiongate.it.apps.ContextApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code ActionContext} puts into decisions: nesting, threads, the environment, attributes. */
+class ContextTest {
+
+    private static final String POLICY = """
+            version: "it-context-1"
+            default: allow
+            rules:
+              - id: sms-channel
+                when: '"channel" in ctx.attributes && ctx.attributes.channel == "sms"'
+                verdict: deny
+                reason: sms is not an approved channel
+              - id: evil-tenant
+                when: 'ctx.tenant == "evil-corp"'
+                verdict: deny
+                reason: tenant is blocked
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void scopesNestRestoreAndTravelToOtherThreadsWhenWrapped(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path file = dir.resolve("records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file + ",environment=staging")
+                .classpath(AppClasspath.basic()).main(ContextApp.class).run().assertExit(0);
+        AppOutput out = run.output();
+        Records records = Records.read(file);
+        String why = run.describe();
+
+        assertContext(records, "no-scope", null, null, null, null, "staging", "{}", "main");
+        assertContext(records, "outer", "agent-7", "user-42", "acme", "ticket 4711", "staging",
+                "{\"channel\":\"chat\"}", "main");
+        assertContext(records, "inner", "agent-8", "user-42", "acme", "ticket 4711", "production",
+                "{\"channel\":\"chat\",\"priority\":\"high\"}", "main");
+        assertTrue(out.fact("inner.context").contains("actor=agent-8"), why);
+        assertTrue(out.fact("restored.context").contains("actor=agent-7"), why);
+        assertTrue(out.fact("restored.context").contains("environment=staging"), why);
+        assertContext(records, "outer-again", "agent-7", "user-42", "acme", "ticket 4711", "staging",
+                "{\"channel\":\"chat\"}", "main");
+
+        // ActionContext.wrap carries the context to the pool thread; an unwrapped task has none
+        assertContext(records, "wrapped-runnable", "agent-7", "user-42", "acme", "ticket 4711", "staging",
+                "{\"channel\":\"chat\"}", "ctx-worker-1");
+        assertContext(records, "wrapped-callable", "agent-7", "user-42", "acme", "ticket 4711", "staging",
+                "{\"channel\":\"chat\"}", "ctx-worker-1");
+        assertContext(records, "unwrapped", null, null, null, null, "staging", "{}", "ctx-worker-1");
+
+        assertTrue(out.fact("after.context").contains("actor=null"), why);
+        assertContext(records, "after", null, null, null, null, "staging", "{}", "main");
+
+        // ctx.attributes and ctx.tenant decide
+        Denial sms = out.denied("sms");
+        assertEquals(List.of("sms-channel"), sms.matchedRules());
+        assertEquals("sms is not an approved channel", sms.reason());
+        assertFalse(out.bodyRan("run_task sms"), why);
+        Denial evil = out.denied("evil-tenant");
+        assertEquals(List.of("evil-tenant"), evil.matchedRules());
+        assertEquals("evil-corp", records.decision(evil.decisionId()).get("tenant").asText());
+        assertEquals(List.of("sms", "evil-tenant"), out.deniedLabels(), why);
+    }
+
+    private static void assertContext(Records records, String label, String actor, String onBehalfOf, String tenant,
+                                      String reason, String environment, String attributes, String thread)
+            throws Exception {
+        JsonNode record = records.decisionWithArgument("label", label);
+        String where = label + ": " + record;
+        assertEquals(actor, record.get("actor").textValue(), where);
+        assertEquals(onBehalfOf, record.get("on_behalf_of").textValue(), where);
+        assertEquals(tenant, record.get("tenant").textValue(), where);
+        assertEquals(reason, record.get("caller_reason").textValue(), where);
+        assertEquals(environment, record.get("environment").textValue(), where);
+        assertEquals(JSON.readTree(attributes), record.get("attributes"), where);
+        assertEquals(thread, record.get("thread").textValue(), where);
+        assertEquals("allow", record.get("verdict").textValue(), where);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Describes and runs one forked JVM: which JDK, the agent and its arguments, the class path,
+ * system properties, environment variables, and the main class or jar with its arguments.
+ * The environment is the test JVM's minus every {@code ACTIONGATE_*} variable and the JVM
+ * option variables, so only what a test sets reaches the agent.
+ *
+ * <pre>{@code
+ * Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+ *         .classpath(AppClasspath.basic()).main(BasicApp.class).run();
+ * }</pre>
+ */
+public final class ForkedJvm {
+
+    /** The agent jar under test; the build sets it from the Maven property {@code actiongate.agent.jar}. */
+    static final String AGENT_JAR_PROPERTY = "actiongate.it.agent.jar";
+    /** Read when the build did not set {@link #AGENT_JAR_PROPERTY}, as when run from an IDE. */
+    static final String AGENT_JAR_FALLBACK = "actiongate.agent.jar";
+
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final List<String> DROPPED_VARIABLES =
+            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH");
+
+    private final Jdk jdk;
+    private String agentArgs;
+    private final List<Path> classpath = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private Path workingDirectory;
+    private String mainClass;
+    private Path jar;
+    private final List<String> arguments = new ArrayList<>();
+    private Duration timeout = DEFAULT_TIMEOUT;
+
+    private ForkedJvm(Jdk jdk) {
+        this.jdk = jdk;
+    }
+
+    public static ForkedJvm on(Jdk jdk) {
+        return new ForkedJvm(jdk);
+    }
+
+    /** {@code java -jar actiongate-agent.jar ARGS} on {@code jdk}: the agent's command line. */
+    public static Run agentCli(Jdk jdk, String... args) {
+        return on(jdk).jar(agentJar(), args).run();
+    }
+
+    /** The agent jar under test; fails the test when it has not been built. */
+    public static Path agentJar() {
+        String property = System.getProperty(AGENT_JAR_PROPERTY, System.getProperty(AGENT_JAR_FALLBACK));
+        if (property == null || property.isBlank()) {
+            return fail("-D" + AGENT_JAR_FALLBACK + " is not set; the build passes it (see integration-tests/pom.xml)");
+        }
+        Path jar = Path.of(property).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            fail("the agent jar " + jar + " does not exist: build it (mvn -pl agent package) or point -D"
+                    + AGENT_JAR_FALLBACK + " at one");
+        }
+        return jar;
+    }
+
+    /** Attaches the agent with {@code args} ({@code key=value,...}; may be empty). */
+    public ForkedJvm agent(String args) {
+        this.agentArgs = args == null ? "" : args;
+        return this;
+    }
+
+    public ForkedJvm classpath(List<Path> entries) {
+        classpath.addAll(entries);
+        return this;
+    }
+
+    public ForkedJvm systemProperty(String key, String value) {
+        jvmOptions.add("-D" + key + "=" + value);
+        return this;
+    }
+
+    public ForkedJvm env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    public ForkedJvm workingDirectory(Path directory) {
+        this.workingDirectory = directory;
+        return this;
+    }
+
+    public ForkedJvm timeout(Duration limit) {
+        this.timeout = limit;
+        return this;
+    }
+
+    public ForkedJvm main(Class<?> type, String... args) {
+        this.mainClass = type.getName();
+        this.arguments.addAll(List.of(args));
+        return this;
+    }
+
+    public ForkedJvm jar(Path executableJar, String... args) {
+        this.jar = executableJar;
+        this.arguments.addAll(List.of(args));
+        return this;
+    }
+
+    /** Runs the JVM to its end; fails the test if it outlives the timeout. */
+    public Run run() {
+        List<String> command = command();
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("forked-jvm-", ".out");
+            err = Files.createTempFile("forked-jvm-", ".err");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            if (workingDirectory != null) {
+                builder.directory(workingDirectory.toFile());
+            }
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(name -> name.startsWith("ACTIONGATE_") || DROPPED_VARIABLES.contains(name));
+            env.putAll(environment);
+            long start = System.nanoTime();
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                Run partial = new Run(command, -1, Files.readString(out), Files.readString(err), Duration.ZERO);
+                return fail("forked JVM did not end within " + timeout + "\n" + partial.describe());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            return new Run(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8), took);
+        } catch (IOException e) {
+            return fail("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted while running " + String.join(" ", command), e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(jdk.java().toString());
+        if (agentArgs != null) {
+            command.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+        }
+        command.addAll(jvmOptions);
+        if (jar != null) {
+            command.add("-jar");
+            command.add(jar.toString());
+        } else {
+            assertTrue(mainClass != null, "a forked JVM needs a main class or a jar");
+            if (!classpath.isEmpty()) {
+                command.add("-cp");
+                command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            }
+            command.add(mainClass);
+        }
+        command.addAll(arguments);
+        return command;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless
+            }
+        }
+    }
+
+    /**
+     * What a forked JVM did.
+     *
+     * @param command  the command line it ran with
+     * @param exitCode its exit code, -1 if it was killed
+     * @param stdout   everything it printed on standard output
+     * @param stderr   everything it printed on standard error, the agent's log included
+     * @param took     how long it ran
+     */
+    public record Run(List<String> command, int exitCode, String stdout, String stderr, Duration took) {
+
+        /** Its standard output, parsed as the {@code Probe} protocol of the test applications. */
+        public AppOutput output() {
+            return AppOutput.parse(stdout, this);
+        }
+
+        /** Fails the test unless the JVM exited with {@code expected}. */
+        public Run assertExit(int expected) {
+            if (exitCode != expected) {
+                fail("expected exit code " + expected + "\n" + describe());
+            }
+            return this;
+        }
+
+        /** Everything about the run, for assertion messages. */
+        public String describe() {
+            return "command: " + String.join(" ", command) + "\nexit code: " + exitCode + "\n--- stdout ---\n"
+                    + stdout + "--- stderr ---\n" + stderr + "--- end ---";
+        }
+    }
+}
