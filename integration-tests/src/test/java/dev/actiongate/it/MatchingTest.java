@@ -99,7 +99,7 @@ class MatchingTest {
         assertTrue(out.allowed("constructors"), why);
         assertEquals(List.of("constructor a-1", "constructor a-2", "plain constructor", "plain unannotated"),
                 out.bodies().stream().filter(body -> body.startsWith("constructor") || body.startsWith("plain")).toList());
-        for (JsonNode record : records.records()) {
+        for (JsonNode record : records.decisions()) {
             String method = record.get("method").asText();
             assertFalse(method.contains("<init>") || method.contains("Account") || method.contains("Plain")
                     || method.contains("helper") || method.contains("int)"), "unexpected record " + record);

@@ -82,30 +82,31 @@ public final class Gate implements GateBridge.Dispatcher {
                 ? "approval required (" + decision.reason() + ") but no reviewer channel is configured"
                 : decision.reason();
 
-        Map<String, Object> record = new LinkedHashMap<>(32);
-        record.put("kind", "decision");
-        record.put("decision_id", decisionId);
-        record.put("timestamp", timestamp);
+        // In key order: the canonical form sorts keys, and a record already in order skips the sort.
+        Map<String, Object> record = new LinkedHashMap<>(48);
         record.put("action", method.action());
-        record.put("verdict", decision.verdict().wireName());
-        record.put("enforced", decision.enforced());
-        record.put("reason", reason);
-        record.put("matched_rules", decision.matchedRules());
-        record.put("policy_version", policy == null ? null : policy.version());
-        record.put("policy_sha256", policy == null ? null : policy.sha256());
         record.put("actor", context.actor());
-        record.put("on_behalf_of", context.onBehalfOf());
-        record.put("tenant", context.tenant());
-        record.put("environment", context.environment());
-        record.put("caller_reason", context.reason());
-        record.put("attributes", context.attributes());
         record.put("arguments", ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
-        record.put("method", method.signature());
-        record.put("service", service);
-        record.put("host", state.host());
-        record.put("pid", pid);
-        record.put("thread", Thread.currentThread().getName());
+        record.put("attributes", context.attributes());
+        record.put("caller_reason", context.reason());
+        record.put("decision_id", decisionId);
+        record.put("enforced", decision.enforced());
+        record.put("environment", context.environment());
         record.put("eval_ns", evalNanos);
+        record.put("host", state.host());
+        record.put("kind", "decision");
+        record.put("matched_rules", decision.matchedRules());
+        record.put("method", method.signature());
+        record.put("on_behalf_of", context.onBehalfOf());
+        record.put("pid", pid);
+        record.put("policy_sha256", policy == null ? null : policy.sha256());
+        record.put("policy_version", policy == null ? null : policy.version());
+        record.put("reason", reason);
+        record.put("service", service);
+        record.put("tenant", context.tenant());
+        record.put("thread", Thread.currentThread().getName());
+        record.put("timestamp", timestamp);
+        record.put("verdict", decision.verdict().wireName());
         write(state, method, record, decisionId, decision);
 
         if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
@@ -142,19 +143,16 @@ public final class Gate implements GateBridge.Dispatcher {
         }
         GateState state = startup.getNow(null);
         RecordLog records = state == null ? null : state.records();
+        // Where and what ran is in the decision record this one links to; an outcome says only how it ended.
         Map<String, Object> record = new LinkedHashMap<>(16);
-        record.put("kind", "outcome");
-        record.put("decision_id", invocation.decisionId());
-        record.put("timestamp", Timestamps.now());
         record.put("action", invocation.method().action());
-        record.put("method", invocation.method().signature());
-        record.put("outcome", thrown == null ? "returned" : "threw");
-        record.put("exception", thrown == null ? null : thrown.getClass().getName());
+        record.put("decision_id", invocation.decisionId());
         record.put("duration_ns", System.nanoTime() - invocation.startNanos());
-        record.put("service", service);
-        record.put("host", state == null ? null : state.host());
-        record.put("pid", pid);
+        record.put("exception", thrown == null ? null : thrown.getClass().getName());
+        record.put("kind", "outcome");
+        record.put("outcome", thrown == null ? "returned" : "threw");
         record.put("thread", Thread.currentThread().getName());
+        record.put("timestamp", Timestamps.now());
         try {
             if (records == null) {
                 throw new IllegalStateException("no records file");

@@ -45,7 +45,9 @@ public final class CanonicalJson {
             generator.writeString(s);
         } else if (value instanceof Map<?, ?> map) {
             Object[] keys = map.keySet().toArray();
-            Arrays.sort(keys, (a, b) -> a.toString().compareTo(b.toString()));
+            if (!sorted(keys)) {
+                Arrays.sort(keys, (a, b) -> a.toString().compareTo(b.toString()));
+            }
             generator.writeStartObject();
             for (Object key : keys) {
                 generator.writeFieldName(key.toString());
@@ -67,6 +69,16 @@ public final class CanonicalJson {
         } else {
             generator.writeString(value.toString());
         }
+    }
+
+    /** Records the agent builds already list their fields in order; checking is cheaper than sorting. */
+    private static boolean sorted(Object[] keys) {
+        for (int i = 1; i < keys.length; i++) {
+            if (keys[i - 1].toString().compareTo(keys[i].toString()) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses one JSON Lines record, keeping field order. */

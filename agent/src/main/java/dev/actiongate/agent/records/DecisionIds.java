@@ -1,15 +1,15 @@
 package dev.actiongate.agent.records;
 
-import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Time-ordered decision ids: UUID version 7 (RFC 9562), with a monotonic counter in the random
- * bits so that ids made in the same millisecond still sort in the order they were made.
+ * bits so that ids made in the same millisecond still sort in the order they were made. The
+ * random bits make ids unique, not secret, so a fast generator is enough.
  */
 public final class DecisionIds {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static long lastMillis;
     private static long sequence;
 
@@ -25,7 +25,7 @@ public final class DecisionIds {
                 sequence++;
             } else {
                 lastMillis = millis;
-                sequence = RANDOM.nextInt(1 << 11);
+                sequence = ThreadLocalRandom.current().nextInt(1 << 11);
             }
             if (sequence >= (1 << 12)) {
                 // 4096 ids in one millisecond: borrow the next millisecond rather than repeat
@@ -35,7 +35,7 @@ public final class DecisionIds {
             seq = sequence;
         }
         long high = (millis << 16) | 0x7000L | seq;
-        long low = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        long low = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(high, low).toString();
     }
 }

@@ -43,7 +43,8 @@ public final class RecordLog implements Closeable {
     private static final int LINK_LENGTH = PREV_HASH.length + 64 + HASH.length + 64 + END.length - 1;
 
     private static final int SOON_CAPACITY = 16_384;
-    private static final long WRITER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long WRITER_MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long WRITER_MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Logger LOG = LoggerFactory.getLogger("actiongate");
 
     private final Path path;
@@ -172,12 +173,17 @@ public final class RecordLog implements Closeable {
 
     /**
      * The background writer polls rather than being woken per record: waking a thread would
-     * cost the governed call a system call, which is what queuing is meant to save.
+     * cost the governed call a system call, which is what queuing is meant to save. It polls
+     * often while records come and backs off while none do.
      */
     private void writeQueuedRegularly() {
+        long pause = WRITER_MIN_PAUSE_NANOS;
         while (!closed) {
-            if (!writeQueued()) {
-                LockSupport.parkNanos(WRITER_PAUSE_NANOS);
+            if (writeQueued()) {
+                pause = WRITER_MIN_PAUSE_NANOS;
+            } else {
+                LockSupport.parkNanos(pause);
+                pause = Math.min(pause * 2, WRITER_MAX_PAUSE_NANOS);
             }
         }
     }

@@ -10,11 +10,24 @@ public final class Timestamps {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** The last millisecond formatted: calls within one millisecond share the string. */
+    private static volatile Formatted last = new Formatted(Long.MIN_VALUE, "");
+
+    private record Formatted(long millis, String text) {
+    }
+
     private Timestamps() {
     }
 
     public static String now() {
-        return FORMAT.format(Instant.now());
+        long millis = System.currentTimeMillis();
+        Formatted cached = last;
+        if (cached.millis() == millis) {
+            return cached.text();
+        }
+        String text = FORMAT.format(Instant.ofEpochMilli(millis));
+        last = new Formatted(millis, text);
+        return text;
     }
 
     public static String of(Instant instant) {
