@@ -58,7 +58,7 @@ public final class AppClasspath {
             throw new UncheckedIOException("cannot list the legacy libraries in " + folder
                     + " (mvn generate-test-resources copies them there)", e);
         }
-        assertEquals(6, jars.size(), "legacy jars in " + folder + ": " + jars);
+        assertEquals(7, jars.size(), "legacy jars in " + folder + ": " + jars);
         List<Path> path = new ArrayList<>(basic());
         path.addAll(jars);
         return path;

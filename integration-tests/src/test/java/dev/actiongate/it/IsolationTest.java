@@ -80,6 +80,8 @@ class IsolationTest {
         assertEquals("ch.qos.logback.classic.LoggerContext", out.fact("slf4j.factory"), why);
         assertTrue(out.fact("slf4j.factory.jar").endsWith("/logback-classic-1.2.13.jar"), out.fact("slf4j.factory.jar"));
         assertEquals("{\"number\":\"INV-0\",\"total\":1,\"currency\":\"EUR\"}", out.fact("roundtrip"), why);
+        assertTrue(out.fact("bytebuddy.jar").endsWith("/byte-buddy-1.12.19.jar"), out.fact("bytebuddy.jar"));
+        assertEquals("dev.actiongate.it.apps.LegacyGenerated", out.fact("bytebuddy.generated"), why);
         assertFalse(run.stderr().contains("SLF4J:"), "no SLF4J binding trouble\n" + why);
 
         // its governed calls are decided

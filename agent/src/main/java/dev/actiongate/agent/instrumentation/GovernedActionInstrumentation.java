@@ -40,6 +40,7 @@ public final class GovernedActionInstrumentation {
                         : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new SharedTypePoolCache())
                 .with(new FailureListener())
                 .ignore(nameStartsWith("dev.actiongate.agent.")
                                 .or(nameStartsWith("dev.actiongate.bootstrap."))

@@ -3,13 +3,15 @@ package dev.actiongate.it.apps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actiongate.GovernedAction;
+import net.bytebuddy.ByteBuddy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An application that ships old versions of the libraries the agent uses too (Jackson 2.12,
- * SLF4J 1.7, Logback 1.2) and uses them: it serializes with its Jackson and logs with its
- * SLF4J, configured by its own {@code logback.xml}.
+ * SLF4J 1.7, Logback 1.2, Byte Buddy 1.12) and uses them: it serializes with its Jackson, logs
+ * with its SLF4J, configured by its own {@code logback.xml}, and generates a class with its
+ * Byte Buddy.
  */
 public final class LegacyApp {
 
@@ -77,6 +79,12 @@ public final class LegacyApp {
         Probe.fact("slf4j.factory.jar", Probe.origin(LoggerFactory.getILoggerFactory().getClass()));
         Invoice sample = MAPPER.readValue("{\"number\":\"INV-0\",\"total\":1,\"currency\":\"EUR\"}", Invoice.class);
         Probe.fact("roundtrip", MAPPER.writeValueAsString(sample));
+        // An application that generates classes with its own, older Byte Buddy, as mocking and
+        // ORM libraries do, next to the agent's relocated one.
+        Class<?> generated = new ByteBuddy().subclass(Object.class).name("dev.actiongate.it.apps.LegacyGenerated")
+                .make().load(LegacyApp.class.getClassLoader()).getLoaded();
+        Probe.fact("bytebuddy.jar", Probe.origin(ByteBuddy.class));
+        Probe.fact("bytebuddy.generated", generated.getName());
         LOG.info("legacy app started");
 
         Billing billing = new Billing();
