@@ -141,26 +141,34 @@ public final class Gate implements GateBridge.Dispatcher {
         if (!(token instanceof Invocation invocation)) {
             return;
         }
-        GateState state = startup.getNow(null);
-        RecordLog records = state == null ? null : state.records();
-        // Where and what ran is in the decision record this one links to; an outcome says only how it ended.
-        Map<String, Object> record = new LinkedHashMap<>(16);
-        record.put("action", invocation.method().action());
-        record.put("decision_id", invocation.decisionId());
-        record.put("duration_ns", System.nanoTime() - invocation.startNanos());
-        record.put("exception", thrown == null ? null : thrown.getClass().getName());
-        record.put("kind", "outcome");
-        record.put("outcome", thrown == null ? "returned" : "threw");
-        record.put("thread", Thread.currentThread().getName());
-        record.put("timestamp", Timestamps.now());
+        // Runs in the application's method after its body: whatever goes wrong here must not
+        // replace what the body returned or threw.
+        Map<String, Object> record = null;
         try {
+            GateState state = startup.getNow(null);
+            RecordLog records = state == null ? null : state.records();
+            // Where and what ran is in the decision record this one links to; an outcome says only how it ended.
+            record = new LinkedHashMap<>(16);
+            record.put("action", invocation.method().action());
+            record.put("decision_id", invocation.decisionId());
+            record.put("duration_ns", System.nanoTime() - invocation.startNanos());
+            record.put("exception", thrown == null ? null : thrown.getClass().getName());
+            record.put("kind", "outcome");
+            record.put("outcome", thrown == null ? "returned" : "threw");
+            record.put("thread", Thread.currentThread().getName());
+            record.put("timestamp", Timestamps.now());
             if (records == null) {
                 throw new IllegalStateException("no records file");
             }
             records.appendSoon(record, invocation.method().applicationLog()::log);
         } catch (Throwable e) {
             // The body has run; the outcome cannot be undone, only reported where ops will see it.
-            log().error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e, record);
+            try {
+                log().error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e,
+                        record);
+            } catch (Throwable ignored) {
+                // nothing left to report with
+            }
         }
     }
 
