@@ -51,9 +51,4 @@ public final class MethodRegistry {
         GovernedMethod[] current = methods;
         return id >= 0 && id < current.length ? current[id] : null;
     }
-
-    /** How many methods are governed. */
-    public int size() {
-        return methods.length;
-    }
 }

@@ -29,8 +29,4 @@ public final class Timestamps {
         last = new Formatted(millis, text);
         return text;
     }
-
-    public static String of(Instant instant) {
-        return FORMAT.format(instant);
-    }
 }
