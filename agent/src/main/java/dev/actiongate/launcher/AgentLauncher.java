@@ -41,6 +41,10 @@ public final class AgentLauncher {
 
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
+            // Resolve the loader class from this jar before the jar also lands on the bootstrap
+            // class path; otherwise which loader defines it depends on when the JVM verifies this
+            // class (with verification off it would be the bootstrap loader).
+            Class<?> loaderType = IsolatedClassLoader.class;
             File jarFile = agentJar();
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
             ClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), agentJarUrl());

@@ -20,7 +20,7 @@ import java.util.jar.JarFile;
  * Parent-first through the platform loader, so the public API and the bridge on the bootstrap
  * class path keep one identity.
  */
-final class IsolatedClassLoader extends ClassLoader {
+public final class IsolatedClassLoader extends ClassLoader {
 
     static final String PREFIX = "inst/";
 
@@ -32,7 +32,12 @@ final class IsolatedClassLoader extends ClassLoader {
     private final String jarUrl;
     private final ProtectionDomain protectionDomain;
 
-    IsolatedClassLoader(JarFile jar, URL location) {
+    /*
+     * Public, like the class: once the agent jar is on the bootstrap class path this class may be
+     * defined there rather than by the system class loader that loaded the launcher, and package
+     * access does not cross class loaders.
+     */
+    public IsolatedClassLoader(JarFile jar, URL location) {
         super("actiongate", ClassLoader.getPlatformClassLoader());
         this.jar = jar;
         this.jarUrl = "jar:" + location.toExternalForm() + "!/";

@@ -70,6 +70,25 @@ class ConfigurationTest {
         assertTrue(out.fact("jdk").startsWith(Integer.toString(jdk.feature())), out.fact("jdk"));
     }
 
+    /**
+     * The agent jar is on the system and (after start) the bootstrap class path: the launcher
+     * must work whichever loader ends up defining its classes, which with bytecode verification
+     * off is decided later than usual. Failing there would leave every method ungoverned.
+     */
+    @OnEveryJdk
+    void theAgentStartsAndGovernsWithBytecodeVerificationOff(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path file = dir.resolve("records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
+                .jvmOption("-XX:+UnlockDiagnosticVMOptions")
+                .jvmOption("-XX:-BytecodeVerificationRemote")
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        String why = run.describe();
+        assertFalse(run.stderr().contains("could not start"), why);
+        assertTrue(run.output().denied("delete").matchedRules().contains("no-deletes"), why);
+        assertEquals(3, Records.read(file).decisions().size(), why);
+    }
+
     @OnEveryJdk
     void withoutSettingsTheDefaultsApply(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);

@@ -87,6 +87,12 @@ public final class ForkedJvm {
         return this;
     }
 
+    /** A JVM option as is, for example {@code -XX:...}. */
+    public ForkedJvm jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
     public ForkedJvm systemProperty(String key, String value) {
         jvmOptions.add("-D" + key + "=" + value);
         return this;
