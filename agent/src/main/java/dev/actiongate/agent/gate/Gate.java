@@ -124,7 +124,7 @@ public final class Gate implements GateBridge.Dispatcher {
             problem = state.recordsProblem();
         } else {
             try {
-                method.applicationLog().log(records.append(record));
+                records.append(record, method.applicationLog().orNull());
                 return;
             } catch (Exception e) {
                 problem = "cannot append to " + records.path() + ": " + e;
@@ -160,7 +160,7 @@ public final class Gate implements GateBridge.Dispatcher {
             if (records == null) {
                 throw new IllegalStateException("no records file");
             }
-            records.appendSoon(record, invocation.method().applicationLog()::log);
+            records.appendSoon(record, invocation.method().applicationLog().orNull());
         } catch (Throwable e) {
             // The body has run; the outcome cannot be undone, only reported where ops will see it.
             try {

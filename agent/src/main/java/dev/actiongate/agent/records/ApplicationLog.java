@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
 
 /**
  * Forwards records to the SLF4J logger {@code actiongate.decisions} of the application, when the
@@ -12,7 +13,7 @@ import java.util.WeakHashMap;
  * through the governed class's own class loader, by name, so any SLF4J version the application
  * ships works and the agent's relocated copy is never involved.
  */
-public final class ApplicationLog {
+public final class ApplicationLog implements Consumer<String> {
 
     public static final String LOGGER_NAME = "actiongate.decisions";
 
@@ -59,8 +60,14 @@ public final class ApplicationLog {
         }
     }
 
+    /** This log, or {@code null} when there is none: what the records file wants to hear from. */
+    public Consumer<String> orNull() {
+        return info == null ? null : this;
+    }
+
     /** Logs one record line at INFO; never throws. */
-    public void log(String line) {
+    @Override
+    public void accept(String line) {
         if (info == null) {
             return;
         }

@@ -120,12 +120,13 @@ public final class RecordLog implements Closeable {
      * Appends one record, adding {@code prev_hash} and {@code hash}, together with every queued
      * record, in one write.
      *
-     * @param record the record's fields; must not contain {@code prev_hash} or {@code hash}
-     * @return the line as written, without its newline
+     * @param record  the record's fields; must not contain {@code prev_hash} or {@code hash}
+     * @param written receives the line as written, without its newline; {@code null} when nobody
+     *                needs it, which saves building it
      * @throws IOException when the line could not be written: the caller must not go on as if it had
      */
-    public String append(Map<String, ?> record) throws IOException {
-        Pending own = new Pending(CanonicalJson.bytes(record), null, false);
+    public void append(Map<String, ?> record, Consumer<String> written) throws IOException {
+        Pending own = new Pending(CanonicalJson.bytes(record), written, false);
         List<Pending> batch = new ArrayList<>(4);
         String[] lines;
         synchronized (this) {
@@ -139,21 +140,20 @@ public final class RecordLog implements Closeable {
             }
         }
         tellWritten(batch, lines);
-        return lines[lines.length - 1];
     }
 
     /**
      * Queues a record to be written with the next {@link #append} or within milliseconds. When
      * the queue is full the caller writes it itself, so memory stays bounded and nothing is dropped.
      *
-     * @param written receives the line once it is on disk
+     * @param written receives the line once it is on disk, or {@code null}
      */
     public void appendSoon(Map<String, ?> record, Consumer<String> written) throws IOException {
         if (closed || outstanding.incrementAndGet() > SOON_CAPACITY) {
             if (!closed) {
                 outstanding.decrementAndGet();
             }
-            written.accept(append(record));
+            append(record, written);
             return;
         }
         soon.add(new Pending(CanonicalJson.bytes(record), written, true));
@@ -223,7 +223,7 @@ public final class RecordLog implements Closeable {
         outstanding.addAndGet(-taken);
     }
 
-    /** Chains and writes {@code batch} in one system call; returns the lines. Caller holds the lock. */
+    /** Chains and writes {@code batch} in one system call; returns the lines someone asked for. Caller holds the lock. */
     private String[] write(List<Pending> batch) throws IOException {
         int size = 0;
         for (Pending pending : batch) {
@@ -249,7 +249,9 @@ public final class RecordLog implements Closeable {
         int offset = 0;
         for (int i = 0; i < lines.length; i++) {
             int length = batch.get(i).body().length + LINK_LENGTH;
-            lines[i] = new String(buffer.array(), offset, length - 1, StandardCharsets.UTF_8);
+            if (batch.get(i).written() != null) {
+                lines[i] = new String(buffer.array(), offset, length - 1, StandardCharsets.UTF_8);
+            }
             offset += length;
         }
         return lines;

@@ -40,7 +40,7 @@ class RecordLogTest {
         Path file = dir.resolve("records.jsonl");
         try (RecordLog log = RecordLog.open(file)) {
             for (int i = 0; i < count; i++) {
-                log.append(record(i));
+                log.append(record(i), null);
             }
         }
         return file;
@@ -51,12 +51,34 @@ class RecordLogTest {
         Path file = write(5);
         try (RecordLog log = RecordLog.open(file)) {
             assertEquals(ChainVerifier.verify(file).lastHash(), log.continuedFrom());
-            log.append(record(5));
+            log.append(record(5), null);
         }
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
         assertEquals(6, result.records());
         assertEquals(6, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void queuedRecordsGoOutWithTheNextAppendInOrderAndTellTheirLines() throws IOException {
+        Path file = dir.resolve("records.jsonl");
+        List<String> told = new ArrayList<>();
+        try (RecordLog log = RecordLog.open(file)) {
+            log.append(record(0), null);
+            log.appendSoon(record(1), told::add);
+            log.appendSoon(record(2), told::add);
+            log.append(record(3), told::add);
+            List<String> lines = Files.readAllLines(file);
+            assertEquals(4, lines.size(), "queued records are written with the next append, before it");
+            for (int i = 0; i < 4; i++) {
+                assertEquals(i, ((Number) CanonicalJson.parse(lines.get(i)).get("n")).intValue());
+            }
+            assertEquals(lines.subList(1, 4), told, "each caller hears of its own line, as written");
+            log.appendSoon(record(4), told::add);
+            log.flush();
+            assertEquals(5, Files.readAllLines(file).size(), "flush writes what is queued");
+        }
+        assertTrue(ChainVerifier.verify(file).intact());
     }
 
     @Test
@@ -132,7 +154,7 @@ class RecordLogTest {
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        log.append(record(i));
+                        log.append(record(i), null);
                     }
                     return null;
                 }));
