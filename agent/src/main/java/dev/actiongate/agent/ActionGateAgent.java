@@ -2,6 +2,7 @@ package dev.actiongate.agent;
 
 import dev.actiongate.ActionContext;
 import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.gate.MethodRegistry;
@@ -46,7 +47,8 @@ public final class ActionGateAgent {
 
         MethodRegistry registry = new MethodRegistry();
         CompletableFuture<GateState> startup = new CompletableFuture<>();
-        GateBridge.install(new Gate(registry, startup, config.service()));
+        GateBridge.install(new Gate(registry, startup, config.service(),
+                config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook())));
 
         // Logging, the policy's CEL and the records file all take time to start; none of it may
         // hold the application's main thread. Governed calls wait for the future instead.

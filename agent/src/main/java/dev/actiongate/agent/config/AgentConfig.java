@@ -1,5 +1,7 @@
 package dev.actiongate.agent.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,20 +21,22 @@ import java.util.Set;
  * @param environment the environment a call runs in unless its context names one
  * @param service     the service name written into every record
  * @param enabled     {@code false}: the agent installs nothing
+ * @param incidentWebhook where incidents are posted as JSON, or {@code null}
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
 public record AgentConfig(Path policy, Path records, String environment, String service,
-                          boolean enabled, Map<String, String> sources, List<String> warnings) {
+                          boolean enabled, URI incidentWebhook, Map<String, String> sources, List<String> warnings) {
 
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
     public static final String ENVIRONMENT = "environment";
     public static final String SERVICE = "service";
     public static final String ENABLED = "enabled";
+    public static final String INCIDENT_WEBHOOK = "incident_webhook";
 
     /** Every key the agent understands; anything else is a start-up warning. */
-    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED);
+    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -94,8 +98,22 @@ public record AgentConfig(Path policy, Path records, String environment, String 
                 default -> warnings.add("enabled='" + enabledValue + "' is not true or false; the agent stays enabled");
             }
         }
+        URI webhook = null;
+        String webhookValue = blankToNull(values.get(INCIDENT_WEBHOOK));
+        if (webhookValue != null) {
+            try {
+                webhook = new URI(webhookValue);
+                if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
+                    throw new URISyntaxException(webhookValue, "not an http or https URL");
+                }
+            } catch (URISyntaxException e) {
+                webhook = null;
+                warnings.add("incident_webhook='" + webhookValue + "' is not usable (" + e.getMessage()
+                        + "); incidents are recorded but not posted");
+            }
+        }
         return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), env, service,
-                enabled, sources, warnings);
+                enabled, webhook, sources, warnings);
     }
 
     private static Map<String, String> parseAgentArgs(String agentArgs, List<String> warnings) {

@@ -2,7 +2,10 @@ package dev.actiongate.agent.gate;
 
 import dev.actiongate.ActionContext;
 import dev.actiongate.ActionDeniedException;
+import dev.actiongate.agent.escalation.DenialCounter;
+import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.policy.Decision;
+import dev.actiongate.agent.policy.Escalation;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.Verdict;
 import dev.actiongate.agent.records.ArgumentSummary;
@@ -32,11 +35,17 @@ public final class Gate implements GateBridge.Dispatcher {
     private final String service;
     private final long pid = ProcessHandle.current().pid();
     private final Set<String> reportedFaults = ConcurrentHashMap.newKeySet();
+    private final DenialCounter denials = new DenialCounter();
+    private final IncidentWebhook webhook;
 
-    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service) {
+    /**
+     * @param webhook where incidents are posted, or {@code null}
+     */
+    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook) {
         this.methods = methods;
         this.startup = startup;
         this.service = service;
+        this.webhook = webhook;
     }
 
     @Override
@@ -78,6 +87,21 @@ public final class Gate implements GateBridge.Dispatcher {
         }
         long evalNanos = System.nanoTime() - start;
 
+        Escalation escalation = policy == null ? null : policy.escalation();
+        int priorDenials = 0;
+        if (escalation != null) {
+            String key = DenialCounter.key(context.actor(), method.action(), context.tenant());
+            priorDenials = denials.count(key, escalation.within());
+            if (priorDenials >= escalation.afterDenials()) {
+                decision = new Decision(Verdict.ESCALATE, decision.matchedRules(), "escalated for incident review: "
+                        + priorDenials + " denied attempts of this action by this actor within "
+                        + escalation.withinText() + " (" + decision.reason() + ")", decision.enforced());
+            }
+            if (decision.verdict() == Verdict.DENY || decision.verdict() == Verdict.ESCALATE) {
+                denials.add(key, escalation.within());
+            }
+        }
+
         String reason = decision.verdict() == Verdict.REQUIRE_APPROVAL
                 ? "approval required (" + decision.reason() + ") but no reviewer channel is configured"
                 : decision.reason();
@@ -108,6 +132,9 @@ public final class Gate implements GateBridge.Dispatcher {
         record.put("timestamp", timestamp);
         record.put("verdict", decision.verdict().wireName());
         write(state, method, record, decisionId, decision);
+        if (decision.verdict() == Verdict.ESCALATE) {
+            incident(state, method, record, priorDenials, escalation);
+        }
 
         if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
             throw denial(decisionId, method.action(), decision.verdict().wireName(), reason, decision.matchedRules());
@@ -134,6 +161,62 @@ public final class Gate implements GateBridge.Dispatcher {
         // No decision id: the exception must not point ops at a record that does not exist.
         throw denial(null, method.action(), Verdict.DENY.wireName(),
                 "the decision record could not be written (" + problem + ")", decision.matchedRules());
+    }
+
+    /**
+     * Records the incident an escalation raises, says so at ERROR, and posts it to the webhook.
+     * The call is denied whatever happens here: the decision record already says so.
+     */
+    private void incident(GateState state, GovernedMethod method, Map<String, Object> decisionRecord, int priorDenials,
+                          Escalation escalation) {
+        Map<String, Object> incident = new LinkedHashMap<>(24);
+        incident.put("action", decisionRecord.get("action"));
+        incident.put("actor", decisionRecord.get("actor"));
+        incident.put("decision_id", decisionRecord.get("decision_id"));
+        incident.put("denials", priorDenials);
+        incident.put("environment", decisionRecord.get("environment"));
+        incident.put("host", decisionRecord.get("host"));
+        incident.put("kind", "incident");
+        incident.put("method", decisionRecord.get("method"));
+        incident.put("on_behalf_of", decisionRecord.get("on_behalf_of"));
+        incident.put("pid", pid);
+        incident.put("policy_version", decisionRecord.get("policy_version"));
+        incident.put("reason", decisionRecord.get("reason"));
+        incident.put("service", service);
+        incident.put("tenant", decisionRecord.get("tenant"));
+        incident.put("timestamp", Timestamps.now());
+        incident.put("within", escalation.withinText());
+        log().error("ActionGate incident: actor '{}' (tenant '{}') was denied '{}' {} times within {}; decision {} escalated",
+                incident.get("actor"), incident.get("tenant"), incident.get("action"), priorDenials,
+                escalation.withinText(), incident.get("decision_id"));
+        try {
+            state.records().append(incident, line -> {
+                method.applicationLog().accept(line);
+                if (webhook != null) {
+                    webhook.post(line, (attempts, problem) -> webhookFailed(state, incident, attempts, problem));
+                }
+            });
+        } catch (Exception e) {
+            log().error("incident record of decision {} could not be written ({}): {}", incident.get("decision_id"), e,
+                    incident);
+        }
+    }
+
+    private void webhookFailed(GateState state, Map<String, Object> incident, int attempts, String problem) {
+        Map<String, Object> failure = new LinkedHashMap<>(8);
+        failure.put("attempts", attempts);
+        failure.put("decision_id", incident.get("decision_id"));
+        failure.put("kind", "incident_webhook_failed");
+        failure.put("problem", problem);
+        failure.put("timestamp", Timestamps.now());
+        failure.put("url", webhook.uri().toString());
+        log().error("incident of decision {} could not be posted to {} after {} attempts: {}",
+                incident.get("decision_id"), webhook.uri(), attempts, problem);
+        try {
+            state.records().appendSoon(failure, null);
+        } catch (Exception e) {
+            log().error("webhook failure record could not be written ({}): {}", e, failure);
+        }
     }
 
     @Override

@@ -21,11 +21,12 @@ public final class Policy {
     private final Mode mode;
     private final List<Rule> rules;
     private final Set<String> redactedKeys;
+    private final Escalation escalation;
     /** The rules that can apply to an action, found once per action name rather than per call. */
     private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
 
     Policy(Path file, String version, String sha256, Verdict defaultVerdict, Mode mode, List<Rule> rules,
-           Set<String> redactedKeys) {
+           Set<String> redactedKeys, Escalation escalation) {
         this.file = file;
         this.version = version;
         this.sha256 = sha256;
@@ -33,6 +34,12 @@ public final class Policy {
         this.mode = mode;
         this.rules = List.copyOf(rules);
         this.redactedKeys = Set.copyOf(redactedKeys);
+        this.escalation = escalation;
+    }
+
+    /** The {@code escalation:} block, or {@code null} when the policy has none. */
+    public Escalation escalation() {
+        return escalation;
     }
 
     public Path file() {

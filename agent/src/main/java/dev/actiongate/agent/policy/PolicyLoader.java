@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ import java.util.Set;
  */
 public final class PolicyLoader {
 
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "default", "mode", "redact", "rules");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "default", "mode", "redact", "rules", "escalation");
+    private static final Set<String> ESCALATION_KEYS = Set.of("after_denials", "within");
     private static final Set<String> RULE_KEYS = Set.of("id", "action", "when", "verdict", "reason");
 
     private final YAMLFactory yaml = new YAMLFactory();
@@ -56,6 +58,7 @@ public final class PolicyLoader {
         Mode mode = Mode.ENFORCE;
         Set<String> redact = new LinkedHashSet<>();
         List<Rule> rules = new ArrayList<>();
+        Escalation escalation = null;
         try (JsonParser parser = yaml.createParser(bytes)) {
             parser.setCodec(mapper);
             JsonToken first = parser.nextToken();
@@ -105,6 +108,7 @@ public final class PolicyLoader {
                         }
                     }
                     case "rules" -> readRules(parser, at, problems, rules);
+                    case "escalation" -> escalation = escalation(parser.readValueAsTree(), at, problems);
                     default -> {
                         problems.add(keyAt, null, "unknown key '" + key + "' (known keys: " + String.join(", ", sorted(TOP_LEVEL_KEYS)) + ")");
                         parser.skipChildren();
@@ -124,7 +128,7 @@ public final class PolicyLoader {
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
-        return new Policy(file, version, sha256(bytes), defaultVerdict, mode, rules, redact);
+        return new Policy(file, version, sha256(bytes), defaultVerdict, mode, rules, redact, escalation);
     }
 
     private void readRules(JsonParser parser, JsonLocation at, Problems problems, List<Rule> rules) throws IOException {
@@ -206,6 +210,46 @@ public final class PolicyLoader {
         }
         return new Rule(id, action, when, verdict, reason == null ? "rule '" + id + "' matched" : reason,
                 ruleAt.getLineNr(), Rule.glob(action), compiled == null ? null : compiled.program());
+    }
+
+    private static Escalation escalation(JsonNode node, JsonLocation at, Problems problems) {
+        if (!node.isObject()) {
+            problems.add(at, null, "'escalation' must be a mapping with after_denials and within");
+            return null;
+        }
+        int before = problems.size();
+        node.fieldNames().forEachRemaining(key -> {
+            if (!ESCALATION_KEYS.contains(key)) {
+                problems.add(at, null, "unknown escalation key '" + key + "' (known keys: after_denials, within)");
+            }
+        });
+        JsonNode count = node.get("after_denials");
+        if (count == null || !count.canConvertToInt() || !count.isIntegralNumber() || count.intValue() < 1) {
+            problems.add(at, null, "escalation.after_denials must be a whole number of at least 1");
+        }
+        String within = scalar(node.get("within"));
+        Duration window = within == null ? null : duration(within);
+        if (window == null) {
+            problems.add(at, null, "escalation.within must be a duration such as 30s, 10m or 1h, not '" + within + "'");
+        }
+        return problems.size() > before ? null : new Escalation(count.intValue(), window, within);
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d}; {@code null} when not one of those. */
+    static Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration duration = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+        return duration.isZero() ? null : duration;
     }
 
     private static String scalar(JsonNode node) {

@@ -125,6 +125,34 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void escalationIsReadAndCheckedStrictly() throws Exception {
+        Policy policy = load("""
+                version: "1"
+                escalation:
+                  after_denials: 3
+                  within: 10m
+                rules: []
+                """);
+        assertEquals(3, policy.escalation().afterDenials());
+        assertEquals(java.time.Duration.ofMinutes(10), policy.escalation().within());
+        String message = problems("""
+                version: "1"
+                escalation:
+                  after_denials: 0
+                  within: soon
+                  withn: 1m
+                """);
+        assertTrue(message.contains("after_denials must be a whole number of at least 1"), message);
+        assertTrue(message.contains("within must be a duration such as 30s, 10m or 1h, not 'soon'"), message);
+        assertTrue(message.contains("unknown escalation key 'withn'"), message);
+    }
+
+    @Test
+    void escalateIsNotARuleVerdict() throws Exception {
+        assertTrue(problems("version: \"1\"\nrules:\n  - id: a\n    verdict: escalate\n").contains("unknown verdict 'escalate'"));
+    }
+
+    @Test
     void versionIsRequired() throws Exception {
         assertTrue(problems("rules: []\n").contains("'version' is required"));
     }

@@ -1,0 +1,67 @@
+package dev.actiongate.agent.escalation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class IncidentWebhookTest {
+
+    private static final Duration[] FAST = {Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(80)};
+
+    @Test
+    void retriesUntilTheServerTakesTheIncident() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger calls = new AtomicInteger();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        server.createContext("/incidents", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            int status = calls.incrementAndGet() < 3 ? 503 : 204;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/incidents");
+            AtomicReference<String> failure = new AtomicReference<>();
+            int attempts = new IncidentWebhook(uri, FAST)
+                    .post("{\"kind\":\"incident\"}", (n, problem) -> failure.set(problem))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(3, attempts);
+            assertEquals(null, failure.get());
+            assertEquals(List.of("{\"kind\":\"incident\"}", "{\"kind\":\"incident\"}", "{\"kind\":\"incident\"}"), bodies);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void reportsTheFailureWhenEveryAttemptFailed() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        AtomicReference<String> failure = new AtomicReference<>();
+        AtomicInteger reportedAttempts = new AtomicInteger();
+        int attempts = new IncidentWebhook(URI.create("http://127.0.0.1:" + closedPort + "/x"), FAST)
+                .post("{}", (n, problem) -> {
+                    reportedAttempts.set(n);
+                    failure.set(problem);
+                })
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(4, attempts, "one attempt and three retries");
+        assertEquals(4, reportedAttempts.get());
+        assertTrue(failure.get() != null && failure.get().contains("Connect"), failure.get());
+    }
+}

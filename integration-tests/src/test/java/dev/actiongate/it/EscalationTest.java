@@ -1,0 +1,102 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.actiongate.it.apps.EscalationApp;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Repeated denied attempts by one actor escalate: the attempt past the threshold is denied with
+ * verdict escalate, an incident is recorded and logged, and it is posted to the webhook.
+ */
+class EscalationTest {
+
+    private static final String POLICY = """
+            version: "it-escalation-1"
+            escalation:
+              after_denials: 2
+              within: 10m
+            rules:
+              - id: big-refunds
+                action: refund
+                when: 'args.amount > 1000'
+                verdict: deny
+                reason: refunds over 1000 need a person
+            """;
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void theAttemptPastTheThresholdEscalatesAndTheIncidentReachesTheWebhook(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path file = dir.resolve("records.jsonl");
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> posted = new CopyOnWriteArrayList<>();
+        server.createContext("/incidents", exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        server.start();
+        ForkedJvm.Run run;
+        try {
+            String webhook = "http://127.0.0.1:" + server.getAddress().getPort() + "/incidents";
+            run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file + ",incident_webhook=" + webhook)
+                    .classpath(AppClasspath.basic()).main(EscalationApp.class, "4", "1500").run().assertExit(0);
+        } finally {
+            server.stop(0);
+        }
+        AppOutput out = run.output();
+        String why = run.describe();
+
+        assertEquals("deny", out.denied("agent-9 #1").verdict(), why);
+        assertEquals("deny", out.denied("agent-9 #2").verdict(), why);
+        assertEquals("escalate", out.denied("agent-9 #3").verdict(), why);
+        assertEquals("escalate", out.denied("agent-9 #4").verdict(), why);
+        assertEquals("deny", out.denied("person-1 #1").verdict(), "another actor has its own count\n" + why);
+        assertTrue(out.bodies().isEmpty(), why);
+
+        Records records = Records.read(file);
+        List<JsonNode> incidents = records.ofKind("incident");
+        assertEquals(2, incidents.size(), why);
+        JsonNode first = incidents.get(0);
+        assertEquals(out.denied("agent-9 #3").decisionId(), first.get("decision_id").asText());
+        assertEquals("agent-9", first.get("actor").asText());
+        assertEquals("refund", first.get("action").asText());
+        assertEquals(2, first.get("denials").asInt());
+        assertEquals("10m", first.get("within").asText());
+        assertTrue(run.stderr().contains("ActionGate incident: actor 'agent-9'"), "an ERROR line\n" + why);
+        assertEquals(2, posted.size(), "both incidents were posted\n" + why);
+        assertTrue(posted.get(0).contains("\"kind\":\"incident\""), posted.get(0));
+        ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+    }
+
+    @OnEveryJdk
+    void aWebhookThatNeverAnswersIsRecordedAsFailedWithoutHoldingTheCall(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path file = dir.resolve("records.jsonl");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file + ",incident_webhook=http://127.0.0.1:" + closedPort + "/x")
+                .classpath(AppClasspath.basic()).main(EscalationApp.class, "3", "8000").run().assertExit(0);
+        String why = run.describe();
+        assertEquals("escalate", run.output().denied("agent-9 #3").verdict(), why);
+        List<JsonNode> failures = Records.read(file).ofKind("incident_webhook_failed");
+        assertEquals(1, failures.size(), why);
+        assertEquals(4, failures.get(0).get("attempts").asInt(), "one attempt and three retries");
+    }
+}
