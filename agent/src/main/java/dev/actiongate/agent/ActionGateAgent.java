@@ -48,13 +48,15 @@ public final class ActionGateAgent {
         MethodRegistry registry = new MethodRegistry();
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         GateBridge.install(new Gate(registry, startup, config.service(),
-                config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook())));
+                config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
+                config.contextMdc()));
 
         // Logging, the policy's CEL and the records file all take time to start; none of it may
         // hold the application's main thread. Governed calls wait for the future instead.
         inBackground("actiongate-startup", () -> {
             try {
                 config.warnings().forEach(warning -> log().warn(warning));
+                warnIfContextMdcCannotWork(config);
                 registry.onRegistration(method -> log().info("governing {} as action '{}'",
                         method.signature(), method.action()));
                 startup.complete(prepare(config));
@@ -125,6 +127,15 @@ public final class ActionGateAgent {
                     recordsProblem == null ? "" : recordsProblem + ". ", jdk);
         }
         return new GateState(policy, policyProblem, records, recordsProblem, host);
+    }
+
+    /** An application without SLF4J has no MDC to read: say so at start-up rather than fail later. */
+    private static void warnIfContextMdcCannotWork(AgentConfig config) {
+        String mdc = String.join("/", "org", "slf4j", "MDC.class");
+        if (!config.contextMdc().isEmpty() && ClassLoader.getSystemClassLoader().getResource(mdc) == null) {
+            log().warn("context_mdc is set ({}) but the application has no SLF4J on its class path: context"
+                    + " fields can only come from ActionContext scopes", config.contextMdc());
+        }
     }
 
     /** Lets {@code ActionContext.environment()} fall back to the configured environment. */

@@ -22,11 +22,14 @@ import java.util.Set;
  * @param service     the service name written into every record
  * @param enabled     {@code false}: the agent installs nothing
  * @param incidentWebhook where incidents are posted as JSON, or {@code null}
+ * @param contextMdc  context field ({@code actor}, {@code tenant}, ...) to the application's SLF4J
+ *                    MDC key read when no {@code ActionContext} scope sets that field
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
 public record AgentConfig(Path policy, Path records, String environment, String service,
-                          boolean enabled, URI incidentWebhook, Map<String, String> sources, List<String> warnings) {
+                          boolean enabled, URI incidentWebhook, Map<String, String> contextMdc,
+                          Map<String, String> sources, List<String> warnings) {
 
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
@@ -34,14 +37,20 @@ public record AgentConfig(Path policy, Path records, String environment, String 
     public static final String SERVICE = "service";
     public static final String ENABLED = "enabled";
     public static final String INCIDENT_WEBHOOK = "incident_webhook";
+    public static final String CONTEXT_MDC = "context_mdc";
+
+    /** The context fields {@code context_mdc} may fill. */
+    public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
 
     /** Every key the agent understands; anything else is a start-up warning. */
-    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK);
+    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK,
+            CONTEXT_MDC);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
 
     public AgentConfig {
+        contextMdc = Map.copyOf(contextMdc);
         sources = Map.copyOf(sources);
         warnings = List.copyOf(warnings);
     }
@@ -112,8 +121,9 @@ public record AgentConfig(Path policy, Path records, String environment, String 
                         + "); incidents are recorded but not posted");
             }
         }
+        Map<String, String> contextMdc = contextMdc(blankToNull(values.get(CONTEXT_MDC)), warnings);
         return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), env, service,
-                enabled, webhook, sources, warnings);
+                enabled, webhook, contextMdc, sources, warnings);
     }
 
     private static Map<String, String> parseAgentArgs(String agentArgs, List<String> warnings) {
@@ -133,6 +143,29 @@ public record AgentConfig(Path policy, Path records, String environment, String 
             args.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
         }
         return args;
+    }
+
+    /**
+     * {@code actor=user_id,tenant=tenant_id}; in agent arguments, whose pairs are separated by
+     * commas, write {@code context_mdc=actor=user_id;tenant=tenant_id}.
+     */
+    private static Map<String, String> contextMdc(String value, List<String> warnings) {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        if (value == null) {
+            return mapping;
+        }
+        for (String entry : value.split("[,;]")) {
+            int eq = entry.indexOf('=');
+            String field = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
+            String key = eq < 0 ? "" : entry.substring(eq + 1).trim();
+            if (!CONTEXT_FIELDS.contains(field) || key.isEmpty()) {
+                warnings.add("context_mdc entry '" + entry.trim() + "' ignored: expected FIELD=MDC_KEY with FIELD one of "
+                        + String.join(", ", CONTEXT_FIELDS.stream().sorted().toList()));
+            } else {
+                mapping.put(field, key);
+            }
+        }
+        return mapping;
     }
 
     private static String defaultService(Map<?, ?> systemProperties) {

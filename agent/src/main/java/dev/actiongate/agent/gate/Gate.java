@@ -37,15 +37,19 @@ public final class Gate implements GateBridge.Dispatcher {
     private final Set<String> reportedFaults = ConcurrentHashMap.newKeySet();
     private final DenialCounter denials = new DenialCounter();
     private final IncidentWebhook webhook;
+    private final Map<String, String> contextMdc;
 
     /**
-     * @param webhook where incidents are posted, or {@code null}
+     * @param webhook    where incidents are posted, or {@code null}
+     * @param contextMdc context field to the application's MDC key read when no scope sets it
      */
-    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook) {
+    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
+                Map<String, String> contextMdc) {
         this.methods = methods;
         this.startup = startup;
         this.service = service;
         this.webhook = webhook;
+        this.contextMdc = Map.copyOf(contextMdc);
     }
 
     @Override
@@ -69,7 +73,8 @@ public final class Gate implements GateBridge.Dispatcher {
     private Object decide(GateState state, GovernedMethod method, Object[] arguments) {
         String decisionId = DecisionIds.next();
         String timestamp = Timestamps.now();
-        ActionContext context = ActionContext.current();
+        CallContext context = CallContext.of(ActionContext.current(), contextMdc,
+                contextMdc.isEmpty() ? ApplicationMdc.NONE : method.applicationMdc());
         Policy policy = state.policy();
 
         long start = System.nanoTime();
@@ -113,6 +118,9 @@ public final class Gate implements GateBridge.Dispatcher {
         record.put("arguments", ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
         record.put("attributes", context.attributes());
         record.put("caller_reason", context.reason());
+        if (!context.sources().isEmpty()) {
+            record.put("context_sources", context.sources());
+        }
         record.put("decision_id", decisionId);
         record.put("enforced", decision.enforced());
         record.put("environment", context.environment());
@@ -280,7 +288,7 @@ public final class Gate implements GateBridge.Dispatcher {
         return LoggerFactory.getLogger("actiongate");
     }
 
-    private static Map<String, Object> contextVariable(ActionContext context) {
+    private static Map<String, Object> contextVariable(CallContext context) {
         return Map.of(
                 "actor", orEmpty(context.actor()),
                 "on_behalf_of", orEmpty(context.onBehalfOf()),

@@ -20,6 +20,7 @@ public final class GovernedMethod {
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
     private volatile ApplicationLog applicationLog;
+    private volatile ApplicationMdc applicationMdc;
 
     GovernedMethod(int id, String action, String className, String methodName, List<String> parameterTypes,
                    List<String> parameterNames, ClassLoader loader) {
@@ -57,6 +58,16 @@ public final class GovernedMethod {
             arguments.put(parameterNames[i], PolicyValues.of(values[i]));
         }
         return arguments;
+    }
+
+    /** The application's SLF4J MDC as seen from the class declaring this method, found on first use. */
+    ApplicationMdc applicationMdc() {
+        ApplicationMdc mdc = applicationMdc;
+        if (mdc == null) {
+            mdc = ApplicationMdc.of(loader.get());
+            applicationMdc = mdc;
+        }
+        return mdc;
     }
 
     /** The application's SLF4J as seen from the class declaring this method, found on first use. */

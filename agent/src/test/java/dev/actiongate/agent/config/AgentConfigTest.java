@@ -34,6 +34,16 @@ class AgentConfigTest {
     }
 
     @Test
+    void contextMdcMapsKnownFieldsAndWarnsAboutTheRest() {
+        AgentConfig fromArgs = AgentConfig.resolve("context_mdc=actor=user_id;tenant=tenant_id", Map.of(), Map.of());
+        assertEquals(Map.of("actor", "user_id", "tenant", "tenant_id"), fromArgs.contextMdc());
+        AgentConfig fromProperty = AgentConfig.resolve(null,
+                Map.of("actiongate.context_mdc", "actor=user_id,reason=ticket,colour=red,tenant="), Map.of());
+        assertEquals(Map.of("actor", "user_id", "reason", "ticket"), fromProperty.contextMdc());
+        assertEquals(2, fromProperty.warnings().size(), fromProperty.warnings().toString());
+    }
+
+    @Test
     void serviceDefaultsToJarOrMainClassAndEnabledParses() {
         assertEquals("billing", AgentConfig.resolve(null, Map.of("sun.java.command", "/opt/billing.jar --x"), Map.of()).service());
         assertEquals("com.acme.Main", AgentConfig.resolve(null, Map.of("sun.java.command", "com.acme.Main a"), Map.of()).service());
