@@ -15,7 +15,7 @@ record DemoOptions(SmtpAddress smtp, Path records, boolean help) {
             "usage: java -javaagent:actiongate-agent.jar=policy=policy.yaml,records=FILE \\",
             "            -jar actiongate-demo-app.jar [--records FILE] [--smtp HOST:PORT]",
             "",
-            "Sends five customer emails through the governed CustomerMailer.send and prints what",
+            "Sends customer emails through the governed CustomerMailer.send and prints what",
             "the policy decided and what the SMTP server received. Exits 0 when every request got",
             "the verdict policy.yaml should give it and exactly the allowed emails were delivered,",
             "1 when any request diverged, 2 on a usage error.",

@@ -29,12 +29,13 @@ class DemoAppTest {
                 .jar(jar, "--records", records.toString())
                 .run().assertExit(0);
         String why = run.describe();
-        assertTrue(run.stdout().contains("OK: all 5 requests were decided as the policy says"), why);
+        assertTrue(run.stdout().contains("OK: all 6 requests were decided as the policy says"), why);
         assertTrue(run.stdout().contains("JVM start to main"), why);
 
         Records written = Records.read(records);
-        assertEquals(5, written.decisions().size(), why);
+        assertEquals(10, written.decisions().size(), "five single requests and five attempts of the AI agent\n" + why);
         assertEquals(1, written.outcomes().size(), "only the allowed email ran\n" + why);
+        assertEquals(1, written.ofKind("incident").size(), "the AI agent's fifth attempt is an incident\n" + why);
         ForkedJvm.agentCli(jdk, "verify", records.toString()).assertExit(0);
     }
 }
