@@ -1,6 +1,7 @@
 package dev.actiongate.agent;
 
 import dev.actiongate.ActionContext;
+import dev.actiongate.agent.admin.AdminServer;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.gate.Gate;
@@ -47,9 +48,10 @@ public final class ActionGateAgent {
 
         MethodRegistry registry = new MethodRegistry();
         CompletableFuture<GateState> startup = new CompletableFuture<>();
-        GateBridge.install(new Gate(registry, startup, config.service(),
+        Gate gate = new Gate(registry, startup, config.service(),
                 config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
-                config.contextMdc()));
+                config.contextMdc());
+        GateBridge.install(gate);
 
         // Logging, the policy's CEL and the records file all take time to start; none of it may
         // hold the application's main thread. Governed calls wait for the future instead.
@@ -60,6 +62,7 @@ public final class ActionGateAgent {
                 registry.onRegistration(method -> log().info("governing {} as action '{}'",
                         method.signature(), method.action()));
                 startup.complete(prepare(config));
+                startAdmin(config, gate);
             } catch (Throwable fault) {
                 // Governed calls wait for this future: it must complete, and complete closed.
                 log().error("ActionGate start-up failed; every governed call will be denied", fault);
@@ -127,6 +130,20 @@ public final class ActionGateAgent {
                     recordsProblem == null ? "" : recordsProblem + ". ", jdk);
         }
         return new GateState(policy, policyProblem, records, recordsProblem, host);
+    }
+
+    /** The admin API is a convenience for ops: failing to start it never affects governing. */
+    private static void startAdmin(AgentConfig config, Gate gate) {
+        if (config.admin() == null) {
+            return;
+        }
+        try {
+            AdminServer admin = AdminServer.start(config, gate, version());
+            log().info("admin API listening on http://{}:{}/ (bearer token required)",
+                    admin.address().getHostString(), admin.address().getPort());
+        } catch (IOException | RuntimeException e) {
+            log().error("admin API not started on {}:{}: {}", config.admin().bind(), config.admin().port(), e.toString());
+        }
     }
 
     /** An application without SLF4J has no MDC to read: say so at start-up rather than fail later. */

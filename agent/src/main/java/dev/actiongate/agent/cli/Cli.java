@@ -21,6 +21,8 @@ public final class Cli {
             "  verify FILE        check the hash chain of a decision records file",
             "                     (exit 0 when intact, 1 with the first bad line when not)",
             "  check POLICY       compile a policy file and report every problem",
+            "  status --url URL --token-file FILE",
+            "                     what a running agent governs and has decided (admin API)",
             "  version            print the agent version");
 
     private Cli() {
@@ -40,6 +42,8 @@ public final class Cli {
                 return args.length == 2 ? verify(Path.of(args[1]), out, err) : usage(err);
             case "check":
                 return args.length == 2 ? check(Path.of(args[1]), out, err) : usage(err);
+            case "status":
+                return status(args, out, err);
             case "version":
                 out.println("ActionGate " + ActionGateAgent.version());
                 return 0;
@@ -76,6 +80,41 @@ public final class Cli {
         } catch (IOException e) {
             err.println(file + ": cannot be read: " + e);
             return 2;
+        }
+    }
+
+    private static int status(String[] args, PrintStream out, PrintStream err) {
+        String url = null;
+        Path tokenFile = null;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--url" -> url = args[i + 1];
+                case "--token-file" -> tokenFile = Path.of(args[i + 1]);
+                default -> {
+                    err.println("unknown option '" + args[i] + "'");
+                    return usage(err);
+                }
+            }
+        }
+        if (url == null || tokenFile == null || args.length % 2 == 0) {
+            err.println("status needs --url and --token-file");
+            return usage(err);
+        }
+        try {
+            String token = Files.readString(tokenFile).trim();
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replaceAll("/+$", "") + "/status"))
+                            .timeout(java.time.Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + token).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            (response.statusCode() == 200 ? out : err).println(response.body());
+            return response.statusCode() == 200 ? 0 : 1;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("cannot reach " + url + ": " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
     }
 

@@ -24,12 +24,20 @@ import java.util.Set;
  * @param incidentWebhook where incidents are posted as JSON, or {@code null}
  * @param contextMdc  context field ({@code actor}, {@code tenant}, ...) to the application's SLF4J
  *                    MDC key read when no {@code ActionContext} scope sets that field
+ * @param admin       the admin HTTP API's settings, or {@code null} when {@code admin_port} is not set
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
 public record AgentConfig(Path policy, Path records, String environment, String service,
-                          boolean enabled, URI incidentWebhook, Map<String, String> contextMdc,
+                          boolean enabled, URI incidentWebhook, Map<String, String> contextMdc, Admin admin,
                           Map<String, String> sources, List<String> warnings) {
+
+    /**
+     * The admin HTTP API: off unless a port is given; loopback unless told otherwise; every
+     * request needs the bearer token, given directly or in a file.
+     */
+    public record Admin(int port, String bind, String token, Path tokenFile) {
+    }
 
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
@@ -38,13 +46,17 @@ public record AgentConfig(Path policy, Path records, String environment, String 
     public static final String ENABLED = "enabled";
     public static final String INCIDENT_WEBHOOK = "incident_webhook";
     public static final String CONTEXT_MDC = "context_mdc";
+    public static final String ADMIN_PORT = "admin_port";
+    public static final String ADMIN_BIND = "admin_bind";
+    public static final String ADMIN_TOKEN = "admin_token";
+    public static final String ADMIN_TOKEN_FILE = "admin_token_file";
 
     /** The context fields {@code context_mdc} may fill. */
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
 
     /** Every key the agent understands; anything else is a start-up warning. */
     public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK,
-            CONTEXT_MDC);
+            CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -122,8 +134,24 @@ public record AgentConfig(Path policy, Path records, String environment, String 
             }
         }
         Map<String, String> contextMdc = contextMdc(blankToNull(values.get(CONTEXT_MDC)), warnings);
+        Admin admin = null;
+        String port = blankToNull(values.get(ADMIN_PORT));
+        if (port != null) {
+            try {
+                int number = Integer.parseInt(port);
+                if (number < 0 || number > 65535) {
+                    throw new NumberFormatException();
+                }
+                String token = blankToNull(values.get(ADMIN_TOKEN));
+                String tokenFile = blankToNull(values.get(ADMIN_TOKEN_FILE));
+                admin = new Admin(number, values.getOrDefault(ADMIN_BIND, "127.0.0.1"), token,
+                        tokenFile == null ? null : Path.of(tokenFile));
+            } catch (NumberFormatException e) {
+                warnings.add("admin_port='" + port + "' is not a port number; the admin API stays off");
+            }
+        }
         return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), env, service,
-                enabled, webhook, contextMdc, sources, warnings);
+                enabled, webhook, contextMdc, admin, sources, warnings);
     }
 
     private static Map<String, String> parseAgentArgs(String agentArgs, List<String> warnings) {

@@ -14,12 +14,14 @@ import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.Timestamps;
 import dev.actiongate.bootstrap.GateBridge;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private final DenialCounter denials = new DenialCounter();
     private final IncidentWebhook webhook;
     private final Map<String, String> contextMdc;
+    private final Map<Verdict, LongAdder> decided = new EnumMap<>(Verdict.class);
 
     /**
      * @param webhook    where incidents are posted, or {@code null}
@@ -50,6 +53,26 @@ public final class Gate implements GateBridge.Dispatcher {
         this.service = service;
         this.webhook = webhook;
         this.contextMdc = Map.copyOf(contextMdc);
+        for (Verdict verdict : Verdict.values()) {
+            decided.put(verdict, new LongAdder());
+        }
+    }
+
+    /** Recorded decisions so far, by verdict (lower case), every verdict present. */
+    public Map<String, Long> decisionCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        decided.forEach((verdict, count) -> counts.put(verdict.wireName(), count.sum()));
+        return counts;
+    }
+
+    /** The governed methods found so far. */
+    public List<GovernedMethod> governedMethods() {
+        return methods.all();
+    }
+
+    /** What the gate decides with, or {@code null} while start-up is still running. */
+    public GateState state() {
+        return startup.getNow(null);
     }
 
     @Override
@@ -140,6 +163,7 @@ public final class Gate implements GateBridge.Dispatcher {
         record.put("timestamp", timestamp);
         record.put("verdict", decision.verdict().wireName());
         write(state, method, record, decisionId, decision);
+        decided.get(decision.verdict()).increment();
         if (decision.verdict() == Verdict.ESCALATE) {
             incident(state, method, record, priorDenials, escalation);
         }

@@ -46,6 +46,11 @@ public final class MethodRegistry {
         return id;
     }
 
+    /** Every governed method, in registration order. */
+    public List<GovernedMethod> all() {
+        return List.of(methods);
+    }
+
     /** The method with {@code id}, or {@code null} for an id this registry never gave out. */
     public GovernedMethod get(int id) {
         GovernedMethod[] current = methods;

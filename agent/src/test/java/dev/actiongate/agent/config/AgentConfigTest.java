@@ -44,6 +44,16 @@ class AgentConfigTest {
     }
 
     @Test
+    void theAdminApiIsOffUnlessAPortIsGivenAndLoopbackByDefault() {
+        assertNull(AgentConfig.resolve("policy=/p.yaml", Map.of(), Map.of()).admin());
+        AgentConfig config = AgentConfig.resolve("admin_port=9901,admin_token_file=/run/token", Map.of(), Map.of());
+        assertEquals(new AgentConfig.Admin(9901, "127.0.0.1", null, Path.of("/run/token")), config.admin());
+        AgentConfig bad = AgentConfig.resolve("admin_port=http", Map.of(), Map.of());
+        assertNull(bad.admin());
+        assertTrue(bad.warnings().get(0).contains("admin_port"), bad.warnings().toString());
+    }
+
+    @Test
     void serviceDefaultsToJarOrMainClassAndEnabledParses() {
         assertEquals("billing", AgentConfig.resolve(null, Map.of("sun.java.command", "/opt/billing.jar --x"), Map.of()).service());
         assertEquals("com.acme.Main", AgentConfig.resolve(null, Map.of("sun.java.command", "com.acme.Main a"), Map.of()).service());

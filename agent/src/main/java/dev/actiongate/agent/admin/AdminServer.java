@@ -1,0 +1,140 @@
+package dev.actiongate.agent.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.gate.Gate;
+import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.agent.gate.GovernedMethod;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The agent's admin HTTP API, on the JDK's built-in server: off unless {@code admin_port} is set,
+ * bound to loopback unless {@code admin_bind} says otherwise, and every request must carry
+ * {@code Authorization: Bearer <admin_token>}. Read-only for now: {@code GET /status}.
+ */
+public final class AdminServer {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private final HttpServer server;
+    private final byte[] token;
+
+    private AdminServer(HttpServer server, byte[] token) {
+        this.server = server;
+        this.token = token;
+    }
+
+    /**
+     * Starts the API.
+     *
+     * @throws IOException when there is no token, the token file cannot be read, or the port is taken
+     */
+    public static AdminServer start(AgentConfig config, Gate gate, String version) throws IOException {
+        AgentConfig.Admin admin = config.admin();
+        String token = admin.token();
+        if (token == null && admin.tokenFile() != null) {
+            token = Files.readString(admin.tokenFile(), StandardCharsets.UTF_8).trim();
+        }
+        if (token == null || token.isEmpty()) {
+            throw new IOException("the admin API needs admin_token or admin_token_file; it stays off");
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(admin.bind(), admin.port()), 0);
+        server.setExecutor(Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "actiongate-admin");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8));
+        server.createContext("/status", exchange -> api.handle(exchange, () -> status(config, gate, version)));
+        server.createContext("/", exchange -> api.handle(exchange, null));
+        server.start();
+        return api;
+    }
+
+    /** The address the API listens on, with the port actually bound. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void handle(HttpExchange exchange, StatusSource source) throws IOException {
+        try (exchange) {
+            if (!authorized(exchange)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"actiongate\"");
+                send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
+            } else if (source == null) {
+                send(exchange, 404, Map.of("error", "no such resource: " + exchange.getRequestURI().getPath()));
+            } else if (!"GET".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, Map.of("error", "use GET"));
+            } else {
+                send(exchange, 200, source.status());
+            }
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        // Constant-time: the comparison must not tell how much of a guessed token was right.
+        return MessageDigest.isEqual(token, header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private interface StatusSource {
+        Object status() throws IOException;
+    }
+
+    static Map<String, Object> status(AgentConfig config, Gate gate, String version) throws IOException {
+        Map<String, Object> status = new LinkedHashMap<>();
+        GateState state = gate.state();
+        status.put("version", version);
+        status.put("service", config.service());
+        status.put("environment", config.environment());
+        status.put("starting", state == null);
+        status.put("policy_file", config.policy() == null ? null : config.policy().toString());
+        status.put("policy_version", state == null || state.policy() == null ? null : state.policy().version());
+        status.put("policy_sha256", state == null || state.policy() == null ? null : state.policy().sha256());
+        status.put("mode", state == null || state.policy() == null ? null
+                : state.policy().mode().name().toLowerCase(java.util.Locale.ROOT));
+        status.put("policy_problem", state == null ? null : state.policyProblem());
+        status.put("records", state == null || state.records() == null ? null : state.records().path().toString());
+        status.put("records_bytes", state == null || state.records() == null ? null
+                : Files.size(state.records().path()));
+        status.put("records_problem", state == null ? null : state.recordsProblem());
+        List<Map<String, String>> methods = gate.governedMethods().stream()
+                .map(AdminServer::describe).toList();
+        status.put("governed_methods", methods);
+        status.put("decisions", gate.decisionCounts());
+        return status;
+    }
+
+    private static Map<String, String> describe(GovernedMethod method) {
+        Map<String, String> described = new LinkedHashMap<>();
+        described.put("method", method.signature());
+        described.put("action", method.action());
+        described.put("source", "annotation");
+        return described;
+    }
+}
