@@ -10,6 +10,7 @@ import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
+import dev.actiongate.agent.policy.PolicyFileWatcher;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.bootstrap.GateBridge;
@@ -62,6 +63,7 @@ public final class ActionGateAgent {
                 registry.onRegistration(method -> log().info("governing {} as action '{}'",
                         method.signature(), method.action()));
                 startup.complete(prepare(config));
+                watchPolicy(config, gate);
                 startAdmin(config, gate);
             } catch (Throwable fault) {
                 // Governed calls wait for this future: it must complete, and complete closed.
@@ -130,6 +132,19 @@ public final class ActionGateAgent {
                     recordsProblem == null ? "" : recordsProblem + ". ", jdk);
         }
         return new GateState(policy, policyProblem, records, recordsProblem, host);
+    }
+
+    /** Reloads the policy when its file changes; a broken edit is rejected and recorded. */
+    private static void watchPolicy(AgentConfig config, Gate gate) {
+        if (config.policy() == null) {
+            return;
+        }
+        try {
+            PolicyFileWatcher.watch(config.policy(), () -> gate.reload(config.policy(), "file-change"));
+        } catch (IOException | RuntimeException e) {
+            log().warn("policy {} is not watched for changes ({}); reload it through the admin API",
+                    config.policy(), e.toString());
+        }
     }
 
     /** The admin API is a convenience for ops: failing to start it never affects governing. */

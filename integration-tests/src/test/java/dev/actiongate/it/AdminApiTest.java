@@ -90,6 +90,15 @@ class AdminApiTest {
             ForkedJvm.Run cli = ForkedJvm.agentCli(jdk, "status", "--url", url, "--token-file", tokenFile.toString());
             cli.assertExit(0);
             assertTrue(cli.stdout().contains("it-admin-1"), cli.describe());
+
+            Files.writeString(policy, POLICY.replace("it-admin-1", "it-admin-2"));
+            ForkedJvm.Run reload = ForkedJvm.agentCli(jdk, "reload", "--url", url, "--token-file", tokenFile.toString());
+            reload.assertExit(0);
+            assertTrue(reload.stdout().contains("it-admin-2") && reload.stdout().contains("in force")
+                    || reload.stdout().contains("unchanged (it-admin-2)"), "the file watcher may have been first\n" + reload.describe());
+            HttpResponse<String> after = client.send(HttpRequest.newBuilder(URI.create(url + "/status"))
+                    .header("Authorization", "Bearer s3cret-token").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("it-admin-2", new ObjectMapper().readTree(after.body()).get("policy_version").asText(), after.body());
         } finally {
             running.cancel(true);
             ProcessHandle.allProcesses()

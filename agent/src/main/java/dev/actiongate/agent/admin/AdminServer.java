@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
 /**
  * The agent's admin HTTP API, on the JDK's built-in server: off unless {@code admin_port} is set,
  * bound to loopback unless {@code admin_bind} says otherwise, and every request must carry
- * {@code Authorization: Bearer <admin_token>}. Read-only for now: {@code GET /status}.
+ * {@code Authorization: Bearer <admin_token>}. {@code GET /status}, {@code POST /policy/reload}.
  */
 public final class AdminServer {
 
@@ -58,8 +58,11 @@ public final class AdminServer {
             return thread;
         }));
         AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8));
-        server.createContext("/status", exchange -> api.handle(exchange, () -> status(config, gate, version)));
-        server.createContext("/", exchange -> api.handle(exchange, null));
+        server.createContext("/status", exchange -> api.handle(exchange, "GET", () -> status(config, gate, version)));
+        server.createContext("/policy/reload", exchange -> api.handle(exchange, "POST", () -> config.policy() == null
+                ? Map.of("result", "no policy file is configured")
+                : Map.of("result", gate.reload(config.policy(), "admin-api"))));
+        server.createContext("/", exchange -> api.handle(exchange, "GET", null));
         server.start();
         return api;
     }
@@ -69,15 +72,15 @@ public final class AdminServer {
         return server.getAddress();
     }
 
-    private void handle(HttpExchange exchange, StatusSource source) throws IOException {
+    private void handle(HttpExchange exchange, String method, StatusSource source) throws IOException {
         try (exchange) {
             if (!authorized(exchange)) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"actiongate\"");
                 send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
             } else if (source == null) {
                 send(exchange, 404, Map.of("error", "no such resource: " + exchange.getRequestURI().getPath()));
-            } else if (!"GET".equals(exchange.getRequestMethod())) {
-                send(exchange, 405, Map.of("error", "use GET"));
+            } else if (!method.equals(exchange.getRequestMethod())) {
+                send(exchange, 405, Map.of("error", "use " + method));
             } else {
                 send(exchange, 200, source.status());
             }

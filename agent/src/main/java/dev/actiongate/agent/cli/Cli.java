@@ -23,6 +23,8 @@ public final class Cli {
             "  check POLICY       compile a policy file and report every problem",
             "  status --url URL --token-file FILE",
             "                     what a running agent governs and has decided (admin API)",
+            "  reload --url URL --token-file FILE",
+            "                     make a running agent load its policy file again (admin API)",
             "  version            print the agent version");
 
     private Cli() {
@@ -43,7 +45,9 @@ public final class Cli {
             case "check":
                 return args.length == 2 ? check(Path.of(args[1]), out, err) : usage(err);
             case "status":
-                return status(args, out, err);
+                return call(args, "GET", "/status", out, err);
+            case "reload":
+                return call(args, "POST", "/policy/reload", out, err);
             case "version":
                 out.println("ActionGate " + ActionGateAgent.version());
                 return 0;
@@ -83,7 +87,7 @@ public final class Cli {
         }
     }
 
-    private static int status(String[] args, PrintStream out, PrintStream err) {
+    private static int call(String[] args, String method, String path, PrintStream out, PrintStream err) {
         String url = null;
         Path tokenFile = null;
         for (int i = 1; i + 1 < args.length; i += 2) {
@@ -97,15 +101,16 @@ public final class Cli {
             }
         }
         if (url == null || tokenFile == null || args.length % 2 == 0) {
-            err.println("status needs --url and --token-file");
+            err.println(args[0] + " needs --url and --token-file");
             return usage(err);
         }
         try {
             String token = Files.readString(tokenFile).trim();
             java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replaceAll("/+$", "") + "/status"))
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replaceAll("/+$", "") + path))
                             .timeout(java.time.Duration.ofSeconds(10))
-                            .header("Authorization", "Bearer " + token).GET().build(),
+                            .header("Authorization", "Bearer " + token)
+                            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             (response.statusCode() == 200 ? out : err).println(response.body());
             return response.statusCode() == 200 ? 0 : 1;

@@ -7,12 +7,15 @@ import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.policy.Decision;
 import dev.actiongate.agent.policy.Escalation;
 import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.PolicyException;
+import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.policy.Verdict;
 import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.DecisionIds;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.Timestamps;
 import dev.actiongate.bootstrap.GateBridge;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -34,6 +37,8 @@ public final class Gate implements GateBridge.Dispatcher {
 
     private final MethodRegistry methods;
     private final CompletableFuture<GateState> startup;
+    /** What decisions use once start-up is done; replaced whole when a new policy is loaded. */
+    private volatile GateState current;
     private final String service;
     private final long pid = ProcessHandle.current().pid();
     private final Set<String> reportedFaults = ConcurrentHashMap.newKeySet();
@@ -53,6 +58,13 @@ public final class Gate implements GateBridge.Dispatcher {
         this.service = service;
         this.webhook = webhook;
         this.contextMdc = Map.copyOf(contextMdc);
+        startup.thenAccept(state -> {
+            synchronized (this) {
+                if (current == null) {
+                    current = state;
+                }
+            }
+        });
         for (Verdict verdict : Verdict.values()) {
             decided.put(verdict, new LongAdder());
         }
@@ -72,7 +84,63 @@ public final class Gate implements GateBridge.Dispatcher {
 
     /** What the gate decides with, or {@code null} while start-up is still running. */
     public GateState state() {
-        return startup.getNow(null);
+        GateState state = current;
+        return state != null ? state : startup.getNow(null);
+    }
+
+    /**
+     * Loads the policy file again and, when it compiles, puts it in force for every decision that
+     * starts from now on; a decision already running finishes with the policy it started with.
+     * A broken policy is rejected and the one in force stays. Either way a record says what
+     * happened.
+     *
+     * @param trigger who asked: {@code file-change}, {@code admin-api}, ...
+     * @return a one-line description of the outcome, also logged
+     */
+    public synchronized String reload(Path file, String trigger) {
+        GateState before = startup.join();
+        if (current != null) {
+            before = current;
+        }
+        Policy old = before.policy();
+        Map<String, Object> record = new LinkedHashMap<>();
+        String outcome;
+        try {
+            Policy loaded = new PolicyLoader().load(file);
+            if (old != null && loaded.sha256().equals(old.sha256())) {
+                return "policy " + file + " is unchanged (" + old.version() + ")";
+            }
+            current = new GateState(loaded, null, before.records(), before.recordsProblem(), before.host());
+            record.put("file", file.toString());
+            record.put("kind", "policy_loaded");
+            record.put("new_sha256", loaded.sha256());
+            record.put("new_version", loaded.version());
+            record.put("old_sha256", old == null ? null : old.sha256());
+            record.put("old_version", old == null ? null : old.version());
+            outcome = "policy " + loaded.version() + " (" + loaded.rules().size() + " rules) from " + file
+                    + " is in force, replacing " + (old == null ? "no usable policy" : old.version());
+            log().info("{} ({})", outcome, trigger);
+        } catch (PolicyException e) {
+            record.put("file", file.toString());
+            record.put("in_force_version", old == null ? null : old.version());
+            record.put("kind", "policy_rejected");
+            record.put("problems", e.problems());
+            outcome = "policy " + file + " rejected, " + (old == null ? "no usable policy" : old.version())
+                    + " stays in force: " + String.join("; ", e.problems());
+            log().error("{} ({})", outcome, trigger);
+        }
+        record.put("service", service);
+        record.put("timestamp", Timestamps.now());
+        record.put("trigger", trigger);
+        RecordLog records = before.records();
+        if (records != null) {
+            try {
+                records.append(record, null);
+            } catch (Exception e) {
+                log().error("{} record could not be written ({}): {}", record.get("kind"), e, record);
+            }
+        }
+        return outcome;
     }
 
     @Override
@@ -82,7 +150,8 @@ public final class Gate implements GateBridge.Dispatcher {
             if (method == null) {
                 throw new IllegalStateException("no governed method has id " + methodId);
             }
-            return decide(startup.join(), method, arguments);
+            GateState state = current;
+            return decide(state != null ? state : startup.join(), method, arguments);
         } catch (ActionDeniedException denied) {
             throw denied;
         } catch (Throwable fault) {
@@ -260,7 +329,7 @@ public final class Gate implements GateBridge.Dispatcher {
         // replace what the body returned or threw.
         Map<String, Object> record = null;
         try {
-            GateState state = startup.getNow(null);
+            GateState state = state();
             RecordLog records = state == null ? null : state.records();
             // Where and what ran is in the decision record this one links to; an outcome says only how it ended.
             record = new LinkedHashMap<>(16);
