@@ -14,7 +14,7 @@ import java.util.Map;
 record CallContext(String actor, String onBehalfOf, String tenant, String reason, String environment,
                    Map<String, String> attributes, Map<String, String> sources) {
 
-    static CallContext of(ActionContext scope, Map<String, String> mdcKeys, ApplicationMdc mdc) {
+    static CallContext of(ActionContext scope, Map<String, String> mdcKeys, ApplicationSlf4j mdc) {
         if (mdcKeys.isEmpty()) {
             return new CallContext(scope.actor(), scope.onBehalfOf(), scope.tenant(), scope.reason(),
                     scope.environment(), scope.attributes(), Map.of());
@@ -28,7 +28,7 @@ record CallContext(String actor, String onBehalfOf, String tenant, String reason
                 scope.environment(), scope.attributes(), sources);
     }
 
-    private static String field(String name, String fromScope, Map<String, String> mdcKeys, ApplicationMdc mdc,
+    private static String field(String name, String fromScope, Map<String, String> mdcKeys, ApplicationSlf4j mdc,
                                 Map<String, String> sources) {
         String key = mdcKeys.get(name);
         if (key == null) {
@@ -38,7 +38,7 @@ record CallContext(String actor, String onBehalfOf, String tenant, String reason
             sources.put(name, "scope");
             return fromScope;
         }
-        String fromMdc = mdc.get(key);
+        String fromMdc = mdc.mdc(key);
         sources.put(name, fromMdc != null ? "mdc:" + key : "unset");
         return fromMdc;
     }

@@ -166,7 +166,7 @@ public final class Gate implements GateBridge.Dispatcher {
         String decisionId = DecisionIds.next();
         String timestamp = Timestamps.now();
         CallContext context = CallContext.of(ActionContext.current(), contextMdc,
-                contextMdc.isEmpty() ? ApplicationMdc.NONE : method.applicationMdc());
+                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j());
         Policy policy = state.policy();
 
         long start = System.nanoTime();
@@ -252,7 +252,7 @@ public final class Gate implements GateBridge.Dispatcher {
             problem = state.recordsProblem();
         } else {
             try {
-                records.append(record, method.applicationLog().orNull());
+                records.append(record, method.slf4j().orNull());
                 return;
             } catch (Exception e) {
                 problem = "cannot append to " + records.path() + ": " + e;
@@ -292,7 +292,7 @@ public final class Gate implements GateBridge.Dispatcher {
                 escalation.withinText(), incident.get("decision_id"));
         try {
             state.records().append(incident, line -> {
-                method.applicationLog().accept(line);
+                method.slf4j().accept(line);
                 if (webhook != null) {
                     webhook.post(line, (attempts, problem) -> webhookFailed(state, incident, attempts, problem));
                 }
@@ -344,7 +344,7 @@ public final class Gate implements GateBridge.Dispatcher {
             if (records == null) {
                 throw new IllegalStateException("no records file");
             }
-            records.appendSoon(record, invocation.method().applicationLog().orNull());
+            records.appendSoon(record, invocation.method().slf4j().orNull());
         } catch (Throwable e) {
             // The body has run; the outcome cannot be undone, only reported where ops will see it.
             try {

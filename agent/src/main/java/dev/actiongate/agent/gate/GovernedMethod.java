@@ -1,7 +1,6 @@
 package dev.actiongate.agent.gate;
 
 import dev.actiongate.agent.policy.PolicyValues;
-import dev.actiongate.agent.records.ApplicationLog;
 import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +18,7 @@ public final class GovernedMethod {
     private final String[] parameterNames;
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
-    private volatile ApplicationLog applicationLog;
-    private volatile ApplicationMdc applicationMdc;
+    private volatile ApplicationSlf4j slf4j;
 
     GovernedMethod(int id, String action, String className, String methodName, List<String> parameterTypes,
                    List<String> parameterNames, ClassLoader loader) {
@@ -60,23 +58,13 @@ public final class GovernedMethod {
         return arguments;
     }
 
-    /** The application's SLF4J MDC as seen from the class declaring this method, found on first use. */
-    ApplicationMdc applicationMdc() {
-        ApplicationMdc mdc = applicationMdc;
-        if (mdc == null) {
-            mdc = ApplicationMdc.of(loader.get());
-            applicationMdc = mdc;
-        }
-        return mdc;
-    }
-
     /** The application's SLF4J as seen from the class declaring this method, found on first use. */
-    ApplicationLog applicationLog() {
-        ApplicationLog log = applicationLog;
-        if (log == null) {
-            log = ApplicationLog.of(loader.get());
-            applicationLog = log;
+    ApplicationSlf4j slf4j() {
+        ApplicationSlf4j found = slf4j;
+        if (found == null) {
+            found = ApplicationSlf4j.of(loader.get());
+            slf4j = found;
         }
-        return log;
+        return found;
     }
 }

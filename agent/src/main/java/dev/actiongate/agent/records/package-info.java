@@ -1,6 +1,6 @@
 /**
  * Decision records: their canonical JSON, the hash chain, the JSON Lines file writer, the
- * argument summary with masking, the chain verifier, and forwarding to the application's SLF4J.
+ * argument summary with masking, and the chain verifier.
  * Knows nothing of policies or instrumentation; the gate decides what goes into a record.
  */
 package dev.actiongate.agent.records;
