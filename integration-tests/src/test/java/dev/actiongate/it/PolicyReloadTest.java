@@ -52,9 +52,14 @@ class PolicyReloadTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), ALLOW);
         Path file = dir.resolve("records.jsonl");
         ForkedJvm app = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
-                .classpath(AppClasspath.basic()).main(ReloadApp.class, "9000").timeout(Duration.ofSeconds(60));
+                .classpath(AppClasspath.basic()).main(ReloadApp.class, "12000").timeout(Duration.ofSeconds(60));
         CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
-        Thread.sleep(3000);
+        // Decisions on disk mean the agent has started; its file watcher starts right after.
+        long deadline = System.currentTimeMillis() + 20_000;
+        while ((!Files.exists(file) || Files.size(file) == 0) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000);
         replace(policy, DENY);
         Thread.sleep(1500);
         replace(policy, BROKEN);
