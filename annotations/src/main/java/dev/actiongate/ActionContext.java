@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 public final class ActionContext {
 
     private static final ActionContext EMPTY =
-            new ActionContext(null, null, null, null, null, Map.of());
+            new ActionContext(null, null, null, null, null, null, Map.of());
     private static final ThreadLocal<ActionContext> CURRENT = new ThreadLocal<>();
 
     /** Set by the agent at start-up; read when no scope names an environment. */
@@ -39,15 +39,32 @@ public final class ActionContext {
     private final String tenant;
     private final String reason;
     private final String environment;
+    private final Approval approval;
     private final Map<String, String> attributes;
 
+    /**
+     * What a call that needs approval does while no reviewer has decided. A rule may choose too;
+     * the context's choice, when set, wins, because only the caller knows whether it can hold
+     * its thread.
+     */
+    public enum Approval {
+        /** The calling thread waits for a reviewer, up to the rule's approval timeout. */
+        WAIT,
+        /**
+         * The call throws {@link ApprovalPendingException} at once; the same call made again
+         * after a reviewer approved it runs once.
+         */
+        FAIL_FAST
+    }
+
     private ActionContext(String actor, String onBehalfOf, String tenant, String reason,
-                          String environment, Map<String, String> attributes) {
+                          String environment, Approval approval, Map<String, String> attributes) {
         this.actor = actor;
         this.onBehalfOf = onBehalfOf;
         this.tenant = tenant;
         this.reason = reason;
         this.environment = environment;
+        this.approval = approval;
         this.attributes = attributes;
     }
 
@@ -125,6 +142,11 @@ public final class ActionContext {
         return environment != null ? environment : defaultEnvironment;
     }
 
+    /** How a call needing approval behaves under this context; {@code null} when the rule decides. */
+    public Approval approval() {
+        return approval;
+    }
+
     /** Free-form attributes, exposed to policies as {@code ctx.attributes}; never {@code null}. */
     public Map<String, String> attributes() {
         return attributes;
@@ -133,8 +155,8 @@ public final class ActionContext {
     @Override
     public String toString() {
         return "ActionContext[actor=" + actor + ", onBehalfOf=" + onBehalfOf + ", tenant=" + tenant
-                + ", reason=" + reason + ", environment=" + environment() + ", attributes="
-                + attributes + "]";
+                + ", reason=" + reason + ", environment=" + environment() + ", approval=" + approval
+                + ", attributes=" + attributes + "]";
     }
 
     /** Describes a scope: every value left unset is inherited from the enclosing scope. */
@@ -144,6 +166,7 @@ public final class ActionContext {
         private String tenant;
         private String reason;
         private String environment;
+        private Approval approval;
         private final Map<String, String> attributes = new LinkedHashMap<>();
 
         private Builder() {
@@ -174,6 +197,12 @@ public final class ActionContext {
             return this;
         }
 
+        /** {@link Approval#FAIL_FAST} for callers that must not hold their thread for a reviewer. */
+        public Builder approval(Approval approval) {
+            this.approval = approval;
+            return this;
+        }
+
         public Builder attribute(String key, String value) {
             attributes.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -195,6 +224,7 @@ public final class ActionContext {
                     tenant != null ? tenant : outer.tenant,
                     reason != null ? reason : outer.reason,
                     environment != null ? environment : outer.environment,
+                    approval != null ? approval : outer.approval,
                     merged));
             return new Scope(previous);
         }

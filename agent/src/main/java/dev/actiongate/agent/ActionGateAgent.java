@@ -2,6 +2,7 @@ package dev.actiongate.agent;
 
 import dev.actiongate.ActionContext;
 import dev.actiongate.agent.admin.AdminServer;
+import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.gate.Gate;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -51,7 +53,7 @@ public final class ActionGateAgent {
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         Gate gate = new Gate(registry, startup, config.service(),
                 config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
-                config.contextMdc());
+                config.contextMdc(), config.approvals().timeout());
         GateBridge.install(gate);
 
         // Logging, the policy's CEL and the records file all take time to start; none of it may
@@ -62,14 +64,16 @@ public final class ActionGateAgent {
                 warnIfContextMdcCannotWork(config);
                 registry.onRegistration(method -> log().info("governing {} as action '{}'",
                         method.signature(), method.action()));
-                startup.complete(prepare(config));
+                GateState state = prepare(config);
+                // Before the first decision: whether a reviewer can answer decides how a held call is treated.
+                startAdmin(config, gate, state.approvals());
+                startup.complete(state);
                 watchPolicy(config, gate);
-                startAdmin(config, gate);
             } catch (Throwable fault) {
                 // Governed calls wait for this future: it must complete, and complete closed.
                 log().error("ActionGate start-up failed; every governed call will be denied", fault);
                 String problem = "the agent's start-up failed: " + fault;
-                startup.complete(new GateState(null, problem, null, problem, "unknown-host"));
+                startup.complete(new GateState(null, problem, null, problem, "unknown-host", null, problem));
             }
         });
 
@@ -119,6 +123,20 @@ public final class ActionGateAgent {
         } catch (IOException | RuntimeException e) {
             recordsProblem = "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e;
         }
+        Approvals approvals = null;
+        String approvalsProblem = null;
+        if (records == null) {
+            approvalsProblem = "there is no records file to record approvals in";
+        } else {
+            RecordLog recordLog = records;
+            try {
+                approvals = Approvals.open(config.approvals().store(), config.approvals().validity(), Clock.systemUTC(),
+                        record -> recordLog.append(record, null));
+            } catch (IOException | RuntimeException e) {
+                approvalsProblem = "approvals store " + config.approvals().store().toAbsolutePath() + " cannot be opened: " + e;
+                log().error("{}; calls that need approval will be denied", approvalsProblem);
+            }
+        }
         String host = hostName();
         String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
         if (policy != null && records != null) {
@@ -131,7 +149,7 @@ public final class ActionGateAgent {
                     version(), policyProblem == null ? "" : policyProblem + ". ",
                     recordsProblem == null ? "" : recordsProblem + ". ", jdk);
         }
-        return new GateState(policy, policyProblem, records, recordsProblem, host);
+        return new GateState(policy, policyProblem, records, recordsProblem, host, approvals, approvalsProblem);
     }
 
     /** Reloads the policy when its file changes; a broken edit is rejected and recorded. */
@@ -148,12 +166,15 @@ public final class ActionGateAgent {
     }
 
     /** The admin API is a convenience for ops: failing to start it never affects governing. */
-    private static void startAdmin(AgentConfig config, Gate gate) {
+    private static void startAdmin(AgentConfig config, Gate gate, Approvals approvals) {
         if (config.admin() == null) {
             return;
         }
         try {
             AdminServer admin = AdminServer.start(config, gate, version());
+            if (approvals != null) {
+                approvals.reviewable(true);
+            }
             log().info("admin API listening on http://{}:{}/ (bearer token required)",
                     admin.address().getHostString(), admin.address().getPort());
         } catch (IOException | RuntimeException e) {

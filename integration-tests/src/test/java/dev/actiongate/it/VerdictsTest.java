@@ -47,6 +47,7 @@ class VerdictsTest {
                 action: refund
                 when: 'args.amountCents > 10000'
                 verdict: require_approval
+                approvers: [olivia]
                 reason: refunds over 100.00 need a second pair of eyes
               - id: small-order
                 action: place_order
@@ -70,6 +71,7 @@ class VerdictsTest {
                 action: place_order
                 when: 'args.priority == "URGENT"'
                 verdict: require_approval
+                approvers: [olivia]
                 reason: urgent orders are reviewed
               - id: free-coupon
                 action: place_order
@@ -100,6 +102,7 @@ class VerdictsTest {
                 action: refund
                 when: 'args.amountCents > 10000'
                 verdict: require_approval
+                approvers: [olivia]
             """;
 
     private static final List<String> DECISION_FIELDS = List.of("kind", "decision_id", "timestamp", "action",
@@ -191,7 +194,7 @@ class VerdictsTest {
         assertEquals("no rule matched; the policy default is deny", fallback.reason());
         assertEquals(fallback.reason(), records.decision(fallback.decisionId()).get("reason").asText());
 
-        // require_approval: denied, as no reviewer channel exists
+        // require_approval: denied at once, as this agent has no reviewer channel (no admin API)
         Denial approval = out.denied("approval");
         assertFalse(out.bodyRan("refund dora"), why);
         assertEquals("require_approval", approval.verdict());

@@ -14,6 +14,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +27,9 @@ import java.util.concurrent.Executors;
 /**
  * The agent's admin HTTP API, on the JDK's built-in server: off unless {@code admin_port} is set,
  * bound to loopback unless {@code admin_bind} says otherwise, and every request must carry
- * {@code Authorization: Bearer <admin_token>}. {@code GET /status}, {@code POST /policy/reload}.
+ * {@code Authorization: Bearer <admin_token>}. {@code GET /status}, {@code POST /policy/reload},
+ * the approvals API ({@link ApprovalRoutes}), and the reviewers' console at {@code /}, whose
+ * static files carry no data and are the only thing served without the token.
  */
 public final class AdminServer {
 
@@ -46,13 +52,14 @@ public final class AdminServer {
         AgentConfig.Admin admin = config.admin();
         String token = admin.token();
         if (token == null && admin.tokenFile() != null) {
-            token = Files.readString(admin.tokenFile(), StandardCharsets.UTF_8).trim();
+            token = readOrCreateToken(admin.tokenFile());
         }
         if (token == null || token.isEmpty()) {
             throw new IOException("the admin API needs admin_token or admin_token_file; it stays off");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(admin.bind(), admin.port()), 0);
-        server.setExecutor(Executors.newSingleThreadExecutor(task -> {
+        // A few threads: one slow client must not keep a reviewer from answering a waiting call.
+        server.setExecutor(Executors.newFixedThreadPool(4, task -> {
             Thread thread = new Thread(task, "actiongate-admin");
             thread.setDaemon(true);
             return thread;
@@ -62,7 +69,19 @@ public final class AdminServer {
         server.createContext("/policy/reload", exchange -> api.handle(exchange, "POST", () -> config.policy() == null
                 ? Map.of("result", "no policy file is configured")
                 : Map.of("result", gate.reload(config.policy(), "admin-api"))));
-        server.createContext("/", exchange -> api.handle(exchange, "GET", null));
+        ApprovalRoutes approvals = new ApprovalRoutes(gate);
+        server.createContext("/approvals", exchange -> {
+            try (exchange) {
+                if (!api.authorized(exchange)) {
+                    api.unauthorized(exchange);
+                } else {
+                    ApprovalRoutes.Answer answer = approvals.answer(exchange.getRequestMethod(),
+                            exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes());
+                    send(exchange, answer.status(), answer.body());
+                }
+            }
+        });
+        server.createContext("/", Console::serve);
         server.start();
         return api;
     }
@@ -75,8 +94,7 @@ public final class AdminServer {
     private void handle(HttpExchange exchange, String method, StatusSource source) throws IOException {
         try (exchange) {
             if (!authorized(exchange)) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"actiongate\"");
-                send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
+                unauthorized(exchange);
             } else if (source == null) {
                 send(exchange, 404, Map.of("error", "no such resource: " + exchange.getRequestURI().getPath()));
             } else if (!method.equals(exchange.getRequestMethod())) {
@@ -85,6 +103,37 @@ public final class AdminServer {
                 send(exchange, 200, source.status());
             }
         }
+    }
+
+    private void unauthorized(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"actiongate\"");
+        send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
+    }
+
+    /**
+     * The token in {@code file}; a file that does not exist yet is created with a new random
+     * token readable by its owner only, so ops need not invent one.
+     */
+    static String readOrCreateToken(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Path absolute = file.toAbsolutePath();
+            if (absolute.getParent() != null) {
+                Files.createDirectories(absolute.getParent());
+            }
+            try {
+                Files.createFile(absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(absolute);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                return Files.readString(absolute, StandardCharsets.UTF_8).trim();
+            }
+            Files.writeString(absolute, token + "\n", StandardCharsets.UTF_8);
+            return token;
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
     }
 
     private boolean authorized(HttpExchange exchange) {
@@ -96,7 +145,7 @@ public final class AdminServer {
         return MessageDigest.isEqual(token, header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+    static void send(HttpExchange exchange, int status, Object body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

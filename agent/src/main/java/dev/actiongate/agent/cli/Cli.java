@@ -5,10 +5,20 @@ import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.records.ChainVerifier;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code java -jar actiongate-agent.jar COMMAND}: offline tools for ops. Every command returns
@@ -25,7 +35,14 @@ public final class Cli {
             "                     what a running agent governs and has decided (admin API)",
             "  reload --url URL --token-file FILE",
             "                     make a running agent load its policy file again (admin API)",
+            "  approvals list --url URL --token-file FILE",
+            "                     pending approvals of a running agent",
+            "  approvals approve ID --reviewer NAME [--comment TEXT] --url URL --token-file FILE",
+            "  approvals reject ID --reviewer NAME [--comment TEXT] --url URL --token-file FILE",
+            "                     decide a pending approval as NAME (exit 0 done, 1 refused)",
             "  version            print the agent version");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Cli() {
     }
@@ -45,9 +62,11 @@ public final class Cli {
             case "check":
                 return args.length == 2 ? check(Path.of(args[1]), out, err) : usage(err);
             case "status":
-                return call(args, "GET", "/status", out, err);
+                return call(args, 1, "GET", "/status", null, out, err);
             case "reload":
-                return call(args, "POST", "/policy/reload", out, err);
+                return call(args, 1, "POST", "/policy/reload", null, out, err);
+            case "approvals":
+                return approvals(args, out, err);
             case "version":
                 out.println("ActionGate " + ActionGateAgent.version());
                 return 0;
@@ -87,31 +106,78 @@ public final class Cli {
         }
     }
 
-    private static int call(String[] args, String method, String path, PrintStream out, PrintStream err) {
-        String url = null;
-        Path tokenFile = null;
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--url" -> url = args[i + 1];
-                case "--token-file" -> tokenFile = Path.of(args[i + 1]);
-                default -> {
-                    err.println("unknown option '" + args[i] + "'");
+    private static int approvals(String[] args, PrintStream out, PrintStream err) {
+        if (args.length < 2) {
+            return usage(err);
+        }
+        switch (args[1]) {
+            case "list":
+                return call(args, 2, "GET", "/approvals", null, out, err);
+            case "approve":
+            case "reject":
+                if (args.length < 3 || args[2].startsWith("--")) {
+                    err.println("approvals " + args[1] + " needs the approval's id");
                     return usage(err);
                 }
-            }
+                Map<String, String> options = options(args, 3, err);
+                if (options == null) {
+                    return usage(err);
+                }
+                if (options.get("--reviewer") == null) {
+                    err.println("approvals " + args[1] + " needs --reviewer NAME");
+                    return usage(err);
+                }
+                Map<String, String> body = new LinkedHashMap<>();
+                body.put("reviewer", options.get("--reviewer"));
+                body.put("comment", options.get("--comment"));
+                return call(args, 3, "POST", "/approvals/" + args[2] + "/" + args[1], body, out, err);
+            default:
+                err.println("unknown approvals command '" + args[1] + "'");
+                return usage(err);
         }
-        if (url == null || tokenFile == null || args.length % 2 == 0) {
-            err.println(args[0] + " needs --url and --token-file");
+    }
+
+    /** {@code --name value} pairs from {@code args[from]} on; {@code null} after reporting a bad one. */
+    private static Map<String, String> options(String[] args, int from, PrintStream err) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = from; i < args.length; i += 2) {
+            if (!KNOWN_OPTIONS.contains(args[i]) || i + 1 >= args.length) {
+                err.println(KNOWN_OPTIONS.contains(args[i]) ? args[i] + " needs a value" : "unknown option '" + args[i] + "'");
+                return null;
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        return options;
+    }
+
+    private static final List<String> KNOWN_OPTIONS = List.of("--url", "--token-file", "--reviewer", "--comment");
+
+    /** Calls the admin API of a running agent; the options start at {@code args[from]}. */
+    private static int call(String[] args, int from, String method, String path, Map<String, String> body,
+                            PrintStream out, PrintStream err) {
+        Map<String, String> options = options(args, from, err);
+        if (options == null) {
+            return usage(err);
+        }
+        String url = options.get("--url");
+        String tokenFile = options.get("--token-file");
+        if (url == null || tokenFile == null) {
+            err.println(String.join(" ", Arrays.copyOf(args, from)) + " needs --url and --token-file");
             return usage(err);
         }
         try {
-            String token = Files.readString(tokenFile).trim();
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replaceAll("/+$", "") + path))
-                            .timeout(java.time.Duration.ofSeconds(10))
-                            .header("Authorization", "Bearer " + token)
-                            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String token = Files.readString(Path.of(tokenFile)).trim();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + token);
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
             (response.statusCode() == 200 ? out : err).println(response.body());
             return response.statusCode() == 200 ? 0 : 1;
         } catch (IOException | IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.actiongate.agent.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +26,29 @@ import java.util.Set;
  * @param contextMdc  context field ({@code actor}, {@code tenant}, ...) to the application's SLF4J
  *                    MDC key read when no {@code ActionContext} scope sets that field
  * @param admin       the admin HTTP API's settings, or {@code null} when {@code admin_port} is not set
+ * @param approvals   how calls held for approval wait, expire and are stored
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
 public record AgentConfig(Path policy, Path records, String environment, String service,
                           boolean enabled, URI incidentWebhook, Map<String, String> contextMdc, Admin admin,
-                          Map<String, String> sources, List<String> warnings) {
+                          Approvals approvals, Map<String, String> sources, List<String> warnings) {
 
     /**
      * The admin HTTP API: off unless a port is given; loopback unless told otherwise; every
      * request needs the bearer token, given directly or in a file.
      */
     public record Admin(int port, String bind, String token, Path tokenFile) {
+    }
+
+    /**
+     * Approvals.
+     *
+     * @param timeout  how long a caller waits for a reviewer unless its rule says otherwise
+     * @param validity how long a pending request, or a granted approval not yet used, stays usable
+     * @param store    the file that keeps pending and granted approvals across restarts
+     */
+    public record Approvals(Duration timeout, Duration validity, Path store) {
     }
 
     public static final String POLICY = "policy";
@@ -50,13 +62,17 @@ public record AgentConfig(Path policy, Path records, String environment, String 
     public static final String ADMIN_BIND = "admin_bind";
     public static final String ADMIN_TOKEN = "admin_token";
     public static final String ADMIN_TOKEN_FILE = "admin_token_file";
+    public static final String APPROVAL_TIMEOUT = "approval_timeout";
+    public static final String APPROVAL_VALIDITY = "approval_validity";
+    public static final String APPROVALS = "approvals";
 
     /** The context fields {@code context_mdc} may fill. */
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
 
     /** Every key the agent understands; anything else is a start-up warning. */
     public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK,
-            CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE);
+            CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE, APPROVAL_TIMEOUT, APPROVAL_VALIDITY,
+            APPROVALS);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -150,8 +166,33 @@ public record AgentConfig(Path policy, Path records, String environment, String 
                 warnings.add("admin_port='" + port + "' is not a port number; the admin API stays off");
             }
         }
+        Approvals approvals = new Approvals(
+                duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
+                duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
+                Path.of(values.getOrDefault(APPROVALS, approvalsBeside(Path.of(records)).toString())));
         return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), env, service,
-                enabled, webhook, contextMdc, admin, sources, warnings);
+                enabled, webhook, contextMdc, admin, approvals, sources, warnings);
+    }
+
+    /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */
+    static Path approvalsBeside(Path records) {
+        String name = records.getFileName().toString();
+        String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+        return records.resolveSibling(base + ".approvals.jsonl");
+    }
+
+    private static Duration duration(Map<String, String> values, String key, Duration fallback, List<String> warnings) {
+        String text = blankToNull(values.get(key));
+        if (text == null) {
+            return fallback;
+        }
+        Duration parsed = Durations.parse(text);
+        if (parsed == null) {
+            warnings.add(key + "='" + text + "' is not a duration such as 30s, 5m or 1h; using " + fallback.toString()
+                    .substring(2).toLowerCase(Locale.ROOT));
+            return fallback;
+        }
+        return parsed;
     }
 
     private static Map<String, String> parseAgentArgs(String agentArgs, List<String> warnings) {

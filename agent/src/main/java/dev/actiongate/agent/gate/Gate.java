@@ -2,6 +2,12 @@ package dev.actiongate.agent.gate;
 
 import dev.actiongate.ActionContext;
 import dev.actiongate.ActionDeniedException;
+import dev.actiongate.ApprovalPendingException;
+import dev.actiongate.agent.approvals.ActionDigest;
+import dev.actiongate.agent.approvals.Approval;
+import dev.actiongate.agent.approvals.ApprovalStatus;
+import dev.actiongate.agent.approvals.Approvals;
+import dev.actiongate.agent.policy.ApprovalRequirement;
 import dev.actiongate.agent.escalation.DenialCounter;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.policy.Decision;
@@ -15,7 +21,10 @@ import dev.actiongate.agent.records.DecisionIds;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.Timestamps;
 import dev.actiongate.bootstrap.GateBridge;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -24,6 +33,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,13 +57,16 @@ public final class Gate implements GateBridge.Dispatcher {
     private final IncidentWebhook webhook;
     private final Map<String, String> contextMdc;
     private final Map<Verdict, LongAdder> decided = new EnumMap<>(Verdict.class);
+    private final Duration approvalTimeout;
 
     /**
      * @param webhook    where incidents are posted, or {@code null}
      * @param contextMdc context field to the application's MDC key read when no scope sets it
+     * @param approvalTimeout how long a held call waits unless its rule says otherwise
      */
     public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
-                Map<String, String> contextMdc) {
+                Map<String, String> contextMdc, Duration approvalTimeout) {
+        this.approvalTimeout = approvalTimeout;
         this.methods = methods;
         this.startup = startup;
         this.service = service;
@@ -110,7 +124,7 @@ public final class Gate implements GateBridge.Dispatcher {
             if (old != null && loaded.sha256().equals(old.sha256())) {
                 return "policy " + file + " is unchanged (" + old.version() + ")";
             }
-            current = new GateState(loaded, null, before.records(), before.recordsProblem(), before.host());
+            current = before.withPolicy(loaded);
             record.put("file", file.toString());
             record.put("kind", "policy_loaded");
             record.put("new_sha256", loaded.sha256());
@@ -190,23 +204,37 @@ public final class Gate implements GateBridge.Dispatcher {
             String key = DenialCounter.key(context.actor(), method.action(), context.tenant());
             priorDenials = denials.count(key, escalation.within());
             if (priorDenials >= escalation.afterDenials()) {
-                decision = new Decision(Verdict.ESCALATE, decision.matchedRules(), "escalated for incident review: "
+                decision = decision.withVerdict(Verdict.ESCALATE, "escalated for incident review: "
                         + priorDenials + " denied attempts of this action by this actor within "
-                        + escalation.withinText() + " (" + decision.reason() + ")", decision.enforced());
+                        + escalation.withinText() + " (" + decision.reason() + ")");
             }
             if (decision.verdict() == Verdict.DENY || decision.verdict() == Verdict.ESCALATE) {
                 denials.add(key, escalation.within());
             }
         }
 
-        String reason = decision.verdict() == Verdict.REQUIRE_APPROVAL
-                ? "approval required (" + decision.reason() + ") but no reviewer channel is configured"
-                : decision.reason();
+        boolean holds = decision.enforced() && decision.verdict() == Verdict.REQUIRE_APPROVAL;
+        Held held = null;
+        if (holds) {
+            held = hold(state, method, context, args, decision, decisionId);
+            decision = held.decision();
+        }
 
         // In key order: the canonical form sorts keys, and a record already in order skips the sort.
         Map<String, Object> record = new LinkedHashMap<>(48);
         record.put("action", method.action());
         record.put("actor", context.actor());
+        if (held != null && held.digest() != null) {
+            record.put("action_digest", held.digest());
+        }
+        if (held != null && held.request() != null) {
+            record.put("approval_id", held.request().id());
+            record.put("approval_mode", held.failFast() ? "fail_fast" : "wait");
+            record.put("approvers", held.request().approvers());
+        }
+        if (held != null && held.consumed() != null) {
+            record.put("approval_consumed", held.consumed().id());
+        }
         record.put("arguments", ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
         record.put("attributes", context.attributes());
         record.put("caller_reason", context.reason());
@@ -225,7 +253,11 @@ public final class Gate implements GateBridge.Dispatcher {
         record.put("pid", pid);
         record.put("policy_sha256", policy == null ? null : policy.sha256());
         record.put("policy_version", policy == null ? null : policy.version());
-        record.put("reason", reason);
+        record.put("reason", decision.reason());
+        if (held != null && held.consumed() != null) {
+            record.put("reviewed_at", held.consumed().reviewedAt().toString());
+            record.put("reviewer", held.consumed().reviewer());
+        }
         record.put("service", service);
         record.put("tenant", context.tenant());
         record.put("thread", Thread.currentThread().getName());
@@ -237,10 +269,172 @@ public final class Gate implements GateBridge.Dispatcher {
             incident(state, method, record, priorDenials, escalation);
         }
 
-        if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
-            throw denial(decisionId, method.action(), decision.verdict().wireName(), reason, decision.matchedRules());
+        if (held != null && held.request() != null) {
+            awaitReviewer(state, method, arguments, record, held);
+        } else if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
+            throw denial(decisionId, method.action(), decision.verdict().wireName(), decision.reason(),
+                    decision.matchedRules());
         }
         return new Invocation(decisionId, method, System.nanoTime());
+    }
+
+    /**
+     * What a call the policy holds for approval comes to before its decision is recorded: it runs
+     * on an approval granted earlier for exactly this call, joins or files a request, or is denied
+     * because no reviewer could ever answer.
+     *
+     * @param decision  the policy's decision, possibly changed here
+     * @param digest    what an approval must be bound to; {@code null} when none could be computed
+     * @param request   the request this call waits on or fails fast with; {@code null} when none
+     * @param consumed  the approval this call runs on; {@code null} when none
+     */
+    private record Held(Decision decision, String digest, Approval request, Approval consumed, boolean failFast,
+                        Duration timeout) {
+    }
+
+    private Held hold(GateState state, GovernedMethod method, CallContext context, Map<String, Object> args,
+                      Decision decision, String decisionId) {
+        ApprovalRequirement requirement = decision.approval();
+        Approvals approvals = state.approvals();
+        ActionContext.Approval chosen = ActionContext.current().approval();
+        boolean failFast = chosen != null ? chosen == ActionContext.Approval.FAIL_FAST : requirement.failFast();
+        Duration timeout = requirement.timeout() != null ? requirement.timeout() : approvalTimeout;
+        // Nobody could ever answer: the call is refused at once, still saying that it needs approval.
+        if (approvals == null) {
+            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, "approval required (" + decision.reason()
+                    + ") but approvals are unavailable: " + state.approvalsProblem()), null, null, null, failFast, timeout);
+        }
+        if (!approvals.reviewable()) {
+            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, "approval required (" + decision.reason()
+                    + ") but no reviewer channel is configured: set admin_port and admin_token (or admin_token_file)"
+                    + " so reviewers can answer"), null, null, null, failFast, timeout);
+        }
+        String digest = digest(method, context, args, state.policy());
+        try {
+            Approval open = approvals.openFor(digest);
+            if (open != null && open.status() == ApprovalStatus.APPROVED) {
+                Approval consumed = approvals.consume(open.id(), decisionId);
+                if (consumed != null) {
+                    return new Held(decision.withVerdict(Verdict.ALLOW, "approved by " + consumed.reviewer()
+                            + " (approval " + consumed.id() + ", " + decision.reason() + ")"), digest, null, consumed,
+                            failFast, timeout);
+                }
+                open = null;
+            }
+            // A retry joins the request already waiting for a reviewer instead of filing another;
+            // a second caller waiting on the same call needs an approval of its own.
+            if (open == null || (!failFast && approvals.waiting(open.id()))) {
+                open = approvals.request(new Approval(decisionId, ApprovalStatus.PENDING, method.action(),
+                        method.signature(), context.actor(), context.onBehalfOf(), context.tenant(),
+                        context.environment(), context.reason(),
+                        ArgumentSummary.of(args, state.policy().redactedKeys()), decision.matchedRules(),
+                        decision.reason(), requirement.approvers(), requirement.reviewers(), state.policy().version(),
+                        digest, Instant.EPOCH, Instant.EPOCH, null, null, null, null));
+            }
+            String reason = "approval required: " + decision.reason() + "; approvers: "
+                    + String.join(", ", requirement.approvers());
+            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, reason), digest, open, null, failFast, timeout);
+        } catch (IOException e) {
+            return new Held(decision.withVerdict(Verdict.DENY, "approval required (" + decision.reason()
+                    + ") but the approvals store " + approvals.path() + " failed: " + e), digest, null, null, failFast,
+                    timeout);
+        }
+    }
+
+    /**
+     * Holds the calling thread until a reviewer decides, the timeout passes, or, in fail-fast
+     * mode, not at all. Returns only when the body may run; every other end throws.
+     */
+    private void awaitReviewer(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> decisionRecord,
+                               Held held) {
+        String decisionId = (String) decisionRecord.get("decision_id");
+        String approvalId = held.request().id();
+        Decision decision = held.decision();
+        if (held.failFast()) {
+            ApprovalPendingException pending = new ApprovalPendingException(approvalId, method.action(),
+                    decision.reason() + "; approval " + approvalId + " is pending: make the same call again once a"
+                            + " reviewer has approved it", decision.matchedRules());
+            throw trimmed(pending);
+        }
+        long start = System.nanoTime();
+        Approval outcome;
+        String verdict;
+        String reason;
+        try {
+            outcome = state.approvals().await(approvalId, held.timeout());
+            switch (outcome.status()) {
+                case APPROVED -> {
+                    String now = digest(method, CallContext.of(ActionContext.current(), contextMdc,
+                            contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.arguments(arguments),
+                            state.policy());
+                    if (!now.equals(held.digest())) {
+                        verdict = Verdict.DENY.wireName();
+                        reason = "the call changed while it waited for approval (its action digest is no longer the"
+                                + " approved one); the approval stays unused";
+                    } else if (state.approvals().consume(approvalId, decisionId) == null) {
+                        verdict = "approval_expired";
+                        reason = "approval " + approvalId + " was granted but expired or was used before this call could run";
+                    } else {
+                        verdict = Verdict.ALLOW.wireName();
+                        reason = "approved by " + outcome.reviewer();
+                    }
+                }
+                case REJECTED -> {
+                    verdict = "approval_rejected";
+                    reason = "rejected by " + outcome.reviewer() + (outcome.comment() == null || outcome.comment().isBlank()
+                            ? "" : ": " + outcome.comment());
+                }
+                default -> {
+                    verdict = "approval_timeout";
+                    reason = "approval request " + approvalId + " " + outcome.status().wireName()
+                            + " before a reviewer approved it";
+                }
+            }
+        } catch (TimeoutException e) {
+            outcome = state.approvals().get(approvalId);
+            verdict = "approval_timeout";
+            reason = "no reviewer decided within " + describe(held.timeout()) + "; the request stays pending until "
+                    + (outcome == null ? "it expires" : outcome.expiresAt()) + " and a retry of the same call can use it";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = state.approvals().get(approvalId);
+            verdict = "approval_timeout";
+            reason = "interrupted while waiting for approval " + approvalId;
+        } catch (IOException | RuntimeException e) {
+            outcome = state.approvals().get(approvalId);
+            verdict = Verdict.DENY.wireName();
+            reason = "the approval could not be checked, failing closed: " + e;
+        }
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        Map<String, Object> resolved = new LinkedHashMap<>(20);
+        resolved.put("action", method.action());
+        resolved.put("actor", decisionRecord.get("actor"));
+        resolved.put("approval_id", approvalId);
+        resolved.put("comment", outcome == null ? null : outcome.comment());
+        resolved.put("decision_id", decisionId);
+        resolved.put("kind", "approval_resolved");
+        resolved.put("reason", reason);
+        resolved.put("reviewed_at", outcome == null || outcome.reviewedAt() == null ? null : outcome.reviewedAt().toString());
+        resolved.put("reviewer", outcome == null ? null : outcome.reviewer());
+        resolved.put("tenant", decisionRecord.get("tenant"));
+        resolved.put("timestamp", Timestamps.now());
+        resolved.put("verdict", verdict);
+        resolved.put("waited_ms", waitedMs);
+        Decision resolution = new Decision(Verdict.ALLOW.wireName().equals(verdict) ? Verdict.ALLOW : Verdict.DENY,
+                decision.matchedRules(), reason, true);
+        write(state, method, resolved, decisionId, resolution);
+        if (resolution.verdict() != Verdict.ALLOW) {
+            throw denial(decisionId, method.action(), verdict, reason, decision.matchedRules());
+        }
+    }
+
+    private static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {
+        return ActionDigest.of(method.action(), context.actor(), context.onBehalfOf(), context.tenant(),
+                context.environment(), args, policy.version());
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** No record, no action: a decision that cannot be written denies the call. */
@@ -362,7 +556,10 @@ public final class Gate implements GateBridge.Dispatcher {
      */
     private static ActionDeniedException denial(String decisionId, String action, String verdict, String reason,
                                                 List<String> matchedRules) {
-        ActionDeniedException denied = new ActionDeniedException(decisionId, action, verdict, reason, matchedRules);
+        return trimmed(new ActionDeniedException(decisionId, action, verdict, reason, matchedRules));
+    }
+
+    private static <T extends ActionDeniedException> T trimmed(T denied) {
         StackTraceElement[] trace = denied.getStackTrace();
         int first = 0;
         while (first < trace.length && isAgentFrame(trace[first].getClassName())) {

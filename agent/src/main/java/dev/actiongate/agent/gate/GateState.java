@@ -1,5 +1,6 @@
 package dev.actiongate.agent.gate;
 
+import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.records.RecordLog;
 
@@ -13,6 +14,14 @@ import dev.actiongate.agent.records.RecordLog;
  * @param records         the open records file, or {@code null}
  * @param recordsProblem  why there is no records file, or {@code null}
  * @param host            this machine's name, written into every record
+ * @param approvals       the approval desk, or {@code null}
+ * @param approvalsProblem why there is no approval desk, or {@code null}
  */
-public record GateState(Policy policy, String policyProblem, RecordLog records, String recordsProblem, String host) {
+public record GateState(Policy policy, String policyProblem, RecordLog records, String recordsProblem, String host,
+                        Approvals approvals, String approvalsProblem) {
+
+    /** The same state with another policy in force. */
+    public GateState withPolicy(Policy newPolicy) {
+        return new GateState(newPolicy, null, records, recordsProblem, host, approvals, approvalsProblem);
+    }
 }

@@ -9,10 +9,23 @@ import java.util.List;
  * @param matchedRules ids of every rule that matched (or failed to evaluate), in policy order
  * @param reason       why: the deciding rules' reasons, or why no rule matched
  * @param enforced     {@code false} in monitor mode: the verdict is recorded, not applied
+ * @param approval     for {@code require_approval}: who may approve, combined over the rules that asked;
+ *                     else {@code null}
  */
-public record Decision(Verdict verdict, List<String> matchedRules, String reason, boolean enforced) {
+public record Decision(Verdict verdict, List<String> matchedRules, String reason, boolean enforced,
+                       ApprovalRequirement approval) {
 
     public Decision {
         matchedRules = List.copyOf(matchedRules);
+    }
+
+    public Decision(Verdict verdict, List<String> matchedRules, String reason, boolean enforced) {
+        this(verdict, matchedRules, reason, enforced, null);
+    }
+
+    /** The same decision with another verdict and reason, as escalation makes of it. */
+    public Decision withVerdict(Verdict newVerdict, String newReason) {
+        return new Decision(newVerdict, matchedRules, newReason, enforced,
+                newVerdict == Verdict.REQUIRE_APPROVAL ? approval : null);
     }
 }

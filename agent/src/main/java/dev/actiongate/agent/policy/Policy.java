@@ -83,6 +83,7 @@ public final class Policy {
         List<String> matched = new ArrayList<>(2);
         List<Verdict> verdicts = new ArrayList<>(2);
         List<String> reasons = new ArrayList<>(2);
+        ApprovalRequirement approval = null;
         for (Rule rule : candidates) {
             Verdict ruleVerdict;
             String reason;
@@ -107,6 +108,9 @@ public final class Policy {
                 }
             }
             matched.add(rule.id());
+            if (ruleVerdict == Verdict.REQUIRE_APPROVAL && rule.approval() != null) {
+                approval = approval == null ? rule.approval() : approval.and(rule.approval());
+            }
             verdicts.add(ruleVerdict);
             reasons.add(reason);
             verdict = verdict == null ? ruleVerdict : verdict.strictest(ruleVerdict);
@@ -125,7 +129,12 @@ public final class Policy {
                 reason.append(reasons.get(i));
             }
         }
-        return new Decision(verdict, matched, reason.toString(), enforced);
+        if (verdict == Verdict.REQUIRE_APPROVAL && approval.reviewers().isEmpty()) {
+            return new Decision(Verdict.DENY, matched, reason + "; but no reviewer is named by every rule asking for"
+                    + " approval (" + String.join(", ", approval.approvers()) + "), so nobody could approve it", enforced);
+        }
+        return new Decision(verdict, matched, reason.toString(), enforced,
+                verdict == Verdict.REQUIRE_APPROVAL ? approval : null);
     }
 
     private List<Rule> findRules(String action) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.actiongate.agent.config.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,9 +31,12 @@ import java.util.Set;
  */
 public final class PolicyLoader {
 
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "default", "mode", "redact", "rules", "escalation");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "default", "mode", "redact", "rules", "escalation",
+            "groups");
     private static final Set<String> ESCALATION_KEYS = Set.of("after_denials", "within");
-    private static final Set<String> RULE_KEYS = Set.of("id", "action", "when", "verdict", "reason");
+    private static final Set<String> RULE_KEYS = Set.of("id", "action", "when", "verdict", "reason", "approvers",
+            "approval_timeout", "approval");
+    private static final String GROUP_PREFIX = "group:";
 
     private final YAMLFactory yaml = new YAMLFactory();
     private final ObjectMapper mapper = new ObjectMapper(yaml);
@@ -59,6 +63,7 @@ public final class PolicyLoader {
         Set<String> redact = new LinkedHashSet<>();
         List<Rule> rules = new ArrayList<>();
         Escalation escalation = null;
+        Map<String, Set<String>> groups = new LinkedHashMap<>();
         try (JsonParser parser = yaml.createParser(bytes)) {
             parser.setCodec(mapper);
             JsonToken first = parser.nextToken();
@@ -83,8 +88,11 @@ public final class PolicyLoader {
                     case "default" -> {
                         String text = scalar(parser.readValueAsTree());
                         Verdict parsed = Verdict.parse(text);
-                        if (parsed == null) {
-                            problems.add(at, null, "unknown default verdict '" + text + "' (expected allow, deny or require_approval)");
+                        if (parsed == Verdict.REQUIRE_APPROVAL) {
+                            problems.add(at, null, "the default cannot be require_approval: no rule would name"
+                                    + " its approvers; write a rule with verdict require_approval and approvers");
+                        } else if (parsed == null) {
+                            problems.add(at, null, "unknown default verdict '" + text + "' (expected allow or deny)");
                         } else {
                             defaultVerdict = parsed;
                         }
@@ -109,6 +117,7 @@ public final class PolicyLoader {
                     }
                     case "rules" -> readRules(parser, at, problems, rules);
                     case "escalation" -> escalation = escalation(parser.readValueAsTree(), at, problems);
+                    case "groups" -> groups(parser.readValueAsTree(), at, problems, groups);
                     default -> {
                         problems.add(keyAt, null, "unknown key '" + key + "' (known keys: " + String.join(", ", sorted(TOP_LEVEL_KEYS)) + ")");
                         parser.skipChildren();
@@ -125,6 +134,9 @@ public final class PolicyLoader {
         if (version == null && problems.isEmpty()) {
             problems.add(1, 1, null, "'version' is required");
         }
+        // Groups may come after the rules in the file, so approvers are resolved once all is read.
+        rules.replaceAll(rule -> resolveApprovers(rule, groups, problems));
+
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
@@ -205,11 +217,117 @@ public final class PolicyLoader {
             }
         }
         String reason = scalar(fields.get("reason"));
+        ApprovalRequirement approval = approval(verdict, label, ruleAt, fields, locations, problems);
         if (problems.size() > before) {
             return null;
         }
         return new Rule(id, action, when, verdict, reason == null ? "rule '" + id + "' matched" : reason,
-                ruleAt.getLineNr(), Rule.glob(action), compiled == null ? null : compiled.program());
+                ruleAt.getLineNr(), Rule.glob(action), compiled == null ? null : compiled.program(), approval);
+    }
+
+    /**
+     * A require_approval rule's {@code approvers}, {@code approval_timeout} and {@code approval};
+     * groups are expanded later, once the whole file is read.
+     */
+    private static ApprovalRequirement approval(Verdict verdict, String label, JsonLocation ruleAt,
+                                                Map<String, JsonNode> fields, Map<String, JsonLocation> locations,
+                                                Problems problems) {
+        if (verdict != Verdict.REQUIRE_APPROVAL) {
+            for (String key : List.of("approvers", "approval_timeout", "approval")) {
+                if (fields.containsKey(key)) {
+                    problems.add(locations.get(key), label, "'" + key + "' only applies to a rule with verdict require_approval");
+                }
+            }
+            return null;
+        }
+        JsonNode approvers = fields.get("approvers");
+        List<String> names = new ArrayList<>();
+        if (approvers == null) {
+            problems.add(ruleAt, label, "a require_approval rule must name who may approve, for example"
+                    + " approvers: [alice, group:support-leads]");
+        } else if (!approvers.isArray() || approvers.isEmpty()) {
+            problems.add(locations.get("approvers"), label, "'approvers' must be a non-empty list of reviewer names"
+                    + " and group:NAME entries");
+        } else {
+            for (JsonNode item : approvers) {
+                String name = scalar(item);
+                if (name == null || name.isBlank() || name.equals(GROUP_PREFIX)) {
+                    problems.add(locations.get("approvers"), label, "approver '" + item + "' is not a reviewer name or group:NAME");
+                } else if (!names.contains(name.trim())) {
+                    names.add(name.trim());
+                }
+            }
+        }
+        Duration timeout = null;
+        if (fields.containsKey("approval_timeout")) {
+            String text = scalar(fields.get("approval_timeout"));
+            timeout = text == null ? null : duration(text);
+            if (timeout == null) {
+                problems.add(locations.get("approval_timeout"), label,
+                        "approval_timeout must be a duration such as 30s, 5m or 1h, not '" + text + "'");
+            }
+        }
+        boolean failFast = false;
+        if (fields.containsKey("approval")) {
+            String text = scalar(fields.get("approval"));
+            if ("fail_fast".equals(text)) {
+                failFast = true;
+            } else if (!"wait".equals(text)) {
+                problems.add(locations.get("approval"), label, "unknown approval '" + text + "' (expected wait or fail_fast)");
+            }
+        }
+        return new ApprovalRequirement(names, Set.of(), timeout, failFast);
+    }
+
+    /** Expands {@code group:NAME} approvers with the policy's {@code groups:}. */
+    private static Rule resolveApprovers(Rule rule, Map<String, Set<String>> groups, Problems problems) {
+        ApprovalRequirement approval = rule.approval();
+        if (approval == null) {
+            return rule;
+        }
+        Set<String> reviewers = new LinkedHashSet<>();
+        for (String name : approval.approvers()) {
+            if (!name.startsWith(GROUP_PREFIX)) {
+                reviewers.add(name);
+                continue;
+            }
+            Set<String> members = groups.get(name.substring(GROUP_PREFIX.length()));
+            if (members == null) {
+                problems.add(rule.line(), 1, rule.id(), "approver '" + name + "' names a group that 'groups:' does not define"
+                        + (groups.isEmpty() ? "" : " (defined: " + String.join(", ", groups.keySet()) + ")"));
+            } else {
+                reviewers.addAll(members);
+            }
+        }
+        return new Rule(rule.id(), rule.action(), rule.when(), rule.verdict(), rule.reason(), rule.line(),
+                rule.actionPattern(), rule.condition(),
+                new ApprovalRequirement(approval.approvers(), reviewers, approval.timeout(), approval.failFast()));
+    }
+
+    /** {@code groups: {support-leads: [alice, bob]}}: reviewer groups that approvers may name. */
+    private static void groups(JsonNode node, JsonLocation at, Problems problems, Map<String, Set<String>> groups) {
+        if (!node.isObject()) {
+            problems.add(at, null, "'groups' must map each group name to a list of reviewer names");
+            return;
+        }
+        node.fields().forEachRemaining(entry -> {
+            JsonNode members = entry.getValue();
+            if (!members.isArray() || members.isEmpty()) {
+                problems.add(at, null, "group '" + entry.getKey() + "' must be a non-empty list of reviewer names");
+                return;
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (JsonNode member : members) {
+                String name = scalar(member);
+                if (name == null || name.isBlank() || name.startsWith(GROUP_PREFIX)) {
+                    problems.add(at, null, "group '" + entry.getKey() + "' member '" + member
+                            + "' must be a reviewer name (groups do not nest)");
+                } else {
+                    names.add(name.trim());
+                }
+            }
+            groups.put(entry.getKey(), names);
+        });
     }
 
     private static Escalation escalation(JsonNode node, JsonLocation at, Problems problems) {
@@ -235,21 +353,8 @@ public final class PolicyLoader {
         return problems.size() > before ? null : new Escalation(count.intValue(), window, within);
     }
 
-    /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d}; {@code null} when not one of those. */
     static Duration duration(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(text.trim());
-        if (!m.matches()) {
-            return null;
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration duration = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
-        return duration.isZero() ? null : duration;
+        return Durations.parse(text);
     }
 
     private static String scalar(JsonNode node) {

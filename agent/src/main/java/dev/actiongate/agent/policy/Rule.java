@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
  * @param verdict   what the rule says when it matches
  * @param reason    the human reason recorded and thrown when the rule decides
  * @param line      line of the rule in the policy file (1-based)
+ * @param approval  who may approve and how long to wait, for a {@code require_approval} rule; else {@code null}
  */
 public record Rule(String id, String action, String when, Verdict verdict, String reason, int line,
-                   Pattern actionPattern, Program condition) {
+                   Pattern actionPattern, Program condition, ApprovalRequirement approval) {
 
     /** Whether the rule applies to {@code actionName} at all. */
     public boolean appliesTo(String actionName) {

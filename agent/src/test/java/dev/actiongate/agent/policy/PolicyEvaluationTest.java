@@ -31,6 +31,7 @@ class PolicyEvaluationTest {
               - id: production-sensitive
                 when: 'ctx.environment == "production" && args.sensitive'
                 verdict: require_approval
+                approvers: [olivia]
                 reason: needs approval
               - id: big-refund
                 action: refund

@@ -161,4 +161,58 @@ class PolicyLoaderTest {
     void emptyFileIsRejected() throws Exception {
         assertTrue(problems("").contains("must be a YAML mapping"));
     }
+
+    @Test
+    void approversAreExpandedFromGroupsDeclaredAnywhereInTheFile() throws Exception {
+        Policy policy = load("""
+                version: "1"
+                rules:
+                  - id: refunds
+                    action: refund
+                    verdict: require_approval
+                    approvers: [alice, group:leads]
+                    approval_timeout: 30s
+                    approval: fail_fast
+                groups:
+                  leads: [bob, carol]
+                """);
+        ApprovalRequirement approval = policy.rules().get(0).approval();
+        assertEquals(java.util.List.of("alice", "group:leads"), approval.approvers());
+        assertEquals(java.util.Set.of("alice", "bob", "carol"), approval.reviewers());
+        assertEquals(java.time.Duration.ofSeconds(30), approval.timeout());
+        assertTrue(approval.failFast());
+    }
+
+    @Test
+    void approvalMistakesAreNamedWithTheirRule() throws Exception {
+        String message = problems("""
+                version: "1"
+                default: require_approval
+                groups:
+                  leads: [bob, group:other]
+                rules:
+                  - id: no-approvers
+                    verdict: require_approval
+                  - id: unknown-group
+                    verdict: require_approval
+                    approvers: [group:nobody]
+                  - id: approvers-on-deny
+                    verdict: deny
+                    approvers: [alice]
+                  - id: bad-values
+                    verdict: require_approval
+                    approvers: [alice]
+                    approval_timeout: soon
+                    approval: later
+                """);
+        assertTrue(message.contains("policy.yaml:2:10: the default cannot be require_approval"), message);
+        assertTrue(message.contains("group 'leads' member '\"group:other\"' must be a reviewer name"), message);
+        assertTrue(message.contains("rule 'no-approvers': a require_approval rule must name who may approve"), message);
+        assertTrue(message.contains("rule 'unknown-group': approver 'group:nobody' names a group that 'groups:' does not define"),
+                message);
+        assertTrue(message.contains("rule 'approvers-on-deny': 'approvers' only applies to a rule with verdict require_approval"),
+                message);
+        assertTrue(message.contains("rule 'bad-values': approval_timeout must be a duration"), message);
+        assertTrue(message.contains("rule 'bad-values': unknown approval 'later' (expected wait or fail_fast)"), message);
+    }
 }

@@ -1,0 +1,86 @@
+package dev.actiongate.agent.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.actiongate.agent.approvals.Approval;
+import dev.actiongate.agent.approvals.Approvals;
+import dev.actiongate.agent.approvals.Review;
+import dev.actiongate.agent.gate.Gate;
+import dev.actiongate.agent.gate.GateState;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /approvals}, {@code GET /approvals/{id}}, {@code POST /approvals/{id}/approve} and
+ * {@code /reject} with {@code {"reviewer": "...", "comment": "..."}}. Authentication is the
+ * server's; what a reviewer may do is the approval desk's.
+ */
+final class ApprovalRoutes {
+
+    /** An answer to send: HTTP status and a JSON body. */
+    record Answer(int status, Object body) {
+    }
+
+    private static final Pattern ONE = Pattern.compile("/approvals/([A-Za-z0-9-]{1,64})/?");
+    private static final Pattern REVIEW = Pattern.compile("/approvals/([A-Za-z0-9-]{1,64})/(approve|reject)/?");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Gate gate;
+
+    ApprovalRoutes(Gate gate) {
+        this.gate = gate;
+    }
+
+    Answer answer(String method, String path, byte[] body) {
+        GateState state = gate.state();
+        Approvals approvals = state == null ? null : state.approvals();
+        if (approvals == null) {
+            return new Answer(503, Map.of("error", state == null ? "the agent is still starting"
+                    : "approvals are unavailable: " + state.approvalsProblem()));
+        }
+        if (path.equals("/approvals") || path.equals("/approvals/")) {
+            if (!method.equals("GET")) {
+                return new Answer(405, Map.of("error", "use GET"));
+            }
+            List<Map<String, Object>> pending = approvals.pending().stream().map(approvals::describe).toList();
+            return new Answer(200, Map.of("approvals", pending));
+        }
+        Matcher one = ONE.matcher(path);
+        if (one.matches()) {
+            if (!method.equals("GET")) {
+                return new Answer(405, Map.of("error", "use GET"));
+            }
+            Approval approval = approvals.get(one.group(1));
+            return approval == null
+                    ? new Answer(404, Map.of("error", "no approval request " + one.group(1)))
+                    : new Answer(200, approvals.describe(approval));
+        }
+        Matcher review = REVIEW.matcher(path);
+        if (review.matches()) {
+            if (!method.equals("POST")) {
+                return new Answer(405, Map.of("error", "use POST"));
+            }
+            String reviewer;
+            String comment;
+            try {
+                JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+                if (request == null || !request.isObject()) {
+                    return new Answer(400, Map.of("error", "the body must be a JSON object such as"
+                            + " {\"reviewer\": \"alice\", \"comment\": \"...\"}"));
+                }
+                reviewer = request.hasNonNull("reviewer") ? request.get("reviewer").asText() : null;
+                comment = request.hasNonNull("comment") ? request.get("comment").asText() : null;
+            } catch (IOException e) {
+                return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
+            }
+            Review done = approvals.review(review.group(1), review.group(2).equals("approve"), reviewer, comment);
+            return done.done()
+                    ? new Answer(200, approvals.describe(done.approval()))
+                    : new Answer(done.status(), Map.of("error", done.error()));
+        }
+        return new Answer(404, Map.of("error", "no such resource: " + path));
+    }
+}

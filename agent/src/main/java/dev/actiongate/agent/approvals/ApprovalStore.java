@@ -1,0 +1,127 @@
+package dev.actiongate.agent.approvals;
+
+import dev.actiongate.agent.records.CanonicalJson;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The file that keeps approval requests across restarts: JSON Lines, one line per change, the
+ * last line of an id being its state. Every change is forced to disk before it is acted on, so a
+ * reviewer's approval survives a crash the moment the API has answered. On open the file is
+ * compacted to the requests still open; closed ones live on in the decision records.
+ *
+ * <p>Not thread-safe by itself: {@link Approvals} serialises access.
+ */
+final class ApprovalStore implements Closeable {
+
+    private final Path file;
+    private final FileChannel channel;
+    private final Map<String, Approval> byId = new LinkedHashMap<>();
+
+    private ApprovalStore(Path file, FileChannel channel, Map<String, Approval> loaded) {
+        this.file = file;
+        this.channel = channel;
+        this.byId.putAll(loaded);
+    }
+
+    /**
+     * Opens {@code file}, creating it if needed. A last line cut short by a crash is dropped;
+     * any other unreadable line is an error naming it, since guessing would lose approvals.
+     */
+    static ApprovalStore open(Path file) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        if (absolute.getParent() != null) {
+            Files.createDirectories(absolute.getParent());
+        }
+        Map<String, Approval> loaded = new LinkedHashMap<>();
+        if (Files.exists(absolute)) {
+            List<String> lines = Files.readAllLines(absolute, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    Approval approval = Approval.fromMap(CanonicalJson.parse(line));
+                    loaded.put(approval.id(), approval);
+                } catch (IOException | RuntimeException e) {
+                    if (i == lines.size() - 1) {
+                        break; // torn by a crash mid-write: that change was never acknowledged
+                    }
+                    throw new IOException(absolute + ":" + (i + 1) + ": not an approval (" + e.getMessage()
+                            + "); move the file aside or repair the line", e);
+                }
+            }
+            loaded.values().removeIf(approval -> !approval.status().open());
+            Path compacted = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+            StringBuilder text = new StringBuilder();
+            loaded.values().forEach(approval -> text.append(line(approval)));
+            try (FileChannel out = FileChannel.open(compacted, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                writeFully(out, text.toString());
+                out.force(true);
+            }
+            Files.move(compacted, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        FileChannel channel = FileChannel.open(absolute, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+        return new ApprovalStore(absolute, channel, loaded);
+    }
+
+    Path path() {
+        return file;
+    }
+
+    /** Writes {@code approval} durably, then makes it the current state of its id. */
+    void put(Approval approval) throws IOException {
+        writeFully(channel, line(approval));
+        channel.force(false);
+        byId.put(approval.id(), approval);
+    }
+
+    Approval get(String id) {
+        return byId.get(id);
+    }
+
+    /** Every request this process knows, oldest first. */
+    List<Approval> all() {
+        return new ArrayList<>(byId.values());
+    }
+
+    /** The open request (pending or approved) bound to {@code digest}, or {@code null}. */
+    Approval openFor(String digest) {
+        for (Approval approval : byId.values()) {
+            if (approval.status().open() && approval.actionDigest().equals(digest)) {
+                return approval;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    private static String line(Approval approval) {
+        return new String(CanonicalJson.bytes(approval.toMap()), StandardCharsets.UTF_8) + "\n";
+    }
+
+    private static void writeFully(FileChannel channel, String text) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.actiongate.agent.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The one way durations are written in configuration and policies: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d}. */
+public final class Durations {
+
+    private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
+
+    private Durations() {
+    }
+
+    /** The duration {@code text} writes, or {@code null} when it is not one of the forms above or is zero. */
+    public static Duration parse(String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = FORM.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration duration = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+        return duration.isZero() ? null : duration;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.actiongate.it.apps;
+
+import dev.actiongate.ActionContext;
+import dev.actiongate.ApprovalPendingException;
+import dev.actiongate.GovernedAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the steps its arguments name, in order, so that a test can hold calls for approval and
+ * decide them from outside:
+ * <ul>
+ *   <li>{@code call:LABEL:TO[:fail_fast][:actor=NAME]}: one governed send to {@code TO};</li>
+ *   <li>{@code parallel:N:PREFIX}: {@code N} threads each send to {@code PREFIX-i@example.com}
+ *       (labels {@code PREFIX-i}) and wait for a reviewer at the same time;</li>
+ *   <li>{@code gate:FILE}: waits until {@code FILE} exists, so the test sets the pace.</li>
+ * </ul>
+ * A fail-fast call that is still pending prints {@code PENDING label<TAB>approval id}.
+ */
+public final class ApprovalApp {
+
+    private ApprovalApp() {
+    }
+
+    public static final class Mailer {
+        @GovernedAction("send_customer_email")
+        public String send(String to, String subject) {
+            Probe.body("send " + to);
+            return "sent " + subject + " to " + to;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Mailer mailer = new Mailer();
+        for (String step : args) {
+            String[] parts = step.split(":");
+            switch (parts[0]) {
+                case "call" -> call(mailer, parts);
+                case "parallel" -> parallel(mailer, Integer.parseInt(parts[1]), parts[2]);
+                case "gate" -> gate(Path.of(step.substring("gate:".length())));
+                default -> throw new IllegalArgumentException("unknown step " + step);
+            }
+            System.out.flush();
+        }
+    }
+
+    private static void call(Mailer mailer, String[] parts) {
+        String label = parts[1];
+        String to = parts[2];
+        ActionContext.Approval approval = ActionContext.Approval.WAIT;
+        String actor = "support-bot";
+        for (int i = 3; i < parts.length; i++) {
+            if (parts[i].equals("fail_fast")) {
+                approval = ActionContext.Approval.FAIL_FAST;
+            } else if (parts[i].startsWith("actor=")) {
+                actor = parts[i].substring("actor=".length());
+            }
+        }
+        try (ActionContext.Scope scope = scope(actor).approval(approval).open()) {
+            Probe.attempt(label, () -> {
+                try {
+                    mailer.send(to, "order update");
+                } catch (ApprovalPendingException pending) {
+                    System.out.println("PENDING " + label + "\t" + pending.decisionId());
+                    throw pending;
+                }
+            });
+        }
+    }
+
+    private static void parallel(Mailer mailer, int count, String prefix) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String label = prefix + "-" + i;
+            Thread thread = new Thread(() -> {
+                try (ActionContext.Scope scope = scope("support-bot").open()) {
+                    Probe.attempt(label, () -> mailer.send(label + "@example.com", "order update"));
+                }
+            }, label);
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    private static ActionContext.Builder scope(String actor) {
+        return ActionContext.builder().actor(actor).onBehalfOf("user-42").tenant("acme").reason("ticket 9")
+                .environment("production");
+    }
+
+    private static void gate(Path file) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!Files.exists(file)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the test never opened " + file);
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.actiongate.it.apps.ApprovalApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls held for approval in a forked JVM, decided through the admin API from the test: approve,
+ * reject, timeout, fail-fast and retry, binding to the arguments, separation of duties, double
+ * decisions, 50 held calls at once, approvals that survive a restart and approvals that expire.
+ */
+class ApprovalsTest {
+
+    private static final String POLICY = """
+            version: "it-approvals-1"
+            groups:
+              owners: [olivia, omar]
+            rules:
+              - id: owner-approval
+                action: send_customer_email
+                when: '!args.to.startsWith("t@")'
+                verdict: require_approval
+                approvers: [group:owners]
+                approval_timeout: 45s
+                reason: "customer emails need an owner's approval"
+              - id: quick-approval
+                action: send_customer_email
+                when: 'args.to.startsWith("t@")'
+                verdict: require_approval
+                approvers: [olivia]
+                approval_timeout: 1s
+                reason: "this one cannot wait"
+            """;
+    private static final String TOKEN = "reviewers-token";
+
+    @TempDir
+    Path dir;
+
+    /** A forked {@link ApprovalApp} running while the test reviews its calls. */
+    private final class Held implements AutoCloseable {
+        final AdminClient admin;
+        final CompletableFuture<ForkedJvm.Run> run;
+        final Path records = dir.resolve("records.jsonl");
+
+        Held(Jdk jdk, String extraAgentArgs, String... steps) throws Exception {
+            Path policy = dir.resolve("policy.yaml");
+            if (!Files.exists(policy)) {
+                Files.writeString(policy, POLICY);
+            }
+            Path tokenFile = dir.resolve("token");
+            Files.writeString(tokenFile, TOKEN + "\n");
+            int port = AdminClient.freePort();
+            admin = new AdminClient("http://127.0.0.1:" + port, TOKEN);
+            ForkedJvm app = ForkedJvm.on(jdk)
+                    .agent("policy=" + policy + ",records=" + records + ",admin_port=" + port
+                            + ",admin_token_file=" + tokenFile + extraAgentArgs)
+                    .classpath(AppClasspath.basic()).main(ApprovalApp.class, steps)
+                    .timeout(Duration.ofSeconds(90));
+            run = CompletableFuture.supplyAsync(app::run);
+        }
+
+        AppOutput output() throws Exception {
+            return run.get().assertExit(0).output();
+        }
+
+        @Override
+        public void close() {
+            run.cancel(true);
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(records.toString())).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @OnEveryJdk
+    void approvedCallRunsRejectedAndTimedOutOnesNeverDo(Jdk jdk) throws Exception {
+        try (Held held = new Held(jdk, "", "call:approved:a@x.example", "call:rejected:r@x.example",
+                "call:timeout:t@x.example")) {
+            // filed a moment before its caller starts waiting on it
+            JsonNode pending = held.admin.awaitPending(a -> "a@x.example".equals(a.path("arguments").path("to").asText())
+                    && a.path("waiting").asBoolean(), Duration.ofSeconds(30));
+            assertEquals("support-bot", pending.get("actor").asText());
+            assertEquals("acme", pending.get("tenant").asText());
+            assertEquals("[\"owner-approval\"]", pending.get("matched_rules").toString());
+            assertTrue(pending.get("waiting").asBoolean(), pending.toString());
+            assertEquals(64, pending.get("action_digest").asText().length());
+            String approvedId = pending.get("id").asText();
+            assertEquals(200, held.admin.review(approvedId, "approve", "olivia", "ok for ticket 9").status());
+
+            String rejectedId = held.admin.awaitPendingTo("r@x.example").get("id").asText();
+            // Separation of duties, named approvers only, authentication
+            AdminClient.Answer self = held.admin.review(rejectedId, "approve", "support-bot", "");
+            assertEquals(403, self.status(), self.toString());
+            assertTrue(self.body().get("error").asText().contains("separation of duties"), self.toString());
+            assertEquals(403, held.admin.review(rejectedId, "approve", "user-42", "").status());
+            AdminClient.Answer stranger = held.admin.review(rejectedId, "approve", "mallory", "");
+            assertEquals(403, stranger.status());
+            assertTrue(stranger.body().get("error").asText().contains("not an approver"), stranger.toString());
+            assertEquals(400, held.admin.review(rejectedId, "approve", " ", "").status());
+            assertEquals(401, new AdminClient(held.admin.url(), "wrong").get("/approvals").status());
+            HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(held.admin.url() + "/approvals/" + rejectedId + "/approve"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"reviewer\":\"olivia\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode());
+            assertEquals(200, held.admin.review(rejectedId, "reject", "omar", "not this one").status());
+            AdminClient.Answer twice = held.admin.review(rejectedId, "approve", "olivia", "");
+            assertEquals(409, twice.status(), twice.toString());
+
+            AppOutput out = held.output();
+            assertTrue(out.allowed("approved") && out.bodyRan("send a@x.example"), out.run().describe());
+            assertEquals("approval_rejected", out.denied("rejected").verdict());
+            assertTrue(out.denied("rejected").reason().contains("omar") && out.denied("rejected").reason().contains("not this one"));
+            assertEquals("approval_timeout", out.denied("timeout").verdict());
+            assertFalse(out.bodyRan("send r@x.example") || out.bodyRan("send t@x.example"), out.run().describe());
+
+            Records records = Records.read(held.records);
+            JsonNode hold = records.decision(approvedId);
+            assertEquals("require_approval", hold.get("verdict").asText());
+            assertEquals(approvedId, hold.get("approval_id").asText());
+            assertEquals("[\"group:owners\"]", hold.get("approvers").toString());
+            JsonNode granted = resolution(records, approvedId);
+            assertEquals("allow", granted.get("verdict").asText());
+            assertEquals("olivia", granted.get("reviewer").asText());
+            assertTrue(granted.hasNonNull("reviewed_at") && granted.get("waited_ms").asLong() >= 0, granted.toString());
+            assertTrue(records.outcome(approvedId).isPresent(), "the approved body ran and its outcome is recorded");
+            assertEquals("approval_rejected", resolution(records, rejectedId).get("verdict").asText());
+            List<JsonNode> refused = records.ofKind("approval_refused");
+            assertEquals(4, refused.size(), refused.toString()); // actor, person acted for, stranger, twice
+            assertEquals(2, records.ofKind("approval_reviewed").size());
+            String timedOutId = records.decisionWithArgument("to", "t@x.example").get("decision_id").asText();
+            assertEquals("approval_timeout", resolution(records, timedOutId).get("verdict").asText());
+
+            ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", held.records.toString());
+            verify.assertExit(0);
+        }
+    }
+
+    @OnEveryJdk
+    void failFastCallRunsOnceWhenRetriedAfterApprovalAndOnlyWithTheSameArguments(Jdk jdk) throws Exception {
+        Path approved = dir.resolve("approved");
+        Path looked = dir.resolve("looked");
+        try (Held held = new Held(jdk, "", "call:first:f@x.example:fail_fast", "gate:" + approved,
+                "call:other-args:g@x.example:fail_fast", "call:retry:f@x.example:fail_fast",
+                "call:again:f@x.example:fail_fast", "gate:" + looked)) {
+            String id = held.admin.awaitPendingTo("f@x.example").get("id").asText();
+            assertEquals(200, held.admin.review(id, "approve", "omar", null).status());
+            Files.createFile(approved);
+            JsonNode state = held.admin.get("/approvals/" + id).body();
+            for (int i = 0; i < 200 && !"consumed".equals(state.get("status").asText()); i++) {
+                AdminClient.sleep(50);
+                state = held.admin.get("/approvals/" + id).body();
+            }
+            assertEquals("consumed", state.get("status").asText(), state.toString());
+            Files.createFile(looked);
+
+            AppOutput out = held.output();
+            assertEquals("approval_pending", out.denied("first").verdict());
+            assertEquals(id, out.denied("first").decisionId(), "the exception carries the pending approval's id");
+            assertEquals("approval_pending", out.denied("other-args").verdict(), "other arguments need their own approval");
+            assertNotEquals(id, out.denied("other-args").decisionId());
+            assertTrue(out.allowed("retry"), out.run().describe());
+            assertEquals("approval_pending", out.denied("again").verdict(), "an approval is used once");
+            assertEquals(List.of("send f@x.example"), out.bodies(), out.run().describe());
+
+            Records records = Records.read(held.records);
+            JsonNode retry = records.decisions("send_customer_email").stream()
+                    .filter(d -> "allow".equals(d.get("verdict").asText())).findFirst().orElseThrow();
+            assertEquals(id, retry.get("approval_consumed").asText());
+            assertEquals("omar", retry.get("reviewer").asText());
+            assertEquals(retry.get("decision_id").asText(), state.get("consumed_by").asText());
+        }
+    }
+
+    @OnEveryJdk
+    void fiftyHeldCallsAreEachResolvedByTheirOwnReview(Jdk jdk) throws Exception {
+        int calls = 50;
+        try (Held held = new Held(jdk, "", "parallel:" + calls + ":c")) {
+            List<JsonNode> pending = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+            while (pending.size() < calls && System.nanoTime() < deadline) {
+                AdminClient.Answer answer;
+                try {
+                    answer = held.admin.get("/approvals");
+                } catch (AssertionError notUpYet) {
+                    AdminClient.sleep(100);
+                    continue;
+                }
+                pending = answer.status() == 200 ? StreamSupport.stream(answer.body().get("approvals").spliterator(), false)
+                        .filter(a -> a.get("waiting").asBoolean()).toList() : List.of();
+                AdminClient.sleep(100);
+            }
+            assertEquals(calls, pending.size(), "every call waits on its own request");
+            for (JsonNode approval : pending) {
+                int n = Integer.parseInt(approval.get("arguments").get("to").asText().replaceAll("\\D", ""));
+                assertEquals(200, held.admin.review(approval.get("id").asText(), n % 2 == 0 ? "approve" : "reject",
+                        "olivia", "call " + n).status());
+            }
+            AppOutput out = held.output();
+            for (int i = 0; i < calls; i++) {
+                String label = "c-" + i;
+                if (i % 2 == 0) {
+                    assertTrue(out.allowed(label) && out.bodyRan("send " + label + "@example.com"), label);
+                } else {
+                    assertEquals("approval_rejected", out.denied(label).verdict(), label);
+                    assertFalse(out.bodyRan("send " + label + "@example.com"), label);
+                }
+            }
+            Records records = Records.read(held.records);
+            List<JsonNode> resolved = records.ofKind("approval_resolved");
+            assertEquals(calls, resolved.size());
+            assertEquals(calls / 2, resolved.stream().filter(r -> "allow".equals(r.get("verdict").asText())).count());
+            assertEquals(calls / 2, records.outcomes().size());
+        }
+    }
+
+    @OnEveryJdk
+    void approvalGrantedBeforeARestartIsConsumedByARetryAfterIt(Jdk jdk) throws Exception {
+        Path approved = dir.resolve("approved");
+        String id;
+        try (Held first = new Held(jdk, "", "call:before:p@x.example:fail_fast", "gate:" + approved)) {
+            id = first.admin.awaitPendingTo("p@x.example").get("id").asText();
+            assertEquals(200, first.admin.review(id, "approve", "olivia", "go").status());
+            Files.createFile(approved);
+            assertEquals("approval_pending", first.output().denied("before").verdict());
+        }
+        try (Held second = new Held(jdk, "", "call:after:p@x.example:fail_fast")) {
+            AppOutput out = second.output();
+            assertTrue(out.allowed("after") && out.bodyRan("send p@x.example"), out.run().describe());
+            JsonNode retry = Records.read(second.records).decisions("send_customer_email").stream()
+                    .filter(d -> "allow".equals(d.get("verdict").asText())).findFirst().orElseThrow();
+            assertEquals(id, retry.get("approval_consumed").asText());
+        }
+    }
+
+    @OnEveryJdk
+    void anExpiredApprovalIsNeverUsed(Jdk jdk) throws Exception {
+        Path approved = dir.resolve("approved");
+        try (Held held = new Held(jdk, ",approval_validity=2s", "call:first:e@x.example:fail_fast", "gate:" + approved,
+                "call:late:e@x.example:fail_fast")) {
+            String id = held.admin.awaitPendingTo("e@x.example").get("id").asText();
+            assertEquals(200, held.admin.review(id, "approve", "olivia", null).status());
+            Thread.sleep(2_500);
+            Files.createFile(approved);
+            AppOutput out = held.output();
+            assertEquals("approval_pending", out.denied("late").verdict(), out.run().describe());
+            assertNotEquals(id, out.denied("late").decisionId(), "a new request, not the expired approval");
+            assertTrue(out.bodies().isEmpty(), out.run().describe());
+            List<JsonNode> expired = Records.read(held.records).ofKind("approval_expired");
+            assertTrue(expired.stream().anyMatch(r -> id.equals(r.get("decision_id").asText())
+                    && "approved".equals(r.get("previous_status").asText())), expired.toString());
+        }
+    }
+
+    @OnEveryJdk
+    void withoutAReviewerChannelAHeldCallIsDeniedAtOnce(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
+                .classpath(AppClasspath.basic()).main(ApprovalApp.class, "call:nobody:a@x.example").run();
+        AppOutput.Denial denial = run.assertExit(0).output().denied("nobody");
+        assertEquals("require_approval", denial.verdict());
+        assertTrue(denial.reason().contains("no reviewer channel"), denial.reason());
+        assertTrue(run.took().compareTo(Duration.ofSeconds(30)) < 0, "denied at once, not after the timeout");
+    }
+
+    private static JsonNode resolution(Records records, String decisionId) {
+        return records.ofKind("approval_resolved").stream()
+                .filter(r -> decisionId.equals(r.get("decision_id").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no approval_resolved record for " + decisionId));
+    }
+}
