@@ -1,0 +1,282 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.actiongate.it.apps.MailApp;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin console in a real browser: an application's email waits for approval, a reviewer
+ * opens the console in headless Chromium (Debian's {@code chromium} driven through its
+ * {@code chromium-driver}), approves it there, and the email goes out.
+ */
+class ApprovalConsoleTest {
+
+    private static final String POLICY = """
+            version: "it-console-1"
+            groups:
+              system-owners: [olivia]
+            rules:
+              - id: emails-need-owner
+                action: send_customer_email
+                verdict: require_approval
+                approvers: [group:system-owners]
+                approval_timeout: 60s
+                reason: "customer emails need the system owner's approval"
+            """;
+    private static final String TOKEN = "console-token-5f1c";
+    private static final String TO = "carol@customer.example";
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    /** Selenium finds no CDP implementation for the browser's version (none is needed here) and says so; kept quiet. */
+    private static final Logger SELENIUM_DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
+
+    static {
+        SELENIUM_DEVTOOLS_LOG.setLevel(Level.SEVERE);
+    }
+
+    @TempDir
+    Path dir;
+
+    private GreenMail smtp;
+
+    @BeforeEach
+    void startSmtp() {
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+    }
+
+    @AfterEach
+    void stopSmtp() {
+        smtp.stop();
+    }
+
+    @OnEveryJdk
+    void aReviewerApprovesTheWaitingEmailInTheConsoleAndItIsSent(Jdk jdk) throws Exception {
+        requireChromium();
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path records = dir.resolve("records.jsonl");
+        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        int smtpPort = smtp.getSmtp().getPort();
+        assertTrue(smtpPort > 0, "GreenMail listens on a port");
+
+        ForkedJvm app = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + records + ",admin_port=" + port + ",admin_token_file=" + tokenFile)
+                .classpath(AppClasspath.mail())
+                .main(MailApp.class, "127.0.0.1", Integer.toString(smtpPort), TO)
+                .timeout(Duration.ofSeconds(90));
+        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
+        WebDriver driver = null;
+        Path profile = null;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            // The console itself needs no token (it asks for one); the API behind it does.
+            HttpResponse<String> page = waitForConsole(client, url, running);
+            assertEquals(200, page.statusCode(), "GET / without a token serves the console: " + page.body());
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+                    "GET / is HTML: " + page.headers().map());
+            assertTrue(page.body().contains("ActionGate — pending approvals"), page.body());
+            assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"),
+                    "GET / sends a Content-Security-Policy: " + page.headers().map());
+            HttpResponse<String> script = client.send(HttpRequest.newBuilder(URI.create(url + "/console.js")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, script.statusCode(), "GET /console.js without a token");
+            HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(url + "/approvals")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), "GET /approvals without a token: " + anonymous.body());
+
+            profile = Files.createTempDirectory("actiongate-chromium-");
+            driver = chromium(profile);
+            WebDriver browser = driver;
+            driver.get(url + "/#token=" + TOKEN);
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            wait.withMessage(() -> "no approval card for " + TO + " in the console\n" + describe(browser, running));
+            WebElement card = wait.until(d -> d.findElements(By.cssSelector(".approval")).stream()
+                    .filter(element -> element.getText().contains(TO))
+                    .findFirst().orElse(null));
+            String id = card.getDomAttribute("data-id");
+            assertTrue(id != null && !id.isBlank(), "the card carries data-id\n" + describe(driver, running));
+            assertTrue(!driver.getCurrentUrl().contains(TOKEN), "the console drops the token from the address: "
+                    + driver.getCurrentUrl());
+
+            driver.findElement(By.id("reviewer")).sendKeys("olivia");
+            driver.findElement(By.id("comment")).sendKeys("checked the order, fine to send");
+            card.findElement(By.cssSelector(".approve")).click();
+            wait.withMessage(() -> "the console did not confirm the approval of " + id + "\n" + describe(browser, running));
+            wait.until(d -> {
+                WebElement message = d.findElement(By.id("message"));
+                String classes = message.getDomAttribute("class");
+                if (classes != null && classes.contains("error")) {
+                    fail("the console shows an error after approving: " + message.getText() + "\n"
+                            + describe(d, running));
+                }
+                return message.getText().contains("approved " + id) && message.getText().contains("olivia");
+            });
+
+            ForkedJvm.Run run;
+            try {
+                run = running.get(60, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                fail("the application did not end within 60 s of the approval\n" + describe(driver, running));
+                return;
+            }
+            run.assertExit(0);
+            String why = run.describe();
+            AppOutput out = run.output();
+            assertTrue(out.allowed(TO), "the approved send returned\n" + why);
+            assertTrue(out.bodyRan("send_customer_email " + TO), why);
+
+            assertTrue(smtp.waitForIncomingEmail(10_000, 1), "the approved email arrives\n" + why);
+            Thread.sleep(500);
+            MimeMessage[] received = smtp.getReceivedMessages();
+            assertEquals(1, received.length, "GreenMail received exactly one email\n" + why);
+            assertEquals(List.of(TO), Arrays.stream(received[0].getAllRecipients()).map(Address::toString).toList());
+            assertEquals("Your order for " + TO, received[0].getSubject());
+
+            Records written = Records.read(records);
+            List<JsonNode> resolved = written.ofKind("approval_resolved").stream()
+                    .filter(record -> "allow".equals(record.path("verdict").asText()))
+                    .filter(record -> "olivia".equals(record.path("reviewer").asText()))
+                    .toList();
+            assertEquals(1, resolved.size(), "one approval_resolved record with verdict allow by olivia in "
+                    + records + ":\n" + written.records().stream().map(JsonNode::toString)
+                    .collect(Collectors.joining("\n")));
+        } finally {
+            if (driver != null) {
+                try {
+                    driver.quit();
+                } catch (WebDriverException e) {
+                    // the browser is gone already
+                }
+            }
+            running.cancel(true);
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(tokenFile.toString())).orElse(false))
+                    .forEach(ProcessHandle::destroy);
+            deleteQuietly(profile);
+        }
+    }
+
+    /** Fails, never skips, when Debian's chromium or chromium-driver is not installed. */
+    static void requireChromium() {
+        for (Path executable : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(executable)) {
+                fail(executable + " is missing: the console test drives Debian's headless Chromium. Install it with "
+                        + "'apt-get install -y --no-install-recommends chromium chromium-driver' (.ci/run does so).");
+            }
+        }
+    }
+
+    /**
+     * Headless Chromium through the system chromedriver, both given by path so that Selenium
+     * Manager never looks for (or downloads) a browser or driver. The background-networking flags
+     * keep Chromium from reaching out, which on a closed network makes it misbehave.
+     */
+    static WebDriver chromium(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1024", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** Polls {@code GET /} without a token until the agent's admin API answers. */
+    private static HttpResponse<String> waitForConsole(HttpClient client, String url,
+                                                       CompletableFuture<ForkedJvm.Run> running) throws Exception {
+        IOException last = null;
+        for (int i = 0; i < 150; i++) {
+            if (running.isDone()) {
+                fail("the application ended before its admin API answered\n" + running.join().describe());
+            }
+            try {
+                return client.send(HttpRequest.newBuilder(URI.create(url + "/")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException notUpYet) {
+                // the agent starts its API after the policy is loaded
+                last = notUpYet;
+            }
+            Thread.sleep(200);
+        }
+        return fail("the admin API at " + url + " never answered: " + last);
+    }
+
+    /** What the browser shows and logged, and the application's output if it has ended, for failure messages. */
+    private static String describe(WebDriver driver, CompletableFuture<ForkedJvm.Run> running) {
+        StringBuilder text = new StringBuilder();
+        try {
+            text.append("--- page ").append(driver.getCurrentUrl()).append(" ---\n")
+                    .append(driver.findElement(By.tagName("body")).getText()).append('\n');
+            text.append("--- browser log ---\n");
+            driver.manage().logs().get("browser").forEach(entry -> text.append(entry).append('\n'));
+        } catch (WebDriverException e) {
+            text.append("(cannot read the page: ").append(e.getMessage()).append(")\n");
+        }
+        if (running.isDone() && !running.isCompletedExceptionally()) {
+            text.append(running.join().describe());
+        } else {
+            text.append("(the application is still running)");
+        }
+        return text.toString();
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // a browser profile left in the temp folder is harmless
+        }
+    }
+}
