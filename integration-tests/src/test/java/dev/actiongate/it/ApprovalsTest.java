@@ -160,7 +160,19 @@ class ApprovalsTest {
                 "call:other-args:g@x.example:fail_fast", "call:retry:f@x.example:fail_fast",
                 "call:again:f@x.example:fail_fast", "gate:" + looked)) {
             String id = held.admin.awaitPendingTo("f@x.example").get("id").asText();
-            assertEquals(200, held.admin.review(id, "approve", "omar", null).status());
+            // through the CLI, as a reviewer at a terminal would
+            String tokenFile = dir.resolve("token").toString();
+            ForkedJvm.Run list = ForkedJvm.agentCli(jdk, "approvals", "list", "--url", held.admin.url(), "--token-file", tokenFile);
+            list.assertExit(0);
+            assertTrue(list.stdout().contains(id) && list.stdout().contains("f@x.example"), list.describe());
+            ForkedJvm.Run self = ForkedJvm.agentCli(jdk, "approvals", "approve", id, "--reviewer", "support-bot",
+                    "--url", held.admin.url(), "--token-file", tokenFile);
+            self.assertExit(1);
+            assertTrue(self.stderr().contains("separation of duties"), self.describe());
+            ForkedJvm.Run approve = ForkedJvm.agentCli(jdk, "approvals", "approve", id, "--reviewer", "omar",
+                    "--comment", "fine", "--url", held.admin.url(), "--token-file", tokenFile);
+            approve.assertExit(0);
+            assertTrue(approve.stdout().contains("\"status\" : \"approved\""), approve.describe());
             Files.createFile(approved);
             JsonNode state = held.admin.get("/approvals/" + id).body();
             for (int i = 0; i < 200 && !"consumed".equals(state.get("status").asText()); i++) {
