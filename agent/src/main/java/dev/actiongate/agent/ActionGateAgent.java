@@ -9,6 +9,7 @@ import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
+import dev.actiongate.agent.policy.GovernEntry;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyFileWatcher;
@@ -20,7 +21,12 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -83,10 +89,64 @@ public final class ActionGateAgent {
         if (System.getProperty("net.bytebuddy.safe") == null) {
             System.setProperty("net.bytebuddy.safe", "true");
         }
-        // Synchronously: a class loaded before the transformer is installed would run ungoverned.
+        // Synchronously, with the policy's govern: entries: a class loaded before the transformer
+        // is installed would run ungoverned.
+        List<GovernEntry> govern = governEntries(config);
         GovernedActionInstrumentation.install(instrumentation, registry, ActionGateAgent.class.getClassLoader(),
-                attached);
+                attached, govern);
+        if (!govern.isEmpty()) {
+            inBackground("actiongate-govern-check", () -> reportUnmatched(govern, registry, startup));
+        }
     }
+
+    /** The policy's {@code govern:} entries, read without compiling the policy; a file without any costs no YAML parser. */
+    private static List<GovernEntry> governEntries(AgentConfig config) {
+        try {
+            if (config.policy() == null || !Files.readString(config.policy()).contains("govern:")) {
+                return List.of();
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // the policy load reports the unreadable file and fails closed
+        }
+        return PolicyLoader.governEntries(config.policy());
+    }
+
+    /**
+     * Says once which {@code govern:} entries govern nothing: at once for a class the application
+     * cannot even load, and after the application had time to load its classes for the rest.
+     */
+    private static void reportUnmatched(List<GovernEntry> govern, MethodRegistry registry,
+                                        CompletableFuture<GateState> startup) {
+        startup.join();
+        List<GovernEntry> waiting = new ArrayList<>();
+        for (GovernEntry entry : govern) {
+            if (entry.isMethodEntry() && ClassLoader.getSystemClassLoader()
+                    .getResource(entry.className().replace('.', '/') + ".class") == null
+                    && ClassLoader.getPlatformClassLoader().getResource(entry.className().replace('.', '/') + ".class") == null) {
+                log().warn("govern entry '{}' (policy line {}) matches nothing: class {} is not on the application's"
+                        + " class path (it may still come from another class loader)", entry.text(), entry.line(),
+                        entry.className());
+            } else {
+                waiting.add(entry);
+            }
+        }
+        try {
+            Thread.sleep(UNMATCHED_GRACE_MS);
+        } catch (InterruptedException e) {
+            return;
+        }
+        Set<String> matched = new HashSet<>();
+        registry.all().forEach(method -> matched.add(method.entry()));
+        for (GovernEntry entry : waiting) {
+            if (!matched.contains(entry.text())) {
+                log().warn("govern entry '{}' (policy line {}) has matched no method {} s after start",
+                        entry.text(), entry.line(), UNMATCHED_GRACE_MS / 1000);
+            }
+        }
+    }
+
+    /** How long the application gets to load the classes a govern: entry names before it is reported. */
+    private static final long UNMATCHED_GRACE_MS = 30_000;
 
     private static void inBackground(String name, Runnable task) {
         Thread thread = new Thread(task, name);

@@ -44,6 +44,14 @@ public final class AppClasspath {
         return path;
     }
 
+    /** {@link #basic()} plus LangChain4j with what it needs to execute tools. */
+    public static List<Path> langchain4j() {
+        List<Path> path = new ArrayList<>(basic());
+        path.addAll(jarsNamed("langchain4j-core-", "langchain4j-1", "jackson-databind-", "jackson-core-",
+                "jackson-annotations-", "slf4j-api-"));
+        return path;
+    }
+
     /** {@link #basic()} plus the legacy application's own old Jackson, SLF4J and Logback. */
     public static List<Path> legacy() {
         String property = System.getProperty(LEGACY_LIBS_PROPERTY);

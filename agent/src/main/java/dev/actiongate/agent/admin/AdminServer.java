@@ -186,7 +186,10 @@ public final class AdminServer {
         Map<String, String> described = new LinkedHashMap<>();
         described.put("method", method.signature());
         described.put("action", method.action());
-        described.put("source", "annotation");
+        described.put("source", method.source());
+        if (method.entry() != null) {
+            described.put("govern_entry", method.entry());
+        }
         return described;
     }
 }

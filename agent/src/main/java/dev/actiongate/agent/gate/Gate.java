@@ -125,6 +125,10 @@ public final class Gate implements GateBridge.Dispatcher {
                 return "policy " + file + " is unchanged (" + old.version() + ")";
             }
             current = before.withPolicy(loaded);
+            if (old != null && !old.govern().equals(loaded.govern())) {
+                log().warn("the govern: entries of {} changed; methods are instrumented at class loading, so the"
+                        + " change takes effect when the service restarts", file);
+            }
             record.put("file", file.toString());
             record.put("kind", "policy_loaded");
             record.put("new_sha256", loaded.sha256());

@@ -14,16 +14,20 @@ public final class GovernedMethod {
 
     private final int id;
     private final String action;
+    private final String source;
+    private final String entry;
     private final String signature;
     private final String[] parameterNames;
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
     private volatile ApplicationSlf4j slf4j;
 
-    GovernedMethod(int id, String action, String className, String methodName, List<String> parameterTypes,
-                   List<String> parameterNames, ClassLoader loader) {
+    GovernedMethod(int id, String action, String source, String entry, String className, String methodName,
+                   List<String> parameterTypes, List<String> parameterNames, ClassLoader loader) {
         this.id = id;
         this.action = action;
+        this.source = source;
+        this.entry = entry;
         this.signature = className + "#" + methodName + "(" + String.join(",", parameterTypes) + ")";
         this.parameterNames = parameterNames.toArray(String[]::new);
         this.methodVariable = Map.of("class", className, "name", methodName);
@@ -37,6 +41,16 @@ public final class GovernedMethod {
     /** The action name the policy sees. */
     public String action() {
         return action;
+    }
+
+    /** {@code annotation} when the code says so, {@code config} when a policy's {@code govern:} entry does. */
+    public String source() {
+        return source;
+    }
+
+    /** The {@code govern:} entry that named this method, or {@code null}. */
+    public String entry() {
+        return entry;
     }
 
     /** {@code Class#name(paramTypes)}, as written into records. */

@@ -29,9 +29,12 @@ public final class MethodRegistry {
 
     /**
      * Registers a method, or returns the id it already has (a class can be transformed again).
+     *
+     * @param source {@code annotation} or {@code config}
+     * @param entry  the policy's {@code govern:} entry that named it, or {@code null}
      */
-    public synchronized int register(String action, String className, String methodName, List<String> parameterTypes,
-                                     List<String> parameterNames, ClassLoader loader) {
+    public synchronized int register(String action, String source, String entry, String className, String methodName,
+                                     List<String> parameterTypes, List<String> parameterNames, ClassLoader loader) {
         String key = System.identityHashCode(loader) + "/" + className + "#" + methodName + parameterTypes + "=" + action;
         Integer existing = idsByKey.get(key);
         if (existing != null) {
@@ -39,7 +42,8 @@ public final class MethodRegistry {
         }
         int id = methods.length;
         GovernedMethod[] grown = Arrays.copyOf(methods, id + 1);
-        grown[id] = new GovernedMethod(id, action, className, methodName, parameterTypes, parameterNames, loader);
+        grown[id] = new GovernedMethod(id, action, source, entry, className, methodName, parameterTypes, parameterNames,
+                loader);
         methods = grown;
         idsByKey.put(key, id);
         listener.accept(grown[id]);

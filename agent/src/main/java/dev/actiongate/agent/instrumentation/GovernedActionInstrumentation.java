@@ -6,7 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.actiongate.agent.gate.MethodRegistry;
+import dev.actiongate.agent.policy.GovernEntry;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -32,10 +34,14 @@ public final class GovernedActionInstrumentation {
      * application is loaded yet, and skipping the retransformation pass saves start-up time.
      */
     public static void install(Instrumentation instrumentation, MethodRegistry registry, ClassLoader agentLoader,
-                               boolean alreadyRunning) {
+                               boolean alreadyRunning, List<GovernEntry> govern) {
+        GovernedMethodLocator locator = new GovernedMethodLocator(govern);
+        // A class a govern: entry names may already be loaded (a JDK class, say): only then is a
+        // retransformation pass worth its start-up time.
+        boolean retransform = alreadyRunning || govern.stream().anyMatch(GovernEntry::isMethodEntry);
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(alreadyRunning
+                .with(retransform
                         ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
                         : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -46,21 +52,36 @@ public final class GovernedActionInstrumentation {
                                 .or(nameStartsWith("dev.actiongate.bootstrap."))
                                 .or(nameStartsWith("dev.actiongate.launcher."))
                                 .or(nameStartsWith("dev.actiongate.shaded."))
-                                .or(nameStartsWith("java."))
-                                .or(nameStartsWith("jdk."))
-                                .or(nameStartsWith("sun."))
-                                .or(nameStartsWith("com.sun."))
+                                .or(jdkType(locator))
                                 .or(isSynthetic())
                                 .or(isAnnotation()),
-                        isBootstrapClassLoader().or(loader -> loader == agentLoader))
-                .type(new DeclaresGovernedMethod())
-                .transform((builder, type, loader, module, protectionDomain) -> advise(builder, type, loader, registry))
+                        ignoredLoader(agentLoader, locator, govern))
+                .type(new DeclaresGovernedMethod(locator))
+                .transform((builder, type, loader, module, protectionDomain) ->
+                        advise(builder, type, loader, registry, locator))
                 .installOn(instrumentation);
     }
 
+    /** JDK types are never governed unless a {@code govern:} entry names one. */
+    private static ElementMatcher.Junction<TypeDescription> jdkType(GovernedMethodLocator locator) {
+        ElementMatcher.Junction<TypeDescription> jdk = nameStartsWith("java.").or(nameStartsWith("jdk."))
+                .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun."));
+        return jdk.and(type -> !locator.namesJdkType(type.getName()));
+    }
+
+    /** The agent's own loader never; the bootstrap loader only when an entry names a JDK type. */
+    private static ElementMatcher<ClassLoader> ignoredLoader(ClassLoader agentLoader, GovernedMethodLocator locator,
+                                                             List<GovernEntry> govern) {
+        boolean namesJdk = govern.stream().anyMatch(entry -> entry.isMethodEntry()
+                && (entry.className().startsWith("java.") || entry.className().startsWith("jdk.")
+                || entry.className().startsWith("sun.") || entry.className().startsWith("com.sun.")));
+        return namesJdk ? loader -> loader == agentLoader : isBootstrapClassLoader().or(loader -> loader == agentLoader);
+    }
+
     private static DynamicType.Builder<?> advise(DynamicType.Builder<?> builder, TypeDescription type,
-                                                 ClassLoader loader, MethodRegistry registry) {
-        Map<String, String> governed = GovernedMethodLocator.governedMethods(type);
+                                                 ClassLoader loader, MethodRegistry registry,
+                                                 GovernedMethodLocator locator) {
+        Map<String, GovernedMethodLocator.Target> governed = locator.governedMethods(type);
         if (governed.isEmpty()) {
             return builder;
         }
@@ -71,9 +92,15 @@ public final class GovernedActionInstrumentation {
     }
 
     private static final class DeclaresGovernedMethod implements ElementMatcher<TypeDescription> {
+        private final GovernedMethodLocator locator;
+
+        DeclaresGovernedMethod(GovernedMethodLocator locator) {
+            this.locator = locator;
+        }
+
         @Override
         public boolean matches(TypeDescription type) {
-            return !GovernedMethodLocator.governedMethods(type).isEmpty();
+            return !locator.governedMethods(type).isEmpty();
         }
     }
 

@@ -16,25 +16,26 @@ import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 final class MethodIdMapping implements Advice.OffsetMapping {
 
     private final MethodRegistry registry;
-    private final Map<String, String> actions;
+    private final Map<String, GovernedMethodLocator.Target> targets;
     private final ClassLoader loader;
 
-    MethodIdMapping(MethodRegistry registry, Map<String, String> actions, ClassLoader loader) {
+    MethodIdMapping(MethodRegistry registry, Map<String, GovernedMethodLocator.Target> targets, ClassLoader loader) {
         this.registry = registry;
-        this.actions = actions;
+        this.targets = targets;
         this.loader = loader;
     }
 
     @Override
     public Target resolve(TypeDescription instrumentedType, MethodDescription instrumentedMethod, Assigner assigner,
                           Advice.ArgumentHandler argumentHandler, Sort sort) {
-        String action = actions.get(GovernedMethodLocator.key(instrumentedMethod));
+        GovernedMethodLocator.Target target = targets.get(GovernedMethodLocator.key(instrumentedMethod));
         List<String> types = instrumentedMethod.getParameters().asTypeList().asErasures().stream()
                 .map(TypeDescription::getName).toList();
         List<String> names = instrumentedMethod.getParameters().stream()
                 .map(parameter -> parameter.isNamed() ? parameter.getName() : "arg" + parameter.getIndex())
                 .toList();
-        int id = registry.register(action, instrumentedType.getName(), instrumentedMethod.getName(), types, names, loader);
+        int id = registry.register(target.action(), target.source(), target.entry(), instrumentedType.getName(),
+                instrumentedMethod.getName(), types, names, loader);
         return new Target.ForStackManipulation(IntegerConstant.forValue(id));
     }
 }

@@ -22,11 +22,13 @@ public final class Policy {
     private final List<Rule> rules;
     private final Set<String> redactedKeys;
     private final Escalation escalation;
+    private final List<GovernEntry> govern;
     /** The rules that can apply to an action, found once per action name rather than per call. */
     private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
 
     Policy(Path file, String version, String sha256, Verdict defaultVerdict, Mode mode, List<Rule> rules,
-           Set<String> redactedKeys, Escalation escalation) {
+           Set<String> redactedKeys, Escalation escalation, List<GovernEntry> govern) {
+        this.govern = List.copyOf(govern);
         this.file = file;
         this.version = version;
         this.sha256 = sha256;
@@ -35,6 +37,11 @@ public final class Policy {
         this.rules = List.copyOf(rules);
         this.redactedKeys = Set.copyOf(redactedKeys);
         this.escalation = escalation;
+    }
+
+    /** Methods governed by this policy's {@code govern:} rather than by annotations in their code. */
+    public List<GovernEntry> govern() {
+        return govern;
     }
 
     /** The {@code escalation:} block, or {@code null} when the policy has none. */

@@ -32,7 +32,11 @@ import java.util.Set;
 public final class PolicyLoader {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "default", "mode", "redact", "rules", "escalation",
-            "groups");
+            "groups", "govern");
+    private static final Set<String> GOVERN_KEYS = Set.of("method", "annotation", "action", "action_from");
+    private static final java.util.regex.Pattern METHOD_ENTRY = java.util.regex.Pattern.compile(
+            "([\\p{L}_$][\\p{L}\\p{N}_$]*(?:\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*)#([\\p{L}_$][\\p{L}\\p{N}_$]*)"
+                    + "(?:\\(([^()]*)\\))?");
     private static final Set<String> ESCALATION_KEYS = Set.of("after_denials", "within");
     private static final Set<String> RULE_KEYS = Set.of("id", "action", "when", "verdict", "reason", "approvers",
             "approval_timeout", "approval");
@@ -64,6 +68,7 @@ public final class PolicyLoader {
         List<Rule> rules = new ArrayList<>();
         Escalation escalation = null;
         Map<String, Set<String>> groups = new LinkedHashMap<>();
+        List<GovernEntry> govern = new ArrayList<>();
         try (JsonParser parser = yaml.createParser(bytes)) {
             parser.setCodec(mapper);
             JsonToken first = parser.nextToken();
@@ -118,6 +123,7 @@ public final class PolicyLoader {
                     case "rules" -> readRules(parser, at, problems, rules);
                     case "escalation" -> escalation = escalation(parser.readValueAsTree(), at, problems);
                     case "groups" -> groups(parser.readValueAsTree(), at, problems, groups);
+                    case "govern" -> readGovern(parser, at, problems, govern);
                     default -> {
                         problems.add(keyAt, null, "unknown key '" + key + "' (known keys: " + String.join(", ", sorted(TOP_LEVEL_KEYS)) + ")");
                         parser.skipChildren();
@@ -140,7 +146,7 @@ public final class PolicyLoader {
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
-        return new Policy(file, version, sha256(bytes), defaultVerdict, mode, rules, redact, escalation);
+        return new Policy(file, version, sha256(bytes), defaultVerdict, mode, rules, redact, escalation, govern);
     }
 
     private void readRules(JsonParser parser, JsonLocation at, Problems problems, List<Rule> rules) throws IOException {
@@ -302,6 +308,123 @@ public final class PolicyLoader {
         return new Rule(rule.id(), rule.action(), rule.when(), rule.verdict(), rule.reason(), rule.line(),
                 rule.actionPattern(), rule.condition(),
                 new ApprovalRequirement(approval.approvers(), reviewers, approval.timeout(), approval.failFast()));
+    }
+
+    /**
+     * Reads only the {@code govern:} entries of a policy file, cheaply: the agent needs them
+     * before the first class is loaded, long before the whole policy is compiled. A file that
+     * cannot be read or parsed yields no entries; the full load reports why.
+     */
+    public static List<GovernEntry> governEntries(Path file) {
+        List<GovernEntry> govern = new ArrayList<>();
+        if (file == null) {
+            return govern;
+        }
+        YAMLFactory factory = new YAMLFactory();
+        try (JsonParser parser = factory.createParser(Files.readAllBytes(file))) {
+            parser.setCodec(new ObjectMapper(factory));
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return govern;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                parser.nextToken();
+                if (key.equals("govern")) {
+                    Problems problems = new Problems(file);
+                    readGovern(parser, parser.currentTokenLocation(), problems, govern);
+                    return problems.isEmpty() ? govern : new ArrayList<>();
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the full load names the problem and fails closed
+        }
+        return govern;
+    }
+
+    private static void readGovern(JsonParser parser, JsonLocation at, Problems problems, List<GovernEntry> govern)
+            throws IOException {
+        JsonNode node = parser.readValueAsTree();
+        if (!node.isArray()) {
+            problems.add(at, null, "'govern' must be a list of {method: \"com.acme.Mailer#send\", action: ...} or"
+                    + " {annotation: \"com.acme.Tool\", action_from: name_or_method} entries");
+            return;
+        }
+        // Tree nodes carry no location; entries are numbered instead, from the list's line.
+        int index = 0;
+        for (JsonNode entry : node) {
+            index++;
+            String label = "govern entry #" + index;
+            if (!entry.isObject()) {
+                problems.add(at, null, label + " must be a mapping with method or annotation");
+                continue;
+            }
+            entry.fieldNames().forEachRemaining(key -> {
+                if (!GOVERN_KEYS.contains(key)) {
+                    problems.add(at, null, label + ": unknown key '" + key + "' (known keys: "
+                            + String.join(", ", sorted(GOVERN_KEYS)) + ")");
+                }
+            });
+            String method = scalar(entry.get("method"));
+            String annotation = scalar(entry.get("annotation"));
+            String action = scalar(entry.get("action"));
+            String from = scalar(entry.get("action_from"));
+            GovernEntry.ActionFrom actionFrom = null;
+            if (from != null) {
+                actionFrom = switch (from) {
+                    case "name_or_method" -> GovernEntry.ActionFrom.NAME_OR_METHOD;
+                    case "method" -> GovernEntry.ActionFrom.METHOD;
+                    default -> {
+                        problems.add(at, null, label + ": unknown action_from '" + from + "' (expected name_or_method or method)");
+                        yield null;
+                    }
+                };
+            }
+            if ((method == null) == (annotation == null)) {
+                problems.add(at, null, label + " must have exactly one of 'method' and 'annotation'");
+                continue;
+            }
+            if (action != null && from != null) {
+                problems.add(at, null, label + ": give either 'action' or 'action_from', not both");
+                continue;
+            }
+            if (action != null && action.isBlank()) {
+                problems.add(at, null, label + ": 'action' must not be blank");
+                continue;
+            }
+            int line = at == null ? 0 : at.getLineNr();
+            if (method != null) {
+                java.util.regex.Matcher m = METHOD_ENTRY.matcher(method.trim());
+                if (!m.matches()) {
+                    problems.add(at, null, label + ": method '" + method + "' is not Class#method or"
+                            + " Class#method(param.Type, ...) with fully qualified names");
+                    continue;
+                }
+                if (action == null && actionFrom == null) {
+                    problems.add(at, null, label + " (" + method + ") needs an 'action' name");
+                    continue;
+                }
+                List<String> parameters = null;
+                if (m.group(3) != null) {
+                    parameters = new ArrayList<>();
+                    for (String type : m.group(3).split(",")) {
+                        if (!type.isBlank()) {
+                            parameters.add(type.trim());
+                        }
+                    }
+                }
+                govern.add(new GovernEntry(method.trim(), m.group(1), m.group(2), parameters, null, action,
+                        actionFrom == null ? GovernEntry.ActionFrom.METHOD : actionFrom, line));
+            } else {
+                if (annotation.isBlank() || annotation.contains("#")) {
+                    problems.add(at, null, label + ": annotation '" + annotation + "' must be an annotation type's"
+                            + " fully qualified name");
+                    continue;
+                }
+                govern.add(new GovernEntry("@" + annotation.trim(), null, null, null, annotation.trim(), action,
+                        actionFrom == null ? GovernEntry.ActionFrom.NAME_OR_METHOD : actionFrom, line));
+            }
+        }
     }
 
     /** {@code groups: {support-leads: [alice, bob]}}: reviewer groups that approvers may name. */

@@ -215,4 +215,48 @@ class PolicyLoaderTest {
         assertTrue(message.contains("rule 'bad-values': approval_timeout must be a duration"), message);
         assertTrue(message.contains("rule 'bad-values': unknown approval 'later' (expected wait or fail_fast)"), message);
     }
+
+    @Test
+    void governEntriesAreReadBeforeTheRestAndCheckedWithIt() throws Exception {
+        String yaml = """
+                version: "1"
+                govern:
+                  - method: "jakarta.mail.Transport#send(jakarta.mail.Message)"
+                    action: send_any_email
+                  - method: "com.acme.Mailer#send"
+                    action: send_customer_email
+                  - annotation: "dev.langchain4j.agent.tool.Tool"
+                    action_from: name_or_method
+                rules: []
+                """;
+        Policy policy = load(yaml);
+        assertEquals(3, policy.govern().size());
+        GovernEntry transport = policy.govern().get(0);
+        assertEquals("jakarta.mail.Transport", transport.className());
+        assertEquals(java.util.List.of("jakarta.mail.Message"), transport.parameterTypes());
+        assertEquals(null, policy.govern().get(1).parameterTypes(), "no parameter list: every overload");
+        assertEquals(GovernEntry.ActionFrom.NAME_OR_METHOD, policy.govern().get(2).actionFrom());
+        assertEquals(policy.govern(), PolicyLoader.governEntries(dir.resolve("policy.yaml")));
+
+        String message = problems("""
+                version: "1"
+                govern:
+                  - method: "Mailer.send"
+                    action: x
+                  - method: "com.acme.Mailer#send"
+                  - annotation: "com.acme.Tool"
+                    method: "com.acme.Mailer#send"
+                  - annotation: "com.acme.Tool"
+                    action_from: guess
+                  - method: "com.acme.Mailer#send"
+                    action: x
+                    when: always
+                rules: []
+                """);
+        assertTrue(message.contains("govern entry #1: method 'Mailer.send' is not Class#method"), message);
+        assertTrue(message.contains("govern entry #2 (com.acme.Mailer#send) needs an 'action' name"), message);
+        assertTrue(message.contains("govern entry #3 must have exactly one of 'method' and 'annotation'"), message);
+        assertTrue(message.contains("govern entry #4: unknown action_from 'guess'"), message);
+        assertTrue(message.contains("govern entry #5: unknown key 'when'"), message);
+    }
 }

@@ -1,0 +1,130 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.actiongate.it.apps.PlainMailApp;
+import dev.actiongate.it.apps.ToolApp;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Methods nobody annotated, governed by the policy's {@code govern:} entries: Jakarta Mail's own
+ * {@code Transport.send}, and the {@code @Tool} methods of a LangChain4j agent executed the way
+ * LangChain4j executes them.
+ */
+class GovernByConfigTest {
+
+    private static final String POLICY = """
+            version: "it-govern-1"
+            govern:
+              - method: "jakarta.mail.Transport#send(jakarta.mail.Message)"
+                action: send_any_email
+              - annotation: "dev.langchain4j.agent.tool.Tool"
+                action_from: name_or_method
+              - method: "com.example.missing.Nothing#here"
+                action: never_called
+            rules:
+              - id: own-tenant-mail
+                action: send_any_email
+                when: 'ctx.tenant == "acme"'
+                verdict: allow
+              - id: tool-email
+                action: send_customer_email
+                when: '!args.to.endsWith("@blocked.example")'
+                verdict: allow
+              - id: lookups
+                action: lookupOrder
+                verdict: allow
+            """;
+
+    @TempDir
+    Path dir;
+
+    private GreenMail smtp;
+
+    @BeforeEach
+    void startSmtp() {
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+    }
+
+    @AfterEach
+    void stopSmtp() {
+        smtp.stop();
+    }
+
+    @OnEveryJdk
+    void jakartaMailTransportSendIsGovernedWithoutAnyAnnotation(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path records = dir.resolve("records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.mail())
+                .main(PlainMailApp.class, "127.0.0.1", Integer.toString(smtp.getSmtp().getPort()),
+                        "acme:ann@acme.example", "globex:gus@globex.example")
+                .run().assertExit(0);
+        AppOutput out = run.output();
+        assertTrue(out.allowed("ann@acme.example"), run.describe());
+        AppOutput.Denial denied = out.denied("gus@globex.example");
+        assertEquals("deny", denied.verdict());
+        assertEquals("send_any_email", denied.action());
+
+        assertTrue(smtp.waitForIncomingEmail(10_000, 1), run.describe());
+        Thread.sleep(300);
+        List<String> recipients = Arrays.stream(smtp.getReceivedMessages())
+                .map(GovernByConfigTest::recipient).toList();
+        assertEquals(List.of("ann@acme.example"), recipients, "the denied email never reached the server");
+
+        List<JsonNode> decisions = Records.read(records).decisions("send_any_email");
+        assertEquals(2, decisions.size());
+        assertEquals("jakarta.mail.Transport#send(jakarta.mail.Message)", decisions.get(0).get("method").asText());
+        assertTrue(run.stderr().contains("governing jakarta.mail.Transport#send(jakarta.mail.Message) as action"
+                + " 'send_any_email'"), run.stderr());
+        assertTrue(run.stderr().contains("govern entry 'com.example.missing.Nothing#here'")
+                && run.stderr().contains("matches nothing"), "an entry that matches nothing is reported\n" + run.stderr());
+    }
+
+    @OnEveryJdk
+    void langChain4jToolsAreGovernedAsTheFrameworkCallsThem(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path records = dir.resolve("records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.langchain4j())
+                .main(ToolApp.class,
+                        "send_customer_email={\"to\":\"ann@acme.example\",\"text\":\"hello\"}",
+                        "send_customer_email={\"to\":\"eve@blocked.example\",\"text\":\"hello\"}",
+                        "lookupOrder={\"orderId\":\"o-17\"}")
+                .run().assertExit(0);
+        AppOutput out = run.output();
+        assertEquals(List.of("tool send_customer_email ann@acme.example", "tool lookupOrder o-17"), out.bodies(),
+                "the blocked tool call never ran\n" + run.describe());
+
+        Records written = Records.read(records);
+        JsonNode allowed = written.decisionWithArgument("to", "ann@acme.example");
+        assertEquals("allow", allowed.get("verdict").asText());
+        assertEquals("send_customer_email", allowed.get("action").asText(), "the action is the @Tool's name");
+        assertEquals("support-llm", allowed.get("actor").asText());
+        JsonNode blocked = written.decisionWithArgument("to", "eve@blocked.example");
+        assertEquals("deny", blocked.get("verdict").asText());
+        assertEquals("lookupOrder", written.decisionWithArgument("orderId", "o-17").get("action").asText(),
+                "a @Tool without a name is governed under its method's name");
+    }
+
+    private static String recipient(MimeMessage message) {
+        try {
+            return message.getAllRecipients()[0].toString();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
