@@ -9,6 +9,7 @@ import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.gate.GovernedMethod;
+import dev.actiongate.agent.gate.Switches;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -81,6 +82,17 @@ public final class AdminServer {
                 }
             }
         });
+        server.createContext("/governance", exchange -> {
+            try (exchange) {
+                if (!api.authorized(exchange)) {
+                    api.unauthorized(exchange);
+                } else if (!exchange.getRequestMethod().equals("POST")) {
+                    send(exchange, 405, Map.of("error", "use POST"));
+                } else {
+                    switchGoverning(exchange, gate);
+                }
+            }
+        });
         server.createContext("/", Console::serve);
         server.start();
         return api;
@@ -108,6 +120,33 @@ public final class AdminServer {
     private void unauthorized(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"actiongate\"");
         send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
+    }
+
+    /** {@code POST /governance} {@code {"enabled": false, "mode": "monitor", "by": "alice", "reason": "..."}}. */
+    private static void switchGoverning(HttpExchange exchange, Gate gate) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        } catch (IOException e) {
+            send(exchange, 400, Map.of("error", "the body is not JSON: " + e.getMessage()));
+            return;
+        }
+        if (body == null || !body.isObject() || (body.has("enabled") && !body.get("enabled").isBoolean())) {
+            send(exchange, 400, Map.of("error", "expected {\"enabled\": true|false, \"mode\": \"monitor|enforce|policy\","
+                    + " \"by\": \"NAME\", \"reason\": \"...\"}"));
+            return;
+        }
+        try {
+            String result = gate.switchGoverning(body.has("enabled") ? body.get("enabled").booleanValue() : null,
+                    body.hasNonNull("mode") ? body.get("mode").asText() : null,
+                    body.hasNonNull("by") ? body.get("by").asText() : null,
+                    body.hasNonNull("reason") ? body.get("reason").asText() : null, "admin-api");
+            send(exchange, 200, Map.of("result", result));
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, Map.of("error", e.getMessage()));
+        } catch (IllegalStateException e) {
+            send(exchange, 503, Map.of("error", e.getMessage()));
+        }
     }
 
     /**
@@ -165,10 +204,20 @@ public final class AdminServer {
         status.put("service", config.service());
         status.put("environment", config.environment());
         status.put("starting", state == null);
+        Switches switches = gate.switches();
+        boolean policyEnabled = state == null || state.policy() == null || state.policy().enabled();
+        status.put("enabled", switches.enabled() && policyEnabled);
+        Map<String, Object> switched = new LinkedHashMap<>();
+        switched.put("enabled", switches.enabled());
+        switched.put("mode", switches.mode() == null ? "policy" : switches.mode().name().toLowerCase(java.util.Locale.ROOT));
+        switched.put("by", switches.by());
+        switched.put("since", switches.since());
+        status.put("switched", switched);
         status.put("policy_file", config.policy() == null ? null : config.policy().toString());
         status.put("policy_version", state == null || state.policy() == null ? null : state.policy().version());
         status.put("policy_sha256", state == null || state.policy() == null ? null : state.policy().sha256());
-        status.put("mode", state == null || state.policy() == null ? null
+        status.put("mode", switches.mode() != null ? switches.mode().name().toLowerCase(java.util.Locale.ROOT)
+                : state == null || state.policy() == null ? null
                 : state.policy().mode().name().toLowerCase(java.util.Locale.ROOT));
         status.put("policy_problem", state == null ? null : state.policyProblem());
         status.put("records", state == null || state.records() == null ? null : state.records().path().toString());

@@ -40,6 +40,9 @@ public final class Cli {
             "  approvals approve ID --reviewer NAME [--comment TEXT] --url URL --token-file FILE",
             "  approvals reject ID --reviewer NAME [--comment TEXT] --url URL --token-file FILE",
             "                     decide a pending approval as NAME (exit 0 done, 1 refused)",
+            "  governance [--enabled true|false] [--mode monitor|enforce|policy] --by NAME [--reason TEXT]",
+            "             --url URL --token-file FILE",
+            "                     switch a running agent's governing off or on, or force its mode",
             "  version            print the agent version");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +70,8 @@ public final class Cli {
                 return call(args, 1, "POST", "/policy/reload", null, out, err);
             case "approvals":
                 return approvals(args, out, err);
+            case "governance":
+                return governance(args, out, err);
             case "version":
                 out.println("ActionGate " + ActionGateAgent.version());
                 return 0;
@@ -137,6 +142,30 @@ public final class Cli {
         }
     }
 
+    private static int governance(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> options = options(args, 1, err);
+        if (options == null) {
+            return usage(err);
+        }
+        if (options.get("--by") == null || (options.get("--enabled") == null && options.get("--mode") == null)) {
+            err.println("governance needs --by NAME and --enabled true|false or --mode monitor|enforce|policy");
+            return usage(err);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        String enabled = options.get("--enabled");
+        if (enabled != null) {
+            if (!enabled.equals("true") && !enabled.equals("false")) {
+                err.println("--enabled must be true or false");
+                return usage(err);
+            }
+            body.put("enabled", Boolean.parseBoolean(enabled));
+        }
+        body.put("mode", options.get("--mode"));
+        body.put("by", options.get("--by"));
+        body.put("reason", options.get("--reason"));
+        return call(args, 1, "POST", "/governance", body, out, err);
+    }
+
     /** {@code --name value} pairs from {@code args[from]} on; {@code null} after reporting a bad one. */
     private static Map<String, String> options(String[] args, int from, PrintStream err) {
         Map<String, String> options = new LinkedHashMap<>();
@@ -150,10 +179,11 @@ public final class Cli {
         return options;
     }
 
-    private static final List<String> KNOWN_OPTIONS = List.of("--url", "--token-file", "--reviewer", "--comment");
+    private static final List<String> KNOWN_OPTIONS = List.of("--url", "--token-file", "--reviewer", "--comment",
+            "--enabled", "--mode", "--by", "--reason");
 
     /** Calls the admin API of a running agent; the options start at {@code args[from]}. */
-    private static int call(String[] args, int from, String method, String path, Map<String, String> body,
+    private static int call(String[] args, int from, String method, String path, Map<String, ?> body,
                             PrintStream out, PrintStream err) {
         Map<String, String> options = options(args, from, err);
         if (options == null) {

@@ -12,6 +12,7 @@ import dev.actiongate.agent.escalation.DenialCounter;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.policy.Decision;
 import dev.actiongate.agent.policy.Escalation;
+import dev.actiongate.agent.policy.Mode;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
@@ -50,6 +51,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private final CompletableFuture<GateState> startup;
     /** What decisions use once start-up is done; replaced whole when a new policy is loaded. */
     private volatile GateState current;
+    private volatile Switches switches = Switches.NONE;
     private final String service;
     private final long pid = ProcessHandle.current().pid();
     private final Set<String> reportedFaults = ConcurrentHashMap.newKeySet();
@@ -130,6 +132,7 @@ public final class Gate implements GateBridge.Dispatcher {
                         + " change takes effect when the service restarts", file);
             }
             record.put("file", file.toString());
+            record.put("enabled", loaded.enabled());
             record.put("kind", "policy_loaded");
             record.put("new_sha256", loaded.sha256());
             record.put("new_version", loaded.version());
@@ -138,6 +141,10 @@ public final class Gate implements GateBridge.Dispatcher {
             outcome = "policy " + loaded.version() + " (" + loaded.rules().size() + " rules) from " + file
                     + " is in force, replacing " + (old == null ? "no usable policy" : old.version());
             log().info("{} ({})", outcome, trigger);
+            if (!loaded.enabled()) {
+                log().warn("policy {} says enabled: false: governed methods run unrecorded until a policy enables them",
+                        loaded.version());
+            }
         } catch (PolicyException e) {
             record.put("file", file.toString());
             record.put("in_force_version", old == null ? null : old.version());
@@ -161,15 +168,81 @@ public final class Gate implements GateBridge.Dispatcher {
         return outcome;
     }
 
+    /** What ops switched at run time; {@link Switches#NONE} unless someone did. */
+    public Switches switches() {
+        return switches;
+    }
+
+    /**
+     * Switches governing on or off, or forces the mode, for every call from now on, and records
+     * who did it. A {@code null} argument leaves that switch as it is; {@code mode} may be
+     * {@code "policy"} to go back to the policy's mode.
+     *
+     * @return a one-line description of what is in force now
+     * @throws IllegalArgumentException on an unknown mode or a missing name
+     */
+    public synchronized String switchGoverning(Boolean enabled, String mode, String by, String reason, String trigger) {
+        if (by == null || by.isBlank()) {
+            throw new IllegalArgumentException("say who switches ('by'): the record keeps it");
+        }
+        Switches before = switches;
+        Mode forced = before.mode();
+        if (mode != null) {
+            forced = switch (mode) {
+                case "monitor" -> Mode.MONITOR;
+                case "enforce" -> Mode.ENFORCE;
+                case "policy" -> null;
+                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (expected monitor, enforce or policy)");
+            };
+        }
+        Switches after = new Switches(enabled == null ? before.enabled() : enabled, forced, by.trim(), Timestamps.now());
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("by", after.by());
+        record.put("enabled", after.enabled());
+        record.put("kind", "governance_switched");
+        record.put("mode", after.mode() == null ? "policy" : after.mode().name().toLowerCase(java.util.Locale.ROOT));
+        record.put("previous_enabled", before.enabled());
+        record.put("previous_mode", before.mode() == null ? "policy" : before.mode().name().toLowerCase(java.util.Locale.ROOT));
+        record.put("reason", reason);
+        record.put("service", service);
+        record.put("timestamp", after.since());
+        record.put("trigger", trigger);
+        GateState state = state();
+        RecordLog records = state == null ? null : state.records();
+        if (records != null) {
+            try {
+                records.append(record, null);
+            } catch (IOException e) {
+                // Evidence first: a switch nobody could see later is not made.
+                throw new IllegalStateException("the switch could not be recorded, so it was not made: " + e, e);
+            }
+        }
+        switches = after;
+        String outcome = "governing is " + (after.enabled() ? "ON" : "OFF (governed methods run unrecorded)")
+                + ", mode " + record.get("mode") + ", switched by " + after.by();
+        log().warn("{} ({})", outcome, trigger);
+        return outcome;
+    }
+
     @Override
     public Object enter(int methodId, Object[] arguments) {
+        // Switched off by ops: one volatile read, no decision, no record.
+        if (!switches.enabled()) {
+            return null;
+        }
         GovernedMethod method = methods.get(methodId);
         try {
             if (method == null) {
                 throw new IllegalStateException("no governed method has id " + methodId);
             }
             GateState state = current;
-            return decide(state != null ? state : startup.join(), method, arguments);
+            if (state == null) {
+                state = startup.join();
+            }
+            if (state.policy() != null && !state.policy().enabled()) {
+                return null;
+            }
+            return decide(state, method, arguments);
         } catch (ActionDeniedException denied) {
             throw denied;
         } catch (Throwable fault) {
@@ -199,6 +272,10 @@ public final class Gate implements GateBridge.Dispatcher {
                     "ctx", contextVariable(context),
                     "method", method.methodVariable());
             decision = policy.evaluate(method.action(), variables);
+        }
+        Mode forced = switches.mode();
+        if (forced != null && decision.enforced() != (forced == Mode.ENFORCE)) {
+            decision = decision.withEnforced(forced == Mode.ENFORCE);
         }
         long evalNanos = System.nanoTime() - start;
 

@@ -23,6 +23,11 @@ public record Decision(Verdict verdict, List<String> matchedRules, String reason
         this(verdict, matchedRules, reason, enforced, null);
     }
 
+    /** The same decision, applied or only recorded as ops switched the mode at run time. */
+    public Decision withEnforced(boolean applied) {
+        return new Decision(verdict, matchedRules, reason, applied, approval);
+    }
+
     /** The same decision with another verdict and reason, as escalation makes of it. */
     public Decision withVerdict(Verdict newVerdict, String newReason) {
         return new Decision(newVerdict, matchedRules, newReason, enforced,

@@ -23,12 +23,14 @@ public final class Policy {
     private final Set<String> redactedKeys;
     private final Escalation escalation;
     private final List<GovernEntry> govern;
+    private final boolean enabled;
     /** The rules that can apply to an action, found once per action name rather than per call. */
     private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
 
     Policy(Path file, String version, String sha256, Verdict defaultVerdict, Mode mode, List<Rule> rules,
-           Set<String> redactedKeys, Escalation escalation, List<GovernEntry> govern) {
+           Set<String> redactedKeys, Escalation escalation, List<GovernEntry> govern, boolean enabled) {
         this.govern = List.copyOf(govern);
+        this.enabled = enabled;
         this.file = file;
         this.version = version;
         this.sha256 = sha256;
@@ -37,6 +39,14 @@ public final class Policy {
         this.rules = List.copyOf(rules);
         this.redactedKeys = Set.copyOf(redactedKeys);
         this.escalation = escalation;
+    }
+
+    /**
+     * {@code false} when the policy says {@code enabled: false}: ops switched governing off, and
+     * governed methods run unrecorded until a policy says otherwise.
+     */
+    public boolean enabled() {
+        return enabled;
     }
 
     /** Methods governed by this policy's {@code govern:} rather than by annotations in their code. */

@@ -32,7 +32,7 @@ import java.util.Set;
 public final class PolicyLoader {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "default", "mode", "redact", "rules", "escalation",
-            "groups", "govern");
+            "groups", "govern", "enabled");
     private static final Set<String> GOVERN_KEYS = Set.of("method", "annotation", "action", "action_from");
     private static final java.util.regex.Pattern METHOD_ENTRY = java.util.regex.Pattern.compile(
             "([\\p{L}_$][\\p{L}\\p{N}_$]*(?:\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*)#([\\p{L}_$][\\p{L}\\p{N}_$]*)"
@@ -64,6 +64,7 @@ public final class PolicyLoader {
         String version = null;
         Verdict defaultVerdict = Verdict.DENY;
         Mode mode = Mode.ENFORCE;
+        boolean enabled = true;
         Set<String> redact = new LinkedHashSet<>();
         List<Rule> rules = new ArrayList<>();
         Escalation escalation = null;
@@ -112,6 +113,14 @@ public final class PolicyLoader {
                             problems.add(at, null, "unknown mode '" + text + "' (expected enforce or monitor)");
                         }
                     }
+                    case "enabled" -> {
+                        JsonNode node = parser.readValueAsTree();
+                        if (!node.isBoolean()) {
+                            problems.add(at, null, "'enabled' must be true or false, not '" + node.asText() + "'");
+                        } else {
+                            enabled = node.booleanValue();
+                        }
+                    }
                     case "redact" -> {
                         JsonNode node = parser.readValueAsTree();
                         if (!node.isArray()) {
@@ -146,7 +155,7 @@ public final class PolicyLoader {
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
-        return new Policy(file, version, sha256(bytes), defaultVerdict, mode, rules, redact, escalation, govern);
+        return new Policy(file, version, sha256(bytes), defaultVerdict, mode, rules, redact, escalation, govern, enabled);
     }
 
     private void readRules(JsonParser parser, JsonLocation at, Problems problems, List<Rule> rules) throws IOException {

@@ -15,7 +15,8 @@ import java.util.List;
  *   <li>{@code call:LABEL:TO[:fail_fast][:actor=NAME]}: one governed send to {@code TO};</li>
  *   <li>{@code parallel:N:PREFIX}: {@code N} threads each send to {@code PREFIX-i@example.com}
  *       (labels {@code PREFIX-i}) and wait for a reviewer at the same time;</li>
- *   <li>{@code gate:FILE}: waits until {@code FILE} exists, so the test sets the pace.</li>
+ *   <li>{@code gate:FILE}: waits until {@code FILE} exists, so the test sets the pace;</li>
+ *   <li>{@code mark:FILE}: creates {@code FILE}, so the test knows how far the application got.</li>
  * </ul>
  * A fail-fast call that is still pending prints {@code PENDING label<TAB>approval id}.
  */
@@ -40,6 +41,7 @@ public final class ApprovalApp {
                 case "call" -> call(mailer, parts);
                 case "parallel" -> parallel(mailer, Integer.parseInt(parts[1]), parts[2]);
                 case "gate" -> gate(Path.of(step.substring("gate:".length())));
+                case "mark" -> Files.createFile(Path.of(step.substring("mark:".length())));
                 default -> throw new IllegalArgumentException("unknown step " + step);
             }
             System.out.flush();
