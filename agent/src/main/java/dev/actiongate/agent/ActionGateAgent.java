@@ -16,6 +16,7 @@ import dev.actiongate.agent.policy.PolicyFileWatcher;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.bootstrap.GateBridge;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +46,19 @@ public final class ActionGateAgent {
     private ActionGateAgent() {
     }
 
-    /** Called reflectively by the launcher, in the agent's isolated class loader. */
-    public static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
+    /**
+     * Called reflectively by the launcher, in the agent's isolated class loader.
+     *
+     * @return what detaches the agent again, or {@code null} when it is disabled and did nothing
+     */
+    public static Runnable start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         AgentConfig config = AgentConfig.resolve(agentArgs, System.getProperties(), System.getenv());
         if (!config.enabled()) {
             // Plain stderr: a disabled agent should not even pay for starting its logging.
             config.warnings().forEach(warning -> System.err.println("[actiongate] WARN  " + warning));
             System.err.println("[actiongate] INFO  ActionGate " + version() + " is disabled (enabled=false, from "
                     + config.sources().get(AgentConfig.ENABLED) + "); nothing is instrumented");
-            return;
+            return null;
         }
         setDefaultEnvironment(config.environment());
 
@@ -61,6 +68,8 @@ public final class ActionGateAgent {
                 config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
                 config.contextMdc(), config.approvals().timeout());
         GateBridge.install(gate);
+        RunningAgent[] running = new RunningAgent[1];
+        CountDownLatch installed = new CountDownLatch(1);
 
         // Logging, the policy's CEL and the records file all take time to start; none of it may
         // hold the application's main thread. Governed calls wait for the future instead.
@@ -72,9 +81,20 @@ public final class ActionGateAgent {
                         method.signature(), method.action()));
                 GateState state = prepare(config);
                 // Before the first decision: whether a reviewer can answer decides how a held call is treated.
-                startAdmin(config, gate, state.approvals());
+                AdminServer admin = startAdmin(config, gate, state.approvals(), () -> {
+                    awaitQuietly(installed);
+                    if (!running[0].reversible()) {
+                        throw new IllegalStateException("this agent was started with -javaagent; remove the flag and"
+                                + " restart the JVM to stop governing, or switch governing off (POST /governance)");
+                    }
+                    // On its own thread: detaching stops the server that is answering this request.
+                    inBackground("actiongate-detach", running[0]);
+                });
                 startup.complete(state);
-                watchPolicy(config, gate);
+                Closeable watcher = watchPolicy(config, gate);
+                awaitQuietly(installed);
+                running[0].admin(admin);
+                running[0].watcher(watcher);
             } catch (Throwable fault) {
                 // Governed calls wait for this future: it must complete, and complete closed.
                 log().error("ActionGate start-up failed; every governed call will be denied", fault);
@@ -92,10 +112,33 @@ public final class ActionGateAgent {
         // Synchronously, with the policy's govern: entries: a class loaded before the transformer
         // is installed would run ungoverned.
         List<GovernEntry> govern = governEntries(config);
-        GovernedActionInstrumentation.install(instrumentation, registry, ActionGateAgent.class.getClassLoader(),
-                attached, govern);
+        boolean retransform = attached || govern.stream().anyMatch(GovernEntry::isMethodEntry);
+        ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
+                ActionGateAgent.class.getClassLoader(), retransform, govern);
+        running[0] = new RunningAgent(instrumentation, transformer, retransform, startup);
+        installed.countDown();
+        System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "
+                + (attached ? "attached" : "javaagent") + ", since " + java.time.Instant.now());
+        publishGoverned(registry);
         if (!govern.isEmpty()) {
             inBackground("actiongate-govern-check", () -> reportUnmatched(govern, registry, startup));
+        }
+        return running[0];
+    }
+
+    /** Keeps {@link RunningAgent#GOVERNS_PROPERTY} current, for {@code attach} to print. */
+    private static void publishGoverned(MethodRegistry registry) {
+        StringBuilder governs = new StringBuilder();
+        registry.all().forEach(method -> governs.append(method.action()).append(" <- ").append(method.signature())
+                .append(" (").append(method.source()).append(")\n"));
+        System.setProperty(RunningAgent.GOVERNS_PROPERTY, governs.toString());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -213,32 +256,35 @@ public final class ActionGateAgent {
     }
 
     /** Reloads the policy when its file changes; a broken edit is rejected and recorded. */
-    private static void watchPolicy(AgentConfig config, Gate gate) {
+    private static Closeable watchPolicy(AgentConfig config, Gate gate) {
         if (config.policy() == null) {
-            return;
+            return null;
         }
         try {
-            PolicyFileWatcher.watch(config.policy(), () -> gate.reload(config.policy(), "file-change"));
+            return PolicyFileWatcher.watch(config.policy(), () -> gate.reload(config.policy(), "file-change"));
         } catch (IOException | RuntimeException e) {
             log().warn("policy {} is not watched for changes ({}); reload it through the admin API",
                     config.policy(), e.toString());
+            return null;
         }
     }
 
     /** The admin API is a convenience for ops: failing to start it never affects governing. */
-    private static void startAdmin(AgentConfig config, Gate gate, Approvals approvals) {
+    private static AdminServer startAdmin(AgentConfig config, Gate gate, Approvals approvals, Runnable detach) {
         if (config.admin() == null) {
-            return;
+            return null;
         }
         try {
-            AdminServer admin = AdminServer.start(config, gate, version());
+            AdminServer admin = AdminServer.start(config, gate, version(), detach);
             if (approvals != null) {
                 approvals.reviewable(true);
             }
             log().info("admin API listening on http://{}:{}/ (bearer token required)",
                     admin.address().getHostString(), admin.address().getPort());
+            return admin;
         } catch (IOException | RuntimeException e) {
             log().error("admin API not started on {}:{}: {}", config.admin().bind(), config.admin().port(), e.toString());
+            return null;
         }
     }
 

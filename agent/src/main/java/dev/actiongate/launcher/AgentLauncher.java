@@ -15,6 +15,15 @@ public final class AgentLauncher {
 
     private static final String AGENT_CLASS = "dev.actiongate.agent.ActionGateAgent";
     private static final String CLI_CLASS = "dev.actiongate.agent.cli.Cli";
+    /** Set by the agent while it runs in this JVM (see RunningAgent). */
+    private static final String RUNNING_PROPERTY = "dev.actiongate.running";
+    /** Told to the command line, which attaches this very jar to other JVMs. */
+    static final String JAR_PROPERTY = "dev.actiongate.cli.jar";
+    /** The agent argument with which {@code detach} loads this jar into a JVM the agent runs in. */
+    private static final String DETACH = "detach";
+
+    /** What detaches the agent this launcher started; {@code null} when none runs. */
+    private static volatile Runnable running;
 
     private AgentLauncher() {
     }
@@ -23,13 +32,35 @@ public final class AgentLauncher {
         start(agentArgs, instrumentation, false);
     }
 
+    /** Dynamic attach: starts the agent, or with the argument {@code detach}, detaches the running one. */
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
+        String runningSince = System.getProperty(RUNNING_PROPERTY);
+        if (DETACH.equals(agentArgs == null ? null : agentArgs.trim())) {
+            Runnable detach = running;
+            if (runningSince == null || detach == null) {
+                System.err.println("[actiongate] WARN  detach asked, but ActionGate is not running in this JVM");
+                return;
+            }
+            try {
+                detach.run();
+                running = null;
+            } catch (RuntimeException e) {
+                System.err.println("[actiongate] ERROR detach refused: " + e.getMessage());
+            }
+            return;
+        }
+        if (runningSince != null) {
+            System.err.println("[actiongate] WARN  attach refused: " + runningSince + " already runs in this JVM;"
+                    + " detach it first");
+            return;
+        }
         start(agentArgs, instrumentation, true);
     }
 
     /** The command line: {@code java -jar actiongate-agent.jar verify FILE} and friends. */
     public static void main(String[] args) throws Exception {
         ClassLoader loader = new IsolatedClassLoader(new JarFile(agentJar()), agentJarUrl());
+        System.setProperty(JAR_PROPERTY, agentJar().getAbsolutePath());
         Object exitCode;
         try {
             exitCode = loader.loadClass(CLI_CLASS).getMethod("run", String[].class).invoke(null, (Object) args);
@@ -48,7 +79,7 @@ public final class AgentLauncher {
             File jarFile = agentJar();
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
             ClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), agentJarUrl());
-            loader.loadClass(AGENT_CLASS)
+            running = (Runnable) loader.loadClass(AGENT_CLASS)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, agentArgs, instrumentation, attached);
         } catch (Throwable t) {

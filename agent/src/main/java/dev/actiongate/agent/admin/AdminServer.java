@@ -47,9 +47,10 @@ public final class AdminServer {
     /**
      * Starts the API.
      *
+     * @param detach starts detaching the agent, or throws {@link IllegalStateException} saying why it cannot
      * @throws IOException when there is no token, the token file cannot be read, or the port is taken
      */
-    public static AdminServer start(AgentConfig config, Gate gate, String version) throws IOException {
+    public static AdminServer start(AgentConfig config, Gate gate, String version, Runnable detach) throws IOException {
         AgentConfig.Admin admin = config.admin();
         String token = admin.token();
         if (token == null && admin.tokenFile() != null) {
@@ -93,9 +94,31 @@ public final class AdminServer {
                 }
             }
         });
+        server.createContext("/detach", exchange -> {
+            try (exchange) {
+                if (!api.authorized(exchange)) {
+                    api.unauthorized(exchange);
+                } else if (!exchange.getRequestMethod().equals("POST")) {
+                    send(exchange, 405, Map.of("error", "use POST"));
+                } else {
+                    try {
+                        detach.run();
+                        send(exchange, 200, Map.of("result", "detaching: governed methods get their original code back"));
+                    } catch (IllegalStateException e) {
+                        send(exchange, 409, Map.of("error", e.getMessage()));
+                    }
+                }
+            }
+        });
         server.createContext("/", Console::serve);
         server.start();
         return api;
+    }
+
+    /** Stops answering; requests under way get a second to finish. */
+    public void stop() {
+        server.stop(1);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdown();
     }
 
     /** The address the API listens on, with the port actually bound. */

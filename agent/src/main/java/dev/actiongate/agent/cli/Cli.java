@@ -43,6 +43,13 @@ public final class Cli {
             "  governance [--enabled true|false] [--mode monitor|enforce|policy] --by NAME [--reason TEXT]",
             "             --url URL --token-file FILE",
             "                     switch a running agent's governing off or on, or force its mode",
+            "  attach PID [KEY=VALUE,...]",
+            "                     load the agent into the running JVM PID with these agent arguments",
+            "                     (policy=...,records=...; relative paths are resolved here) and print",
+            "                     what it governs; JDK 21+ targets warn unless started with",
+            "                     -XX:+EnableDynamicAgentLoading",
+            "  attach --list      the JVMs on this machine that can be attached to",
+            "  detach PID         restore the original methods in JVM PID and stop the agent there",
             "  version            print the agent version");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +79,10 @@ public final class Cli {
                 return approvals(args, out, err);
             case "governance":
                 return governance(args, out, err);
+            case "attach":
+                return Attach.attach(args, out, err);
+            case "detach":
+                return Attach.detach(args, out, err);
             case "version":
                 out.println("ActionGate " + ActionGateAgent.version());
                 return 0;
@@ -86,7 +97,7 @@ public final class Cli {
         }
     }
 
-    private static int usage(PrintStream err) {
+    static int usage(PrintStream err) {
         err.println(USAGE);
         return 2;
     }

@@ -1,11 +1,10 @@
 package dev.actiongate.agent.gate;
 
-import dev.actiongate.ActionContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Who acts in one governed call: the {@code ActionContext} in force, with the fields no scope
+ * Who acts in one governed call: the {@code ActionContext} scope in force, with the fields no scope
  * set filled from the application's MDC when {@code context_mdc} says so.
  *
  * @param sources for each field {@code context_mdc} maps, where its value came from:
@@ -14,7 +13,7 @@ import java.util.Map;
 record CallContext(String actor, String onBehalfOf, String tenant, String reason, String environment,
                    Map<String, String> attributes, Map<String, String> sources) {
 
-    static CallContext of(ActionContext scope, Map<String, String> mdcKeys, ApplicationSlf4j mdc) {
+    static CallContext of(ApplicationApi.Scope scope, Map<String, String> mdcKeys, ApplicationSlf4j mdc) {
         if (mdcKeys.isEmpty()) {
             return new CallContext(scope.actor(), scope.onBehalfOf(), scope.tenant(), scope.reason(),
                     scope.environment(), scope.attributes(), Map.of());

@@ -244,19 +244,21 @@ public final class Gate implements GateBridge.Dispatcher {
             }
             return decide(state, method, arguments);
         } catch (ActionDeniedException denied) {
-            throw denied;
+            throw method.api().translate(denied);
         } catch (Throwable fault) {
             String action = method == null ? "unknown" : method.action();
             reportFault("decision for " + (method == null ? methodId : method.signature()), fault);
-            throw denial(null, action, Verdict.DENY.wireName(),
+            ActionDeniedException denied = denial(null, action, Verdict.DENY.wireName(),
                     "internal fault of the ActionGate agent, failing closed: " + fault, List.of());
+            throw method == null ? denied : method.api().translate(denied);
         }
     }
 
     private Object decide(GateState state, GovernedMethod method, Object[] arguments) {
         String decisionId = DecisionIds.next();
         String timestamp = Timestamps.now();
-        CallContext context = CallContext.of(ActionContext.current(), contextMdc,
+        ApplicationApi.Scope scope = method.api().scope();
+        CallContext context = CallContext.of(scope, contextMdc,
                 contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j());
         Policy policy = state.policy();
 
@@ -297,7 +299,7 @@ public final class Gate implements GateBridge.Dispatcher {
         boolean holds = decision.enforced() && decision.verdict() == Verdict.REQUIRE_APPROVAL;
         Held held = null;
         if (holds) {
-            held = hold(state, method, context, args, decision, decisionId);
+            held = hold(state, method, context, scope.approval(), args, decision, decisionId);
             decision = held.decision();
         }
 
@@ -373,11 +375,10 @@ public final class Gate implements GateBridge.Dispatcher {
                         Duration timeout) {
     }
 
-    private Held hold(GateState state, GovernedMethod method, CallContext context, Map<String, Object> args,
-                      Decision decision, String decisionId) {
+    private Held hold(GateState state, GovernedMethod method, CallContext context, ActionContext.Approval chosen,
+                      Map<String, Object> args, Decision decision, String decisionId) {
         ApprovalRequirement requirement = decision.approval();
         Approvals approvals = state.approvals();
-        ActionContext.Approval chosen = ActionContext.current().approval();
         boolean failFast = chosen != null ? chosen == ActionContext.Approval.FAIL_FAST : requirement.failFast();
         Duration timeout = requirement.timeout() != null ? requirement.timeout() : approvalTimeout;
         // Nobody could ever answer: the call is refused at once, still saying that it needs approval.
@@ -445,7 +446,7 @@ public final class Gate implements GateBridge.Dispatcher {
             outcome = state.approvals().await(approvalId, held.timeout());
             switch (outcome.status()) {
                 case APPROVED -> {
-                    String now = digest(method, CallContext.of(ActionContext.current(), contextMdc,
+                    String now = digest(method, CallContext.of(method.api().scope(), contextMdc,
                             contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.arguments(arguments),
                             state.policy());
                     if (!now.equals(held.digest())) {

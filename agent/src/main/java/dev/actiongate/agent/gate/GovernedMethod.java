@@ -21,6 +21,7 @@ public final class GovernedMethod {
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
     private volatile ApplicationSlf4j slf4j;
+    private volatile ApplicationApi api;
 
     GovernedMethod(int id, String action, String source, String entry, String className, String methodName,
                    List<String> parameterTypes, List<String> parameterNames, ClassLoader loader) {
@@ -70,6 +71,17 @@ public final class GovernedMethod {
             arguments.put(parameterNames[i], PolicyValues.of(values[i]));
         }
         return arguments;
+    }
+
+    /** The ActionGate API as the class declaring this method sees it, found on first use. */
+    ApplicationApi api() {
+        ApplicationApi found = api;
+        if (found == null) {
+            ClassLoader declaring = loader.get();
+            found = declaring == null ? ApplicationApi.SHARED : ApplicationApi.of(declaring);
+            api = found;
+        }
+        return found;
     }
 
     /** The application's SLF4J as seen from the class declaring this method, found on first use. */

@@ -11,6 +11,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -29,17 +30,18 @@ public final class GovernedActionInstrumentation {
     }
 
     /**
-     * Installs the agent's transformer for classes loaded from now on and, when the agent was
-     * attached to a running JVM, for classes already loaded. At JVM start nothing of the
-     * application is loaded yet, and skipping the retransformation pass saves start-up time.
+     * Installs the agent's transformer for classes loaded from now on and, with
+     * {@code retransform}, for classes already loaded: when the agent was attached to a running
+     * JVM, or a govern: entry may name a loaded class. Otherwise nothing of the application is
+     * loaded yet, and skipping the retransformation pass saves start-up time.
+     *
+     * @return the transformer, whose reset restores the original methods when {@code retransform} was set
      */
-    public static void install(Instrumentation instrumentation, MethodRegistry registry, ClassLoader agentLoader,
-                               boolean alreadyRunning, List<GovernEntry> govern) {
+    public static ResettableClassFileTransformer install(Instrumentation instrumentation, MethodRegistry registry,
+                                                         ClassLoader agentLoader, boolean retransform,
+                                                         List<GovernEntry> govern) {
         GovernedMethodLocator locator = new GovernedMethodLocator(govern);
-        // A class a govern: entry names may already be loaded (a JDK class, say): only then is a
-        // retransformation pass worth its start-up time.
-        boolean retransform = alreadyRunning || govern.stream().anyMatch(GovernEntry::isMethodEntry);
-        new AgentBuilder.Default()
+        return new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(retransform
                         ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION

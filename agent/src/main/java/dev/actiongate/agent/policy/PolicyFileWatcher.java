@@ -22,8 +22,8 @@ public final class PolicyFileWatcher {
     private PolicyFileWatcher() {
     }
 
-    /** Starts watching on a daemon thread. */
-    public static void watch(Path file, Runnable changed) throws IOException {
+    /** Starts watching on a daemon thread; closing the result stops it. */
+    public static java.io.Closeable watch(Path file, Runnable changed) throws IOException {
         Path absolute = file.toAbsolutePath();
         Path folder = absolute.getParent();
         WatchService watcher = FileSystems.getDefault().newWatchService();
@@ -32,6 +32,7 @@ public final class PolicyFileWatcher {
         Thread thread = new Thread(() -> run(watcher, absolute.getFileName(), changed), "actiongate-policy-watch");
         thread.setDaemon(true);
         thread.start();
+        return watcher;
     }
 
     private static void run(WatchService watcher, Path name, Runnable changed) {

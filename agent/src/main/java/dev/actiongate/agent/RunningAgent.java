@@ -1,0 +1,102 @@
+package dev.actiongate.agent;
+
+import dev.actiongate.agent.admin.AdminServer;
+import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.bootstrap.GateBridge;
+import java.io.Closeable;
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent running in this JVM, as ops can see and end it: system properties tell an attaching
+ * CLI that it is here and what it governs, and {@link #run()} detaches it, restoring every
+ * governed method's original code.
+ */
+public final class RunningAgent implements Runnable {
+
+    /** Set while an agent runs in this JVM: version, how it started, since when. */
+    public static final String RUNNING_PROPERTY = "dev.actiongate.running";
+    /** What the agent governs, one {@code action <- Class#method(...)} per line. */
+    public static final String GOVERNS_PROPERTY = "dev.actiongate.governs";
+
+    private final Instrumentation instrumentation;
+    private final ResettableClassFileTransformer transformer;
+    private final boolean reversible;
+    private final CompletableFuture<GateState> startup;
+    private final AtomicBoolean detached = new AtomicBoolean();
+    private volatile AdminServer admin;
+    private volatile Closeable watcher;
+
+    RunningAgent(Instrumentation instrumentation, ResettableClassFileTransformer transformer, boolean reversible,
+                 CompletableFuture<GateState> startup) {
+        this.instrumentation = instrumentation;
+        this.transformer = transformer;
+        this.reversible = reversible;
+        this.startup = startup;
+    }
+
+    void admin(AdminServer server) {
+        this.admin = server;
+    }
+
+    void watcher(Closeable policyWatcher) {
+        this.watcher = policyWatcher;
+    }
+
+    /** Whether {@link #run()} can restore the original methods: only with retransformation at install. */
+    public boolean reversible() {
+        return reversible;
+    }
+
+    /** Detaches: original methods back, admin API and policy watcher stopped, records flushed. Runs once. */
+    @Override
+    public void run() {
+        if (!reversible) {
+            throw new IllegalStateException("this agent was started with -javaagent without retransformation;"
+                    + " remove the flag and restart the JVM to stop governing");
+        }
+        if (!detached.compareAndSet(false, true)) {
+            return;
+        }
+        // A call already inside a governed method finishes; new ones run the original code.
+        GateBridge.install(PassThrough.INSTANCE);
+        transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        AdminServer server = admin;
+        if (server != null) {
+            server.stop();
+        }
+        Closeable policyWatcher = watcher;
+        if (policyWatcher != null) {
+            try {
+                policyWatcher.close();
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // the watcher's thread ends with the agent's loader either way
+            }
+        }
+        GateState state = startup.getNow(null);
+        if (state != null && state.records() != null) {
+            state.records().flush();
+        }
+        System.clearProperty(RUNNING_PROPERTY);
+        System.clearProperty(GOVERNS_PROPERTY);
+        LoggerFactory.getLogger("actiongate").warn("ActionGate detached: governed methods run their original code, unrecorded");
+    }
+
+    /** What the bridge calls once detached: nothing to decide, nothing to record. */
+    private enum PassThrough implements GateBridge.Dispatcher {
+        INSTANCE;
+
+        @Override
+        public Object enter(int methodId, Object[] arguments) {
+            return null;
+        }
+
+        @Override
+        public void exit(Object token, Throwable thrown) {
+        }
+    }
+}

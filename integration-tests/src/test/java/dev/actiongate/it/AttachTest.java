@@ -1,0 +1,99 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.actiongate.it.apps.ApprovalApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attach to a JVM started without the agent, see the same call denied and recorded, detach, see
+ * it run unrecorded again. The application ships its own copy of the ActionGate API, as a real
+ * one does, so the denial must reach its {@code catch} as that copy's exception.
+ */
+class AttachTest {
+
+    private static final String POLICY = """
+            version: "it-attach-1"
+            default: deny
+            rules: []
+            """;
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void attachGovernsLoadedClassesAndDetachRestoresThem(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path records = dir.resolve("records.jsonl");
+        Path ran = dir.resolve("ran");
+        Path attached = dir.resolve("attached");
+        Path denied = dir.resolve("denied");
+        Path detached = dir.resolve("detached");
+        ForkedJvm app = ForkedJvm.on(jdk).classpath(AppClasspath.basic())
+                .jvmOption("-XX:+EnableDynamicAgentLoading")
+                .main(ApprovalApp.class, "call:before:one@x.example", "mark:" + ran, "gate:" + attached,
+                        "call:attached:two@x.example", "mark:" + denied, "gate:" + detached,
+                        "call:after:three@x.example")
+                .timeout(Duration.ofSeconds(60));
+        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
+        try {
+            awaitFile(ran);
+            String pid = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ran.toString())).orElse(false))
+                    .map(p -> Long.toString(p.pid())).findFirst().orElseThrow();
+
+            ForkedJvm.Run list = ForkedJvm.agentCli(jdk, "attach", "--list");
+            list.assertExit(0);
+            assertTrue(list.stdout().contains(pid + "\t"), list.describe());
+
+            ForkedJvm.Run attach = ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records);
+            attach.assertExit(0);
+            assertTrue(attach.stdout().contains("send_customer_email <- dev.actiongate.it.apps.ApprovalApp$Mailer#send("),
+                    "attach prints what it governs\n" + attach.describe());
+            ForkedJvm.Run twice = ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records);
+            twice.assertExit(1);
+            assertTrue(twice.stderr().contains("already runs in JVM " + pid), twice.describe());
+            Files.createFile(attached);
+            awaitFile(denied);
+
+            ForkedJvm.Run detach = ForkedJvm.agentCli(jdk, "detach", pid);
+            detach.assertExit(0);
+            assertTrue(detach.stdout().contains("detached"), detach.describe());
+            ForkedJvm.Run again = ForkedJvm.agentCli(jdk, "detach", pid);
+            again.assertExit(1);
+            Files.createFile(detached);
+
+            AppOutput out = running.get().assertExit(0).output();
+            assertTrue(out.allowed("before") && out.bodyRan("send one@x.example"), out.run().describe());
+            AppOutput.Denial denial = out.denied("attached");
+            assertEquals("deny", denial.verdict(), "caught as the application's own ActionDeniedException");
+            assertTrue(out.allowed("after") && out.bodyRan("send three@x.example"), out.run().describe());
+
+            List<JsonNode> decisions = Records.read(records).decisions();
+            assertEquals(1, decisions.size(), "only the call made while attached is recorded");
+            JsonNode decision = decisions.get(0);
+            assertEquals("two@x.example", decision.get("arguments").get("to").asText());
+            assertEquals("support-bot", decision.get("actor").asText(), "read from the application's own ActionContext");
+            assertEquals(denial.decisionId(), decision.get("decision_id").asText());
+        } finally {
+            running.cancel(true);
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ran.toString())).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static void awaitFile(Path file) {
+        for (int i = 0; i < 400 && !Files.exists(file); i++) {
+            AdminClient.sleep(50);
+        }
+        assertTrue(Files.exists(file), "the application never got to " + file);
+    }
+}
