@@ -91,7 +91,7 @@ class ApprovalsTest {
     @OnEveryJdk
     void approvedCallRunsRejectedAndTimedOutOnesNeverDo(Jdk jdk) throws Exception {
         try (Held held = new Held(jdk, "", "call:approved:a@x.example", "call:rejected:r@x.example",
-                "call:timeout:t@x.example")) {
+                "call:timeout:t@x.example", "call:rejected-again:r@x.example:fail_fast")) {
             // filed a moment before its caller starts waiting on it
             JsonNode pending = held.admin.awaitPending(a -> "a@x.example".equals(a.path("arguments").path("to").asText())
                     && a.path("waiting").asBoolean(), Duration.ofSeconds(30));
@@ -129,6 +129,9 @@ class ApprovalsTest {
             assertTrue(out.denied("rejected").reason().contains("omar") && out.denied("rejected").reason().contains("not this one"));
             assertEquals("approval_timeout", out.denied("timeout").verdict());
             assertFalse(out.bodyRan("send r@x.example") || out.bodyRan("send t@x.example"), out.run().describe());
+            AppOutput.Denial again = out.denied("rejected-again");
+            assertEquals("deny", again.verdict(), "a retry of a rejected call is refused, not filed again");
+            assertTrue(again.reason().contains("omar rejected approval " + rejectedId), again.reason());
 
             Records records = Records.read(held.records);
             JsonNode hold = records.decision(approvedId);

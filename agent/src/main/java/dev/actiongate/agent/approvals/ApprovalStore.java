@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +75,15 @@ final class ApprovalStore implements Closeable {
             }
             Files.move(compacted, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        FileChannel channel = FileChannel.open(absolute, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
+        if (!Files.exists(absolute)) {
+            // Requests name actors, tenants and arguments: readable by the service's user only.
+            try {
+                Files.createFile(absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(absolute);
+            }
+        }
+        FileChannel channel = FileChannel.open(absolute, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         return new ApprovalStore(absolute, channel, loaded);
     }
 
@@ -107,6 +115,18 @@ final class ApprovalStore implements Closeable {
             }
         }
         return null;
+    }
+
+    /** The latest rejected request bound to {@code digest} that this process knows, or {@code null}. */
+    Approval rejectedFor(String digest) {
+        Approval latest = null;
+        for (Approval approval : byId.values()) {
+            if (approval.status() == ApprovalStatus.REJECTED && approval.actionDigest().equals(digest)
+                    && (latest == null || approval.reviewedAt().isAfter(latest.reviewedAt()))) {
+                latest = approval;
+            }
+        }
+        return latest;
     }
 
     @Override

@@ -85,6 +85,17 @@ public final class Approvals implements Closeable {
         }
     }
 
+    /**
+     * A rejection of exactly this call that still stands (until the request's validity ends), so
+     * that a caller retrying after a reviewer said no is told so instead of filing again.
+     */
+    public Approval standingRejection(String digest) {
+        synchronized (store) {
+            Approval rejected = store.rejectedFor(digest);
+            return rejected != null && clock.instant().isBefore(rejected.expiresAt()) ? rejected : null;
+        }
+    }
+
     /** Files a new pending request; durable when this returns. */
     public Approval request(Approval draft) throws IOException {
         Instant now = clock.instant();

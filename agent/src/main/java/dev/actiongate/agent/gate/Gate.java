@@ -403,6 +403,14 @@ public final class Gate implements GateBridge.Dispatcher {
                 }
                 open = null;
             }
+            Approval rejected = open == null ? approvals.standingRejection(digest) : null;
+            if (rejected != null) {
+                return new Held(decision.withVerdict(Verdict.DENY, "a reviewer already rejected exactly this call: "
+                        + rejected.reviewer() + " rejected approval " + rejected.id() + " at " + rejected.reviewedAt()
+                        + (rejected.comment() == null || rejected.comment().isBlank() ? "" : " (" + rejected.comment() + ")")
+                        + "; the same call stays refused until " + rejected.expiresAt()), digest, null, null, failFast,
+                        timeout);
+            }
             // A retry joins the request already waiting for a reviewer instead of filing another;
             // a second caller waiting on the same call needs an approval of its own.
             if (open == null || (!failFast && approvals.waiting(open.id()))) {
