@@ -15,12 +15,23 @@ import java.util.Optional;
 
 /**
  * Reads the decision records the agent writes (JSON Lines), to show for an allowed call what
- * only the record knows: which rules matched and why.
+ * only the record knows: which rules matched and why, and who approved a call held for approval.
  */
 final class DecisionRecords {
 
     /** The part of a decision record the demo shows. */
-    record Decision(String verdict, List<String> matchedRules, String reason) {
+    record Decision(String decisionId, String verdict, List<String> matchedRules, String reason) {
+    }
+
+    /**
+     * How a call held for approval ended: its {@code approval_resolved} record.
+     *
+     * @param verdict  {@code allow}, {@code approval_rejected}, {@code approval_timeout}, ...
+     * @param reviewer who decided, or {@code null} when nobody did
+     * @param comment  the reviewer's comment, or {@code null}
+     * @param waitedMs how long the call waited
+     */
+    record Resolution(String verdict, String reviewer, String reason, String comment, long waitedMs) {
     }
 
     private final Path file;
@@ -60,6 +71,25 @@ final class DecisionRecords {
         return Optional.ofNullable(latest);
     }
 
+    /** The end of the held call {@code decisionId}; empty while it waits or when it was never held. */
+    Optional<Resolution> resolutionOf(String decisionId) throws IOException {
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                JsonNode record = parse(line);
+                if (record != null && "approval_resolved".equals(record.path("kind").asText())
+                        && decisionId.equals(record.path("decision_id").asText(null))) {
+                    return Optional.of(new Resolution(record.path("verdict").asText(),
+                            record.path("reviewer").asText(null), record.path("reason").asText("-"),
+                            record.path("comment").asText(null), record.path("waited_ms").asLong()));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     private JsonNode parse(String line) {
         if (line.isBlank()) {
             return null;
@@ -75,6 +105,7 @@ final class DecisionRecords {
     private static Decision toDecision(JsonNode record) {
         List<String> rules = new ArrayList<>();
         record.path("matched_rules").forEach(rule -> rules.add(rule.asText()));
-        return new Decision(record.path("verdict").asText(), List.copyOf(rules), record.path("reason").asText("-"));
+        return new Decision(record.path("decision_id").asText(null), record.path("verdict").asText(),
+                List.copyOf(rules), record.path("reason").asText("-"));
     }
 }

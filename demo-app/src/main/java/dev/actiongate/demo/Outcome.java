@@ -19,8 +19,8 @@ record Outcome(Scenario scenario, String verdict, List<String> rules, String rea
 
     /** How this outcome differs from what the policy should have decided; empty when it does not. */
     Optional<String> divergence() {
-        if (!scenario.expectedVerdict().equals(verdict)) {
-            return Optional.of("expected " + scenario.expectedVerdict() + ", got " + verdict + because());
+        if (!scenario.expectedVerdicts().contains(verdict)) {
+            return Optional.of("expected " + scenario.expected() + ", got " + verdict + because());
         }
         if (rules != null && !rules.contains(scenario.expectedRule())) {
             return Optional.of("expected rule " + scenario.expectedRule() + " to match, matched " + rules);
