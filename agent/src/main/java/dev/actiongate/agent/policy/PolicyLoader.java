@@ -442,11 +442,11 @@ public final class PolicyLoader {
             problems.add(at, null, "'groups' must map each group name to a list of reviewer names");
             return;
         }
-        node.fields().forEachRemaining(entry -> {
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             JsonNode members = entry.getValue();
             if (!members.isArray() || members.isEmpty()) {
                 problems.add(at, null, "group '" + entry.getKey() + "' must be a non-empty list of reviewer names");
-                return;
+                continue;
             }
             Set<String> names = new LinkedHashSet<>();
             for (JsonNode member : members) {
@@ -459,7 +459,7 @@ public final class PolicyLoader {
                 }
             }
             groups.put(entry.getKey(), names);
-        });
+        }
     }
 
     private static Escalation escalation(JsonNode node, JsonLocation at, Problems problems) {
