@@ -18,7 +18,6 @@ import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.bootstrap.GateBridge;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -119,6 +117,7 @@ public final class ActionGateAgent {
         installed.countDown();
         System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "
                 + (attached ? "attached" : "javaagent") + ", since " + java.time.Instant.now());
+        System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(retransform));
         publishGoverned(registry);
         if (!govern.isEmpty()) {
             inBackground("actiongate-govern-check", () -> reportUnmatched(govern, registry, startup));
@@ -242,6 +241,10 @@ public final class ActionGateAgent {
         }
         String host = hostName();
         String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
+        if (policy != null && !policy.enabled()) {
+            log().warn("policy {} says enabled: false: governed methods run undecided and unrecorded until a policy"
+                    + " enables them", policy.version());
+        }
         if (policy != null && records != null) {
             log().info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}, environment {},"
                             + " service {}, JDK {}",
@@ -319,14 +322,6 @@ public final class ActionGateAgent {
 
     /** The agent's version, from the jar it was built into. */
     public static String version() {
-        try (InputStream in = ActionGateAgent.class.getResourceAsStream("version.properties")) {
-            Properties properties = new Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return AgentVersion.get();
     }
 }

@@ -20,6 +20,8 @@ public final class RunningAgent implements Runnable {
 
     /** Set while an agent runs in this JVM: version, how it started, since when. */
     public static final String RUNNING_PROPERTY = "dev.actiongate.running";
+    /** {@code true} when the agent can be detached (it installed with retransformation). */
+    public static final String DETACHABLE_PROPERTY = "dev.actiongate.detachable";
     /** What the agent governs, one {@code action <- Class#method(...)} per line. */
     public static final String GOVERNS_PROPERTY = "dev.actiongate.governs";
 
@@ -56,8 +58,8 @@ public final class RunningAgent implements Runnable {
     @Override
     public void run() {
         if (!reversible) {
-            throw new IllegalStateException("this agent was started with -javaagent without retransformation;"
-                    + " remove the flag and restart the JVM to stop governing");
+            throw new IllegalStateException("this agent was started with -javaagent and cannot give the original"
+                    + " methods back; remove the flag and restart the JVM, or switch governing off (governance --enabled false)");
         }
         if (!detached.compareAndSet(false, true)) {
             return;
@@ -83,6 +85,7 @@ public final class RunningAgent implements Runnable {
         }
         System.clearProperty(RUNNING_PROPERTY);
         System.clearProperty(GOVERNS_PROPERTY);
+        System.clearProperty(DETACHABLE_PROPERTY);
         LoggerFactory.getLogger("actiongate").warn("ActionGate detached: governed methods run their original code, unrecorded");
     }
 

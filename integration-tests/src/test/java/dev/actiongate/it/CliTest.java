@@ -50,4 +50,16 @@ class CliTest {
                 + " does not compile: CEL 1:"), run.describe());
         assertTrue(!run.stdout().contains("OK"), run.describe());
     }
+
+    @OnEveryJdk
+    void versionAndHelpWorkOutsideAnyAgentJvm(Jdk jdk) {
+        ForkedJvm.Run version = ForkedJvm.agentCli(jdk, "version").assertExit(0);
+        org.junit.jupiter.api.Assertions.assertTrue(version.stdout().startsWith("ActionGate 0."), version.describe());
+        ForkedJvm.Run help = ForkedJvm.agentCli(jdk, "help").assertExit(0);
+        for (String verb : java.util.List.of("verify", "check", "status", "reload", "approvals", "governance", "attach",
+                "detach", "version")) {
+            org.junit.jupiter.api.Assertions.assertTrue(help.stdout().contains("  " + verb + " "), verb + "\n" + help.describe());
+        }
+        ForkedJvm.agentCli(jdk, "frobnicate").assertExit(2);
+    }
 }

@@ -68,9 +68,22 @@ public final class AdminServer {
         }));
         AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8));
         server.createContext("/status", exchange -> api.handle(exchange, "GET", () -> status(config, gate, version)));
-        server.createContext("/policy/reload", exchange -> api.handle(exchange, "POST", () -> config.policy() == null
-                ? Map.of("result", "no policy file is configured")
-                : Map.of("result", gate.reload(config.policy(), "admin-api"))));
+        server.createContext("/policy/reload", exchange -> {
+            try (exchange) {
+                if (!api.authorized(exchange)) {
+                    api.unauthorized(exchange);
+                } else if (!exchange.getRequestMethod().equals("POST")) {
+                    send(exchange, 405, Map.of("error", "use POST"));
+                } else if (config.policy() == null) {
+                    send(exchange, 409, Map.of("error", "no policy file is configured"));
+                } else {
+                    Gate.Reload reload = gate.reload(config.policy(), "admin-api");
+                    // A rejected file is the caller's to fix: say so in the status, not only in the text.
+                    send(exchange, reload.rejected() ? 422 : 200,
+                            Map.of(reload.rejected() ? "error" : "result", reload.outcome()));
+                }
+            }
+        });
         ApprovalRoutes approvals = new ApprovalRoutes(gate);
         server.createContext("/approvals", exchange -> {
             try (exchange) {

@@ -68,23 +68,29 @@ final class ApprovalStore implements Closeable {
             Path compacted = absolute.resolveSibling(absolute.getFileName() + ".tmp");
             StringBuilder text = new StringBuilder();
             loaded.values().forEach(approval -> text.append(line(approval)));
-            try (FileChannel out = FileChannel.open(compacted, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            Files.deleteIfExists(compacted);
+            createPrivate(compacted);
+            try (FileChannel out = FileChannel.open(compacted, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
                 writeFully(out, text.toString());
                 out.force(true);
             }
             Files.move(compacted, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         if (!Files.exists(absolute)) {
-            // Requests name actors, tenants and arguments: readable by the service's user only.
-            try {
-                Files.createFile(absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(absolute);
-            }
+            createPrivate(absolute);
         }
         FileChannel channel = FileChannel.open(absolute, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         return new ApprovalStore(absolute, channel, loaded);
+    }
+
+    /** Requests name actors, tenants and arguments: the file is readable by the service's user only. */
+    private static void createPrivate(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
     }
 
     Path path() {

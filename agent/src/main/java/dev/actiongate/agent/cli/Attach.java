@@ -19,6 +19,7 @@ final class Attach {
     private static final String VIRTUAL_MACHINE = String.join(".", "com", "sun", "tools", "attach", "VirtualMachine");
     private static final String RUNNING_PROPERTY = "dev.actiongate.running";
     private static final String GOVERNS_PROPERTY = "dev.actiongate.governs";
+    private static final String DETACHABLE_PROPERTY = "dev.actiongate.detachable";
     private static final String JAR_PROPERTY = "dev.actiongate.cli.jar";
     /** Agent arguments naming files: resolved against this shell's directory, not the target's. */
     private static final Set<String> PATH_KEYS = Set.of("policy", "records", "approvals", "admin_token_file");
@@ -38,10 +39,13 @@ final class Attach {
         try {
             Object vm = connect(args[1]);
             try {
-                String running = properties(vm).getProperty(RUNNING_PROPERTY);
+                Properties before = properties(vm);
+                String running = before.getProperty(RUNNING_PROPERTY);
                 if (running != null) {
-                    err.println("refused: " + running + " already runs in JVM " + args[1]
-                            + "; detach it first (java -jar actiongate-agent.jar detach " + args[1] + ")");
+                    err.println("refused: " + running + " already runs in JVM " + args[1] + "; "
+                            + ("true".equals(before.getProperty(DETACHABLE_PROPERTY))
+                                    ? "detach it first (java -jar actiongate-agent.jar detach " + args[1] + ")"
+                                    : "it cannot be detached; change its policy or switch it with 'governance' instead"));
                     return 1;
                 }
                 call(vm, "loadAgent", jar(), agentArgs);
@@ -73,12 +77,13 @@ final class Attach {
         try {
             Object vm = connect(args[1]);
             try {
-                String running = properties(vm).getProperty(RUNNING_PROPERTY);
+                Properties before = properties(vm);
+                String running = before.getProperty(RUNNING_PROPERTY);
                 if (running == null) {
                     err.println("ActionGate does not run in JVM " + args[1]);
                     return 1;
                 }
-                if (running.contains(", javaagent,")) {
+                if (!"true".equals(before.getProperty(DETACHABLE_PROPERTY))) {
                     err.println("refused: " + running + " was started with -javaagent in JVM " + args[1]
                             + "; remove the flag and restart it, or switch governing off (governance --enabled false)");
                     return 1;

@@ -1,6 +1,6 @@
 package dev.actiongate.agent.cli;
 
-import dev.actiongate.agent.ActionGateAgent;
+import dev.actiongate.agent.AgentVersion;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
@@ -84,7 +84,7 @@ public final class Cli {
             case "detach":
                 return Attach.detach(args, out, err);
             case "version":
-                out.println("ActionGate " + ActionGateAgent.version());
+                out.println("ActionGate " + AgentVersion.get());
                 return 0;
             case "help":
             case "--help":

@@ -18,6 +18,7 @@ import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.policy.Verdict;
 import dev.actiongate.agent.records.ArgumentSummary;
+import dev.actiongate.agent.records.CanonicalJson;
 import dev.actiongate.agent.records.DecisionIds;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.Timestamps;
@@ -53,6 +54,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private volatile GateState current;
     private volatile Switches switches = Switches.NONE;
     private final String service;
+    private final Object serviceValue;
     private final long pid = ProcessHandle.current().pid();
     private final Set<String> reportedFaults = ConcurrentHashMap.newKeySet();
     private final DenialCounter denials = new DenialCounter();
@@ -72,6 +74,7 @@ public final class Gate implements GateBridge.Dispatcher {
         this.methods = methods;
         this.startup = startup;
         this.service = service;
+        this.serviceValue = CanonicalJson.constant(service);
         this.webhook = webhook;
         this.contextMdc = Map.copyOf(contextMdc);
         startup.thenAccept(state -> {
@@ -111,9 +114,9 @@ public final class Gate implements GateBridge.Dispatcher {
      * happened.
      *
      * @param trigger who asked: {@code file-change}, {@code admin-api}, ...
-     * @return a one-line description of the outcome, also logged
+     * @return whether the file was rejected, and a one-line description of the outcome, also logged
      */
-    public synchronized String reload(Path file, String trigger) {
+    public synchronized Reload reload(Path file, String trigger) {
         GateState before = startup.join();
         if (current != null) {
             before = current;
@@ -121,10 +124,11 @@ public final class Gate implements GateBridge.Dispatcher {
         Policy old = before.policy();
         Map<String, Object> record = new LinkedHashMap<>();
         String outcome;
+        boolean rejected = false;
         try {
             Policy loaded = new PolicyLoader().load(file);
             if (old != null && loaded.sha256().equals(old.sha256())) {
-                return "policy " + file + " is unchanged (" + old.version() + ")";
+                return new Reload(false, "policy " + file + " is unchanged (" + old.version() + ")");
             }
             current = before.withPolicy(loaded);
             if (old != null && !old.govern().equals(loaded.govern())) {
@@ -148,6 +152,7 @@ public final class Gate implements GateBridge.Dispatcher {
         } catch (PolicyException e) {
             record.put("file", file.toString());
             record.put("in_force_version", old == null ? null : old.version());
+            rejected = true;
             record.put("kind", "policy_rejected");
             record.put("problems", e.problems());
             outcome = "policy " + file + " rejected, " + (old == null ? "no usable policy" : old.version())
@@ -165,7 +170,16 @@ public final class Gate implements GateBridge.Dispatcher {
                 log().error("{} record could not be written ({}): {}", record.get("kind"), e, record);
             }
         }
-        return outcome;
+        return new Reload(rejected, outcome);
+    }
+
+    /**
+     * What a reload came to.
+     *
+     * @param rejected {@code true} when the file did not compile and the policy in force stays
+     * @param outcome  one line saying what is in force now
+     */
+    public record Reload(boolean rejected, String outcome) {
     }
 
     /** What ops switched at run time; {@link Switches#NONE} unless someone did. */
@@ -184,6 +198,10 @@ public final class Gate implements GateBridge.Dispatcher {
     public synchronized String switchGoverning(Boolean enabled, String mode, String by, String reason, String trigger) {
         if (by == null || by.isBlank()) {
             throw new IllegalArgumentException("say who switches ('by'): the record keeps it");
+        }
+        if (enabled == null && mode == null) {
+            throw new IllegalArgumentException("nothing to switch: give 'enabled' (true or false), 'mode' (monitor,"
+                    + " enforce or policy) or both");
         }
         Switches before = switches;
         Mode forced = before.mode();
@@ -304,8 +322,9 @@ public final class Gate implements GateBridge.Dispatcher {
         }
 
         // In key order: the canonical form sorts keys, and a record already in order skips the sort.
+        RepeatedValues repeated = repeatedValues(state);
         Map<String, Object> record = new LinkedHashMap<>(48);
-        record.put("action", method.action());
+        record.put("action", method.actionValue());
         record.put("actor", context.actor());
         if (held != null && held.digest() != null) {
             record.put("action_digest", held.digest());
@@ -328,24 +347,24 @@ public final class Gate implements GateBridge.Dispatcher {
         record.put("enforced", decision.enforced());
         record.put("environment", context.environment());
         record.put("eval_ns", evalNanos);
-        record.put("host", state.host());
-        record.put("kind", "decision");
+        record.put("host", repeated.host());
+        record.put("kind", DECISION);
         record.put("matched_rules", decision.matchedRules());
-        record.put("method", method.signature());
+        record.put("method", method.signatureValue());
         record.put("on_behalf_of", context.onBehalfOf());
         record.put("pid", pid);
-        record.put("policy_sha256", policy == null ? null : policy.sha256());
-        record.put("policy_version", policy == null ? null : policy.version());
+        record.put("policy_sha256", repeated.policySha256());
+        record.put("policy_version", repeated.policyVersion());
         record.put("reason", decision.reason());
         if (held != null && held.consumed() != null) {
             record.put("reviewed_at", held.consumed().reviewedAt().toString());
             record.put("reviewer", held.consumed().reviewer());
         }
-        record.put("service", service);
+        record.put("service", serviceValue);
         record.put("tenant", context.tenant());
-        record.put("thread", Thread.currentThread().getName());
+        record.put("thread", threadName());
         record.put("timestamp", timestamp);
-        record.put("verdict", decision.verdict().wireName());
+        record.put("verdict", VERDICTS.get(decision.verdict()));
         write(state, method, record, decisionId, decision);
         decided.get(decision.verdict()).increment();
         if (decision.verdict() == Verdict.ESCALATE) {
@@ -525,6 +544,49 @@ public final class Gate implements GateBridge.Dispatcher {
 
     private static String describe(Duration duration) {
         return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Values every decision record repeats until the policy changes, encoded for JSON once
+     * instead of per call.
+     */
+    private record RepeatedValues(GateState state, Object host, Object policySha256, Object policyVersion) {
+    }
+
+    private volatile RepeatedValues repeatedValues;
+
+    private RepeatedValues repeatedValues(GateState state) {
+        RepeatedValues cached = repeatedValues;
+        if (cached == null || cached.state() != state) {
+            Policy policy = state.policy();
+            cached = new RepeatedValues(state, CanonicalJson.constant(state.host()),
+                    policy == null ? null : CanonicalJson.constant(policy.sha256()),
+                    policy == null ? null : CanonicalJson.constant(policy.version()));
+            repeatedValues = cached;
+        }
+        return cached;
+    }
+
+    private static final Object DECISION = CanonicalJson.constant("decision");
+    private static final Map<Verdict, Object> VERDICTS = new EnumMap<>(Verdict.class);
+
+    static {
+        for (Verdict verdict : Verdict.values()) {
+            VERDICTS.put(verdict, CanonicalJson.constant(verdict.wireName()));
+        }
+    }
+
+    /** The calling thread's name, encoded once per thread (and again only if the thread is renamed). */
+    private static final ThreadLocal<Object[]> THREAD_NAME = new ThreadLocal<>();
+
+    private static Object threadName() {
+        String name = Thread.currentThread().getName();
+        Object[] cached = THREAD_NAME.get();
+        if (cached == null || cached[0] != name) {
+            cached = new Object[] {name, CanonicalJson.constant(name)};
+            THREAD_NAME.set(cached);
+        }
+        return cached[1];
     }
 
     /** No record, no action: a decision that cannot be written denies the call. */

@@ -1,6 +1,7 @@
 package dev.actiongate.agent.gate;
 
 import dev.actiongate.agent.policy.PolicyValues;
+import dev.actiongate.agent.records.CanonicalJson;
 import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ public final class GovernedMethod {
     private final String source;
     private final String entry;
     private final String signature;
+    private final Object signatureValue;
+    private final Object actionValue;
     private final String[] parameterNames;
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
@@ -30,6 +33,8 @@ public final class GovernedMethod {
         this.source = source;
         this.entry = entry;
         this.signature = className + "#" + methodName + "(" + String.join(",", parameterTypes) + ")";
+        this.signatureValue = CanonicalJson.constant(signature);
+        this.actionValue = CanonicalJson.constant(action);
         this.parameterNames = parameterNames.toArray(String[]::new);
         this.methodVariable = Map.of("class", className, "name", methodName);
         this.loader = new WeakReference<>(loader);
@@ -42,6 +47,15 @@ public final class GovernedMethod {
     /** The action name the policy sees. */
     public String action() {
         return action;
+    }
+
+    /** {@link #signature()} and {@link #action()} as record values, encoded once. */
+    Object signatureValue() {
+        return signatureValue;
+    }
+
+    Object actionValue() {
+        return actionValue;
     }
 
     /** {@code annotation} when the code says so, {@code config} when a policy's {@code govern:} entry does. */

@@ -1,10 +1,12 @@
 package dev.actiongate.agent.policy;
 
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelVariableResolver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,6 +103,8 @@ public final class Policy {
         List<Verdict> verdicts = new ArrayList<>(2);
         List<String> reasons = new ArrayList<>(2);
         ApprovalRequirement approval = null;
+        // Looked up as CEL asks: evaluating with the map itself would copy it for every rule.
+        CelVariableResolver resolver = name -> Optional.ofNullable(variables.get(name));
         for (Rule rule : candidates) {
             Verdict ruleVerdict;
             String reason;
@@ -110,7 +114,7 @@ public final class Policy {
             } else {
                 Object result;
                 try {
-                    result = rule.condition().eval(variables);
+                    result = rule.condition().eval(resolver);
                 } catch (CelEvaluationException | RuntimeException e) {
                     result = e;
                 }

@@ -77,7 +77,10 @@ public final class PolicyFileWatcher {
     private static boolean concerns(WatchKey key, Path name) {
         boolean ours = false;
         for (WatchEvent<?> event : key.pollEvents()) {
-            if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())) {
+            // "..data" and friends: Kubernetes swaps a ConfigMap volume's files by re-pointing
+            // symbolic links, so the file's own name never appears in an event.
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())
+                    || event.context() instanceof Path changed && changed.toString().startsWith("..")) {
                 ours = true;
             }
         }

@@ -340,8 +340,10 @@ public final class PolicyLoader {
                 parser.nextToken();
                 if (key.equals("govern")) {
                     Problems problems = new Problems(file);
+                    // Every entry that is well-formed is instrumented even when another is not: the
+                    // broken policy then denies those calls, where skipping them would let them run.
                     readGovern(parser, parser.currentTokenLocation(), problems, govern);
-                    return problems.isEmpty() ? govern : new ArrayList<>();
+                    return govern;
                 }
                 parser.skipChildren();
             }

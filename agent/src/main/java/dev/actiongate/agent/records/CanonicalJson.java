@@ -3,6 +3,8 @@ package dev.actiongate.agent.records;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -29,29 +31,65 @@ public final class CanonicalJson {
 
     /** The canonical bytes of a record made of maps, collections, strings, numbers, booleans and nulls. */
     public static byte[] bytes(Map<String, ?> record) {
-        ByteArrayBuilder out = new ByteArrayBuilder(1024);
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            write(generator, record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("record cannot be written as JSON", e);
+        Writer writer = WRITER.get();
+        try {
+            write(writer.generator, record);
+            writer.generator.flush();
+            return writer.out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            // A generator left mid-record must not write the next one: start afresh.
+            WRITER.remove();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new UncheckedIOException("record cannot be written as JSON", (IOException) e);
+        } finally {
+            writer.out.reset();
         }
-        return out.toByteArray();
     }
+
+    /**
+     * A generator per thread, kept open across records: creating one costs more than writing a
+     * small record. Records are written one after another with no separator between them.
+     */
+    private static final class Writer {
+        final ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        final JsonGenerator generator;
+
+        Writer() {
+            try {
+                generator = FACTORY.createGenerator(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            generator.setRootValueSeparator(null);
+        }
+    }
+
+    private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
 
     private static void write(JsonGenerator generator, Object value) throws IOException {
         if (value == null) {
             generator.writeNull();
         } else if (value instanceof String s) {
             generator.writeString(s);
+        } else if (value instanceof SerializableString s) {
+            // A value every record repeats, escaped and encoded once: the same bytes as its string.
+            generator.writeString(s);
         } else if (value instanceof Map<?, ?> map) {
-            Object[] keys = map.keySet().toArray();
-            if (!sorted(keys)) {
-                Arrays.sort(keys, (a, b) -> a.toString().compareTo(b.toString()));
-            }
             generator.writeStartObject();
-            for (Object key : keys) {
-                generator.writeFieldName(key.toString());
-                write(generator, map.get(key));
+            if (sorted(map)) {
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    generator.writeFieldName(entry.getKey().toString());
+                    write(generator, entry.getValue());
+                }
+            } else {
+                Object[] keys = map.keySet().toArray();
+                Arrays.sort(keys, (a, b) -> a.toString().compareTo(b.toString()));
+                for (Object key : keys) {
+                    generator.writeFieldName(key.toString());
+                    write(generator, map.get(key));
+                }
             }
             generator.writeEndObject();
         } else if (value instanceof Collection<?> items) {
@@ -72,13 +110,26 @@ public final class CanonicalJson {
     }
 
     /** Records the agent builds already list their fields in order; checking is cheaper than sorting. */
-    private static boolean sorted(Object[] keys) {
-        for (int i = 1; i < keys.length; i++) {
-            if (keys[i - 1].toString().compareTo(keys[i].toString()) > 0) {
+    private static boolean sorted(Map<?, ?> map) {
+        String previous = null;
+        for (Object key : map.keySet()) {
+            String current = key.toString();
+            if (previous != null && previous.compareTo(current) > 0) {
                 return false;
             }
+            previous = current;
         }
         return true;
+    }
+
+    /**
+     * {@code text} as a record value that many records repeat (a method's signature, the policy's
+     * hash): written as the same JSON string, with its escaping and encoding done once.
+     */
+    public static Object constant(String text) {
+        // Pre-encoding is byte-identical to the generator's own for ASCII; beyond it (surrogate
+        // pairs, for one) the two differ, and the hash must not depend on the path taken.
+        return text == null || !text.chars().allMatch(c -> c < 0x80) ? text : new SerializedString(text);
     }
 
     /** Parses one JSON Lines record, keeping field order. */

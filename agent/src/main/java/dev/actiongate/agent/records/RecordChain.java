@@ -30,6 +30,23 @@ public final class RecordChain {
         return HEX.formatHex(sha256.digest());
     }
 
+    /** As {@link #link(MessageDigest, String, byte[])}, on and to hex ASCII bytes: what the writer puts in a line. */
+    static byte[] link(MessageDigest sha256, byte[] prevHashHex, byte[] body) {
+        sha256.reset();
+        sha256.update(prevHashHex);
+        sha256.update((byte) '\n');
+        sha256.update(body);
+        byte[] digest = sha256.digest();
+        byte[] hex = new byte[digest.length * 2];
+        for (int i = 0; i < digest.length; i++) {
+            hex[2 * i] = HEX_DIGITS[(digest[i] >> 4) & 0xF];
+            hex[2 * i + 1] = HEX_DIGITS[digest[i] & 0xF];
+        }
+        return hex;
+    }
+
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
     /** A fresh SHA-256 digest; every JDK has one. */
     public static MessageDigest sha256() {
         try {

@@ -1,14 +1,13 @@
 package dev.actiongate.agent.records;
 
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,12 @@ public final class RecordLog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger("actiongate");
 
     private final Path path;
-    private final FileChannel channel;
+    /**
+     * A stream, not a {@code FileChannel}: a channel is closed for good when a thread that is
+     * interrupted writes to it, and an application thread with its interrupt flag set must not
+     * take the records file, and with it every governed call, down.
+     */
+    private final FileOutputStream out;
     private final MessageDigest sha256 = RecordChain.sha256();
     private final String continuation;
     private final Queue<Pending> soon = new ConcurrentLinkedQueue<>();
@@ -56,16 +60,17 @@ public final class RecordLog implements Closeable {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Thread writer;
     private volatile boolean closed;
-    private String lastHash;
+    /** The last record's hash as hex ASCII bytes, ready to be written and hashed. */
+    private byte[] lastHash;
 
     /** A serialised record waiting to be chained and written, and who wants its line once written. */
     private record Pending(byte[] body, Consumer<String> written, boolean queued) {
     }
 
-    private RecordLog(Path path, FileChannel channel, String lastHash, String continuation) {
+    private RecordLog(Path path, FileOutputStream out, String lastHash, String continuation) {
         this.path = path;
-        this.channel = channel;
-        this.lastHash = lastHash;
+        this.out = out;
+        this.lastHash = lastHash.getBytes(StandardCharsets.US_ASCII);
         this.continuation = continuation;
         this.writer = new Thread(this::writeQueuedRegularly, "actiongate-records");
         this.writer.setDaemon(true);
@@ -82,12 +87,11 @@ public final class RecordLog implements Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        FileChannel channel = FileChannel.open(absolute, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        FileOutputStream out = new FileOutputStream(absolute.toFile(), true);
         try {
             String last = lastLine(absolute);
             if (last == null) {
-                return new RecordLog(absolute, channel, RecordChain.GENESIS, null);
+                return new RecordLog(absolute, out, RecordChain.GENESIS, null);
             }
             Object hash = null;
             try {
@@ -99,9 +103,9 @@ public final class RecordLog implements Closeable {
                 throw new IOException("the last line of " + absolute + " is not a decision record with a hash;"
                         + " its chain cannot be continued (run 'verify' on it, then move it aside)");
             }
-            return new RecordLog(absolute, channel, h, h);
+            return new RecordLog(absolute, out, h, h);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            out.close();
             throw e;
         }
     }
@@ -230,20 +234,17 @@ public final class RecordLog implements Closeable {
             size += pending.body().length + LINK_LENGTH;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
-        String prev = lastHash;
+        byte[] prev = lastHash;
         for (Pending pending : batch) {
             byte[] body = pending.body();
-            String hash = RecordChain.link(sha256, prev, body);
+            byte[] hash = RecordChain.link(sha256, prev, body);
             buffer.put(body, 0, body.length - 1)
-                    .put(PREV_HASH).put(prev.getBytes(StandardCharsets.US_ASCII))
-                    .put(HASH).put(hash.getBytes(StandardCharsets.US_ASCII))
+                    .put(PREV_HASH).put(prev)
+                    .put(HASH).put(hash)
                     .put(END);
             prev = hash;
         }
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
+        out.write(buffer.array(), 0, buffer.position());
         lastHash = prev;
         String[] lines = new String[batch.size()];
         int offset = 0;
@@ -280,7 +281,7 @@ public final class RecordLog implements Closeable {
     public void close() throws IOException {
         closed = true;
         flush();
-        channel.close();
+        out.close();
     }
 
     /** The last non-empty line of {@code file}, or {@code null} when it has none. */

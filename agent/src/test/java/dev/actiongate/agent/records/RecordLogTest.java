@@ -184,4 +184,20 @@ class RecordLogTest {
             previous = next;
         }
     }
+
+    @Test
+    void aThreadWithItsInterruptFlagSetCannotCloseTheRecordsFile() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog log = RecordLog.open(file)) {
+            Thread.currentThread().interrupt();
+            try {
+                log.append(record(0), null);
+            } finally {
+                assertTrue(Thread.interrupted(), "the flag is the application's: left as it was");
+            }
+            log.append(record(1), null);
+            assertEquals(2, Files.readAllLines(file).size());
+        }
+        assertTrue(ChainVerifier.verify(file).intact());
+    }
 }
