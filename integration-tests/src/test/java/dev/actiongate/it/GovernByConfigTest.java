@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.actiongate.it.apps.PlainMailApp;
 import dev.actiongate.it.apps.ToolApp;
 import jakarta.mail.internet.MimeMessage;
@@ -14,8 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,18 +48,8 @@ class GovernByConfigTest {
     @TempDir
     Path dir;
 
-    private GreenMail smtp;
-
-    @BeforeEach
-    void startSmtp() {
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
-    }
-
-    @AfterEach
-    void stopSmtp() {
-        smtp.stop();
-    }
+    @RegisterExtension
+    final SmtpServer smtp = new SmtpServer();
 
     @OnEveryJdk
     void jakartaMailTransportSendIsGovernedWithoutAnyAnnotation(Jdk jdk) throws Exception {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.actiongate.it.AppOutput.Denial;
 import dev.actiongate.it.apps.MailApp;
 import jakarta.mail.Address;
@@ -16,8 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,18 +39,8 @@ class MailTest {
     @TempDir
     Path dir;
 
-    private GreenMail smtp;
-
-    @BeforeEach
-    void startSmtp() {
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
-    }
-
-    @AfterEach
-    void stopSmtp() {
-        smtp.stop();
-    }
+    @RegisterExtension
+    final SmtpServer smtp = new SmtpServer();
 
     @OnEveryJdk
     void theAllowedEmailArrivesAndTheDeniedOneNeverReachesTheServer(Jdk jdk) throws Exception {

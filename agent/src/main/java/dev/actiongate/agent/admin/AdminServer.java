@@ -67,60 +67,27 @@ public final class AdminServer {
             return thread;
         }));
         AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8));
-        server.createContext("/status", exchange -> api.handle(exchange, "GET", () -> status(config, gate, version)));
-        server.createContext("/policy/reload", exchange -> {
-            try (exchange) {
-                if (!api.authorized(exchange)) {
-                    api.unauthorized(exchange);
-                } else if (!exchange.getRequestMethod().equals("POST")) {
-                    send(exchange, 405, Map.of("error", "use POST"));
-                } else if (config.policy() == null) {
-                    send(exchange, 409, Map.of("error", "no policy file is configured"));
-                } else {
-                    Gate.Reload reload = gate.reload(config.policy(), "admin-api");
-                    // A rejected file is the caller's to fix: say so in the status, not only in the text.
-                    send(exchange, reload.rejected() ? 422 : 200,
-                            Map.of(reload.rejected() ? "error" : "result", reload.outcome()));
-                }
+        api.route("/status", "GET", exchange -> new Answer(200, status(config, gate, version)));
+        api.route("/policy/reload", "POST", exchange -> {
+            if (config.policy() == null) {
+                return new Answer(409, Map.of("error", "no policy file is configured"));
             }
+            Gate.Reload reload = gate.reload(config.policy(), "admin-api");
+            // A rejected file is the caller's to fix: say so in the status, not only in the text.
+            return reload.rejected()
+                    ? new Answer(422, Map.of("error", reload.outcome()))
+                    : new Answer(200, Map.of("result", reload.outcome()));
         });
         ApprovalRoutes approvals = new ApprovalRoutes(gate);
-        server.createContext("/approvals", exchange -> {
-            try (exchange) {
-                if (!api.authorized(exchange)) {
-                    api.unauthorized(exchange);
-                } else {
-                    ApprovalRoutes.Answer answer = approvals.answer(exchange.getRequestMethod(),
-                            exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes());
-                    send(exchange, answer.status(), answer.body());
-                }
-            }
-        });
-        server.createContext("/governance", exchange -> {
-            try (exchange) {
-                if (!api.authorized(exchange)) {
-                    api.unauthorized(exchange);
-                } else if (!exchange.getRequestMethod().equals("POST")) {
-                    send(exchange, 405, Map.of("error", "use POST"));
-                } else {
-                    switchGoverning(exchange, gate);
-                }
-            }
-        });
-        server.createContext("/detach", exchange -> {
-            try (exchange) {
-                if (!api.authorized(exchange)) {
-                    api.unauthorized(exchange);
-                } else if (!exchange.getRequestMethod().equals("POST")) {
-                    send(exchange, 405, Map.of("error", "use POST"));
-                } else {
-                    try {
-                        detach.run();
-                        send(exchange, 200, Map.of("result", "detaching: governed methods get their original code back"));
-                    } catch (IllegalStateException e) {
-                        send(exchange, 409, Map.of("error", e.getMessage()));
-                    }
-                }
+        api.route("/approvals", null, exchange -> approvals.answer(exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes()));
+        api.route("/governance", "POST", exchange -> switchGoverning(exchange, gate));
+        api.route("/detach", "POST", exchange -> {
+            try {
+                detach.run();
+                return new Answer(200, Map.of("result", "detaching: governed methods get their original code back"));
+            } catch (IllegalStateException e) {
+                return new Answer(409, Map.of("error", e.getMessage()));
             }
         });
         server.createContext("/", Console::serve);
@@ -139,18 +106,30 @@ public final class AdminServer {
         return server.getAddress();
     }
 
-    private void handle(HttpExchange exchange, String method, StatusSource source) throws IOException {
-        try (exchange) {
-            if (!authorized(exchange)) {
-                unauthorized(exchange);
-            } else if (source == null) {
-                send(exchange, 404, Map.of("error", "no such resource: " + exchange.getRequestURI().getPath()));
-            } else if (!method.equals(exchange.getRequestMethod())) {
-                send(exchange, 405, Map.of("error", "use " + method));
-            } else {
-                send(exchange, 200, source.status());
+    /** An answer to send: HTTP status and a JSON body. */
+    record Answer(int status, Object body) {
+    }
+
+    /** What an endpoint answers to an authenticated request with the right method. */
+    @FunctionalInterface
+    private interface Endpoint {
+        Answer answer(HttpExchange exchange) throws IOException;
+    }
+
+    /** Serves {@code endpoint} at {@code path}: token first, then the method ({@code null}: the endpoint checks). */
+    private void route(String path, String method, Endpoint endpoint) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                if (!authorized(exchange)) {
+                    unauthorized(exchange);
+                } else if (method != null && !method.equals(exchange.getRequestMethod())) {
+                    send(exchange, 405, Map.of("error", "use " + method));
+                } else {
+                    Answer answer = endpoint.answer(exchange);
+                    send(exchange, answer.status(), answer.body());
+                }
             }
-        }
+        });
     }
 
     private void unauthorized(HttpExchange exchange) throws IOException {
@@ -159,29 +138,27 @@ public final class AdminServer {
     }
 
     /** {@code POST /governance} {@code {"enabled": false, "mode": "monitor", "by": "alice", "reason": "..."}}. */
-    private static void switchGoverning(HttpExchange exchange, Gate gate) throws IOException {
+    private static Answer switchGoverning(HttpExchange exchange, Gate gate) throws IOException {
         com.fasterxml.jackson.databind.JsonNode body;
         try {
             body = JSON.readTree(exchange.getRequestBody().readAllBytes());
         } catch (IOException e) {
-            send(exchange, 400, Map.of("error", "the body is not JSON: " + e.getMessage()));
-            return;
+            return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
         }
         if (body == null || !body.isObject() || (body.has("enabled") && !body.get("enabled").isBoolean())) {
-            send(exchange, 400, Map.of("error", "expected {\"enabled\": true|false, \"mode\": \"monitor|enforce|policy\","
-                    + " \"by\": \"NAME\", \"reason\": \"...\"}"));
-            return;
+            return new Answer(400, Map.of("error", "expected {\"enabled\": true|false, \"mode\":"
+                    + " \"monitor|enforce|policy\", \"by\": \"NAME\", \"reason\": \"...\"}"));
         }
         try {
             String result = gate.switchGoverning(body.has("enabled") ? body.get("enabled").booleanValue() : null,
                     body.hasNonNull("mode") ? body.get("mode").asText() : null,
                     body.hasNonNull("by") ? body.get("by").asText() : null,
                     body.hasNonNull("reason") ? body.get("reason").asText() : null, "admin-api");
-            send(exchange, 200, Map.of("result", result));
+            return new Answer(200, Map.of("result", result));
         } catch (IllegalArgumentException e) {
-            send(exchange, 400, Map.of("error", e.getMessage()));
+            return new Answer(400, Map.of("error", e.getMessage()));
         } catch (IllegalStateException e) {
-            send(exchange, 503, Map.of("error", e.getMessage()));
+            return new Answer(503, Map.of("error", e.getMessage()));
         }
     }
 
@@ -227,10 +204,6 @@ public final class AdminServer {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private interface StatusSource {
-        Object status() throws IOException;
     }
 
     static Map<String, Object> status(AgentConfig config, Gate gate, String version) throws IOException {

@@ -2,6 +2,7 @@ package dev.actiongate.agent.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.actiongate.agent.admin.AdminServer.Answer;
 import dev.actiongate.agent.approvals.Approval;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.approvals.Review;
@@ -19,10 +20,6 @@ import java.util.regex.Pattern;
  * server's; what a reviewer may do is the approval desk's.
  */
 final class ApprovalRoutes {
-
-    /** An answer to send: HTTP status and a JSON body. */
-    record Answer(int status, Object body) {
-    }
 
     private static final Pattern ONE = Pattern.compile("/approvals/([A-Za-z0-9-]{1,64})/?");
     private static final Pattern REVIEW = Pattern.compile("/approvals/([A-Za-z0-9-]{1,64})/(approve|reject)/?");
