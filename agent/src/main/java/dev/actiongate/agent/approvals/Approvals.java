@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The approval desk: callers file requests and wait on them, reviewers decide them, and requests
@@ -206,10 +207,22 @@ public final class Approvals implements Closeable {
                     comment, now, approve ? now.plus(validity) : approval.expiresAt());
             try {
                 recorder.record(reviewRecord("approval_reviewed", reviewed, by, comment, verb, null));
-                store.put(reviewed);
             } catch (IOException | RuntimeException e) {
                 return new Review(503, approval, "the review could not be recorded, so it did not take effect: "
                         + e.getMessage());
+            }
+            try {
+                store.put(reviewed);
+            } catch (IOException | RuntimeException e) {
+                // The records already say it was decided: say, as evidence too, that it did not hold.
+                String problem = "the review was recorded but the approvals store " + store.path()
+                        + " could not keep it, so it did not take effect: " + e.getMessage();
+                try {
+                    recorder.record(reviewRecord("approval_refused", approval, by, comment, verb, problem));
+                } catch (IOException | RuntimeException ignored) {
+                    // the 503 below is all that is left to tell
+                }
+                return new Review(503, approval, problem);
             }
             complete(reviewed);
             return new Review(200, reviewed, null);
@@ -296,9 +309,16 @@ public final class Approvals implements Closeable {
         record.put("reviewer", approval.reviewer());
         record.put("tenant", approval.tenant());
         record.put("timestamp", Timestamps.now());
-        recorder.record(record);
+        // Stored first: a store that fails is retried by the next sweep, and must not leave one
+        // approval_expired record per attempt behind.
         store.put(expired);
         complete(expired);
+        try {
+            recorder.record(record);
+        } catch (IOException | RuntimeException e) {
+            LoggerFactory.getLogger("actiongate").error("approval {} expired, but its record could not be written ({}): {}",
+                    approval.id(), e, record);
+        }
         return expired;
     }
 
