@@ -284,6 +284,28 @@ class ApprovalsTest {
     }
 
     @OnEveryJdk
+    void retryingARejectedCallCountsTowardEscalation(Jdk jdk) throws Exception {
+        Files.writeString(dir.resolve("policy.yaml"), POLICY.replace("rules:", """
+                escalation:
+                  after_denials: 2
+                  within: 10m
+                rules:"""));
+        Path rejected = dir.resolve("rejected");
+        try (Held held = new Held(jdk, "", "call:ask:z@x.example:fail_fast", "gate:" + rejected,
+                "call:retry-1:z@x.example:fail_fast", "call:retry-2:z@x.example:fail_fast",
+                "call:retry-3:z@x.example:fail_fast")) {
+            String id = held.admin.awaitPendingTo("z@x.example").get("id").asText();
+            assertEquals(200, held.admin.review(id, "reject", "olivia", "no").status());
+            Files.createFile(rejected);
+            AppOutput out = held.output();
+            assertEquals("deny", out.denied("retry-1").verdict());
+            assertEquals("deny", out.denied("retry-2").verdict());
+            assertEquals("escalate", out.denied("retry-3").verdict(), "an agent loop retrying a rejected call is escalated");
+            assertEquals(1, Records.read(held.records).ofKind("incident").size());
+        }
+    }
+
+    @OnEveryJdk
     void withoutAReviewerChannelAHeldCallIsDeniedAtOnce(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         ForkedJvm.Run run = ForkedJvm.on(jdk)

@@ -301,16 +301,14 @@ public final class Gate implements GateBridge.Dispatcher {
 
         Escalation escalation = policy == null ? null : policy.escalation();
         int priorDenials = 0;
+        String denialKey = null;
         if (escalation != null) {
-            String key = DenialCounter.key(context.actor(), method.action(), context.tenant());
-            priorDenials = denials.count(key, escalation.within());
+            denialKey = DenialCounter.key(context.actor(), method.action(), context.tenant());
+            priorDenials = denials.count(denialKey, escalation.within());
             if (priorDenials >= escalation.afterDenials()) {
                 decision = decision.withVerdict(Verdict.ESCALATE, "escalated for incident review: "
                         + priorDenials + " denied attempts of this action by this actor within "
                         + escalation.withinText() + " (" + decision.reason() + ")");
-            }
-            if (decision.verdict() == Verdict.DENY || decision.verdict() == Verdict.ESCALATE) {
-                denials.add(key, escalation.within());
             }
         }
 
@@ -319,6 +317,10 @@ public final class Gate implements GateBridge.Dispatcher {
         if (holds) {
             held = hold(state, method, context, scope.approval(), args, decision, decisionId);
             decision = held.decision();
+        }
+        // Counted after the hold: retrying a call a reviewer already rejected is a denial too.
+        if (denialKey != null && (decision.verdict() == Verdict.DENY || decision.verdict() == Verdict.ESCALATE)) {
+            denials.add(denialKey, escalation.within());
         }
 
         // In key order: the canonical form sorts keys, and a record already in order skips the sort.
