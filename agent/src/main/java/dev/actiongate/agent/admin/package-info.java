@@ -1,6 +1,6 @@
 /**
- * The admin HTTP API (JDK HttpServer, bearer-token authenticated, loopback by default): what a
- * running agent governs and has decided. Reads the gate and the configuration; later
- * capabilities (approvals, policy reload) add their resources here.
+ * The admin HTTP API (JDK HttpServer, bearer-token authenticated, loopback by default): status,
+ * policy reload, the kill switch, detach, the approvals API and the reviewers' web console.
+ * Reads and drives the gate; holds no state of its own.
  */
 package dev.actiongate.agent.admin;

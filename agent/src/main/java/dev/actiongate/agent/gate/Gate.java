@@ -1,13 +1,6 @@
 package dev.actiongate.agent.gate;
 
-import dev.actiongate.ActionContext;
 import dev.actiongate.ActionDeniedException;
-import dev.actiongate.ApprovalPendingException;
-import dev.actiongate.agent.approvals.ActionDigest;
-import dev.actiongate.agent.approvals.Approval;
-import dev.actiongate.agent.approvals.ApprovalStatus;
-import dev.actiongate.agent.approvals.Approvals;
-import dev.actiongate.agent.policy.ApprovalRequirement;
 import dev.actiongate.agent.escalation.DenialCounter;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.policy.Decision;
@@ -26,7 +19,6 @@ import dev.actiongate.bootstrap.GateBridge;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -35,8 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +51,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private final IncidentWebhook webhook;
     private final Map<String, String> contextMdc;
     private final Map<Verdict, LongAdder> decided = new EnumMap<>(Verdict.class);
-    private final Duration approvalTimeout;
+    private final ApprovalHold holds;
 
     /**
      * @param webhook    where incidents are posted, or {@code null}
@@ -70,7 +60,7 @@ public final class Gate implements GateBridge.Dispatcher {
      */
     public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
                 Map<String, String> contextMdc, Duration approvalTimeout) {
-        this.approvalTimeout = approvalTimeout;
+        this.holds = new ApprovalHold(approvalTimeout, Map.copyOf(contextMdc), this);
         this.methods = methods;
         this.startup = startup;
         this.service = service;
@@ -312,10 +302,9 @@ public final class Gate implements GateBridge.Dispatcher {
             }
         }
 
-        boolean holds = decision.enforced() && decision.verdict() == Verdict.REQUIRE_APPROVAL;
-        Held held = null;
-        if (holds) {
-            held = hold(state, method, context, scope.approval(), args, decision, decisionId);
+        ApprovalHold.Held held = null;
+        if (decision.enforced() && decision.verdict() == Verdict.REQUIRE_APPROVAL) {
+            held = holds.hold(state, method, context, scope.approval(), args, decision, decisionId);
             decision = held.decision();
         }
         // Counted after the hold: retrying a call a reviewer already rejected is a denial too.
@@ -374,178 +363,12 @@ public final class Gate implements GateBridge.Dispatcher {
         }
 
         if (held != null && held.request() != null) {
-            awaitReviewer(state, method, arguments, record, held);
+            holds.awaitReviewer(state, method, arguments, record, held);
         } else if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
             throw denial(decisionId, method.action(), decision.verdict().wireName(), decision.reason(),
                     decision.matchedRules());
         }
         return new Invocation(decisionId, method, System.nanoTime());
-    }
-
-    /**
-     * What a call the policy holds for approval comes to before its decision is recorded: it runs
-     * on an approval granted earlier for exactly this call, joins or files a request, or is denied
-     * because no reviewer could ever answer.
-     *
-     * @param decision  the policy's decision, possibly changed here
-     * @param digest    what an approval must be bound to; {@code null} when none could be computed
-     * @param request   the request this call waits on or fails fast with; {@code null} when none
-     * @param consumed  the approval this call runs on; {@code null} when none
-     */
-    private record Held(Decision decision, String digest, Approval request, Approval consumed, boolean failFast,
-                        Duration timeout) {
-    }
-
-    private Held hold(GateState state, GovernedMethod method, CallContext context, ActionContext.Approval chosen,
-                      Map<String, Object> args, Decision decision, String decisionId) {
-        ApprovalRequirement requirement = decision.approval();
-        Approvals approvals = state.approvals();
-        boolean failFast = chosen != null ? chosen == ActionContext.Approval.FAIL_FAST : requirement.failFast();
-        Duration timeout = requirement.timeout() != null ? requirement.timeout() : approvalTimeout;
-        // Nobody could ever answer: the call is refused at once, still saying that it needs approval.
-        if (approvals == null) {
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, "approval required (" + decision.reason()
-                    + ") but approvals are unavailable: " + state.approvalsProblem()), null, null, null, failFast, timeout);
-        }
-        if (!approvals.reviewable()) {
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, "approval required (" + decision.reason()
-                    + ") but no reviewer channel is configured: set admin_port and admin_token (or admin_token_file)"
-                    + " so reviewers can answer"), null, null, null, failFast, timeout);
-        }
-        String digest = digest(method, context, args, state.policy());
-        try {
-            Approval open = approvals.openFor(digest);
-            if (open != null && open.status() == ApprovalStatus.APPROVED) {
-                Approval consumed = approvals.consume(open.id(), decisionId);
-                if (consumed != null) {
-                    return new Held(decision.withVerdict(Verdict.ALLOW, "approved by " + consumed.reviewer()
-                            + " (approval " + consumed.id() + ", " + decision.reason() + ")"), digest, null, consumed,
-                            failFast, timeout);
-                }
-                open = null;
-            }
-            Approval rejected = open == null ? approvals.standingRejection(digest) : null;
-            if (rejected != null) {
-                return new Held(decision.withVerdict(Verdict.DENY, "a reviewer already rejected exactly this call: "
-                        + rejected.reviewer() + " rejected approval " + rejected.id() + " at " + rejected.reviewedAt()
-                        + (rejected.comment() == null || rejected.comment().isBlank() ? "" : " (" + rejected.comment() + ")")
-                        + "; the same call stays refused until " + rejected.expiresAt()), digest, null, null, failFast,
-                        timeout);
-            }
-            // A retry joins the request already waiting for a reviewer instead of filing another;
-            // a second caller waiting on the same call needs an approval of its own.
-            if (open == null || (!failFast && approvals.waiting(open.id()))) {
-                open = approvals.request(new Approval(decisionId, ApprovalStatus.PENDING, method.action(),
-                        method.signature(), context.actor(), context.onBehalfOf(), context.tenant(),
-                        context.environment(), context.reason(),
-                        ArgumentSummary.of(args, state.policy().redactedKeys()), decision.matchedRules(),
-                        decision.reason(), requirement.approvers(), requirement.reviewers(), state.policy().version(),
-                        digest, Instant.EPOCH, Instant.EPOCH, null, null, null, null));
-            }
-            String reason = "approval required: " + decision.reason() + "; approvers: "
-                    + String.join(", ", requirement.approvers());
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, reason), digest, open, null, failFast, timeout);
-        } catch (IOException e) {
-            return new Held(decision.withVerdict(Verdict.DENY, "approval required (" + decision.reason()
-                    + ") but the approvals store " + approvals.path() + " failed: " + e), digest, null, null, failFast,
-                    timeout);
-        }
-    }
-
-    /**
-     * Holds the calling thread until a reviewer decides, the timeout passes, or, in fail-fast
-     * mode, not at all. Returns only when the body may run; every other end throws.
-     */
-    private void awaitReviewer(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> decisionRecord,
-                               Held held) {
-        String decisionId = (String) decisionRecord.get("decision_id");
-        String approvalId = held.request().id();
-        Decision decision = held.decision();
-        if (held.failFast()) {
-            ApprovalPendingException pending = new ApprovalPendingException(approvalId, method.action(),
-                    decision.reason() + "; approval " + approvalId + " is pending: make the same call again once a"
-                            + " reviewer has approved it", decision.matchedRules());
-            throw trimmed(pending);
-        }
-        long start = System.nanoTime();
-        Approval outcome;
-        String verdict;
-        String reason;
-        try {
-            outcome = state.approvals().await(approvalId, held.timeout());
-            switch (outcome.status()) {
-                case APPROVED -> {
-                    String now = digest(method, CallContext.of(method.api().scope(), contextMdc,
-                            contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.arguments(arguments),
-                            state.policy());
-                    if (!now.equals(held.digest())) {
-                        verdict = Verdict.DENY.wireName();
-                        reason = "the call changed while it waited for approval (its action digest is no longer the"
-                                + " approved one); the approval stays unused";
-                    } else if (state.approvals().consume(approvalId, decisionId) == null) {
-                        verdict = "approval_expired";
-                        reason = "approval " + approvalId + " was granted but expired or was used before this call could run";
-                    } else {
-                        verdict = Verdict.ALLOW.wireName();
-                        reason = "approved by " + outcome.reviewer();
-                    }
-                }
-                case REJECTED -> {
-                    verdict = "approval_rejected";
-                    reason = "rejected by " + outcome.reviewer() + (outcome.comment() == null || outcome.comment().isBlank()
-                            ? "" : ": " + outcome.comment());
-                }
-                default -> {
-                    verdict = "approval_timeout";
-                    reason = "approval request " + approvalId + " " + outcome.status().wireName()
-                            + " before a reviewer approved it";
-                }
-            }
-        } catch (TimeoutException e) {
-            outcome = state.approvals().get(approvalId);
-            verdict = "approval_timeout";
-            reason = "no reviewer decided within " + describe(held.timeout()) + "; the request stays pending until "
-                    + (outcome == null ? "it expires" : outcome.expiresAt()) + " and a retry of the same call can use it";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outcome = state.approvals().get(approvalId);
-            verdict = "approval_timeout";
-            reason = "interrupted while waiting for approval " + approvalId;
-        } catch (IOException | RuntimeException e) {
-            outcome = state.approvals().get(approvalId);
-            verdict = Verdict.DENY.wireName();
-            reason = "the approval could not be checked, failing closed: " + e;
-        }
-        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        Map<String, Object> resolved = new LinkedHashMap<>(20);
-        resolved.put("action", method.action());
-        resolved.put("actor", decisionRecord.get("actor"));
-        resolved.put("approval_id", approvalId);
-        resolved.put("comment", outcome == null ? null : outcome.comment());
-        resolved.put("decision_id", decisionId);
-        resolved.put("kind", "approval_resolved");
-        resolved.put("reason", reason);
-        resolved.put("reviewed_at", outcome == null || outcome.reviewedAt() == null ? null : outcome.reviewedAt().toString());
-        resolved.put("reviewer", outcome == null ? null : outcome.reviewer());
-        resolved.put("tenant", decisionRecord.get("tenant"));
-        resolved.put("timestamp", Timestamps.now());
-        resolved.put("verdict", verdict);
-        resolved.put("waited_ms", waitedMs);
-        Decision resolution = new Decision(Verdict.ALLOW.wireName().equals(verdict) ? Verdict.ALLOW : Verdict.DENY,
-                decision.matchedRules(), reason, true);
-        write(state, method, resolved, decisionId, resolution);
-        if (resolution.verdict() != Verdict.ALLOW) {
-            throw denial(decisionId, method.action(), verdict, reason, decision.matchedRules());
-        }
-    }
-
-    private static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {
-        return ActionDigest.of(method.action(), context.actor(), context.onBehalfOf(), context.tenant(),
-                context.environment(), args, policy.version());
-    }
-
-    private static String describe(Duration duration) {
-        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -592,7 +415,7 @@ public final class Gate implements GateBridge.Dispatcher {
     }
 
     /** No record, no action: a decision that cannot be written denies the call. */
-    private void write(GateState state, GovernedMethod method, Map<String, Object> record, String decisionId,
+    void write(GateState state, GovernedMethod method, Map<String, Object> record, String decisionId,
                        Decision decision) {
         RecordLog records = state.records();
         String problem;
@@ -708,12 +531,12 @@ public final class Gate implements GateBridge.Dispatcher {
      * The exception a governed method throws. The agent's own frames are cut so that the trace
      * starts at the governed method, as if its first statement had thrown.
      */
-    private static ActionDeniedException denial(String decisionId, String action, String verdict, String reason,
+    static ActionDeniedException denial(String decisionId, String action, String verdict, String reason,
                                                 List<String> matchedRules) {
         return trimmed(new ActionDeniedException(decisionId, action, verdict, reason, matchedRules));
     }
 
-    private static <T extends ActionDeniedException> T trimmed(T denied) {
+    static <T extends ActionDeniedException> T trimmed(T denied) {
         StackTraceElement[] trace = denied.getStackTrace();
         int first = 0;
         while (first < trace.length && isAgentFrame(trace[first].getClassName())) {
