@@ -85,13 +85,43 @@ class GovernByConfigTest {
     void langChain4jToolsAreGovernedAsTheFrameworkCallsThem(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.langchain4j())
-                .main(ToolApp.class,
-                        "send_customer_email={\"to\":\"ann@acme.example\",\"text\":\"hello\"}",
-                        "send_customer_email={\"to\":\"eve@blocked.example\",\"text\":\"hello\"}",
-                        "lookupOrder={\"orderId\":\"o-17\"}")
-                .run().assertExit(0);
+        Path looked = dir.resolve("looked");
+        int port = AdminClient.freePort();
+        java.util.concurrent.CompletableFuture<ForkedJvm.Run> running = java.util.concurrent.CompletableFuture.supplyAsync(
+                ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records + ",admin_port=" + port
+                                + ",admin_token=status-token")
+                        .classpath(AppClasspath.langchain4j())
+                        .main(ToolApp.class,
+                                "send_customer_email={\"to\":\"ann@acme.example\",\"text\":\"hello\"}",
+                                "send_customer_email={\"to\":\"eve@blocked.example\",\"text\":\"hello\"}",
+                                "lookupOrder={\"orderId\":\"o-17\"}", "gate=" + looked)::run);
+        ForkedJvm.Run run;
+        try {
+            // status says which methods the policy's govern: entries added, and from which entry
+            AdminClient admin = new AdminClient("http://127.0.0.1:" + port, "status-token");
+            JsonNode governed = null;
+            for (int i = 0; i < 300 && (governed == null || governed.size() < 2); i++) {
+                AdminClient.sleep(100);
+                try {
+                    AdminClient.Answer status = admin.get("/status");
+                    governed = status.status() == 200 ? status.body().get("governed_methods") : null;
+                } catch (AssertionError notUpYet) {
+                    governed = null;
+                }
+            }
+            assertTrue(governed != null && governed.size() == 2, String.valueOf(governed));
+            for (JsonNode method : governed) {
+                assertEquals("config", method.get("source").asText(), method.toString());
+                assertEquals("@dev.langchain4j.agent.tool.Tool", method.get("govern_entry").asText(), method.toString());
+            }
+            Files.createFile(looked);
+            run = running.get().assertExit(0);
+        } finally {
+            running.cancel(true);
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(looked.toString())).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
         AppOutput out = run.output();
         assertEquals(List.of("tool send_customer_email ann@acme.example", "tool lookupOrder o-17"), out.bodies(),
                 "the blocked tool call never ran\n" + run.describe());

@@ -8,7 +8,8 @@ import java.lang.reflect.Method;
 
 /**
  * An LLM agent's tools written for LangChain4j, with no ActionGate annotation, executed the way
- * LangChain4j executes a tool call the model asked for: {@code ToolApp TOOL=JSON_ARGUMENTS...}.
+ * LangChain4j executes a tool call the model asked for: {@code ToolApp TOOL=JSON_ARGUMENTS...};
+ * an argument {@code gate=FILE} waits until {@code FILE} exists, so a test can look at the agent.
  */
 public final class ToolApp {
 
@@ -37,6 +38,10 @@ public final class ToolApp {
         SupportTools tools = new SupportTools();
         int n = 0;
         for (String call : args) {
+            if (call.startsWith("gate=")) {
+                awaitFile(java.nio.file.Path.of(call.substring("gate=".length())));
+                continue;
+            }
             String name = call.substring(0, call.indexOf('='));
             String arguments = call.substring(call.indexOf('=') + 1);
             ToolExecutionRequest request = ToolExecutionRequest.builder().id("call-" + (++n)).name(name)
@@ -46,6 +51,18 @@ public final class ToolApp {
                     String result = new DefaultToolExecutor(tools, toolMethod(name)).execute(request, "conversation-1");
                     System.out.println("RESULT " + Probe.oneLine(result));
                 });
+            }
+        }
+    }
+
+    private static void awaitFile(java.nio.file.Path file) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!java.nio.file.Files.exists(file) && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
