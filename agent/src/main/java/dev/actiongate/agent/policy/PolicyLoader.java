@@ -355,24 +355,27 @@ public final class PolicyLoader {
 
     private static void readGovern(JsonParser parser, JsonLocation at, Problems problems, List<GovernEntry> govern)
             throws IOException {
-        JsonNode node = parser.readValueAsTree();
-        if (!node.isArray()) {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
             problems.add(at, null, "'govern' must be a list of {method: \"com.acme.Mailer#send\", action: ...} or"
                     + " {annotation: \"com.acme.Tool\", action_from: name_or_method} entries");
+            parser.skipChildren();
             return;
         }
-        // Tree nodes carry no location; entries are numbered instead, from the list's line.
         int index = 0;
-        for (JsonNode entry : node) {
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
             index++;
+            // Each entry's own place in the file, for its problems and its warnings later.
+            JsonLocation entryAt = parser.currentTokenLocation();
+            JsonNode entry = parser.readValueAsTree();
             String label = "govern entry #" + index;
             if (!entry.isObject()) {
-                problems.add(at, null, label + " must be a mapping with method or annotation");
+                problems.add(entryAt, null, label + " must be a mapping with method or annotation");
                 continue;
             }
             entry.fieldNames().forEachRemaining(key -> {
                 if (!GOVERN_KEYS.contains(key)) {
-                    problems.add(at, null, label + ": unknown key '" + key + "' (known keys: "
+                    problems.add(entryAt, null, label + ": unknown key '" + key + "' (known keys: "
                             + String.join(", ", sorted(GOVERN_KEYS)) + ")");
                 }
             });
@@ -386,33 +389,33 @@ public final class PolicyLoader {
                     case "name_or_method" -> GovernEntry.ActionFrom.NAME_OR_METHOD;
                     case "method" -> GovernEntry.ActionFrom.METHOD;
                     default -> {
-                        problems.add(at, null, label + ": unknown action_from '" + from + "' (expected name_or_method or method)");
+                        problems.add(entryAt, null, label + ": unknown action_from '" + from + "' (expected name_or_method or method)");
                         yield null;
                     }
                 };
             }
             if ((method == null) == (annotation == null)) {
-                problems.add(at, null, label + " must have exactly one of 'method' and 'annotation'");
+                problems.add(entryAt, null, label + " must have exactly one of 'method' and 'annotation'");
                 continue;
             }
             if (action != null && from != null) {
-                problems.add(at, null, label + ": give either 'action' or 'action_from', not both");
+                problems.add(entryAt, null, label + ": give either 'action' or 'action_from', not both");
                 continue;
             }
             if (action != null && action.isBlank()) {
-                problems.add(at, null, label + ": 'action' must not be blank");
+                problems.add(entryAt, null, label + ": 'action' must not be blank");
                 continue;
             }
-            int line = at == null ? 0 : at.getLineNr();
+            int line = entryAt == null ? 0 : entryAt.getLineNr();
             if (method != null) {
                 java.util.regex.Matcher m = METHOD_ENTRY.matcher(method.trim());
                 if (!m.matches()) {
-                    problems.add(at, null, label + ": method '" + method + "' is not Class#method or"
+                    problems.add(entryAt, null, label + ": method '" + method + "' is not Class#method or"
                             + " Class#method(param.Type, ...) with fully qualified names");
                     continue;
                 }
                 if (action == null && actionFrom == null) {
-                    problems.add(at, null, label + " (" + method + ") needs an 'action' name");
+                    problems.add(entryAt, null, label + " (" + method + ") needs an 'action' name");
                     continue;
                 }
                 List<String> parameters = null;
@@ -428,7 +431,7 @@ public final class PolicyLoader {
                         actionFrom == null ? GovernEntry.ActionFrom.METHOD : actionFrom, line));
             } else {
                 if (annotation.isBlank() || annotation.contains("#")) {
-                    problems.add(at, null, label + ": annotation '" + annotation + "' must be an annotation type's"
+                    problems.add(entryAt, null, label + ": annotation '" + annotation + "' must be an annotation type's"
                             + " fully qualified name");
                     continue;
                 }

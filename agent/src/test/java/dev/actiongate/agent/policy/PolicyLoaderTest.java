@@ -236,6 +236,8 @@ class PolicyLoaderTest {
         assertEquals(java.util.List.of("jakarta.mail.Message"), transport.parameterTypes());
         assertEquals(null, policy.govern().get(1).parameterTypes(), "no parameter list: every overload");
         assertEquals(GovernEntry.ActionFrom.NAME_OR_METHOD, policy.govern().get(2).actionFrom());
+        assertEquals(java.util.List.of(3, 5, 7), policy.govern().stream().map(GovernEntry::line).toList(),
+                "each entry knows its own line, for the warnings about it");
         assertEquals(policy.govern(), PolicyLoader.governEntries(dir.resolve("policy.yaml")));
 
         String message = problems("""
@@ -253,7 +255,7 @@ class PolicyLoaderTest {
                     when: always
                 rules: []
                 """);
-        assertTrue(message.contains("govern entry #1: method 'Mailer.send' is not Class#method"), message);
+        assertTrue(message.contains("policy.yaml:3:5: govern entry #1: method 'Mailer.send' is not Class#method"), message);
         assertTrue(message.contains("govern entry #2 (com.acme.Mailer#send) needs an 'action' name"), message);
         assertTrue(message.contains("govern entry #3 must have exactly one of 'method' and 'annotation'"), message);
         assertTrue(message.contains("govern entry #4: unknown action_from 'guess'"), message);
