@@ -54,7 +54,7 @@ public final class RunningAgent implements Runnable {
         return reversible;
     }
 
-    /** Detaches: original methods back, admin API and policy watcher stopped, records flushed. Runs once. */
+    /** Detaches: original methods back, admin API and policy watcher stopped, records and approvals closed. Runs once. */
     @Override
     public void run() {
         if (!reversible) {
@@ -79,9 +79,22 @@ public final class RunningAgent implements Runnable {
                 // the watcher's thread ends with the agent's loader either way
             }
         }
+        // The records file and the approvals store are closed, with the threads that serve them, so
+        // that attaching again later starts from files no one else writes.
         GateState state = startup.getNow(null);
+        if (state != null && state.approvals() != null) {
+            try {
+                state.approvals().close();
+            } catch (java.io.IOException | RuntimeException e) {
+                LoggerFactory.getLogger("actiongate").warn("approvals store not closed cleanly: {}", e.toString());
+            }
+        }
         if (state != null && state.records() != null) {
-            state.records().flush();
+            try {
+                state.records().close();
+            } catch (java.io.IOException | RuntimeException e) {
+                LoggerFactory.getLogger("actiongate").warn("records file not closed cleanly: {}", e.toString());
+            }
         }
         System.clearProperty(RUNNING_PROPERTY);
         System.clearProperty(GOVERNS_PROPERTY);

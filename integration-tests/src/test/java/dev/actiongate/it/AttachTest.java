@@ -68,6 +68,9 @@ class AttachTest {
             assertTrue(detach.stdout().contains("detached"), detach.describe());
             ForkedJvm.Run again = ForkedJvm.agentCli(jdk, "detach", pid);
             again.assertExit(1);
+            // and once more: a detached agent leaves nothing behind that would stop a new attach
+            ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records).assertExit(0);
+            ForkedJvm.agentCli(jdk, "detach", pid).assertExit(0);
             Files.createFile(detached);
 
             AppOutput out = running.get().assertExit(0).output();

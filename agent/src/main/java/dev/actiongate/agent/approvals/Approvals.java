@@ -40,6 +40,7 @@ public final class Approvals implements Closeable {
     private final Map<String, CompletableFuture<Approval>> decided = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
     private volatile boolean reviewable;
+    private volatile Thread sweeper;
 
     private Approvals(ApprovalStore store, Duration validity, Clock clock, Recorder recorder) {
         this.store = store;
@@ -57,6 +58,7 @@ public final class Approvals implements Closeable {
         Approvals approvals = new Approvals(ApprovalStore.open(file), validity, clock, recorder);
         Thread sweeper = new Thread(approvals::expireForever, "actiongate-approval-expiry");
         sweeper.setDaemon(true);
+        approvals.sweeper = sweeper;
         sweeper.start();
         return approvals;
     }
@@ -353,6 +355,10 @@ public final class Approvals implements Closeable {
 
     @Override
     public void close() throws IOException {
+        Thread expiry = sweeper;
+        if (expiry != null) {
+            expiry.interrupt();
+        }
         store.close();
     }
 }
