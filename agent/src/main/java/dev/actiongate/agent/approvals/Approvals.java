@@ -99,7 +99,10 @@ public final class Approvals implements Closeable {
         }
     }
 
-    /** Files a new pending request; durable when this returns. */
+    /**
+     * Files a new pending request; durable when this returns. The draft's status, times and review
+     * fields are ignored: the desk sets them.
+     */
     public Approval request(Approval draft) throws IOException {
         Instant now = clock.instant();
         Approval pending = new Approval(draft.id(), ApprovalStatus.PENDING, draft.action(), draft.method(),

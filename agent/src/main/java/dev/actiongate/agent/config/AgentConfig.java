@@ -188,8 +188,7 @@ public record AgentConfig(Path policy, Path records, String environment, String 
         }
         Duration parsed = Durations.parse(text);
         if (parsed == null) {
-            warnings.add(key + "='" + text + "' is not a duration such as 30s, 5m or 1h; using " + fallback.toString()
-                    .substring(2).toLowerCase(Locale.ROOT));
+            warnings.add(key + "='" + text + "' is not a duration such as 30s, 5m or 1h; using " + Durations.text(fallback));
             return fallback;
         }
         return parsed;

@@ -12,6 +12,11 @@ public final class Durations {
     private Durations() {
     }
 
+    /** {@code duration} in the same short form ({@code 5m}, {@code 1h30m}, {@code 500ms}), for messages. */
+    public static String text(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The duration {@code text} writes, or {@code null} when it is not one of the forms above or is zero. */
     public static Duration parse(String text) {
         if (text == null) {

@@ -6,6 +6,7 @@ import dev.actiongate.agent.approvals.ActionDigest;
 import dev.actiongate.agent.approvals.Approval;
 import dev.actiongate.agent.approvals.ApprovalStatus;
 import dev.actiongate.agent.approvals.Approvals;
+import dev.actiongate.agent.config.Durations;
 import dev.actiongate.agent.policy.ApprovalRequirement;
 import dev.actiongate.agent.policy.Decision;
 import dev.actiongate.agent.policy.Policy;
@@ -53,11 +54,11 @@ final class ApprovalHold {
      * @param consumed  the approval this call runs on; {@code null} when none
      */
     record Held(Decision decision, String digest, Approval request, Approval consumed, boolean failFast,
-                        Duration timeout) {
+                Duration timeout) {
     }
 
     Held hold(GateState state, GovernedMethod method, CallContext context, ActionContext.Approval chosen,
-                      Map<String, Object> args, Decision decision, String decisionId) {
+              Map<String, Object> args, Decision decision, String decisionId) {
         ApprovalRequirement requirement = decision.approval();
         Approvals approvals = state.approvals();
         boolean failFast = chosen != null ? chosen == ActionContext.Approval.FAIL_FAST : requirement.failFast();
@@ -117,7 +118,7 @@ final class ApprovalHold {
      * mode, not at all. Returns only when the body may run; every other end throws.
      */
     void awaitReviewer(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> decisionRecord,
-                               Held held) {
+                       Held held) {
         String decisionId = (String) decisionRecord.get("decision_id");
         String approvalId = held.request().id();
         Decision decision = held.decision();
@@ -164,7 +165,7 @@ final class ApprovalHold {
         } catch (TimeoutException e) {
             outcome = state.approvals().get(approvalId);
             verdict = "approval_timeout";
-            reason = "no reviewer decided within " + describe(held.timeout()) + "; the request stays pending until "
+            reason = "no reviewer decided within " + Durations.text(held.timeout()) + "; the request stays pending until "
                     + (outcome == null ? "it expires" : outcome.expiresAt()) + " and a retry of the same call can use it";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -202,10 +203,6 @@ final class ApprovalHold {
     private static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {
         return ActionDigest.of(method.action(), context.actor(), context.onBehalfOf(), context.tenant(),
                 context.environment(), args, policy.version());
-    }
-
-    private static String describe(Duration duration) {
-        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
 }

@@ -276,7 +276,7 @@ public final class PolicyLoader {
         Duration timeout = null;
         if (fields.containsKey("approval_timeout")) {
             String text = scalar(fields.get("approval_timeout"));
-            timeout = text == null ? null : duration(text);
+            timeout = text == null ? null : Durations.parse(text);
             if (timeout == null) {
                 problems.add(locations.get("approval_timeout"), label,
                         "approval_timeout must be a duration such as 30s, 5m or 1h, not '" + text + "'");
@@ -483,15 +483,11 @@ public final class PolicyLoader {
             problems.add(at, null, "escalation.after_denials must be a whole number of at least 1");
         }
         String within = scalar(node.get("within"));
-        Duration window = within == null ? null : duration(within);
+        Duration window = within == null ? null : Durations.parse(within);
         if (window == null) {
             problems.add(at, null, "escalation.within must be a duration such as 30s, 10m or 1h, not '" + within + "'");
         }
         return problems.size() > before ? null : new Escalation(count.intValue(), window, within);
-    }
-
-    static Duration duration(String text) {
-        return Durations.parse(text);
     }
 
     private static String scalar(JsonNode node) {
