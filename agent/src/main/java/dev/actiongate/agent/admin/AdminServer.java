@@ -106,8 +106,14 @@ public final class AdminServer {
         return server.getAddress();
     }
 
-    /** An answer to send: HTTP status and a JSON body. */
-    record Answer(int status, Object body) {
+    /**
+     * An answer to send: HTTP status and a JSON body, and what to do once it is sent (or could
+     * not be), such as letting a call that waited for this review go on.
+     */
+    record Answer(int status, Object body, Runnable afterSending) {
+        Answer(int status, Object body) {
+            this(status, body, null);
+        }
     }
 
     /** What an endpoint answers to an authenticated request with the right method. */
@@ -126,7 +132,13 @@ public final class AdminServer {
                     send(exchange, 405, Map.of("error", "use " + method));
                 } else {
                     Answer answer = endpoint.answer(exchange);
-                    send(exchange, answer.status(), answer.body());
+                    try {
+                        send(exchange, answer.status(), answer.body());
+                    } finally {
+                        if (answer.afterSending() != null) {
+                            answer.afterSending().run();
+                        }
+                    }
                 }
             }
         });

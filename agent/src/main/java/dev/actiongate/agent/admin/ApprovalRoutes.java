@@ -75,7 +75,7 @@ final class ApprovalRoutes {
             }
             Review done = approvals.review(review.group(1), review.group(2).equals("approve"), reviewer, comment);
             return done.done()
-                    ? new Answer(200, approvals.describe(done.approval()))
+                    ? new Answer(200, approvals.describe(done.approval()), done.wake())
                     : new Answer(done.status(), Map.of("error", done.error()));
         }
         return new Answer(404, Map.of("error", "no such resource: " + path));

@@ -7,8 +7,18 @@ package dev.actiongate.agent.approvals;
  *                 409 already decided or expired, 503 the decision could not be recorded
  * @param approval the request after the review; {@code null} when unknown
  * @param error    why it was refused; {@code null} when done
+ * @param wake     lets the caller waiting on the request go on; the channel runs it once the
+ *                 reviewer has the answer, so that a call (and maybe its whole process) cannot
+ *                 finish before the reviewer hears that the review took effect
  */
-public record Review(int status, Approval approval, String error) {
+public record Review(int status, Approval approval, String error, Runnable wake) {
+
+    private static final Runnable NOTHING = () -> { };
+
+    /** A review that changed nothing: no one to wake. */
+    Review(int status, Approval approval, String error) {
+        this(status, approval, error, NOTHING);
+    }
 
     public boolean done() {
         return status == 200;

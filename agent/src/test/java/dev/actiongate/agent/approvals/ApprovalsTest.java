@@ -91,7 +91,7 @@ class ApprovalsTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-                approvals.review("a", true, "alice", null);
+                approvals.review("a", true, "alice", null).wake().run();
             });
             reviewer.start();
             assertEquals(ApprovalStatus.APPROVED, approvals.await("a", Duration.ofSeconds(10)).status());
