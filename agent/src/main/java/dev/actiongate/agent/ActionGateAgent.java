@@ -265,7 +265,7 @@ public final class ActionGateAgent {
         }
         try {
             return PolicyFileWatcher.watch(config.policy(), () -> gate.reload(config.policy(), "file-change"));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log().warn("policy {} is not watched for changes ({}); reload it through the admin API",
                     config.policy(), e.toString());
             return null;

@@ -1,66 +1,63 @@
 package dev.actiongate.agent.policy;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches the policy file and calls back when it changed. Editors save in bursts (truncate, write,
- * rename), so events are gathered for a moment before one callback; whether the content really
+ * Watches the policy file and calls back when it changed, by looking at it once a second.
+ *
+ * <p>It polls rather than subscribing to file-system events: events come per folder, and the
+ * records file often sits next to the policy, so every governed call would wake a thread to be
+ * told about a file it does not care about. A look at the file's size, modification time and
+ * identity (through any symbolic links, so a Kubernetes ConfigMap swap of {@code ..data} shows)
+ * costs one {@code stat} a second. Editors save in bursts (truncate, write, rename), so a change
+ * is reported once the file has looked the same for a moment; whether the content really
  * changed is for the callback to find out.
  */
 public final class PolicyFileWatcher {
 
+    /** How often the file is looked at. */
+    public static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final long SETTLE_MILLIS = 200;
 
     private PolicyFileWatcher() {
     }
 
     /** Starts watching on a daemon thread; closing the result stops it. */
-    public static java.io.Closeable watch(Path file, Runnable changed) throws IOException {
+    public static Closeable watch(Path file, Runnable changed) {
         Path absolute = file.toAbsolutePath();
-        Path folder = absolute.getParent();
-        WatchService watcher = FileSystems.getDefault().newWatchService();
-        folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
-        Thread thread = new Thread(() -> run(watcher, absolute.getFileName(), changed), "actiongate-policy-watch");
+        Snapshot initial = Snapshot.of(absolute);
+        Thread thread = new Thread(() -> run(absolute, initial, changed), "actiongate-policy-watch");
         thread.setDaemon(true);
         thread.start();
-        return watcher;
+        return thread::interrupt;
     }
 
-    private static void run(WatchService watcher, Path name, Runnable changed) {
+    private static void run(Path file, Snapshot seen, Runnable changed) {
         try {
-            while (true) {
-                WatchKey key = watcher.take();
-                boolean ours = concerns(key, name);
-                key.reset();
-                if (!ours) {
+            while (!Thread.currentThread().isInterrupted()) {
+                TimeUnit.MILLISECONDS.sleep(INTERVAL.toMillis());
+                Snapshot now = Snapshot.of(file);
+                if (now.equals(seen)) {
                     continue;
                 }
-                // Let the burst settle. Other files in the folder (often the records file, written
-                // on every call) keep producing events; only ours extend the wait.
-                long quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
-                long left;
-                while ((left = quietUntil - System.nanoTime()) > 0) {
-                    WatchKey more = watcher.poll(left, TimeUnit.NANOSECONDS);
-                    if (more == null) {
-                        break;
-                    }
-                    if (concerns(more, name)) {
-                        quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
-                    }
-                    more.reset();
-                }
+                // Let the burst settle: report once the file has stopped changing.
+                Snapshot before;
+                do {
+                    before = now;
+                    TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
+                    now = Snapshot.of(file);
+                } while (!now.equals(before));
+                seen = now;
                 runSafely(changed);
             }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -74,16 +71,20 @@ public final class PolicyFileWatcher {
         }
     }
 
-    private static boolean concerns(WatchKey key, Path name) {
-        boolean ours = false;
-        for (WatchEvent<?> event : key.pollEvents()) {
-            // "..data" and friends: Kubernetes swaps a ConfigMap volume's files by re-pointing
-            // symbolic links, so the file's own name never appears in an event.
-            if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())
-                    || event.context() instanceof Path changed && changed.toString().startsWith("..")) {
-                ours = true;
+    /**
+     * What a look at the file shows; all {@code null} when it cannot be read, which is a change
+     * too (the reload then reports the file missing).
+     */
+    private record Snapshot(Object identity, Long size, Long modifiedNanos) {
+
+        static Snapshot of(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                return new Snapshot(Objects.requireNonNullElse(attributes.fileKey(), file), attributes.size(),
+                        attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+            } catch (IOException | SecurityException e) {
+                return new Snapshot(null, null, null);
             }
         }
-        return ours;
     }
 }

@@ -3,13 +3,12 @@ package dev.actiongate.agent.records;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,14 +16,21 @@ import java.util.Map;
 
 /**
  * The one JSON form records are hashed in: keys sorted at every level, no insignificant
- * whitespace, UTF-8. Writer and verifier both go through {@link #bytes}, so a record
- * re-serialised after parsing hashes to the same bytes. Written with a streaming generator
- * rather than data binding because every governed call pays for it.
+ * whitespace, UTF-8, strings escaped as Jackson escapes them. Writer and verifier both go
+ * through {@link #bytes}, so a record re-serialised after parsing hashes to the same bytes.
+ *
+ * <p>Every governed call pays for this, so the common case is written by hand: a string of
+ * printable ASCII without quotes or backslashes is its own bytes between quotes. Any other
+ * string, and any non-integral number, goes through Jackson's generator, so there is exactly
+ * one escaping and number format, Jackson's, whichever path a value takes.
  */
 public final class CanonicalJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
 
     private CanonicalJson() {
     }
@@ -32,80 +38,177 @@ public final class CanonicalJson {
     /** The canonical bytes of a record made of maps, collections, strings, numbers, booleans and nulls. */
     public static byte[] bytes(Map<String, ?> record) {
         Writer writer = WRITER.get();
-        try {
-            write(writer.generator, record);
-            writer.generator.flush();
-            return writer.out.toByteArray();
-        } catch (IOException | RuntimeException e) {
-            // A generator left mid-record must not write the next one: start afresh.
-            WRITER.remove();
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new UncheckedIOException("record cannot be written as JSON", (IOException) e);
-        } finally {
-            writer.out.reset();
-        }
+        writer.length = 0;
+        writer.value(record);
+        return Arrays.copyOf(writer.buffer, writer.length);
     }
 
     /**
-     * A generator per thread, kept open across records: creating one costs more than writing a
-     * small record. Records are written one after another with no separator between them.
+     * A value many records repeat (a method's signature, the policy's hash), encoded once: written
+     * as the same JSON string as {@code text} itself, and {@link #toString()} is {@code text}.
      */
-    private static final class Writer {
-        final ByteArrayBuilder out = new ByteArrayBuilder(1024);
-        final JsonGenerator generator;
+    public static Object constant(String text) {
+        if (text == null) {
+            return null;
+        }
+        Writer writer = new Writer();
+        writer.string(text);
+        return new Encoded(text, Arrays.copyOf(writer.buffer, writer.length));
+    }
 
-        Writer() {
-            try {
-                generator = FACTORY.createGenerator(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            generator.setRootValueSeparator(null);
+    /** A string already in its JSON form, quotes included. */
+    private record Encoded(String text, byte[] json) {
+
+        @Override
+        public String toString() {
+            return text;
         }
     }
 
+    /** A growing buffer per thread: records are written one after another on the thread that makes them. */
     private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
 
-    private static void write(JsonGenerator generator, Object value) throws IOException {
-        if (value == null) {
-            generator.writeNull();
-        } else if (value instanceof String s) {
-            generator.writeString(s);
-        } else if (value instanceof SerializableString s) {
-            // A value every record repeats, escaped and encoded once: the same bytes as its string.
-            generator.writeString(s);
-        } else if (value instanceof Map<?, ?> map) {
-            generator.writeStartObject();
+    private static final class Writer {
+
+        byte[] buffer = new byte[1024];
+        int length;
+        /** Jackson, for the strings and numbers the fast path leaves alone; made on first need. */
+        private ByteArrayBuilder slowOut;
+        private JsonGenerator slow;
+
+        void value(Object value) {
+            if (value == null) {
+                put(NULL);
+            } else if (value instanceof String s) {
+                string(s);
+            } else if (value instanceof Encoded e) {
+                put(e.json());
+            } else if (value instanceof Map<?, ?> map) {
+                object(map);
+            } else if (value instanceof Collection<?> items) {
+                ensure(1);
+                buffer[length++] = '[';
+                boolean first = true;
+                for (Object item : items) {
+                    if (!first) {
+                        ensure(1);
+                        buffer[length++] = ',';
+                    }
+                    first = false;
+                    value(item);
+                }
+                ensure(1);
+                buffer[length++] = ']';
+            } else if (value instanceof Boolean b) {
+                put(b ? TRUE : FALSE);
+            } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                    || value instanceof Byte) {
+                integral(((Number) value).longValue());
+            } else if (value instanceof Number n) {
+                viaJackson(n.doubleValue());
+            } else {
+                string(value.toString());
+            }
+        }
+
+        private void object(Map<?, ?> map) {
+            ensure(1);
+            buffer[length++] = '{';
+            boolean first = true;
             if (sorted(map)) {
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    generator.writeFieldName(entry.getKey().toString());
-                    write(generator, entry.getValue());
+                    first = field(first, entry.getKey().toString(), entry.getValue());
                 }
             } else {
                 Object[] keys = map.keySet().toArray();
                 Arrays.sort(keys, (a, b) -> a.toString().compareTo(b.toString()));
                 for (Object key : keys) {
-                    generator.writeFieldName(key.toString());
-                    write(generator, map.get(key));
+                    first = field(first, key.toString(), map.get(key));
                 }
             }
-            generator.writeEndObject();
-        } else if (value instanceof Collection<?> items) {
-            generator.writeStartArray();
-            for (Object item : items) {
-                write(generator, item);
+            ensure(1);
+            buffer[length++] = '}';
+        }
+
+        private boolean field(boolean first, String key, Object value) {
+            if (!first) {
+                ensure(1);
+                buffer[length++] = ',';
             }
-            generator.writeEndArray();
-        } else if (value instanceof Boolean b) {
-            generator.writeBoolean(b);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            generator.writeNumber(((Number) value).longValue());
-        } else if (value instanceof Number n) {
-            generator.writeNumber(n.doubleValue());
-        } else {
-            generator.writeString(value.toString());
+            string(key);
+            ensure(1);
+            buffer[length++] = ':';
+            value(value);
+            return false;
+        }
+
+        void string(String s) {
+            int n = s.length();
+            ensure(n + 2);
+            int start = length;
+            byte[] b = buffer;
+            int at = start;
+            b[at++] = '"';
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                    viaJackson(s);
+                    return;
+                }
+                b[at++] = (byte) c;
+            }
+            b[at++] = '"';
+            length = at;
+        }
+
+        private void integral(long value) {
+            if (value >= 0 && value < 10) {
+                ensure(1);
+                buffer[length++] = (byte) ('0' + value);
+            } else {
+                put(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+
+        private void viaJackson(Object value) {
+            try {
+                if (slow == null) {
+                    slowOut = new ByteArrayBuilder(256);
+                    slow = FACTORY.createGenerator(slowOut);
+                    // one root value after another, nothing between them
+                    slow.setRootValueSeparator(null);
+                }
+                if (value instanceof String s) {
+                    slow.writeString(s);
+                } else {
+                    slow.writeNumber((Double) value);
+                }
+                slow.flush();
+                put(slowOut.toByteArray());
+            } catch (IOException | RuntimeException e) {
+                // A generator left mid-value must not write the next one: start afresh.
+                slow = null;
+                if (e instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new UncheckedIOException("record cannot be written as JSON", (IOException) e);
+            } finally {
+                if (slowOut != null) {
+                    slowOut.reset();
+                }
+            }
+        }
+
+        private void put(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buffer, length, bytes.length);
+            length += bytes.length;
+        }
+
+        private void ensure(int more) {
+            if (length + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+            }
         }
     }
 
@@ -120,16 +223,6 @@ public final class CanonicalJson {
             previous = current;
         }
         return true;
-    }
-
-    /**
-     * {@code text} as a record value that many records repeat (a method's signature, the policy's
-     * hash): written as the same JSON string, with its escaping and encoding done once.
-     */
-    public static Object constant(String text) {
-        // Pre-encoding is byte-identical to the generator's own for ASCII; beyond it (surrogate
-        // pairs, for one) the two differ, and the hash must not depend on the path taken.
-        return text == null || !text.chars().allMatch(c -> c < 0x80) ? text : new SerializedString(text);
     }
 
     /** Parses one JSON Lines record, keeping field order. */

@@ -3,6 +3,9 @@ package dev.actiongate.agent.records;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +15,30 @@ import org.junit.jupiter.api.Test;
 class CanonicalJsonTest {
 
     private static final List<String> TRICKY = List.of("plain", "quote \" and \\ backslash", "tab\tnew\nline\r",
-            "control \u0001\u001f", "slash / and <script>", "unicode é 漢字 😀", "", "dev.x.A$B#send(java.lang.String)");
+            "control \u0001\u001f", "slash / and <script>", "unicode é 漢字 😀", "", "dev.x.A$B#send(java.lang.String)",
+            "del \u007f and nbsp \u00a0", "~ tilde at the edge");
+
+    /**
+     * Jackson's own data binding to UTF-8 with sorted keys, as earlier agents wrote records: what
+     * the hand-written fast path must match byte for byte.
+     */
+    private static final ObjectMapper REFERENCE = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+    @Test
+    void everyValueIsWrittenAsJacksonWritesIt() throws Exception {
+        Map<String, Object> record = new LinkedHashMap<>();
+        for (int i = 0; i < TRICKY.size(); i++) {
+            record.put("s" + i, TRICKY.get(i));
+            record.put(TRICKY.get(i), i);
+        }
+        record.put("numbers", List.of(0, 7, 10, -1, Long.MAX_VALUE, Long.MIN_VALUE, 2.5, -0.0, 1e300, 0.1,
+                Double.NaN, Double.POSITIVE_INFINITY, 3.5f));
+        record.put("nested", Map.of("z", List.of(Map.of("b", true, "a", false)), "a", new LinkedHashMap<>()));
+        record.put("nothing", null);
+        record.put("empty", List.of());
+        assertArrayEquals(REFERENCE.writeValueAsBytes(record), CanonicalJson.bytes(record));
+    }
 
     @Test
     void aConstantIsWrittenExactlyAsItsString() {
