@@ -220,7 +220,7 @@ public final class ActionGateAgent {
         RecordLog records = null;
         String recordsProblem = null;
         try {
-            records = RecordLog.open(config.records());
+            records = RecordLog.open(config.records(), config.recordsJournal());
             Runtime.getRuntime().addShutdownHook(new Thread(records::flush, "actiongate-flush"));
         } catch (IOException | RuntimeException e) {
             recordsProblem = "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e;

@@ -19,6 +19,9 @@ import java.util.Set;
  *
  * @param policy      the policy file, or {@code null} when none is configured (every call denied)
  * @param records     the decision records file (JSON Lines)
+ * @param recordsJournal whether decisions go through the memory-mapped journal beside the records
+ *                    file ({@code true}) or are written to the records file itself, one system
+ *                    call each, before the governed body runs
  * @param environment the environment a call runs in unless its context names one
  * @param service     the service name written into every record
  * @param enabled     {@code false}: the agent installs nothing
@@ -30,7 +33,7 @@ import java.util.Set;
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
-public record AgentConfig(Path policy, Path records, String environment, String service,
+public record AgentConfig(Path policy, Path records, boolean recordsJournal, String environment, String service,
                           boolean enabled, URI incidentWebhook, Map<String, String> contextMdc, Admin admin,
                           Approvals approvals, Map<String, String> sources, List<String> warnings) {
 
@@ -53,6 +56,7 @@ public record AgentConfig(Path policy, Path records, String environment, String 
 
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
+    public static final String RECORDS_JOURNAL = "records_journal";
     public static final String ENVIRONMENT = "environment";
     public static final String SERVICE = "service";
     public static final String ENABLED = "enabled";
@@ -70,7 +74,7 @@ public record AgentConfig(Path policy, Path records, String environment, String 
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
 
     /** Every key the agent understands; anything else is a start-up warning. */
-    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK,
+    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, RECORDS_JOURNAL, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK,
             CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE, APPROVAL_TIMEOUT, APPROVAL_VALIDITY,
             APPROVALS);
 
@@ -126,15 +130,8 @@ public record AgentConfig(Path policy, Path records, String environment, String 
         String records = values.getOrDefault(RECORDS, "actiongate-decisions.jsonl");
         String env = values.getOrDefault(ENVIRONMENT, "development");
         String service = values.getOrDefault(SERVICE, defaultService(systemProperties));
-        boolean enabled = true;
-        String enabledValue = values.get(ENABLED);
-        if (enabledValue != null) {
-            switch (enabledValue.trim().toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on", "1" -> enabled = true;
-                case "false", "no", "off", "0" -> enabled = false;
-                default -> warnings.add("enabled='" + enabledValue + "' is not true or false; the agent stays enabled");
-            }
-        }
+        boolean enabled = flag(values, ENABLED, "the agent stays enabled", warnings);
+        boolean recordsJournal = flag(values, RECORDS_JOURNAL, "decisions go through the journal", warnings);
         URI webhook = null;
         String webhookValue = blankToNull(values.get(INCIDENT_WEBHOOK));
         if (webhookValue != null) {
@@ -170,8 +167,24 @@ public record AgentConfig(Path policy, Path records, String environment, String 
                 duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
                 duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
                 Path.of(values.getOrDefault(APPROVALS, approvalsBeside(Path.of(records)).toString())));
-        return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), env, service,
+        return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), recordsJournal, env, service,
                 enabled, webhook, contextMdc, admin, approvals, sources, warnings);
+    }
+
+    /** A true-or-false key, {@code true} unless set otherwise; a value that is neither is a warning. */
+    private static boolean flag(Map<String, String> values, String key, String whenUnclear, List<String> warnings) {
+        String value = values.get(key);
+        if (value == null) {
+            return true;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> {
+                warnings.add(key + "='" + value + "' is not true or false; " + whenUnclear);
+                yield true;
+            }
+        };
     }
 
     /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -26,13 +27,18 @@ import org.slf4j.LoggerFactory;
  * {@link RecordChain}. Thread-safe: records from any number of threads are never interleaved
  * and the chain stays in file order.
  *
- * <p>Two ways in. {@link #append} hands the record to the operating system before it returns,
- * so a process killed right after still leaves it on disk: that is how decisions are written,
- * before the governed body runs. {@link #appendSoon} queues a record that may follow its event
- * by moments (an outcome); queued records go out with the next {@code append}, in the same
- * system call, or with the background writer's next pass, whichever comes first. A governed
- * call thus pays for one write, and any outcome that ended before a later decision is on disk
- * together with that decision.
+ * <p>Two ways in. {@link #append} has the record on disk, in the operating system's hands,
+ * before it returns, so a process killed right after still leaves it there: that is how
+ * decisions are written, before the governed body runs. {@link #appendSoon} queues a record
+ * that may follow its event by moments (an outcome); queued records go out with the next
+ * {@code append}, or with the background writer's next pass, whichever comes first.
+ *
+ * <p>Where "on disk" is depends on how the log was opened. Journaled (the default), a record is
+ * copied into a memory-mapped {@link RecordJournal} beside the records file, which costs no
+ * system call, and the background writer appends the journal's new lines to the records file
+ * every millisecond or so; a process killed before that leaves them in the journal, and the
+ * next {@link #open} appends them to the records file. Unjournaled, every {@code append} writes
+ * to the records file itself, one system call per governed call.
  */
 public final class RecordLog implements Closeable {
 
@@ -42,7 +48,7 @@ public final class RecordLog implements Closeable {
     private static final int LINK_LENGTH = PREV_HASH.length + 64 + HASH.length + 64 + END.length - 1;
 
     private static final int SOON_CAPACITY = 16_384;
-    private static final long WRITER_MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long WRITER_MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long WRITER_MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Logger LOG = LoggerFactory.getLogger("actiongate");
 
@@ -59,7 +65,17 @@ public final class RecordLog implements Closeable {
     /** Records queued and not yet written: bounds the queue, and tells {@link #flush} when it is done. */
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Thread writer;
+    /** Set while the background writer sleeps long, so that the next record wakes it. */
+    private volatile boolean writerIdle;
     private volatile boolean closed;
+    /** Where decisions go first when journaled; {@code null} when every append writes the records file. */
+    private final RecordJournal journal;
+    /** Guards writing the records file from the journal, and {@link #copied}. */
+    private final Object copyLock = new Object();
+    /** How far (in {@link RecordJournal#end()} bytes) the journal is in the records file. */
+    private volatile long copied;
+    private byte[] copyBuffer = new byte[64 << 10];
+    private String lastCopyProblem;
     /** The last record's hash as hex ASCII bytes, ready to be written and hashed. */
     private byte[] lastHash;
 
@@ -67,9 +83,10 @@ public final class RecordLog implements Closeable {
     private record Pending(byte[] body, Consumer<String> written, boolean queued) {
     }
 
-    private RecordLog(Path path, FileOutputStream out, String lastHash, String continuation) {
+    private RecordLog(Path path, FileOutputStream out, String lastHash, String continuation, RecordJournal journal) {
         this.path = path;
         this.out = out;
+        this.journal = journal;
         this.lastHash = lastHash.getBytes(StandardCharsets.US_ASCII);
         this.continuation = continuation;
         this.writer = new Thread(this::writeQueuedRegularly, "actiongate-records");
@@ -79,35 +96,124 @@ public final class RecordLog implements Closeable {
 
     /**
      * Opens {@code path} for appending, creating it and its folder when missing, and continues
-     * the chain of the records already in it.
+     * the chain of the records already in it. Every append writes the file itself.
      */
     public static RecordLog open(Path path) throws IOException {
+        return open(path, false);
+    }
+
+    /**
+     * As {@link #open(Path)}; when {@code journaled}, decisions go through a journal at
+     * {@link #journalOf(Path)}, and records a previous process left there and not in the records
+     * file are appended to it first.
+     */
+    public static RecordLog open(Path path, boolean journaled) throws IOException {
+        return open(path, journaled ? RecordJournal.DEFAULT_SIZE : 0);
+    }
+
+    /** As {@link #open(Path, boolean)}, with a journal of {@code journalSize} bytes, none when 0. */
+    static RecordLog open(Path path, int journalSize) throws IOException {
         Path absolute = path.toAbsolutePath();
         Path parent = absolute.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        boolean existed = Files.exists(absolute);
         FileOutputStream out = new FileOutputStream(absolute.toFile(), true);
+        RecordJournal journal = null;
         try {
             String last = lastLine(absolute);
-            if (last == null) {
-                return new RecordLog(absolute, out, RecordChain.GENESIS, null);
+            String continuation = null;
+            String lastHash = RecordChain.GENESIS;
+            if (last != null) {
+                Object hash = null;
+                try {
+                    hash = CanonicalJson.parse(last).get("hash");
+                } catch (IOException ignored) {
+                    // reported below
+                }
+                if (!(hash instanceof String h) || h.length() != 64) {
+                    throw new IOException("the last line of " + absolute + " is not a decision record with a hash;"
+                            + " its chain cannot be continued (run 'verify' on it, then move it aside)");
+                }
+                continuation = h;
+                lastHash = h;
             }
-            Object hash = null;
-            try {
-                hash = CanonicalJson.parse(last).get("hash");
-            } catch (IOException ignored) {
-                // reported below
+            if (journalSize > 0) {
+                Path journalPath = journalOf(absolute);
+                List<String> leftOver = RecordJournal.leftOver(journalPath);
+                if (!leftOver.isEmpty()) {
+                    lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
+                }
+                journal = RecordJournal.create(journalPath, journalSize);
             }
-            if (!(hash instanceof String h) || h.length() != 64) {
-                throw new IOException("the last line of " + absolute + " is not a decision record with a hash;"
-                        + " its chain cannot be continued (run 'verify' on it, then move it aside)");
-            }
-            return new RecordLog(absolute, out, h, h);
+            return new RecordLog(absolute, out, lastHash, continuation, journal);
         } catch (IOException | RuntimeException e) {
             out.close();
             throw e;
         }
+    }
+
+    /** Where the journal of the records file {@code records} is: beside it, named after it. */
+    public static Path journalOf(Path records) {
+        Path absolute = records.toAbsolutePath();
+        return absolute.resolveSibling(absolute.getFileName() + ".journal");
+    }
+
+    /**
+     * Appends the journal lines that continue the records file's chain: what a process that
+     * was killed had put in its journal and not yet in the file. The chain says which lines
+     * those are, so nothing is appended twice and nothing foreign is appended at all.
+     *
+     * @return the hash the file's chain now ends with
+     */
+    private static String recover(Path file, FileOutputStream out, boolean existed, String lastHash,
+                                  List<String> leftOver, Path journalPath) throws IOException {
+        if (!existed) {
+            // The records file was moved away: its journal's lines belong to it, not to a new file.
+            Path aside = journalPath.resolveSibling(journalPath.getFileName() + ".orphaned-" + System.currentTimeMillis());
+            Files.copy(journalPath, aside);
+            LOG.warn("{} holds {} lines of a records file that is no longer at {}; kept as {}", journalPath,
+                    leftOver.size(), file, aside);
+            return lastHash;
+        }
+        Map<String, String> byPrevious = new HashMap<>();
+        MessageDigest sha256 = RecordChain.sha256();
+        for (String line : leftOver) {
+            String[] link = link(sha256, line);
+            if (link != null) {
+                byPrevious.put(link[0], line);
+            }
+        }
+        StringBuilder missing = new StringBuilder();
+        int count = 0;
+        String hash = lastHash;
+        String line;
+        while ((line = byPrevious.remove(hash)) != null) {
+            missing.append(line).append('\n');
+            hash = link(sha256, line)[1];
+            count++;
+        }
+        if (count > 0) {
+            out.write(missing.toString().getBytes(StandardCharsets.UTF_8));
+            LOG.warn("appended {} records to {} from {}: the process that wrote them stopped before it could",
+                    count, file, journalPath);
+        }
+        return hash;
+    }
+
+    /** A journal line's {@code prev_hash} and {@code hash}, or {@code null} when its hash does not hold. */
+    private static String[] link(MessageDigest sha256, String line) {
+        try {
+            Map<String, Object> record = CanonicalJson.parse(line);
+            if (record.remove("prev_hash") instanceof String prev && record.remove("hash") instanceof String hash
+                    && RecordChain.link(sha256, prev, CanonicalJson.bytes(record)).equals(hash)) {
+                return new String[] {prev, hash};
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // a torn or foreign line: not ours to append
+        }
+        return null;
     }
 
     /** The absolute path of the records file. */
@@ -173,6 +279,14 @@ public final class RecordLog implements Closeable {
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             }
         }
+        if (journal != null) {
+            try {
+                copyFromJournal();
+            } catch (IOException e) {
+                LOG.error("records stay in {} and are appended to {} at the next start: {}", journal.path(), path,
+                        e.toString());
+            }
+        }
     }
 
     /**
@@ -183,12 +297,49 @@ public final class RecordLog implements Closeable {
     private void writeQueuedRegularly() {
         long pause = WRITER_MIN_PAUSE_NANOS;
         while (!closed) {
-            if (writeQueued()) {
+            boolean busy = writeQueued();
+            if (journal != null) {
+                try {
+                    busy |= copyFromJournal();
+                    lastCopyProblem = null;
+                } catch (IOException e) {
+                    if (!e.toString().equals(lastCopyProblem)) {
+                        lastCopyProblem = e.toString();
+                        LOG.error("records cannot be copied from {} to {}: {}; they stay in the journal, and calls are"
+                                + " denied once it is full", journal.path(), path, e.toString());
+                    }
+                }
+            }
+            if (busy) {
                 pause = WRITER_MIN_PAUSE_NANOS;
             } else {
-                LockSupport.parkNanos(pause);
                 pause = Math.min(pause * 2, WRITER_MAX_PAUSE_NANOS);
+                writerIdle = pause == WRITER_MAX_PAUSE_NANOS;
             }
+            LockSupport.parkNanos(pause);
+        }
+    }
+
+    /**
+     * Appends the journal's lines that are not yet in the records file to it, in one write.
+     *
+     * @return whether there were any
+     */
+    private boolean copyFromJournal() throws IOException {
+        synchronized (copyLock) {
+            long from = copied;
+            long to = journal.end();
+            if (to == from) {
+                return false;
+            }
+            int length = (int) (to - from);
+            if (copyBuffer.length < length) {
+                copyBuffer = new byte[Math.max(length, copyBuffer.length * 2)];
+            }
+            journal.copy(from, to, copyBuffer);
+            out.write(copyBuffer, 0, length);
+            copied = to;
+            return true;
         }
     }
 
@@ -244,7 +395,26 @@ public final class RecordLog implements Closeable {
                     .put(END);
             prev = hash;
         }
-        out.write(buffer.array(), 0, buffer.position());
+        if (journal == null) {
+            out.write(buffer.array(), 0, buffer.position());
+        } else {
+            buffer.flip();
+            if (journal.room(copied) < buffer.remaining()) {
+                // The background writer is behind (or failing): catch up here, or fail this append.
+                copyFromJournal();
+            }
+            if (journal.room(copied) < buffer.remaining()) {
+                synchronized (copyLock) {
+                    out.write(buffer.array(), 0, buffer.limit());
+                }
+            } else {
+                journal.put(buffer);
+                if (writerIdle) {
+                    writerIdle = false;
+                    LockSupport.unpark(writer);
+                }
+            }
+        }
         lastHash = prev;
         String[] lines = new String[batch.size()];
         int offset = 0;
@@ -280,8 +450,20 @@ public final class RecordLog implements Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
+        LockSupport.unpark(writer);
         flush();
-        out.close();
+        synchronized (this) {
+            if (journal != null) {
+                synchronized (copyLock) {
+                    if (copied == journal.end()) {
+                        // all of it is in the records file: nothing for the next start to append
+                        journal.clear();
+                    }
+                }
+                journal.close();
+            }
+            out.close();
+        }
     }
 
     /** The last non-empty line of {@code file}, or {@code null} when it has none. */

@@ -175,6 +175,98 @@ class RecordLogTest {
     }
 
     @Test
+    void journaledAppendsReachTheFileWithinMomentsAndCloseEmptiesTheJournal() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog log = RecordLog.open(file, true)) {
+            for (int i = 0; i < 3; i++) {
+                log.append(record(i), null);
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (Files.readAllLines(file).size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(3, Files.readAllLines(file).size(), "the background writer copies the journal to the file");
+            log.append(record(3), null);
+        }
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertEquals(4, result.records());
+        assertEquals(List.of(), RecordJournal.leftOver(RecordLog.journalOf(file)), "a clean close leaves nothing to recover");
+    }
+
+    @Test
+    void linesAKilledProcessLeftInTheJournalAreAppendedOnceAtTheNextOpen() throws IOException {
+        Path file = write(3);
+        // What a killed process leaves: its journal holds lines already in the file, lines that
+        // continue it and never got there, and a line torn half-way through.
+        Path scratch = Files.copy(file, dir.resolve("scratch.jsonl"));
+        try (RecordLog log = RecordLog.open(scratch)) {
+            for (int i = 3; i < 6; i++) {
+                log.append(record(i), null);
+            }
+        }
+        List<String> all = Files.readAllLines(scratch);
+        try (RecordJournal journal = RecordJournal.create(RecordLog.journalOf(file), 64 << 10)) {
+            for (String line : all) {
+                journal.put(java.nio.ByteBuffer.wrap((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            journal.put(java.nio.ByteBuffer.wrap("{\"kind\":\"decis".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        try (RecordLog log = RecordLog.open(file, true)) {
+            log.append(record(6), null);
+        }
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertEquals(7, result.records());
+        assertEquals(all, Files.readAllLines(file).subList(0, 6), "the missing lines, each once, in chain order");
+    }
+
+    @Test
+    void aJournalWhoseRecordsFileWasMovedAwayIsKeptAsideNotAppendedToANewFile() throws IOException {
+        Path file = write(2);
+        try (RecordJournal journal = RecordJournal.create(RecordLog.journalOf(file), 64 << 10)) {
+            for (String line : Files.readAllLines(file)) {
+                journal.put(java.nio.ByteBuffer.wrap((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        Files.move(file, dir.resolve("moved.jsonl"));
+        try (RecordLog log = RecordLog.open(file, true)) {
+            log.append(record(0), null);
+        }
+        assertEquals(1, Files.readAllLines(file).size());
+        try (var listing = Files.list(dir)) {
+            assertEquals(1, listing.filter(p -> p.getFileName().toString().contains(".journal.orphaned-")).count());
+        }
+    }
+
+    @Test
+    void aSmallJournalWrapsAroundWithoutLosingOrTearingALine() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        int threads = 4;
+        int perThread = 2_000;
+        try (RecordLog log = RecordLog.open(file, 16 << 10)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        log.append(record(i), null);
+                        log.appendSoon(record(-i), null);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+            pool.shutdown();
+        }
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertEquals(2 * threads * perThread, result.records());
+    }
+
+    @Test
     void decisionIdsAreTimeOrderedUuidV7() {
         String previous = DecisionIds.next();
         for (int i = 0; i < 10_000; i++) {
