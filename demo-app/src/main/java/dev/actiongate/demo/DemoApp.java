@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,10 +184,20 @@ public final class DemoApp {
     }
 
     private static Optional<DecisionRecords.Decision> latestDecision(DecisionRecords records, String subject) {
+        // The agent's journal reaches the records file a millisecond or so after the decision.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
         try {
-            return records.latestFor(subject);
+            Optional<DecisionRecords.Decision> found = records.latestFor(subject);
+            while (found.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                found = records.latestFor(subject);
+            }
+            return found;
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}", records.file(), e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }

@@ -5,6 +5,7 @@ import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.records.ChainVerifier;
+import dev.actiongate.agent.records.RecordLog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -111,6 +112,12 @@ public final class Cli {
             ChainVerifier.Result result = ChainVerifier.verify(file);
             if (result.intact()) {
                 out.println(file + ": OK, " + result.records() + " records, chain intact (last hash " + result.lastHash() + ")");
+                int left = RecordLog.leftInJournal(file, result.lastHash()).size();
+                if (left > 0) {
+                    out.println(file + ": " + left + " more record" + (left == 1 ? "" : "s") + " in "
+                            + RecordLog.journalOf(file) + " continue the chain: the process writing this file stopped"
+                            + " before it could append them; the agent appends them when it next starts with this file");
+                }
                 return 0;
             }
             out.println(file + ": BROKEN at line " + result.badLine() + ": " + result.problem()

@@ -14,6 +14,7 @@ import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.CanonicalJson;
 import dev.actiongate.agent.records.DecisionIds;
 import dev.actiongate.agent.records.RecordLog;
+import dev.actiongate.agent.records.SortedRecord;
 import dev.actiongate.agent.records.Timestamps;
 import dev.actiongate.bootstrap.GateBridge;
 import java.io.IOException;
@@ -312,50 +313,50 @@ public final class Gate implements GateBridge.Dispatcher {
             denials.add(denialKey, escalation.within());
         }
 
-        // In key order: the canonical form sorts keys, and a record already in order skips the sort.
+        // Fields in sorted order, as the canonical form has them: each name is written from its encoded form.
         RepeatedValues repeated = repeatedValues(state);
-        Map<String, Object> record = new LinkedHashMap<>(48);
-        record.put("action", method.actionValue());
-        record.put("actor", context.actor());
+        SortedRecord record = new SortedRecord(40);
+        record.add(ACTION, method.actionValue());
         if (held != null && held.digest() != null) {
-            record.put("action_digest", held.digest());
+            record.add(ACTION_DIGEST, held.digest());
+        }
+        record.add(ACTOR, context.actor());
+        if (held != null && held.consumed() != null) {
+            record.add(APPROVAL_CONSUMED, held.consumed().id());
         }
         if (held != null && held.request() != null) {
-            record.put("approval_id", held.request().id());
-            record.put("approval_mode", held.failFast() ? "fail_fast" : "wait");
-            record.put("approvers", held.request().approvers());
+            record.add(APPROVAL_ID, held.request().id());
+            record.add(APPROVAL_MODE, held.failFast() ? "fail_fast" : "wait");
+            record.add(APPROVERS, held.request().approvers());
         }
-        if (held != null && held.consumed() != null) {
-            record.put("approval_consumed", held.consumed().id());
-        }
-        record.put("arguments", ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
-        record.put("attributes", context.attributes());
-        record.put("caller_reason", context.reason());
+        record.add(ARGUMENTS, ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
+        record.add(ATTRIBUTES, context.attributes());
+        record.add(CALLER_REASON, context.reason());
         if (!context.sources().isEmpty()) {
-            record.put("context_sources", context.sources());
+            record.add(CONTEXT_SOURCES, context.sources());
         }
-        record.put("decision_id", decisionId);
-        record.put("enforced", decision.enforced());
-        record.put("environment", context.environment());
-        record.put("eval_ns", evalNanos);
-        record.put("host", repeated.host());
-        record.put("kind", DECISION);
-        record.put("matched_rules", decision.matchedRules());
-        record.put("method", method.signatureValue());
-        record.put("on_behalf_of", context.onBehalfOf());
-        record.put("pid", pid);
-        record.put("policy_sha256", repeated.policySha256());
-        record.put("policy_version", repeated.policyVersion());
-        record.put("reason", decision.reason());
+        record.add(DECISION_ID, decisionId);
+        record.add(ENFORCED, decision.enforced());
+        record.add(ENVIRONMENT, context.environment());
+        record.add(EVAL_NS, evalNanos);
+        record.add(HOST, repeated.host());
+        record.add(KIND, DECISION);
+        record.add(MATCHED_RULES, decision.matchedRules());
+        record.add(METHOD, method.signatureValue());
+        record.add(ON_BEHALF_OF, context.onBehalfOf());
+        record.add(PID, pid);
+        record.add(POLICY_SHA256, repeated.policySha256());
+        record.add(POLICY_VERSION, repeated.policyVersion());
+        record.add(REASON, decision.reason());
         if (held != null && held.consumed() != null) {
-            record.put("reviewed_at", held.consumed().reviewedAt().toString());
-            record.put("reviewer", held.consumed().reviewer());
+            record.add(REVIEWED_AT, held.consumed().reviewedAt().toString());
+            record.add(REVIEWER, held.consumed().reviewer());
         }
-        record.put("service", serviceValue);
-        record.put("tenant", context.tenant());
-        record.put("thread", threadName());
-        record.put("timestamp", timestamp);
-        record.put("verdict", VERDICTS.get(decision.verdict()));
+        record.add(SERVICE, serviceValue);
+        record.add(TENANT, context.tenant());
+        record.add(THREAD, threadName());
+        record.add(TIMESTAMP, timestamp);
+        record.add(VERDICT, VERDICTS.get(decision.verdict()));
         write(state, method, record, decisionId, decision);
         decided.get(decision.verdict()).increment();
         if (decision.verdict() == Verdict.ESCALATE) {
@@ -391,6 +392,42 @@ public final class Gate implements GateBridge.Dispatcher {
         }
         return cached;
     }
+
+    /** The fields of decision and outcome records. */
+    private static final SortedRecord.Field ACTION = SortedRecord.Field.named("action");
+    private static final SortedRecord.Field ACTION_DIGEST = SortedRecord.Field.named("action_digest");
+    private static final SortedRecord.Field ACTOR = SortedRecord.Field.named("actor");
+    private static final SortedRecord.Field APPROVAL_CONSUMED = SortedRecord.Field.named("approval_consumed");
+    private static final SortedRecord.Field APPROVAL_ID = SortedRecord.Field.named("approval_id");
+    private static final SortedRecord.Field APPROVAL_MODE = SortedRecord.Field.named("approval_mode");
+    private static final SortedRecord.Field APPROVERS = SortedRecord.Field.named("approvers");
+    private static final SortedRecord.Field ARGUMENTS = SortedRecord.Field.named("arguments");
+    private static final SortedRecord.Field ATTRIBUTES = SortedRecord.Field.named("attributes");
+    private static final SortedRecord.Field CALLER_REASON = SortedRecord.Field.named("caller_reason");
+    private static final SortedRecord.Field CONTEXT_SOURCES = SortedRecord.Field.named("context_sources");
+    private static final SortedRecord.Field DECISION_ID = SortedRecord.Field.named("decision_id");
+    private static final SortedRecord.Field DURATION_NS = SortedRecord.Field.named("duration_ns");
+    private static final SortedRecord.Field ENFORCED = SortedRecord.Field.named("enforced");
+    private static final SortedRecord.Field ENVIRONMENT = SortedRecord.Field.named("environment");
+    private static final SortedRecord.Field EVAL_NS = SortedRecord.Field.named("eval_ns");
+    private static final SortedRecord.Field EXCEPTION = SortedRecord.Field.named("exception");
+    private static final SortedRecord.Field HOST = SortedRecord.Field.named("host");
+    private static final SortedRecord.Field KIND = SortedRecord.Field.named("kind");
+    private static final SortedRecord.Field MATCHED_RULES = SortedRecord.Field.named("matched_rules");
+    private static final SortedRecord.Field METHOD = SortedRecord.Field.named("method");
+    private static final SortedRecord.Field ON_BEHALF_OF = SortedRecord.Field.named("on_behalf_of");
+    private static final SortedRecord.Field OUTCOME = SortedRecord.Field.named("outcome");
+    private static final SortedRecord.Field PID = SortedRecord.Field.named("pid");
+    private static final SortedRecord.Field POLICY_SHA256 = SortedRecord.Field.named("policy_sha256");
+    private static final SortedRecord.Field POLICY_VERSION = SortedRecord.Field.named("policy_version");
+    private static final SortedRecord.Field REASON = SortedRecord.Field.named("reason");
+    private static final SortedRecord.Field REVIEWED_AT = SortedRecord.Field.named("reviewed_at");
+    private static final SortedRecord.Field REVIEWER = SortedRecord.Field.named("reviewer");
+    private static final SortedRecord.Field SERVICE = SortedRecord.Field.named("service");
+    private static final SortedRecord.Field TENANT = SortedRecord.Field.named("tenant");
+    private static final SortedRecord.Field THREAD = SortedRecord.Field.named("thread");
+    private static final SortedRecord.Field TIMESTAMP = SortedRecord.Field.named("timestamp");
+    private static final SortedRecord.Field VERDICT = SortedRecord.Field.named("verdict");
 
     private static final Object DECISION = CanonicalJson.constant("decision");
     private static final Map<Verdict, Object> VERDICTS = new EnumMap<>(Verdict.class);
@@ -498,20 +535,20 @@ public final class Gate implements GateBridge.Dispatcher {
         }
         // Runs in the application's method after its body: whatever goes wrong here must not
         // replace what the body returned or threw.
-        Map<String, Object> record = null;
+        SortedRecord record = null;
         try {
             GateState state = state();
             RecordLog records = state == null ? null : state.records();
             // Where and what ran is in the decision record this one links to; an outcome says only how it ended.
-            record = new LinkedHashMap<>(16);
-            record.put("action", invocation.method().action());
-            record.put("decision_id", invocation.decisionId());
-            record.put("duration_ns", System.nanoTime() - invocation.startNanos());
-            record.put("exception", thrown == null ? null : thrown.getClass().getName());
-            record.put("kind", "outcome");
-            record.put("outcome", thrown == null ? "returned" : "threw");
-            record.put("thread", Thread.currentThread().getName());
-            record.put("timestamp", Timestamps.now());
+            record = new SortedRecord(8);
+            record.add(ACTION, invocation.method().action());
+            record.add(DECISION_ID, invocation.decisionId());
+            record.add(DURATION_NS, System.nanoTime() - invocation.startNanos());
+            record.add(EXCEPTION, thrown == null ? null : thrown.getClass().getName());
+            record.add(KIND, "outcome");
+            record.add(OUTCOME, thrown == null ? "returned" : "threw");
+            record.add(THREAD, Thread.currentThread().getName());
+            record.add(TIMESTAMP, Timestamps.now());
             if (records == null) {
                 throw new IllegalStateException("no records file");
             }

@@ -56,6 +56,15 @@ public final class CanonicalJson {
         return new Encoded(text, Arrays.copyOf(writer.buffer, writer.length));
     }
 
+    /** {@code name} as a field name: its JSON string and the colon after it. */
+    static byte[] fieldName(String name) {
+        Writer writer = new Writer();
+        writer.string(name);
+        writer.ensure(1);
+        writer.buffer[writer.length++] = ':';
+        return Arrays.copyOf(writer.buffer, writer.length);
+    }
+
     /** A string already in its JSON form, quotes included. */
     private record Encoded(String text, byte[] json) {
 
@@ -83,6 +92,19 @@ public final class CanonicalJson {
                 string(s);
             } else if (value instanceof Encoded e) {
                 put(e.json());
+            } else if (value instanceof SortedRecord record) {
+                ensure(1);
+                buffer[length++] = '{';
+                for (int i = 0; i < record.fieldCount(); i++) {
+                    if (i > 0) {
+                        ensure(1);
+                        buffer[length++] = ',';
+                    }
+                    put(record.field(i).json);
+                    value(record.value(i));
+                }
+                ensure(1);
+                buffer[length++] = '}';
             } else if (value instanceof Map<?, ?> map) {
                 object(map);
             } else if (value instanceof Collection<?> items) {
@@ -205,7 +227,7 @@ public final class CanonicalJson {
             length += bytes.length;
         }
 
-        private void ensure(int more) {
+        void ensure(int more) {
             if (length + more > buffer.length) {
                 buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
             }

@@ -169,37 +169,61 @@ public final class RecordLog implements Closeable {
      */
     private static String recover(Path file, FileOutputStream out, boolean existed, String lastHash,
                                   List<String> leftOver, Path journalPath) throws IOException {
-        if (!existed) {
-            // The records file was moved away: its journal's lines belong to it, not to a new file.
+        String hash = lastHash;
+        if (existed) {
+            List<String> continuing = continuing(leftOver, lastHash);
+            if (!continuing.isEmpty()) {
+                StringBuilder missing = new StringBuilder();
+                continuing.forEach(line -> missing.append(line).append('\n'));
+                out.write(missing.toString().getBytes(StandardCharsets.UTF_8));
+                hash = link(RecordChain.sha256(), continuing.get(continuing.size() - 1))[1];
+                LOG.warn("appended {} records to {} from {}: the process that wrote them stopped before it could",
+                        continuing.size(), file, journalPath);
+            }
+        }
+        String journalEnd = null;
+        MessageDigest sha256 = RecordChain.sha256();
+        for (int i = leftOver.size() - 1; i >= 0 && journalEnd == null; i--) {
+            String[] link = link(sha256, leftOver.get(i));
+            journalEnd = link == null ? null : link[1];
+        }
+        if (journalEnd != null && !journalEnd.equals(hash)) {
+            // The records file was moved away or cut: the journal's lines belong to the file it
+            // had, not to this one. Kept, since they may be the only copy.
             Path aside = journalPath.resolveSibling(journalPath.getFileName() + ".orphaned-" + System.currentTimeMillis());
             Files.copy(journalPath, aside);
-            LOG.warn("{} holds {} lines of a records file that is no longer at {}; kept as {}", journalPath,
+            LOG.warn("{} holds {} lines that do not continue {} (moved away or cut since); kept as {}", journalPath,
                     leftOver.size(), file, aside);
-            return lastHash;
         }
+        return hash;
+    }
+
+    /**
+     * The records a process left in the journal of {@code records} that continue its chain from
+     * {@code lastHash}, in chain order: what it put there and had not yet written to the file
+     * when it was killed. Empty when there is no journal or the process closed it.
+     */
+    public static List<String> leftInJournal(Path records, String lastHash) throws IOException {
+        return continuing(RecordJournal.leftOver(journalOf(records)), lastHash);
+    }
+
+    private static List<String> continuing(List<String> lines, String lastHash) {
         Map<String, String> byPrevious = new HashMap<>();
         MessageDigest sha256 = RecordChain.sha256();
-        for (String line : leftOver) {
+        for (String line : lines) {
             String[] link = link(sha256, line);
             if (link != null) {
                 byPrevious.put(link[0], line);
             }
         }
-        StringBuilder missing = new StringBuilder();
-        int count = 0;
+        List<String> continuing = new ArrayList<>();
         String hash = lastHash;
         String line;
         while ((line = byPrevious.remove(hash)) != null) {
-            missing.append(line).append('\n');
+            continuing.add(line);
             hash = link(sha256, line)[1];
-            count++;
         }
-        if (count > 0) {
-            out.write(missing.toString().getBytes(StandardCharsets.UTF_8));
-            LOG.warn("appended {} records to {} from {}: the process that wrote them stopped before it could",
-                    count, file, journalPath);
-        }
-        return hash;
+        return continuing;
     }
 
     /** A journal line's {@code prev_hash} and {@code hash}, or {@code null} when its hash does not hold. */

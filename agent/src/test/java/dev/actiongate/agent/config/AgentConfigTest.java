@@ -62,4 +62,14 @@ class AgentConfigTest {
         assertTrue(bad.enabled());
         assertEquals(1, bad.warnings().size());
     }
+
+    @Test
+    void decisionsGoThroughTheJournalUnlessTurnedOff() {
+        assertTrue(AgentConfig.resolve(null, Map.of(), Map.of()).recordsJournal());
+        assertFalse(AgentConfig.resolve(null, Map.of("actiongate.records_journal", "false"), Map.of()).recordsJournal());
+        assertFalse(AgentConfig.resolve(null, Map.of(), Map.of("ACTIONGATE_RECORDS_JOURNAL", "off")).recordsJournal());
+        AgentConfig bad = AgentConfig.resolve("records_journal=sometimes", Map.of(), Map.of());
+        assertTrue(bad.recordsJournal());
+        assertTrue(bad.warnings().get(0).startsWith("records_journal='sometimes' is not true or false"), bad.warnings().toString());
+    }
 }

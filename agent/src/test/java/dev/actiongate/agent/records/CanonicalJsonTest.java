@@ -2,6 +2,8 @@ package dev.actiongate.agent.records;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -47,6 +49,29 @@ class CanonicalJsonTest {
             byte[] constant = CanonicalJson.bytes(Map.of("k", CanonicalJson.constant(text)));
             assertArrayEquals(plain, constant, text);
         }
+    }
+
+    @Test
+    void aSortedRecordIsWrittenAsTheSameFieldsInAnyMap() {
+        SortedRecord record = new SortedRecord(2);
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < TRICKY.size(); i++) {
+            map.put("f" + i, TRICKY.get(i));
+        }
+        map.put("g", List.of(1, Map.of("b", 2, "a", 3)));
+        map.forEach((name, value) -> record.add(SortedRecord.Field.named(name), value));
+        assertArrayEquals(CanonicalJson.bytes(map), CanonicalJson.bytes(record));
+        assertEquals(TRICKY.get(1), record.get("f1"));
+        assertEquals(map, record);
+    }
+
+    @Test
+    void aSortedRecordRefusesAFieldOutOfOrder() {
+        SortedRecord record = new SortedRecord(4).add(SortedRecord.Field.named("b"), 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> record.add(SortedRecord.Field.named("a"), 2));
+        assertTrue(e.getMessage().contains("sorted order"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> record.add(SortedRecord.Field.named("b"), 2));
     }
 
     @Test
