@@ -184,12 +184,22 @@ public final class CanonicalJson {
         }
 
         private void integral(long value) {
-            if (value >= 0 && value < 10) {
-                ensure(1);
-                buffer[length++] = (byte) ('0' + value);
-            } else {
+            if (value < 0) {
+                // Long.MIN_VALUE has no positive counterpart: the JDK's text, rarely needed
                 put(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+                return;
             }
+            int digits = 1;
+            for (long rest = value / 10; rest > 0; rest /= 10) {
+                digits++;
+            }
+            ensure(digits);
+            long rest = value;
+            for (int i = length + digits - 1; i >= length; i--) {
+                buffer[i] = (byte) ('0' + rest % 10);
+                rest /= 10;
+            }
+            length += digits;
         }
 
         private void viaJackson(Object value) {

@@ -47,16 +47,15 @@ public final class SortedRecord extends AbstractMap<String, Object> {
     }
 
     /**
-     * Adds a field after the ones added so far.
-     *
-     * @throws IllegalArgumentException when {@code field} does not sort after the last one: the
-     *                                  canonical form would not be what the hash covers
+     * Adds a field after the ones added so far, which must sort before it. The order is a property
+     * of the code that builds the record, not of its data, so it is checked with assertions (on in
+     * tests) rather than on every governed call; a record written out of order would fail
+     * {@code verify}, since its line would not be its canonical form.
      */
     public SortedRecord add(Field field, Object value) {
-        if (size > 0 && fields[size - 1].name.compareTo(field.name) >= 0) {
-            throw new IllegalArgumentException("field '" + field.name + "' added after '" + fields[size - 1].name
-                    + "': fields must be added in sorted order, each once");
-        }
+        assert size == 0 || fields[size - 1].name.compareTo(field.name) < 0
+                : "field '" + field.name + "' added after '" + fields[size - 1].name
+                  + "': fields must be added in sorted order, each once";
         if (size == fields.length) {
             fields = Arrays.copyOf(fields, size * 2 + 1);
             values = Arrays.copyOf(values, size * 2 + 1);
