@@ -111,6 +111,28 @@ class ConfigurationTest {
     }
 
     @OnEveryJdk
+    void decisionsGoThroughTheJournalUnlessItIsTurnedOff(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        for (String journal : List.of("true", "false")) {
+            Path file = dir.resolve("records-" + journal + ".jsonl");
+            ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
+                    .env("ACTIONGATE_RECORDS_JOURNAL", journal)
+                    .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+            String why = run.describe();
+            Records records = Records.read(file);
+            assertEquals(3, records.decisions().size(), why);
+            assertEquals(2, records.outcomes().size(), why);
+            assertEquals(List.of(), warnings(run), why);
+            Path journalFile = dir.resolve(file.getFileName() + ".journal");
+            assertEquals(journal.equals("true"), Files.exists(journalFile), "the journal exists only when on\n" + why);
+            ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+            assertTrue(verify.stdout().contains(file + ": OK, 5 records"), verify.describe());
+            assertFalse(verify.stdout().contains("more record"), "a clean exit leaves nothing in the journal\n"
+                    + verify.describe());
+        }
+    }
+
+    @OnEveryJdk
     void disabledTheAgentInstrumentsNothing(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");

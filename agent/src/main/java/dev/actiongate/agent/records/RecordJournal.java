@@ -6,6 +6,8 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,21 +38,50 @@ final class RecordJournal implements Closeable {
 
     private final Path path;
     private final RandomAccessFile file;
-    private final MappedByteBuffer map;
-    private final int capacity;
+    private MappedByteBuffer map;
+    private int capacity;
     /** Bytes ever put; only the producer writes it. */
     private volatile long put;
 
-    private RecordJournal(Path path, RandomAccessFile file, MappedByteBuffer map, int capacity) {
+    private RecordJournal(Path path, RandomAccessFile file) {
         this.path = path;
         this.file = file;
-        this.map = map;
-        this.capacity = capacity;
+    }
+
+    /**
+     * Opens the journal at {@code path}, creating it when missing, and locks it for this process:
+     * a journal has one writer, as its records file has. Changes nothing in it until {@link #reset}.
+     *
+     * @throws IOException when another process holds it, naming the file
+     */
+    static RecordJournal open(Path path) throws IOException {
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+        try {
+            FileLock lock;
+            try {
+                lock = file.getChannel().tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException(path + " is locked by another process (or agent) writing the same records file;"
+                        + " give every process a records file of its own");
+            }
+            return new RecordJournal(path, file);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** The whole lines a previous process left in this journal, oldest first. */
+    List<String> leftOver() throws IOException {
+        return linesIn(file);
     }
 
     /**
      * The whole lines a previous process left in the journal at {@code path}, oldest first;
-     * none when there is no journal there.
+     * none when there is no journal there. Reads without locking: for looking, not writing.
      */
     static List<String> leftOver(Path path) throws IOException {
         if (!Files.isRegularFile(path)) {
@@ -62,31 +93,26 @@ final class RecordJournal implements Closeable {
     }
 
     /**
-     * Creates an empty journal of {@code size} bytes at {@code path}, replacing what was there.
-     * The file is written out in full before it is mapped, so its disk blocks exist: putting a
-     * line never needs space the disk may not have.
+     * Empties the journal and makes it {@code size} bytes. The file is written out in full before
+     * it is mapped, so its disk blocks exist: putting a line never needs space the disk may not have.
      */
-    static RecordJournal create(Path path, int size) throws IOException {
-        RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
-        try {
-            file.setLength(0);
-            byte[] zeros = new byte[1 << 16];
-            for (long written = 0; written < size; written += zeros.length) {
-                file.write(zeros, 0, (int) Math.min(zeros.length, size - written));
-            }
-            MappedByteBuffer map = file.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, size);
-            // Touch every page now, writing: the first write to a mapped page costs a fault,
-            // which the start-up thread pays instead of a governed call.
-            for (int at = 0; at < size; at += PAGE) {
-                map.put(at, (byte) 0);
-            }
-            map.putLong(0, MAGIC);
-            map.putLong(8, 0);
-            return new RecordJournal(path, file, map, size - HEADER);
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
+    void reset(int size) throws IOException {
+        file.setLength(0);
+        file.seek(0);
+        byte[] zeros = new byte[1 << 16];
+        for (long written = 0; written < size; written += zeros.length) {
+            file.write(zeros, 0, (int) Math.min(zeros.length, size - written));
         }
+        map = file.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, size);
+        // Touch every page now, writing: the first write to a mapped page costs a fault, which
+        // the start-up thread pays instead of a governed call.
+        for (int at = 0; at < size; at += PAGE) {
+            map.put(at, (byte) 0);
+        }
+        map.putLong(0, MAGIC);
+        map.putLong(8, 0);
+        capacity = size - HEADER;
+        put = 0;
     }
 
     /** The whole lines in a journal file, oldest first; none when it is empty or not a journal. */

@@ -141,15 +141,19 @@ public final class RecordLog implements Closeable {
             }
             if (journalSize > 0) {
                 Path journalPath = journalOf(absolute);
-                List<String> leftOver = RecordJournal.leftOver(journalPath);
+                journal = RecordJournal.open(journalPath);
+                List<String> leftOver = journal.leftOver();
                 if (!leftOver.isEmpty()) {
                     lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
                 }
-                journal = RecordJournal.create(journalPath, journalSize);
+                journal.reset(journalSize);
             }
             return new RecordLog(absolute, out, lastHash, continuation, journal);
         } catch (IOException | RuntimeException e) {
             out.close();
+            if (journal != null) {
+                journal.close();
+            }
             throw e;
         }
     }

@@ -206,7 +206,8 @@ class RecordLogTest {
             }
         }
         List<String> all = Files.readAllLines(scratch);
-        try (RecordJournal journal = RecordJournal.create(RecordLog.journalOf(file), 64 << 10)) {
+        try (RecordJournal journal = RecordJournal.open(RecordLog.journalOf(file))) {
+            journal.reset(64 << 10);
             for (String line : all) {
                 journal.put(java.nio.ByteBuffer.wrap((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
@@ -224,7 +225,8 @@ class RecordLogTest {
     @Test
     void aJournalWhoseRecordsFileWasMovedAwayIsKeptAsideNotAppendedToANewFile() throws IOException {
         Path file = write(2);
-        try (RecordJournal journal = RecordJournal.create(RecordLog.journalOf(file), 64 << 10)) {
+        try (RecordJournal journal = RecordJournal.open(RecordLog.journalOf(file))) {
+            journal.reset(64 << 10);
             for (String line : Files.readAllLines(file)) {
                 journal.put(java.nio.ByteBuffer.wrap((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
@@ -237,6 +239,20 @@ class RecordLogTest {
         try (var listing = Files.list(dir)) {
             assertEquals(1, listing.filter(p -> p.getFileName().toString().contains(".journal.orphaned-")).count());
         }
+    }
+
+    @Test
+    void aRecordsFileHasOneJournaledWriterAtATime() throws IOException {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog first = RecordLog.open(file, true)) {
+            IOException e = assertThrows(IOException.class, () -> RecordLog.open(file, true));
+            assertTrue(e.getMessage().contains("locked by another process"), e.getMessage());
+            first.append(record(0), null);
+        }
+        try (RecordLog again = RecordLog.open(file, true)) {
+            again.append(record(1), null);
+        }
+        assertTrue(ChainVerifier.verify(file).intact());
     }
 
     @Test
