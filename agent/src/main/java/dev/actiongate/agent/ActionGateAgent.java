@@ -246,10 +246,12 @@ public final class ActionGateAgent {
                     + " enables them", policy.version());
         }
         if (policy != null && records != null) {
-            log().info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}, environment {},"
+            log().info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}{}, environment {},"
                             + " service {}, JDK {}",
                     version(), policy.version(), policy.rules().size(), policy.mode().name().toLowerCase(),
-                    config.policy(), records.path(), config.environment(), config.service(), jdk);
+                    config.policy(), records.path(),
+                    records.journaled() ? " (journal " + RecordLog.journalOf(records.path()) + ")" : "",
+                    config.environment(), config.service(), jdk);
         } else {
             log().error("ActionGate {} started FAIL-CLOSED: every governed call will be denied. {}{}(JDK {})",
                     version(), policyProblem == null ? "" : policyProblem + ". ",

@@ -10,6 +10,7 @@ import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.gate.GovernedMethod;
 import dev.actiongate.agent.gate.Switches;
+import dev.actiongate.agent.records.RecordLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -244,6 +245,8 @@ public final class AdminServer {
         status.put("records", state == null || state.records() == null ? null : state.records().path().toString());
         status.put("records_bytes", state == null || state.records() == null ? null
                 : Files.size(state.records().path()));
+        status.put("records_journal", state == null || state.records() == null || !state.records().journaled() ? null
+                : RecordLog.journalOf(state.records().path()).toString());
         status.put("records_problem", state == null ? null : state.recordsProblem());
         List<Map<String, String>> methods = gate.governedMethods().stream()
                 .map(AdminServer::describe).toList();

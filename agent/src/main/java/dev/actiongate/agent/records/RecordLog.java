@@ -249,6 +249,11 @@ public final class RecordLog implements Closeable {
         return path;
     }
 
+    /** Whether decisions go through the journal at {@link #journalOf(Path)}. */
+    public boolean journaled() {
+        return journal != null;
+    }
+
     /** The hash this log continued from when it was opened, or {@code null} for a new file. */
     public String continuedFrom() {
         return continuation;

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +35,22 @@ class RecordLogTest {
         record.put("nothing", null);
         record.put("arguments", Map.of("z", 1, "a", List.of("x", Map.of("k", true))));
         return record;
+    }
+
+    /** Runs {@code work} on {@code threads} threads at once and waits for every one. */
+    private static void onThreads(int threads, Callable<Void> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(work));
+            }
+            for (Future<Void> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private Path write(int count) throws IOException {
@@ -149,20 +166,12 @@ class RecordLogTest {
         int threads = 8;
         int perThread = 2_000;
         try (RecordLog log = RecordLog.open(file)) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        log.append(record(i), null);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            pool.shutdown();
+            onThreads(threads, () -> {
+                for (int i = 0; i < perThread; i++) {
+                    log.append(record(i), null);
+                }
+                return null;
+            });
         }
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
@@ -261,21 +270,13 @@ class RecordLogTest {
         int threads = 4;
         int perThread = 2_000;
         try (RecordLog log = RecordLog.open(file, 16 << 10)) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        log.append(record(i), null);
-                        log.appendSoon(record(-i), null);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            pool.shutdown();
+            onThreads(threads, () -> {
+                for (int i = 0; i < perThread; i++) {
+                    log.append(record(i), null);
+                    log.appendSoon(record(-i), null);
+                }
+                return null;
+            });
         }
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
