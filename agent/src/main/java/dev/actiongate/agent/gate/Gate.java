@@ -430,6 +430,9 @@ public final class Gate implements GateBridge.Dispatcher {
     private static final SortedRecord.Field VERDICT = SortedRecord.Field.named("verdict");
 
     private static final Object DECISION = CanonicalJson.constant("decision");
+    private static final Object OUTCOME_KIND = CanonicalJson.constant("outcome");
+    private static final Object RETURNED = CanonicalJson.constant("returned");
+    private static final Object THREW = CanonicalJson.constant("threw");
     private static final Map<Verdict, Object> VERDICTS = new EnumMap<>(Verdict.class);
 
     static {
@@ -541,13 +544,13 @@ public final class Gate implements GateBridge.Dispatcher {
             RecordLog records = state == null ? null : state.records();
             // Where and what ran is in the decision record this one links to; an outcome says only how it ended.
             record = new SortedRecord(8);
-            record.add(ACTION, invocation.method().action());
+            record.add(ACTION, invocation.method().actionValue());
             record.add(DECISION_ID, invocation.decisionId());
             record.add(DURATION_NS, System.nanoTime() - invocation.startNanos());
             record.add(EXCEPTION, thrown == null ? null : thrown.getClass().getName());
-            record.add(KIND, "outcome");
-            record.add(OUTCOME, thrown == null ? "returned" : "threw");
-            record.add(THREAD, Thread.currentThread().getName());
+            record.add(KIND, OUTCOME_KIND);
+            record.add(OUTCOME, thrown == null ? RETURNED : THREW);
+            record.add(THREAD, threadName());
             record.add(TIMESTAMP, Timestamps.now());
             if (records == null) {
                 throw new IllegalStateException("no records file");
