@@ -64,13 +64,21 @@ final class RecordJournal implements Closeable {
                 lock = null;
             }
             if (lock == null) {
-                throw new IOException(path + " is locked by another process (or agent) writing the same records file;"
-                        + " give every process a records file of its own");
+                throw new Locked(path + " is locked by another process (or agent) writing the same records file");
             }
             return new RecordJournal(path, file);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** The journal is another writer's. */
+    static final class Locked extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Locked(String message) {
+            super(message);
         }
     }
 

@@ -141,12 +141,22 @@ public final class RecordLog implements Closeable {
             }
             if (journalSize > 0) {
                 Path journalPath = journalOf(absolute);
-                journal = RecordJournal.open(journalPath);
-                List<String> leftOver = journal.leftOver();
-                if (!leftOver.isEmpty()) {
-                    lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
+                try {
+                    journal = RecordJournal.open(journalPath);
+                } catch (RecordJournal.Locked e) {
+                    // Another process writes this records file. Its journal is its own; this
+                    // process writes the file directly, as before journals, and says what that costs.
+                    LOG.warn("{}: this process writes {} directly, without a journal; the two processes' records"
+                            + " interleave, which breaks the hash chain where they do. Give every process a records"
+                            + " file of its own", e.getMessage(), absolute);
                 }
-                journal.reset(journalSize);
+                if (journal != null) {
+                    List<String> leftOver = journal.leftOver();
+                    if (!leftOver.isEmpty()) {
+                        lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
+                    }
+                    journal.reset(journalSize);
+                }
             }
             return new RecordLog(absolute, out, lastHash, continuation, journal);
         } catch (IOException | RuntimeException e) {
