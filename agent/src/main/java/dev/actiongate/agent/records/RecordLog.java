@@ -143,19 +143,26 @@ public final class RecordLog implements Closeable {
                 Path journalPath = journalOf(absolute);
                 try {
                     journal = RecordJournal.open(journalPath);
+                    List<String> leftOver = journal.leftOver();
+                    if (!leftOver.isEmpty()) {
+                        lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
+                    }
+                    journal.reset(journalSize);
                 } catch (RecordJournal.Locked e) {
                     // Another process writes this records file. Its journal is its own; this
                     // process writes the file directly, as before journals, and says what that costs.
                     LOG.warn("{}: this process writes {} directly, without a journal; the two processes' records"
                             + " interleave, which breaks the hash chain where they do. Give every process a records"
                             + " file of its own", e.getMessage(), absolute);
-                }
-                if (journal != null) {
-                    List<String> leftOver = journal.leftOver();
-                    if (!leftOver.isEmpty()) {
-                        lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
+                } catch (IOException | RuntimeException e) {
+                    // The journal only makes writing cheaper: without one (a folder that is not
+                    // writable, no room for it), every decision is written to the file directly.
+                    if (journal != null) {
+                        journal.close();
+                        journal = null;
                     }
-                    journal.reset(journalSize);
+                    LOG.warn("the journal {} cannot be used ({}); decisions are written to {} directly, one write"
+                            + " per governed call", journalPath, e.toString(), absolute);
                 }
             }
             return new RecordLog(absolute, out, lastHash, continuation, journal);

@@ -269,6 +269,17 @@ class RecordLogTest {
     }
 
     @Test
+    void withoutAUsableJournalDecisionsAreWrittenDirectly() throws IOException {
+        Path file = dir.resolve("records.jsonl");
+        Files.createDirectory(RecordLog.journalOf(file));
+        try (RecordLog log = RecordLog.open(file, true)) {
+            assertFalse(log.journaled());
+            log.append(record(0), null);
+            assertEquals(1, Files.readAllLines(file).size(), "written before append returns");
+        }
+    }
+
+    @Test
     void aSmallJournalWrapsAroundWithoutLosingOrTearingALine() throws Exception {
         Path file = dir.resolve("records.jsonl");
         int threads = 4;
