@@ -34,7 +34,10 @@ class GovernByConfigTest {
             rules:
               - id: own-tenant-mail
                 action: send_any_email
-                when: 'ctx.tenant == "acme"'
+                # the MimeMessage is read as far as the condition goes: two getters, no others
+                when: >-
+                  ctx.tenant == "acme" && args.arg0.subject.startsWith("Invoice")
+                  && args.arg0.allRecipients.all(r, r.address.endsWith("@acme.example"))
                 verdict: allow
               - id: tool-email
                 action: send_customer_email
@@ -74,6 +77,10 @@ class GovernByConfigTest {
 
         List<JsonNode> decisions = Records.read(records).decisions("send_any_email");
         assertEquals(2, decisions.size());
+        JsonNode message = decisions.get(0).get("arguments").get("arg0");
+        assertEquals("jakarta.mail.internet.MimeMessage", message.get("@type").asText(), message.toString());
+        assertEquals("Invoice for acme", message.get("subject").asText(), message.toString());
+        assertEquals("ann@acme.example", message.get("allRecipients").get(0).get("address").asText(), message.toString());
         assertEquals("jakarta.mail.Transport#send(jakarta.mail.Message)", decisions.get(0).get("method").asText());
         assertTrue(run.stderr().contains("governing jakarta.mail.Transport#send(jakarta.mail.Message) as action"
                 + " 'send_any_email'"), run.stderr());

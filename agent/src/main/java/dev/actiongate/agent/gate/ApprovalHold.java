@@ -10,6 +10,7 @@ import dev.actiongate.agent.config.Durations;
 import dev.actiongate.agent.policy.ApprovalRequirement;
 import dev.actiongate.agent.policy.Decision;
 import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.PolicyValues;
 import dev.actiongate.agent.policy.Verdict;
 import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.Timestamps;
@@ -116,9 +117,11 @@ final class ApprovalHold {
     /**
      * Holds the calling thread until a reviewer decides, the timeout passes, or, in fail-fast
      * mode, not at all. Returns only when the body may run; every other end throws.
+     *
+     * @param args the arguments as the policy saw them when the call was held
      */
-    void awaitReviewer(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> decisionRecord,
-                       Held held) {
+    void awaitReviewer(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
+                       Map<String, Object> decisionRecord, Held held) {
         String decisionId = (String) decisionRecord.get("decision_id");
         String approvalId = held.request().id();
         Decision decision = held.decision();
@@ -136,9 +139,10 @@ final class ApprovalHold {
             outcome = state.approvals().await(approvalId, held.timeout());
             switch (outcome.status()) {
                 case APPROVED -> {
+                    Map<String, Object> argsNow = method.arguments(arguments);
+                    PolicyValues.readLike(argsNow, args);
                     String now = digest(method, CallContext.of(method.api().scope(), contextMdc,
-                            contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.arguments(arguments),
-                            state.policy());
+                            contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), argsNow, state.policy());
                     if (!now.equals(held.digest())) {
                         verdict = Verdict.DENY.wireName();
                         reason = "the call changed while it waited for approval (its action digest is no longer the"

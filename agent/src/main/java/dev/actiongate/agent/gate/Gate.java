@@ -364,7 +364,7 @@ public final class Gate implements GateBridge.Dispatcher {
         }
 
         if (held != null && held.request() != null) {
-            holds.awaitReviewer(state, method, arguments, record, held);
+            holds.awaitReviewer(state, method, arguments, args, record, held);
         } else if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
             throw denial(decisionId, method.action(), decision.verdict().wireName(), decision.reason(),
                     decision.matchedRules());

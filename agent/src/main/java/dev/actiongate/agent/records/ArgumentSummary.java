@@ -52,6 +52,9 @@ public final class ArgumentSummary {
         if (key != null && sensitive(key, redactedKeys)) {
             return MASK;
         }
+        if (value instanceof PartlyRead partly) {
+            value = partly.readSoFar();
+        }
         if (value instanceof String s) {
             return s.length() <= MAX_STRING
                     ? s

@@ -105,6 +105,9 @@ public final class CanonicalJson {
                 }
                 ensure(1);
                 buffer[length++] = '}';
+            } else if (value instanceof PartlyRead partly) {
+                // what was read, never more: reading is what costs
+                object(partly.readSoFar());
             } else if (value instanceof Map<?, ?> map) {
                 object(map);
             } else if (value instanceof Collection<?> items) {

@@ -8,15 +8,15 @@ import java.util.Map;
 
 /**
  * Governed calls with arguments an application should not send but will: a 5 MB string, a list
- * of 200,000 rows, a map nested 50 deep, and an object that refers to itself. Prints how long
- * each call took as a fact, {@code millis.LABEL}.
+ * of 200,000 rows, a map nested 50 deep, and an object that refers to itself and has a getter
+ * that fails. Prints how long each call took as a fact, {@code millis.LABEL}.
  */
 public final class HugeArgumentsApp {
 
     private HugeArgumentsApp() {
     }
 
-    /** Refers to itself: no tree of values can hold it. */
+    /** Refers to itself, so no tree of values can hold all of it; and one of its getters fails. */
     public static final class Node {
         private final int id;
         private Node next;
@@ -33,6 +33,10 @@ public final class HugeArgumentsApp {
         public Node getNext() {
             return next;
         }
+
+        public String getStatus() {
+            throw new IllegalStateException("the node is unreachable");
+        }
     }
 
     public static final class Importer {
@@ -45,6 +49,11 @@ public final class HugeArgumentsApp {
         @GovernedAction("inspect_chain")
         public void inspectChain(Node chain) {
             Probe.body("inspect_chain");
+        }
+
+        @GovernedAction("check_status")
+        public void checkStatus(Node chain) {
+            Probe.body("check_status");
         }
     }
 
@@ -65,6 +74,7 @@ public final class HugeArgumentsApp {
         Importer importer = new Importer();
         timed("import", () -> importer.importRows(note, rows, meta, chain));
         timed("inspect", () -> importer.inspectChain(chain));
+        timed("status", () -> importer.checkStatus(chain));
         Probe.fact("done", true);
     }
 
