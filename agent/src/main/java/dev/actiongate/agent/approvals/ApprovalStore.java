@@ -5,6 +5,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +30,14 @@ final class ApprovalStore implements Closeable {
 
     private final Path file;
     private final FileChannel channel;
+    /** Held while open: compaction replaces the store file, so the lock is on a file beside it. */
+    private final FileChannel lock;
     private final Map<String, Approval> byId = new LinkedHashMap<>();
 
-    private ApprovalStore(Path file, FileChannel channel, Map<String, Approval> loaded) {
+    private ApprovalStore(Path file, FileChannel channel, FileChannel lock, Map<String, Approval> loaded) {
         this.file = file;
         this.channel = channel;
+        this.lock = lock;
         this.byId.putAll(loaded);
     }
 
@@ -45,6 +50,37 @@ final class ApprovalStore implements Closeable {
         if (absolute.getParent() != null) {
             Files.createDirectories(absolute.getParent());
         }
+        FileChannel lock = lock(absolute);
+        try {
+            return open(absolute, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One process at a time: a second one compacting the file would drop what the first one
+     * writes. The lock goes with the process, whichever way it ends.
+     */
+    private static FileChannel lock(Path store) throws IOException {
+        Path lockFile = store.resolveSibling(store.getFileName() + ".lock");
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            held = null;
+        }
+        if (held == null) {
+            channel.close();
+            throw new IOException(store + " is in use by another process (or agent): give every process an"
+                    + " approvals store of its own (key 'approvals', or a records file of its own)");
+        }
+        return channel;
+    }
+
+    private static ApprovalStore open(Path absolute, FileChannel lock) throws IOException {
         Map<String, Approval> loaded = new LinkedHashMap<>();
         if (Files.exists(absolute)) {
             List<String> lines = Files.readAllLines(absolute, StandardCharsets.UTF_8);
@@ -81,7 +117,7 @@ final class ApprovalStore implements Closeable {
             createPrivate(absolute);
         }
         FileChannel channel = FileChannel.open(absolute, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        return new ApprovalStore(absolute, channel, loaded);
+        return new ApprovalStore(absolute, channel, lock, loaded);
     }
 
     /** Requests name actors, tenants and arguments: the file is readable by the service's user only. */
@@ -137,7 +173,11 @@ final class ApprovalStore implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            channel.close();
+        } finally {
+            lock.close();
+        }
     }
 
     private static String line(Approval approval) {

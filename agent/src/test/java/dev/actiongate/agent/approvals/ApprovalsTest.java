@@ -45,6 +45,18 @@ class ApprovalsTest {
     }
 
     @Test
+    void aStoreHasOneProcessAtATime() throws Exception {
+        try (Approvals first = open()) {
+            first.request(draft("a", "da"));
+            IOException e = assertThrows(IOException.class, this::open);
+            assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+        }
+        try (Approvals again = open()) {
+            assertEquals(ApprovalStatus.PENDING, again.get("a").status(), "the lock went with the first");
+        }
+    }
+
+    @Test
     void pendingAndApprovedRequestsSurviveARestartClosedOnesDoNot() throws Exception {
         try (Approvals approvals = open()) {
             approvals.request(draft("a", "da"));
