@@ -74,7 +74,7 @@ public final class RecordLog implements Closeable {
     private final Object copyLock = new Object();
     /** How far (in {@link RecordJournal#end()} bytes) the journal is in the records file. */
     private volatile long copied;
-    private byte[] copyBuffer = new byte[64 << 10];
+    private final byte[] copyBuffer = new byte[256 << 10];
     private String lastCopyProblem;
     /** The last record's hash as hex ASCII bytes, ready to be written and hashed. */
     private byte[] lastHash;
@@ -119,6 +119,9 @@ public final class RecordLog implements Closeable {
             Files.createDirectories(parent);
         }
         boolean existed = Files.exists(absolute);
+        if (existed) {
+            setTornTailAside(absolute);
+        }
         FileOutputStream out = new FileOutputStream(absolute.toFile(), true);
         RecordJournal journal = null;
         try {
@@ -172,6 +175,44 @@ public final class RecordLog implements Closeable {
                 journal.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * A process killed in the middle of a write can leave the records file ending in part of a
+     * line (every whole line ends with its newline). That part moves to a file of its own beside
+     * the records file, {@code <records>.torn-<millis>}, so that the chain can go on: with a
+     * journal, the whole line is still in it and is appended again; without one, the call it was
+     * written for never got past the gate.
+     */
+    private static void setTornTailAside(Path file) throws IOException {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "rw")) {
+            long length = in.length();
+            if (length == 0) {
+                return;
+            }
+            in.seek(length - 1);
+            if (in.read() == '\n') {
+                return;
+            }
+            long start = length - 1;
+            byte[] one = new byte[1];
+            while (start > 0) {
+                in.seek(start - 1);
+                in.readFully(one);
+                if (one[0] == '\n') {
+                    break;
+                }
+                start--;
+            }
+            byte[] tail = new byte[(int) Math.min(length - start, Integer.MAX_VALUE)];
+            in.seek(start);
+            in.readFully(tail);
+            Path aside = file.resolveSibling(file.getFileName() + ".torn-" + System.currentTimeMillis());
+            Files.write(aside, tail);
+            in.setLength(start);
+            LOG.warn("{} ended in part of a line ({} bytes), left by a process stopped while writing it; moved to {}"
+                    + " so that the chain goes on", file, tail.length, aside);
         }
     }
 
@@ -371,24 +412,25 @@ public final class RecordLog implements Closeable {
     }
 
     /**
-     * Appends the journal's lines that are not yet in the records file to it, in one write.
+     * Appends the journal's lines that are not yet in the records file to it, in as few writes as
+     * its buffer allows.
      *
      * @return whether there were any
      */
     private boolean copyFromJournal() throws IOException {
         synchronized (copyLock) {
-            long from = copied;
-            long to = journal.end();
-            if (to == from) {
+            long end = journal.end();
+            if (copied == end) {
                 return false;
             }
-            int length = (int) (to - from);
-            if (copyBuffer.length < length) {
-                copyBuffer = new byte[Math.max(length, copyBuffer.length * 2)];
+            // In slices, so that the buffer stays small however far behind the writer fell.
+            while (copied < end) {
+                long to = Math.min(end, copied + copyBuffer.length);
+                int length = (int) (to - copied);
+                journal.copy(copied, to, copyBuffer);
+                out.write(copyBuffer, 0, length);
+                copied = to;
             }
-            journal.copy(from, to, copyBuffer);
-            out.write(copyBuffer, 0, length);
-            copied = to;
             return true;
         }
     }

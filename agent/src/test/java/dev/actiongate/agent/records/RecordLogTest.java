@@ -147,11 +147,28 @@ class RecordLogTest {
     }
 
     @Test
-    void damagedLastLineRefusesToContinueTheChain() throws IOException {
+    void aLastLineThatIsNotARecordRefusesToContinueTheChain() throws IOException {
         Path file = write(2);
-        Files.writeString(file, "{\"kind\":\"decis", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(file, "{\"kind\":\"not a record\"}\n", java.nio.file.StandardOpenOption.APPEND);
         IOException e = assertThrows(IOException.class, () -> RecordLog.open(file));
         assertTrue(e.getMessage().contains("cannot be continued"), e.getMessage());
+    }
+
+    @Test
+    void aLineTornByAKillIsSetAsideAndTheChainGoesOn() throws IOException {
+        Path file = write(2);
+        Files.writeString(file, "{\"kind\":\"decis", java.nio.file.StandardOpenOption.APPEND);
+        try (RecordLog log = RecordLog.open(file)) {
+            log.append(record(2), null);
+        }
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertEquals(3, result.records());
+        try (var listing = Files.list(dir)) {
+            Path aside = listing.filter(p -> p.getFileName().toString().startsWith("records.jsonl.torn-")).findFirst()
+                    .orElseThrow();
+            assertEquals("{\"kind\":\"decis", Files.readString(aside), "the fragment is kept, not dropped");
+        }
     }
 
     @Test
