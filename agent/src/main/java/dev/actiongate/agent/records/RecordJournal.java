@@ -24,16 +24,17 @@ import java.util.List;
  * records file in batches; at the next start, {@link RecordLog#open} appends whatever a killed
  * process left in the ring and not in the file, found by following the hash chain.
  *
- * <p>Layout: 8 bytes of magic, 8 bytes holding how many bytes were ever put (stored after the
- * bytes, so a line torn by a kill is not counted), then the ring. One producer at a time (the
+ * <p>Layout: 8 bytes of magic; 8 bytes holding how many bytes were ever put (stored after the
+ * bytes, so a line torn by a kill is not counted); 8 bytes holding how many of those were known
+ * to be in the records file at the last {@link #clear}; then the ring. One producer at a time (the
  * holder of the records lock) puts; one consumer at a time copies out what was put, and makes
  * sure the producer never gets more than {@link #room} to overwrite.
  */
 final class RecordJournal implements Closeable {
 
     static final int DEFAULT_SIZE = 8 << 20;
-    private static final long MAGIC = 0x4147_4a4f_5552_4e31L; // "AGJOURN1"
-    private static final int HEADER = 16;
+    private static final long MAGIC = 0x4147_4a4f_5552_4e32L; // "AGJOURN2"
+    private static final int HEADER = 24;
     private static final int PAGE = 4096;
 
     private final Path path;
@@ -119,6 +120,7 @@ final class RecordJournal implements Closeable {
         }
         map.putLong(0, MAGIC);
         map.putLong(8, 0);
+        map.putLong(16, 0);
         capacity = size - HEADER;
         put = 0;
     }
@@ -135,10 +137,14 @@ final class RecordJournal implements Closeable {
             return lines;
         }
         long total = file.readLong();
+        long cleared = file.readLong();
         int capacity = (int) length - HEADER;
+        if (cleared < 0 || cleared > total) {
+            return lines;
+        }
         byte[] ring = new byte[capacity];
         file.readFully(ring);
-        int kept = (int) Math.min(total, capacity);
+        int kept = (int) Math.min(total - cleared, capacity);
         int end = (int) (total % capacity);
         byte[] linear = new byte[kept];
         int start = Math.floorMod(end - kept, capacity);
@@ -147,7 +153,7 @@ final class RecordJournal implements Closeable {
         }
         // When the ring has wrapped, its oldest line may have been partly overwritten.
         int from = 0;
-        if (total > capacity) {
+        if (total - cleared > capacity) {
             while (from < kept && linear[from] != '\n') {
                 from++;
             }
@@ -205,9 +211,9 @@ final class RecordJournal implements Closeable {
         }
     }
 
-    /** Empties the journal: everything in it is in the records file. */
+    /** Marks everything put so far as in the records file: nothing for the next start to look at. */
     void clear() {
-        map.putLong(8, 0);
+        map.putLong(16, put);
     }
 
     @Override

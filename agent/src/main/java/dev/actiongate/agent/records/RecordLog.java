@@ -371,11 +371,15 @@ public final class RecordLog implements Closeable {
             }
         }
         if (journal != null) {
-            try {
-                copyFromJournal();
-            } catch (IOException e) {
-                LOG.error("records stay in {} and are appended to {} at the next start: {}", journal.path(), path,
-                        e.toString());
+            synchronized (this) {
+                try {
+                    copyFromJournal();
+                    // Everything is in the records file: nothing for the next start to look at.
+                    journal.clear();
+                } catch (IOException e) {
+                    LOG.error("records stay in {} and are appended to {} at the next start: {}", journal.path(), path,
+                            e.toString());
+                }
             }
         }
     }
@@ -546,12 +550,6 @@ public final class RecordLog implements Closeable {
         flush();
         synchronized (this) {
             if (journal != null) {
-                synchronized (copyLock) {
-                    if (copied == journal.end()) {
-                        // all of it is in the records file: nothing for the next start to append
-                        journal.clear();
-                    }
-                }
                 journal.close();
             }
             out.close();

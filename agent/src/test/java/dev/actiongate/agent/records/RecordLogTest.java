@@ -212,7 +212,11 @@ class RecordLogTest {
                 Thread.sleep(1);
             }
             assertEquals(3, Files.readAllLines(file).size(), "the background writer copies the journal to the file");
+            log.flush();
+            assertEquals(List.of(), RecordJournal.leftOver(RecordLog.journalOf(file)),
+                    "after a flush (as at shutdown) the next start has nothing to look at");
             log.append(record(3), null);
+            assertEquals(1, RecordJournal.leftOver(RecordLog.journalOf(file)).size(), "only what came since");
         }
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
