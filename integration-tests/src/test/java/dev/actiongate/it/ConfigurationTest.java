@@ -107,6 +107,7 @@ class ConfigurationTest {
             assertEquals("it-config-3", record.get("policy_version").asText(), "policy from ACTIONGATE_POLICY");
         }
         assertEquals(List.of(), warnings(run), why);
+        assertFalse(run.stderr().contains("sun.misc.Unsafe"), "no JDK 24+ warning about the agent's libraries\n" + why);
         assertTrue(startupLine(run).contains("records " + defaultRecords), startupLine(run));
     }
 
