@@ -156,6 +156,44 @@ class ApprovalsTest {
     }
 
     @OnEveryJdk
+    void withReviewerTokensEachReviewerReviewsWithTheirOwnAndTheAdminTokenReviewsNothing(Jdk jdk) throws Exception {
+        // minted as ops would: the file keeps digests, each reviewer keeps a token
+        ForkedJvm.Run olivia = ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0);
+        ForkedJvm.Run omar = ForkedJvm.agentCli(jdk, "reviewer-token", "omar").assertExit(0);
+        Path reviewers = Files.writeString(dir.resolve("reviewers"),
+                "# the owners\n" + minted(olivia, "line") + "\n" + minted(omar, "line") + "\n");
+        try (Held held = new Held(jdk, ",reviewer_tokens_file=" + reviewers, "call:approved:a@x.example")) {
+            String id = held.admin.awaitPendingTo("a@x.example").get("id").asText();
+            AdminClient asOlivia = new AdminClient(held.admin.url(), minted(olivia, "token"));
+            AdminClient asOmar = new AdminClient(held.admin.url(), minted(omar, "token"));
+
+            AdminClient.Answer byAdmin = held.admin.review(id, "approve", "olivia", "");
+            assertEquals(403, byAdmin.status(), byAdmin.toString());
+            assertTrue(byAdmin.body().get("error").asText().contains("review with yours"), byAdmin.toString());
+            AdminClient.Answer impersonating = asOmar.review(id, "approve", "olivia", "");
+            assertEquals(403, impersonating.status(), impersonating.toString());
+            assertTrue(impersonating.body().get("error").asText().contains("omar's"), impersonating.toString());
+            assertEquals(403, asOlivia.get("/status").status(), "a reviewer's token opens the approvals API only");
+            assertEquals(200, asOlivia.get("/approvals").status());
+            assertEquals(401, new AdminClient(held.admin.url(), "olivia").get("/approvals").status());
+            AdminClient.Answer approved = asOlivia.review(id, "approve", null, "mine to approve");
+            assertEquals(200, approved.status(), approved.toString());
+
+            AppOutput out = held.output();
+            assertTrue(out.allowed("approved") && out.bodyRan("send a@x.example"), out.run().describe());
+            JsonNode granted = resolution(Records.read(held.records), id);
+            assertEquals("olivia", granted.get("reviewer").asText(), "the token says who reviewed");
+        }
+    }
+
+    /** What {@code reviewer-token} printed: the {@code token} or the {@code line} for the file. */
+    private static String minted(ForkedJvm.Run run, String what) {
+        String prefix = what.equals("token") ? "token for " : "line for reviewer_tokens_file: ";
+        String line = run.stdout().lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+        return line.substring(line.lastIndexOf(": ") + 2).trim();
+    }
+
+    @OnEveryJdk
     void failFastCallRunsOnceWhenRetriedAfterApprovalAndOnlyWithTheSameArguments(Jdk jdk) throws Exception {
         Path approved = dir.resolve("approved");
         Path looked = dir.resolve("looked");

@@ -31,7 +31,8 @@ import java.util.concurrent.Executors;
  * bound to loopback unless {@code admin_bind} says otherwise, and every request must carry
  * {@code Authorization: Bearer <admin_token>}. {@code GET /status}, {@code POST /policy/reload},
  * the approvals API ({@link ApprovalRoutes}), and the reviewers' console at {@code /}, whose
- * static files carry no data and are the only thing served without the token.
+ * static files carry no data and are the only thing served without the token. With
+ * {@code reviewer_tokens_file}, a reviewer's own token opens the approvals API, and only that.
  */
 public final class AdminServer {
 
@@ -39,10 +40,13 @@ public final class AdminServer {
 
     private final HttpServer server;
     private final byte[] token;
+    /** Each reviewer's own token, or {@code null}: then reviews are made with the admin token. */
+    private final ReviewerTokens reviewers;
 
-    private AdminServer(HttpServer server, byte[] token) {
+    private AdminServer(HttpServer server, byte[] token, ReviewerTokens reviewers) {
         this.server = server;
         this.token = token;
+        this.reviewers = reviewers;
     }
 
     /**
@@ -60,6 +64,8 @@ public final class AdminServer {
         if (token == null || token.isEmpty()) {
             throw new IOException("the admin API needs admin_token or admin_token_file; it stays off");
         }
+        // Read before the port is taken: a list that does not read keeps the API off altogether.
+        ReviewerTokens reviewers = admin.reviewerTokensFile() == null ? null : ReviewerTokens.load(admin.reviewerTokensFile());
         HttpServer server = HttpServer.create(new InetSocketAddress(admin.bind(), admin.port()), 0);
         // A few threads: one slow client must not keep a reviewer from answering a waiting call.
         server.setExecutor(Executors.newFixedThreadPool(4, task -> {
@@ -67,7 +73,7 @@ public final class AdminServer {
             thread.setDaemon(true);
             return thread;
         }));
-        AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8));
+        AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8), reviewers);
         api.route("/status", "GET", exchange -> new Answer(200, status(config, gate, version)));
         api.route("/policy/reload", "POST", exchange -> {
             if (config.policy() == null) {
@@ -79,9 +85,9 @@ public final class AdminServer {
                     ? new Answer(422, Map.of("error", reload.outcome()))
                     : new Answer(200, Map.of("result", reload.outcome()));
         });
-        ApprovalRoutes approvals = new ApprovalRoutes(gate);
-        api.route("/approvals", null, exchange -> approvals.answer(exchange.getRequestMethod(),
-                exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes()));
+        ApprovalRoutes approvals = new ApprovalRoutes(gate, api.reviewers != null);
+        api.route("/approvals", null, true, (exchange, caller) -> approvals.answer(exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes(), caller));
         api.route("/governance", "POST", exchange -> switchGoverning(exchange, gate));
         api.route("/detach", "POST", exchange -> {
             try {
@@ -117,22 +123,51 @@ public final class AdminServer {
         }
     }
 
+    /**
+     * Who a request comes from: the holder of the admin token ({@code reviewer} is {@code null}),
+     * or a reviewer, by their own token.
+     */
+    record Caller(String reviewer) {
+        static final Caller ADMIN = new Caller(null);
+
+        boolean admin() {
+            return reviewer == null;
+        }
+    }
+
     /** What an endpoint answers to an authenticated request with the right method. */
     @FunctionalInterface
     private interface Endpoint {
+        Answer answer(HttpExchange exchange, Caller caller) throws IOException;
+    }
+
+    /** Serves {@code endpoint} at {@code path} to the admin token only. */
+    private void route(String path, String method, AdminEndpoint endpoint) {
+        route(path, method, false, (exchange, caller) -> endpoint.answer(exchange));
+    }
+
+    /** An endpoint only the admin token reaches. */
+    @FunctionalInterface
+    private interface AdminEndpoint {
         Answer answer(HttpExchange exchange) throws IOException;
     }
 
-    /** Serves {@code endpoint} at {@code path}: token first, then the method ({@code null}: the endpoint checks). */
-    private void route(String path, String method, Endpoint endpoint) {
+    /**
+     * Serves {@code endpoint} at {@code path}: token first, then the method ({@code null}: the
+     * endpoint checks). A reviewer's token reaches it only when {@code reviewersToo}.
+     */
+    private void route(String path, String method, boolean reviewersToo, Endpoint endpoint) {
         server.createContext(path, exchange -> {
             try (exchange) {
-                if (!authorized(exchange)) {
+                Caller caller = caller(exchange);
+                if (caller == null) {
                     unauthorized(exchange);
+                } else if (!caller.admin() && !reviewersToo) {
+                    send(exchange, 403, Map.of("error", "a reviewer's token opens the approvals API only"));
                 } else if (method != null && !method.equals(exchange.getRequestMethod())) {
                     send(exchange, 405, Map.of("error", "use " + method));
                 } else {
-                    Answer answer = endpoint.answer(exchange);
+                    Answer answer = endpoint.answer(exchange, caller);
                     try {
                         send(exchange, answer.status(), answer.body());
                     } finally {
@@ -201,13 +236,19 @@ public final class AdminServer {
         return Files.readString(file, StandardCharsets.UTF_8).trim();
     }
 
-    private boolean authorized(HttpExchange exchange) {
+    /** The caller the bearer token names, or {@code null} when it names nobody. */
+    private Caller caller(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null || !header.startsWith("Bearer ")) {
-            return false;
+            return null;
         }
+        String presented = header.substring("Bearer ".length()).trim();
         // Constant-time: the comparison must not tell how much of a guessed token was right.
-        return MessageDigest.isEqual(token, header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8));
+        if (MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+            return Caller.ADMIN;
+        }
+        String reviewer = reviewers == null ? null : reviewers.reviewerFor(presented);
+        return reviewer == null ? null : new Caller(reviewer);
     }
 
     static void send(HttpExchange exchange, int status, Object body) throws IOException {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /approvals}, {@code GET /approvals/{id}}, {@code POST /approvals/{id}/approve} and
  * {@code /reject} with {@code {"reviewer": "...", "comment": "..."}}. Authentication is the
- * server's; what a reviewer may do is the approval desk's.
+ * server's: with reviewers' own tokens, the token says who reviews and the admin token reviews
+ * nothing. What a reviewer may do is the approval desk's.
  */
 final class ApprovalRoutes {
 
@@ -26,12 +27,15 @@ final class ApprovalRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Gate gate;
+    private final boolean ownTokens;
 
-    ApprovalRoutes(Gate gate) {
+    /** @param ownTokens whether reviewers have tokens of their own, so that only those review */
+    ApprovalRoutes(Gate gate, boolean ownTokens) {
         this.gate = gate;
+        this.ownTokens = ownTokens;
     }
 
-    Answer answer(String method, String path, byte[] body) {
+    Answer answer(String method, String path, byte[] body, AdminServer.Caller caller) {
         GateState state = gate.state();
         Approvals approvals = state == null ? null : state.approvals();
         if (approvals == null) {
@@ -72,6 +76,17 @@ final class ApprovalRoutes {
                 comment = request.hasNonNull("comment") ? request.get("comment").asText() : null;
             } catch (IOException e) {
                 return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
+            }
+            if (ownTokens && caller.admin()) {
+                return new Answer(403, Map.of("error", "reviewers have tokens of their own (reviewer_tokens_file):"
+                        + " review with yours, not with the admin token"));
+            }
+            if (!caller.admin()) {
+                if (reviewer != null && !reviewer.equals(caller.reviewer())) {
+                    return new Answer(403, Map.of("error", "this token is " + caller.reviewer() + "'s: it cannot review"
+                            + " as " + reviewer));
+                }
+                reviewer = caller.reviewer();
             }
             Review done = approvals.review(review.group(1), review.group(2).equals("approve"), reviewer, comment);
             return done.done()

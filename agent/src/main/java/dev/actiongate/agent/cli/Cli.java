@@ -1,6 +1,7 @@
 package dev.actiongate.agent.cli;
 
 import dev.actiongate.agent.AgentVersion;
+import dev.actiongate.agent.admin.ReviewerTokens;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
@@ -38,9 +39,13 @@ public final class Cli {
             "                     make a running agent load its policy file again (admin API)",
             "  approvals list --url URL --token-file FILE",
             "                     pending approvals of a running agent",
-            "  approvals approve ID --reviewer NAME [--comment TEXT] --url URL --token-file FILE",
-            "  approvals reject ID --reviewer NAME [--comment TEXT] --url URL --token-file FILE",
-            "                     decide a pending approval as NAME (exit 0 done, 1 refused)",
+            "  approvals approve ID [--reviewer NAME] [--comment TEXT] --url URL --token-file FILE",
+            "  approvals reject ID [--reviewer NAME] [--comment TEXT] --url URL --token-file FILE",
+            "                     decide a pending approval as NAME (exit 0 done, 1 refused); with",
+            "                     a reviewer's own token, NAME is the token's and may be left out",
+            "  reviewer-token NAME",
+            "                     a new token for reviewer NAME, and the line that lists it in the",
+            "                     agent's reviewer_tokens_file (the file keeps its SHA-256 only)",
             "  governance [--enabled true|false] [--mode monitor|enforce|policy] --by NAME [--reason TEXT]",
             "             --url URL --token-file FILE",
             "                     switch a running agent's governing off or on, or force its mode",
@@ -84,6 +89,8 @@ public final class Cli {
                 return Attach.attach(args, out, err);
             case "detach":
                 return Attach.detach(args, out, err);
+            case "reviewer-token":
+                return args.length == 2 ? reviewerToken(args[1], out, err) : usage(err);
             case "version":
                 out.println("ActionGate " + AgentVersion.get());
                 return 0;
@@ -134,6 +141,18 @@ public final class Cli {
         }
     }
 
+    private static int reviewerToken(String name, PrintStream out, PrintStream err) {
+        try {
+            String[] minted = ReviewerTokens.mint(name);
+            out.println("token for " + name + " (give it to them; it is not kept anywhere): " + minted[0]);
+            out.println("line for reviewer_tokens_file: " + minted[1]);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+    }
+
     private static int approvals(String[] args, PrintStream out, PrintStream err) {
         if (args.length < 2) {
             return usage(err);
@@ -149,10 +168,6 @@ public final class Cli {
                 }
                 Map<String, String> options = options(args, 3, err);
                 if (options == null) {
-                    return usage(err);
-                }
-                if (options.get("--reviewer") == null) {
-                    err.println("approvals " + args[1] + " needs --reviewer NAME");
                     return usage(err);
                 }
                 Map<String, String> body = new LinkedHashMap<>();

@@ -39,9 +39,10 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
 
     /**
      * The admin HTTP API: off unless a port is given; loopback unless told otherwise; every
-     * request needs the bearer token, given directly or in a file.
+     * request needs the bearer token, given directly or in a file. With a reviewer tokens file,
+     * approvals are reviewed with each reviewer's own token, and the admin token reviews nothing.
      */
-    public record Admin(int port, String bind, String token, Path tokenFile) {
+    public record Admin(int port, String bind, String token, Path tokenFile, Path reviewerTokensFile) {
     }
 
     /**
@@ -66,6 +67,7 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
     public static final String ADMIN_BIND = "admin_bind";
     public static final String ADMIN_TOKEN = "admin_token";
     public static final String ADMIN_TOKEN_FILE = "admin_token_file";
+    public static final String REVIEWER_TOKENS_FILE = "reviewer_tokens_file";
     public static final String APPROVAL_TIMEOUT = "approval_timeout";
     public static final String APPROVAL_VALIDITY = "approval_validity";
     public static final String APPROVALS = "approvals";
@@ -74,9 +76,9 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
 
     /** Every key the agent understands; anything else is a start-up warning. */
-    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, RECORDS_JOURNAL, ENVIRONMENT, SERVICE, ENABLED, INCIDENT_WEBHOOK,
-            CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE, APPROVAL_TIMEOUT, APPROVAL_VALIDITY,
-            APPROVALS);
+    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, RECORDS_JOURNAL, ENVIRONMENT, SERVICE, ENABLED,
+            INCIDENT_WEBHOOK, CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE, REVIEWER_TOKENS_FILE,
+            APPROVAL_TIMEOUT, APPROVAL_VALIDITY, APPROVALS);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -157,8 +159,10 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
                 }
                 String token = blankToNull(values.get(ADMIN_TOKEN));
                 String tokenFile = blankToNull(values.get(ADMIN_TOKEN_FILE));
+                String reviewerTokensFile = blankToNull(values.get(REVIEWER_TOKENS_FILE));
                 admin = new Admin(number, values.getOrDefault(ADMIN_BIND, "127.0.0.1"), token,
-                        tokenFile == null ? null : Path.of(tokenFile));
+                        tokenFile == null ? null : Path.of(tokenFile),
+                        reviewerTokensFile == null ? null : Path.of(reviewerTokensFile));
             } catch (NumberFormatException e) {
                 warnings.add("admin_port='" + port + "' is not a port number; the admin API stays off");
             }

@@ -47,7 +47,9 @@ class AgentConfigTest {
     void theAdminApiIsOffUnlessAPortIsGivenAndLoopbackByDefault() {
         assertNull(AgentConfig.resolve("policy=/p.yaml", Map.of(), Map.of()).admin());
         AgentConfig config = AgentConfig.resolve("admin_port=9901,admin_token_file=/run/token", Map.of(), Map.of());
-        assertEquals(new AgentConfig.Admin(9901, "127.0.0.1", null, Path.of("/run/token")), config.admin());
+        assertEquals(new AgentConfig.Admin(9901, "127.0.0.1", null, Path.of("/run/token"), null), config.admin());
+        assertEquals(Path.of("/etc/reviewers"), AgentConfig.resolve("admin_port=9901,reviewer_tokens_file=/etc/reviewers",
+                Map.of(), Map.of()).admin().reviewerTokensFile());
         AgentConfig bad = AgentConfig.resolve("admin_port=http", Map.of(), Map.of());
         assertNull(bad.admin());
         assertTrue(bad.warnings().get(0).contains("admin_port"), bad.warnings().toString());
