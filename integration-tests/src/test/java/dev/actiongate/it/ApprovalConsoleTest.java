@@ -79,10 +79,30 @@ class ApprovalConsoleTest {
 
     @OnEveryJdk
     void aReviewerApprovesTheWaitingEmailInTheConsoleAndItIsSent(Jdk jdk) throws Exception {
+        approveInTheConsole(jdk, false);
+    }
+
+    /** As above, with olivia's own token: the console shows her name and reviews go out under it. */
+    @OnEveryJdk
+    void withHerOwnTokenTheConsoleKnowsTheReviewer(Jdk jdk) throws Exception {
+        approveInTheConsole(jdk, true);
+    }
+
+    private void approveInTheConsole(Jdk jdk, boolean ownToken) throws Exception {
         requireChromium();
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path records = dir.resolve("records.jsonl");
         Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        String consoleToken = TOKEN;
+        String reviewerTokens = "";
+        if (ownToken) {
+            ForkedJvm.Run minted = ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0);
+            List<String> lines = minted.stdout().lines().toList();
+            consoleToken = lines.get(0).substring(lines.get(0).lastIndexOf(": ") + 2).trim();
+            Path file = Files.writeString(dir.resolve("reviewers"),
+                    lines.get(1).substring(lines.get(1).lastIndexOf(": ") + 2).trim() + "\n");
+            reviewerTokens = ",reviewer_tokens_file=" + file;
+        }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -92,7 +112,8 @@ class ApprovalConsoleTest {
         assertTrue(smtpPort > 0, "GreenMail listens on a port");
 
         ForkedJvm app = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records + ",admin_port=" + port + ",admin_token_file=" + tokenFile)
+                .agent("policy=" + policy + ",records=" + records + ",admin_port=" + port + ",admin_token_file=" + tokenFile
+                        + reviewerTokens)
                 .classpath(AppClasspath.mail())
                 .main(MailApp.class, "127.0.0.1", Integer.toString(smtpPort), TO)
                 .timeout(Duration.ofSeconds(90));
@@ -120,7 +141,7 @@ class ApprovalConsoleTest {
             profile = Files.createTempDirectory("actiongate-chromium-");
             driver = chromium(profile);
             WebDriver browser = driver;
-            driver.get(url + "/#token=" + TOKEN);
+            driver.get(url + "/#token=" + consoleToken);
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
             wait.withMessage(() -> "no approval card for " + TO + " in the console\n" + describe(browser, running));
             WebElement card = wait.until(d -> d.findElements(By.cssSelector(".approval")).stream()
@@ -128,10 +149,17 @@ class ApprovalConsoleTest {
                     .findFirst().orElse(null));
             String id = card.getDomAttribute("data-id");
             assertTrue(id != null && !id.isBlank(), "the card carries data-id\n" + describe(driver, running));
-            assertTrue(!driver.getCurrentUrl().contains(TOKEN), "the console drops the token from the address: "
+            assertTrue(!driver.getCurrentUrl().contains(consoleToken), "the console drops the token from the address: "
                     + driver.getCurrentUrl());
 
-            driver.findElement(By.id("reviewer")).sendKeys("olivia");
+            WebElement reviewer = driver.findElement(By.id("reviewer"));
+            if (ownToken) {
+                wait.withMessage(() -> "the console does not show the token's reviewer\n" + describe(browser, running));
+                wait.until(d -> "olivia".equals(reviewer.getDomProperty("value")));
+                assertEquals("true", reviewer.getDomProperty("readOnly"), "the token's name cannot be changed");
+            } else {
+                reviewer.sendKeys("olivia");
+            }
             driver.findElement(By.id("comment")).sendKeys("checked the order, fine to send");
             card.findElement(By.cssSelector(".approve")).click();
             wait.withMessage(() -> "the console did not confirm the approval of " + id + "\n" + describe(browser, running));

@@ -174,7 +174,10 @@ class ApprovalsTest {
             assertEquals(403, impersonating.status(), impersonating.toString());
             assertTrue(impersonating.body().get("error").asText().contains("omar's"), impersonating.toString());
             assertEquals(403, asOlivia.get("/status").status(), "a reviewer's token opens the approvals API only");
-            assertEquals(200, asOlivia.get("/approvals").status());
+            AdminClient.Answer listed = asOlivia.get("/approvals");
+            assertEquals(200, listed.status());
+            assertEquals("olivia", listed.body().path("reviewer").asText(), "the API says whose token it is");
+            assertTrue(held.admin.get("/approvals").body().path("reviewer").isMissingNode(), "the admin token is nobody's");
             assertEquals(401, new AdminClient(held.admin.url(), "olivia").get("/approvals").status());
             AdminClient.Answer approved = asOlivia.review(id, "approve", null, "mine to approve");
             assertEquals(200, approved.status(), approved.toString());

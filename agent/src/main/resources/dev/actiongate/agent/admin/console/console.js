@@ -179,6 +179,12 @@
         return;
       }
       if (answer.ok && answer.json && Array.isArray(answer.json.approvals)) {
+        // With a reviewer's own token the API says whose it is: that is the name reviews go out under.
+        const own = typeof answer.json.reviewer === 'string' ? answer.json.reviewer : null;
+        if (own !== null) {
+          el.reviewer.value = own;
+        }
+        el.reviewer.readOnly = own !== null;
         render(answer.json.approvals);
         setConnection('updated ' + new Date().toLocaleTimeString(), 'good');
       } else {
