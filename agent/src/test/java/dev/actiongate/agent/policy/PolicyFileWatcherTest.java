@@ -19,6 +19,7 @@ class PolicyFileWatcherTest {
     Path dir;
 
     @Test
+    @SuppressWarnings("try") // the watcher runs while the try block does
     void anEditIsSeenOnceAndOtherFilesInTheFolderAreNot() throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), "version: \"1\"\n");
         Path records = Files.writeString(dir.resolve("records.jsonl"), "");
@@ -37,6 +38,7 @@ class PolicyFileWatcherTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the watcher runs while the try block does
     void aKubernetesStyleSwapOfTheDataLinkIsSeen() throws Exception {
         // A ConfigMap volume: policy.yaml -> ..data/policy.yaml, ..data -> ..v1; an update writes
         // ..v2 and renames a new ..data link over the old one.
