@@ -119,12 +119,29 @@ public final class RecordLog implements Closeable {
             Files.createDirectories(parent);
         }
         boolean existed = Files.exists(absolute);
-        if (existed) {
-            setTornTailAside(absolute);
-        }
-        FileOutputStream out = new FileOutputStream(absolute.toFile(), true);
+        Path journalPath = journalOf(absolute);
+        // The journal's lock first: while another process holds it, the file is that process's
+        // to write, and a part of a line at its end may be a write still under way.
         RecordJournal journal = null;
+        boolean otherWriter = false;
+        if (journalSize > 0) {
+            try {
+                journal = RecordJournal.open(journalPath);
+            } catch (RecordJournal.Locked e) {
+                otherWriter = true;
+                LOG.warn("{}: this process writes {} directly, without a journal; the two processes' records"
+                        + " interleave, which breaks the hash chain where they do. Give every process a records"
+                        + " file of its own", e.getMessage(), absolute);
+            } catch (IOException | RuntimeException e) {
+                cannotUse(journalPath, absolute, e);
+            }
+        }
+        FileOutputStream out = null;
         try {
+            if (existed && !otherWriter) {
+                setTornTailAside(absolute);
+            }
+            out = new FileOutputStream(absolute.toFile(), true);
             String last = lastLine(absolute);
             String continuation = null;
             String lastHash = RecordChain.GENESIS;
@@ -142,40 +159,35 @@ public final class RecordLog implements Closeable {
                 continuation = h;
                 lastHash = h;
             }
-            if (journalSize > 0) {
-                Path journalPath = journalOf(absolute);
+            if (journal != null) {
                 try {
-                    journal = RecordJournal.open(journalPath);
                     List<String> leftOver = journal.leftOver();
                     if (!leftOver.isEmpty()) {
                         lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
                     }
                     journal.reset(journalSize);
-                } catch (RecordJournal.Locked e) {
-                    // Another process writes this records file. Its journal is its own; this
-                    // process writes the file directly, as before journals, and says what that costs.
-                    LOG.warn("{}: this process writes {} directly, without a journal; the two processes' records"
-                            + " interleave, which breaks the hash chain where they do. Give every process a records"
-                            + " file of its own", e.getMessage(), absolute);
                 } catch (IOException | RuntimeException e) {
-                    // The journal only makes writing cheaper: without one (a folder that is not
-                    // writable, no room for it), every decision is written to the file directly.
-                    if (journal != null) {
-                        journal.close();
-                        journal = null;
-                    }
-                    LOG.warn("the journal {} cannot be used ({}); decisions are written to {} directly, one write"
-                            + " per governed call", journalPath, e.toString(), absolute);
+                    journal.close();
+                    journal = null;
+                    cannotUse(journalPath, absolute, e);
                 }
             }
             return new RecordLog(absolute, out, lastHash, continuation, journal);
         } catch (IOException | RuntimeException e) {
-            out.close();
+            if (out != null) {
+                out.close();
+            }
             if (journal != null) {
                 journal.close();
             }
             throw e;
         }
+    }
+
+    /** The journal only makes writing cheaper: without one, every decision is written to the file directly. */
+    private static void cannotUse(Path journalPath, Path file, Exception cause) {
+        LOG.warn("the journal {} cannot be used ({}); decisions are written to {} directly, one write per governed"
+                + " call", journalPath, cause.toString(), file);
     }
 
     /**
@@ -547,6 +559,12 @@ public final class RecordLog implements Closeable {
     public void close() throws IOException {
         closed = true;
         LockSupport.unpark(writer);
+        try {
+            // Its last pass must not find the file closed under it.
+            writer.join(TimeUnit.SECONDS.toMillis(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flush();
         synchronized (this) {
             if (journal != null) {

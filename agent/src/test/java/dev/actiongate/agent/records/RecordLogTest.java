@@ -294,6 +294,22 @@ class RecordLogTest {
     }
 
     @Test
+    void aPartLineWhileAnotherWriterHoldsTheJournalIsItsWriteUnderWayAndIsLeftAlone() throws IOException {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog first = RecordLog.open(file, true)) {
+            first.append(record(0), null);
+            first.flush();
+            Files.writeString(file, "{\"kind\":\"decis", java.nio.file.StandardOpenOption.APPEND);
+            long size = Files.size(file);
+            assertThrows(IOException.class, () -> RecordLog.open(file, true));
+            assertEquals(size, Files.size(file), "the other writer's file is not cut");
+            try (var listing = Files.list(dir)) {
+                assertEquals(0, listing.filter(p -> p.getFileName().toString().contains(".torn-")).count());
+            }
+        }
+    }
+
+    @Test
     void withoutAUsableJournalDecisionsAreWrittenDirectly() throws IOException {
         Path file = dir.resolve("records.jsonl");
         Files.createDirectory(RecordLog.journalOf(file));
