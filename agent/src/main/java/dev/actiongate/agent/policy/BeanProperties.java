@@ -58,10 +58,18 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
         return accessors.getters().containsKey(key);
     }
 
+    /** A property whose getter threw: every later read fails the same way, and records show the text. */
+    private record Unreadable(String text, IllegalStateException error) {
+    }
+
     @Override
     public Object get(Object key) {
         if (read.containsKey(key)) {
-            return read.get(key);
+            Object known = read.get(key);
+            if (known instanceof Unreadable unreadable) {
+                throw unreadable.error();
+            }
+            return known;
         }
         AnnotatedMember getter = accessors.getters().get(key);
         if (getter == null) {
@@ -72,9 +80,10 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
             value = PolicyValues.of(getter.getValue(bean));
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() instanceof InvocationTargetException target ? target.getCause() : e;
-            read.put((String) key, "<unreadable: " + cause + ">");
-            throw new IllegalStateException("property '" + key + "' of " + bean.getClass().getName()
-                    + " could not be read: " + cause, cause);
+            IllegalStateException error = new IllegalStateException("property '" + key + "' of "
+                    + bean.getClass().getName() + " could not be read: " + cause, cause);
+            read.put((String) key, new Unreadable("<unreadable: " + cause + ">", error));
+            throw error;
         }
         read.put((String) key, value);
         return value;
@@ -126,7 +135,7 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
                 // a field this JVM will not let us read: only conditions can show it
             }
         });
-        shown.putAll(read);
+        read.forEach((name, value) -> shown.put(name, value instanceof Unreadable unreadable ? unreadable.text() : value));
         shown.put("@type", bean.getClass().getName());
         return shown;
     }

@@ -65,6 +65,10 @@ class BeanPropertiesTest {
                 action: send_body
                 when: 'args.message.body != "secret"'
                 verdict: allow
+              - id: reads-the-body-again
+                action: send_body
+                when: 'args.message.body != "public"'
+                verdict: allow
             """;
 
     private static Map<String, Object> variables(String action, Map<String, Object> args) {
@@ -104,7 +108,10 @@ class BeanPropertiesTest {
         Map<String, Object> args = Map.of("message", PolicyValues.of(message));
         Decision decision = policy().evaluate("send_body", variables("send_body", args));
         assertEquals(Verdict.DENY, decision.verdict());
-        assertEquals(List.of("reads-the-body"), decision.matchedRules());
+        assertEquals(List.of("reads-the-body", "reads-the-body-again"), decision.matchedRules(),
+                "the second rule to read the failed property fails too: it does not see a string in its place");
+        assertTrue(decision.reason().contains("rule 'reads-the-body-again' could not be evaluated"), decision.reason());
+        assertEquals(1, message.bodyReads, "the getter ran once");
         assertTrue(decision.reason().contains("rule 'reads-the-body' could not be evaluated"), decision.reason());
         assertTrue(decision.reason().contains("the connection is closed"), decision.reason());
         Map<?, ?> shown = (Map<?, ?>) ArgumentSummary.of(args, Set.of()).get("message");
