@@ -22,7 +22,8 @@ final class Attach {
     private static final String DETACHABLE_PROPERTY = "dev.actiongate.detachable";
     private static final String JAR_PROPERTY = "dev.actiongate.cli.jar";
     /** Agent arguments naming files: resolved against this shell's directory, not the target's. */
-    private static final Set<String> PATH_KEYS = Set.of("policy", "records", "approvals", "admin_token_file");
+    private static final Set<String> PATH_KEYS = Set.of("policy", "records", "approvals", "admin_token_file",
+            "reviewer_tokens_file");
 
     private Attach() {
     }
@@ -36,37 +37,29 @@ final class Attach {
             return Cli.usage(err);
         }
         String agentArgs = args.length == 3 ? absolutePaths(args[2]) : "";
-        try {
-            Object vm = connect(args[1]);
-            try {
-                Properties before = properties(vm);
-                String running = before.getProperty(RUNNING_PROPERTY);
-                if (running != null) {
-                    err.println("refused: " + running + " already runs in JVM " + args[1] + "; "
-                            + ("true".equals(before.getProperty(DETACHABLE_PROPERTY))
-                                    ? "detach it first (java -jar actiongate-agent.jar detach " + args[1] + ")"
-                                    : "it cannot be detached; change its policy or switch it with 'governance' instead"));
-                    return 1;
-                }
-                call(vm, "loadAgent", jar(), agentArgs);
-                Properties after = properties(vm);
-                if (after.getProperty(RUNNING_PROPERTY) == null) {
-                    err.println("the agent did not start in JVM " + args[1] + ": see that JVM's standard error");
-                    return 1;
-                }
-                out.println("attached " + after.getProperty(RUNNING_PROPERTY) + " to JVM " + args[1]);
-                String governs = after.getProperty(GOVERNS_PROPERTY, "");
-                out.println(governs.isBlank()
-                        ? "it governs no loaded method yet; classes loaded from now on are governed as they load"
-                        : "it governs:\n" + governs.stripTrailing().indent(2).stripTrailing());
-                return 0;
-            } finally {
-                call(vm, "detach");
+        return withVm(args[1], err, vm -> {
+            Properties before = properties(vm);
+            String running = before.getProperty(RUNNING_PROPERTY);
+            if (running != null) {
+                err.println("refused: " + running + " already runs in JVM " + args[1] + "; "
+                        + ("true".equals(before.getProperty(DETACHABLE_PROPERTY))
+                                ? "detach it first (java -jar actiongate-agent.jar detach " + args[1] + ")"
+                                : "it cannot be detached; change its policy or switch it with 'governance' instead"));
+                return 1;
             }
-        } catch (AttachProblem e) {
-            err.println(e.getMessage());
-            return 1;
-        }
+            call(vm, "loadAgent", jar(), agentArgs);
+            Properties after = properties(vm);
+            if (after.getProperty(RUNNING_PROPERTY) == null) {
+                err.println("the agent did not start in JVM " + args[1] + ": see that JVM's standard error");
+                return 1;
+            }
+            out.println("attached " + after.getProperty(RUNNING_PROPERTY) + " to JVM " + args[1]);
+            String governs = after.getProperty(GOVERNS_PROPERTY, "");
+            out.println(governs.isBlank()
+                    ? "it governs no loaded method yet; classes loaded from now on are governed as they load"
+                    : "it governs:\n" + governs.stripTrailing().indent(2).stripTrailing());
+            return 0;
+        });
     }
 
     static int detach(String[] args, PrintStream out, PrintStream err) {
@@ -74,27 +67,40 @@ final class Attach {
             err.println("detach needs the PID of a JVM the agent runs in");
             return Cli.usage(err);
         }
+        return withVm(args[1], err, vm -> {
+            Properties before = properties(vm);
+            String running = before.getProperty(RUNNING_PROPERTY);
+            if (running == null) {
+                err.println("ActionGate does not run in JVM " + args[1]);
+                return 1;
+            }
+            if (!"true".equals(before.getProperty(DETACHABLE_PROPERTY))) {
+                err.println("refused: " + running + " was started with -javaagent in JVM " + args[1]
+                        + "; remove the flag and restart it, or switch governing off (governance --enabled false)");
+                return 1;
+            }
+            call(vm, "loadAgent", jar(), "detach");
+            if (properties(vm).getProperty(RUNNING_PROPERTY) != null) {
+                err.println("JVM " + args[1] + " refused to detach the agent: see its standard error");
+                return 1;
+            }
+            out.println("detached ActionGate from JVM " + args[1] + ": its governed methods run their original code");
+            return 0;
+        });
+    }
+
+    /** What is done with a JVM while attached to it; an exit code. */
+    @FunctionalInterface
+    private interface WithVm {
+        int run(Object vm) throws AttachProblem;
+    }
+
+    /** Attaches to JVM {@code pid}, runs {@code action}, and always detaches from it again. */
+    private static int withVm(String pid, PrintStream err, WithVm action) {
         try {
-            Object vm = connect(args[1]);
+            Object vm = connect(pid);
             try {
-                Properties before = properties(vm);
-                String running = before.getProperty(RUNNING_PROPERTY);
-                if (running == null) {
-                    err.println("ActionGate does not run in JVM " + args[1]);
-                    return 1;
-                }
-                if (!"true".equals(before.getProperty(DETACHABLE_PROPERTY))) {
-                    err.println("refused: " + running + " was started with -javaagent in JVM " + args[1]
-                            + "; remove the flag and restart it, or switch governing off (governance --enabled false)");
-                    return 1;
-                }
-                call(vm, "loadAgent", jar(), "detach");
-                if (properties(vm).getProperty(RUNNING_PROPERTY) != null) {
-                    err.println("JVM " + args[1] + " refused to detach the agent: see its standard error");
-                    return 1;
-                }
-                out.println("detached ActionGate from JVM " + args[1] + ": its governed methods run their original code");
-                return 0;
+                return action.run(vm);
             } finally {
                 call(vm, "detach");
             }
