@@ -66,10 +66,6 @@ public final class ReviewerTokens {
         return found;
     }
 
-    Path file() {
-        return file;
-    }
-
     private Loaded current() {
         Loaded current = loaded;
         try {
