@@ -15,7 +15,6 @@ import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyFileWatcher;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.records.RecordLog;
-import dev.actiongate.bootstrap.GateBridge;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +50,13 @@ public final class ActionGateAgent {
      * @return what detaches the agent again, or {@code null} when it is disabled and did nothing
      */
     public static Runnable start(String agentArgs, Instrumentation instrumentation, boolean attached) {
-        AgentConfig config = AgentConfig.resolve(agentArgs, System.getProperties(), System.getenv());
+        AgentConfig config;
+        try {
+            config = AgentConfig.resolve(agentArgs, System.getProperties(), System.getenv());
+        } catch (RuntimeException | LinkageError fault) {
+            // Nothing to govern with, but the annotated methods are still known: deny them all.
+            return FailClosedStart.install(instrumentation, attached, "its configuration could not be resolved: " + fault);
+        }
         if (!config.enabled()) {
             // Plain stderr: a disabled agent should not even pay for starting its logging.
             config.warnings().forEach(warning -> System.err.println("[actiongate] WARN  " + warning));
@@ -60,24 +66,48 @@ public final class ActionGateAgent {
         }
         setDefaultEnvironment(config.environment());
 
+        // Synchronously, with the policy's govern: entries: a class loaded before the transformer
+        // is installed would run ungoverned. Bounded: a policy on a hung mount must not hold main.
+        List<GovernEntry> read;
+        String readProblem = null;
+        try {
+            read = BoundedIo.call("reading policy " + config.policy(), config.startupTimeout(),
+                    () -> governEntries(config));
+        } catch (Exception e) {
+            read = List.of();
+            readProblem = e.getMessage();
+        }
+        List<GovernEntry> govern = read;
+
         MethodRegistry registry = new MethodRegistry();
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         Gate gate = new Gate(registry, startup, config.service(),
                 config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
                 config.contextMdc(), config.approvals().timeout());
-        GateBridge.install(gate);
+        AtomicReference<String> step = new AtomicReference<>("loading policy " + config.policy());
+        gate.startupDeadline(config.startupTimeout(), step::get);
+        if (!BridgeInstaller.install(gate)) {
+            System.err.println("[actiongate] ERROR another dispatcher is already installed in this JVM; this agent"
+                    + " governs nothing");
+            return null;
+        }
         RunningAgent[] running = new RunningAgent[1];
         CountDownLatch installed = new CountDownLatch(1);
 
         // Logging, the policy's CEL and the records file all take time to start; none of it may
         // hold the application's main thread. Governed calls wait for the future instead.
+        String startupProblem = readProblem;
         inBackground("actiongate-startup", () -> {
             try {
                 config.warnings().forEach(warning -> log().warn(warning));
                 warnIfContextMdcCannotWork(config);
                 registry.onRegistration(method -> log().info("governing {} as action '{}'",
                         method.signature(), method.action()));
-                GateState state = prepare(config);
+                if (startupProblem != null) {
+                    // The govern: entries could not be read in time: what the policy governs is unknown.
+                    throw new IllegalStateException(startupProblem);
+                }
+                GateState state = prepare(config, step::set);
                 // Before the first decision: whether a reviewer can answer decides how a held call is treated.
                 AdminServer admin = startAdmin(config, gate, state.approvals(), () -> {
                     awaitQuietly(installed);
@@ -96,8 +126,7 @@ public final class ActionGateAgent {
             } catch (Throwable fault) {
                 // Governed calls wait for this future: it must complete, and complete closed.
                 log().error("ActionGate start-up failed; every governed call will be denied", fault);
-                String problem = "the agent's start-up failed: " + fault;
-                startup.complete(new GateState(null, problem, null, problem, "unknown-host", null, problem));
+                startup.complete(GateState.failed("the agent's start-up failed: " + fault, hostName()));
             }
         });
 
@@ -107,17 +136,14 @@ public final class ActionGateAgent {
         if (System.getProperty("net.bytebuddy.safe") == null) {
             System.setProperty("net.bytebuddy.safe", "true");
         }
-        // Synchronously, with the policy's govern: entries: a class loaded before the transformer
-        // is installed would run ungoverned.
-        List<GovernEntry> govern = governEntries(config);
-        boolean retransform = attached || govern.stream().anyMatch(GovernEntry::isMethodEntry);
+        boolean reversible = attached || govern.stream().anyMatch(GovernEntry::isMethodEntry);
         ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
-                ActionGateAgent.class.getClassLoader(), retransform, govern);
-        running[0] = new RunningAgent(instrumentation, transformer, retransform, startup);
+                ActionGateAgent.class.getClassLoader(), govern);
+        running[0] = new RunningAgent(instrumentation, transformer, reversible, startup, gate);
         installed.countDown();
         System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "
                 + (attached ? "attached" : "javaagent") + ", since " + java.time.Instant.now());
-        System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(retransform));
+        System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(reversible));
         publishGoverned(registry);
         if (!govern.isEmpty()) {
             inBackground("actiongate-govern-check", () -> reportUnmatched(govern, registry, startup));
@@ -202,7 +228,7 @@ public final class ActionGateAgent {
     }
 
     /** Loads the policy and opens the records file; never throws, a failure is kept as a problem. */
-    static GateState prepare(AgentConfig config) {
+    static GateState prepare(AgentConfig config, java.util.function.Consumer<String> progress) {
         Policy policy = null;
         String policyProblem = null;
         if (config.policy() == null) {
@@ -219,6 +245,7 @@ public final class ActionGateAgent {
         }
         RecordLog records = null;
         String recordsProblem = null;
+        progress.accept("opening records file " + config.records().toAbsolutePath());
         try {
             records = RecordLog.open(config.records(), config.recordsJournal());
             Runtime.getRuntime().addShutdownHook(new Thread(records::flush, "actiongate-flush"));
@@ -227,6 +254,7 @@ public final class ActionGateAgent {
         }
         Approvals approvals = null;
         String approvalsProblem = null;
+        progress.accept("opening approvals store " + config.approvals().store().toAbsolutePath());
         if (records == null) {
             approvalsProblem = "there is no records file to record approvals in";
         } else {

@@ -2,7 +2,6 @@ package dev.actiongate.agent;
 
 import dev.actiongate.agent.admin.AdminServer;
 import dev.actiongate.agent.gate.GateState;
-import dev.actiongate.bootstrap.GateBridge;
 import java.io.Closeable;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CompletableFuture;
@@ -29,16 +28,18 @@ public final class RunningAgent implements Runnable {
     private final ResettableClassFileTransformer transformer;
     private final boolean reversible;
     private final CompletableFuture<GateState> startup;
+    private final Object dispatcher;
     private final AtomicBoolean detached = new AtomicBoolean();
     private volatile AdminServer admin;
     private volatile Closeable watcher;
 
     RunningAgent(Instrumentation instrumentation, ResettableClassFileTransformer transformer, boolean reversible,
-                 CompletableFuture<GateState> startup) {
+                 CompletableFuture<GateState> startup, Object dispatcher) {
         this.instrumentation = instrumentation;
         this.transformer = transformer;
         this.reversible = reversible;
         this.startup = startup;
+        this.dispatcher = dispatcher;
     }
 
     void admin(AdminServer server) {
@@ -65,7 +66,7 @@ public final class RunningAgent implements Runnable {
             return;
         }
         // A call already inside a governed method finishes; new ones run the original code.
-        GateBridge.install(PassThrough.INSTANCE);
+        BridgeInstaller.uninstall(dispatcher);
         transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         AdminServer server = admin;
         if (server != null) {
@@ -100,19 +101,5 @@ public final class RunningAgent implements Runnable {
         System.clearProperty(GOVERNS_PROPERTY);
         System.clearProperty(DETACHABLE_PROPERTY);
         LoggerFactory.getLogger("actiongate").warn("ActionGate detached: governed methods run their original code, unrecorded");
-    }
-
-    /** What the bridge calls once detached: nothing to decide, nothing to record. */
-    private enum PassThrough implements GateBridge.Dispatcher {
-        INSTANCE;
-
-        @Override
-        public Object enter(int methodId, Object[] arguments) {
-            return null;
-        }
-
-        @Override
-        public void exit(Object token, Throwable thrown) {
-        }
     }
 }

@@ -4,9 +4,19 @@ import dev.actiongate.ActionDeniedException;
 import java.util.List;
 
 /**
- * The one entry point the advice inlined into governed methods calls. It lives on the bootstrap
- * class path so that every class loader sees the same class; the decision logic behind it lives
- * in the agent's isolated class loader and is plugged in through {@link #install(Dispatcher)}.
+ * The one entry point the advice inlined into governed methods calls.
+ *
+ * <p>The agent jar does not ship this class under this name: the build relocates it to
+ * {@code java.lang.ActionGateBridge}, and the agent defines it in {@code java.base} at start-up
+ * (see {@code dev.actiongate.agent.BridgeInstaller}). No application class loader may define a
+ * class in a {@code java.} package, and the boot loader never looks for one on
+ * {@code -Xbootclasspath/a}, so an application cannot shadow the bridge with a copy of its own (a
+ * child-first loader, a jar on the boot class path, a hidden class) that lets governed bodies run
+ * undecided. Under its source name, in unit tests, it is an ordinary class.
+ *
+ * <p>Installing a dispatcher is not public: only a caller holding a lookup with private access
+ * to this class (the agent, to whose loader {@code java.lang} is opened) can, and only once: a
+ * second install while one is in force is refused and reported to the one in force.
  */
 public final class GateBridge {
 
@@ -23,21 +33,59 @@ public final class GateBridge {
 
         /** Records how the body ended; never throws. */
         void exit(Object token, Throwable thrown);
+
+        /** Told of an attempt to install another dispatcher while this one is in force; never throws. */
+        void refusedInstall(String attempt);
     }
 
     private static volatile Dispatcher dispatcher;
+    /** Set when the agent was detached on purpose: calls still inside old advice run their body. */
+    private static volatile boolean detached;
 
     private GateBridge() {
     }
 
-    /** Plugs in the agent's dispatcher; called once when the agent starts. */
-    public static void install(Dispatcher installed) {
+    /**
+     * Plugs in the agent's dispatcher when none is in force.
+     *
+     * @return {@code false} when another dispatcher is in force; it was told of the attempt
+     */
+    private static synchronized boolean install(Dispatcher installed) {
+        Dispatcher current = dispatcher;
+        if (current != null && current != installed) {
+            try {
+                current.refusedInstall(String.valueOf(installed == null ? null : installed.getClass().getName()));
+            } catch (RuntimeException ignored) {
+                // the refusal stands whatever the report does
+            }
+            return false;
+        }
         dispatcher = installed;
+        detached = false;
+        return true;
+    }
+
+    /**
+     * Takes out {@code installed} on detach, so that a later attach can install again. Calls that
+     * still run advice the detach has not yet removed run their body, as detaching promises.
+     *
+     * @return {@code false} when {@code installed} is not the dispatcher in force
+     */
+    private static synchronized boolean uninstall(Dispatcher installed) {
+        if (dispatcher != installed) {
+            return false;
+        }
+        detached = true;
+        dispatcher = null;
+        return true;
     }
 
     public static Object enter(int methodId, Object[] arguments) {
         Dispatcher current = dispatcher;
         if (current == null) {
+            if (detached) {
+                return null;
+            }
             // Instrumented code without a gate behind it: fail closed.
             throw new ActionDeniedException(null, "unknown", "deny",
                     "ActionGate is not initialised in this JVM", List.of());

@@ -14,6 +14,7 @@ import java.util.jar.JarFile;
 public final class AgentLauncher {
 
     private static final String AGENT_CLASS = "dev.actiongate.agent.ActionGateAgent";
+    private static final String BRIDGE_INSTALLER_CLASS = "dev.actiongate.agent.BridgeInstaller";
     private static final String CLI_CLASS = "dev.actiongate.agent.cli.Cli";
     /** Set by the agent while it runs in this JVM (see RunningAgent). */
     private static final String RUNNING_PROPERTY = "dev.actiongate.running";
@@ -79,6 +80,9 @@ public final class AgentLauncher {
             File jarFile = agentJar();
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
             ClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), agentJarUrl());
+            // First, before any class that names the bridge is loaded: see BridgeInstaller.
+            loader.loadClass(BRIDGE_INSTALLER_CLASS).getMethod("define", Instrumentation.class)
+                    .invoke(null, instrumentation);
             running = (Runnable) loader.loadClass(AGENT_CLASS)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, agentArgs, instrumentation, attached);

@@ -24,7 +24,7 @@ public final class DemoApp {
     private static final Logger LOG = LoggerFactory.getLogger(DemoApp.class);
 
     /** Lives on the bootstrap class path only when the agent was started. */
-    private static final String AGENT_BRIDGE = "dev.actiongate.bootstrap.GateBridge";
+    private static final String AGENT_BRIDGE = "java.lang.ActionGateBridge";
     private static final String SENDER = "support@acme.example";
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(2);
     /** Long enough to catch mail a refused call should never have sent, short enough not to drag. */

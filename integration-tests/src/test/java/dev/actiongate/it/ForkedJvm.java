@@ -42,6 +42,7 @@ public final class ForkedJvm {
     private String agentArgs;
     private final List<Path> classpath = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> earlierAgents = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Path workingDirectory;
     private String mainClass;
@@ -84,6 +85,12 @@ public final class ForkedJvm {
 
     public ForkedJvm classpath(List<Path> entries) {
         classpath.addAll(entries);
+        return this;
+    }
+
+    /** Another {@code -javaagent}, listed before the agent under test so that it starts first. */
+    public ForkedJvm agentBefore(Path jar, String args) {
+        earlierAgents.add("-javaagent:" + jar + (args == null || args.isEmpty() ? "" : "=" + args));
         return this;
     }
 
@@ -168,6 +175,7 @@ public final class ForkedJvm {
     private List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
+        command.addAll(earlierAgents);
         if (agentArgs != null) {
             command.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }

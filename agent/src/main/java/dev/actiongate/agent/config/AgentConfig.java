@@ -30,12 +30,16 @@ import java.util.Set;
  *                    MDC key read when no {@code ActionContext} scope sets that field
  * @param admin       the admin HTTP API's settings, or {@code null} when {@code admin_port} is not set
  * @param approvals   how calls held for approval wait, expire and are stored
+ * @param startupTimeout how long start-up I/O (reading the policy on the application's main
+ *                    thread) and governed calls waiting for start-up may take before they fail
+ *                    closed with the cause
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
 public record AgentConfig(Path policy, Path records, boolean recordsJournal, String environment, String service,
                           boolean enabled, URI incidentWebhook, Map<String, String> contextMdc, Admin admin,
-                          Approvals approvals, Map<String, String> sources, List<String> warnings) {
+                          Approvals approvals, Duration startupTimeout, Map<String, String> sources,
+                          List<String> warnings) {
 
     /**
      * The admin HTTP API: off unless a port is given; loopback unless told otherwise; every
@@ -71,6 +75,7 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
     public static final String APPROVAL_TIMEOUT = "approval_timeout";
     public static final String APPROVAL_VALIDITY = "approval_validity";
     public static final String APPROVALS = "approvals";
+    public static final String STARTUP_TIMEOUT = "startup_timeout";
 
     /** The context fields {@code context_mdc} may fill. */
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
@@ -78,7 +83,7 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
     /** Every key the agent understands; anything else is a start-up warning. */
     public static final Set<String> KEYS = Set.of(POLICY, RECORDS, RECORDS_JOURNAL, ENVIRONMENT, SERVICE, ENABLED,
             INCIDENT_WEBHOOK, CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE, REVIEWER_TOKENS_FILE,
-            APPROVAL_TIMEOUT, APPROVAL_VALIDITY, APPROVALS);
+            APPROVAL_TIMEOUT, APPROVAL_VALIDITY, APPROVALS, STARTUP_TIMEOUT);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -171,8 +176,9 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
                 duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
                 duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
                 Path.of(values.getOrDefault(APPROVALS, approvalsBeside(Path.of(records)).toString())));
+        Duration startupTimeout = duration(values, STARTUP_TIMEOUT, Duration.ofSeconds(10), warnings);
         return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), recordsJournal, env, service,
-                enabled, webhook, contextMdc, admin, approvals, sources, warnings);
+                enabled, webhook, contextMdc, admin, approvals, startupTimeout, sources, warnings);
     }
 
     /** A true-or-false key, {@code true} unless set otherwise; a value that is neither is a warning. */
@@ -193,6 +199,10 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
 
     /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */
     static Path approvalsBeside(Path records) {
+        if (records.getFileName() == null) {
+            // records=/ names no file; opening it fails closed with that path, the store goes beside nothing.
+            return records.resolve("actiongate-decisions.approvals.jsonl");
+        }
         String name = records.getFileName().toString();
         String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
         return records.resolveSibling(base + ".approvals.jsonl");

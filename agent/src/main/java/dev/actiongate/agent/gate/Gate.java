@@ -28,6 +28,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,9 @@ public final class Gate implements GateBridge.Dispatcher {
     private final Map<String, String> contextMdc;
     private final Map<Verdict, LongAdder> decided = new EnumMap<>(Verdict.class);
     private final ApprovalHold holds;
+    /** When a governed call stops waiting for start-up and is denied instead; see {@link #startupDeadline}. */
+    private volatile long startupDeadlineNanos = Long.MAX_VALUE;
+    private volatile Supplier<String> startupStep = () -> "starting";
 
     /**
      * @param webhook    where incidents are posted, or {@code null}
@@ -78,6 +85,16 @@ public final class Gate implements GateBridge.Dispatcher {
         for (Verdict verdict : Verdict.values()) {
             decided.put(verdict, new LongAdder());
         }
+    }
+
+    /**
+     * Bounds how long governed calls wait for start-up: past {@code timeout} from now, a call that
+     * finds start-up unfinished is denied naming what start-up is doing ({@code step}), instead
+     * of hanging with it on a path that never answers.
+     */
+    public void startupDeadline(Duration timeout, Supplier<String> step) {
+        this.startupStep = step;
+        this.startupDeadlineNanos = System.nanoTime() + timeout.toNanos();
     }
 
     /** Recorded decisions so far, by verdict (lower case), every verdict present. */
@@ -246,7 +263,7 @@ public final class Gate implements GateBridge.Dispatcher {
             }
             GateState state = current;
             if (state == null) {
-                state = startup.join();
+                state = awaitStartup(method);
             }
             if (state.policy() != null && !state.policy().enabled()) {
                 return null;
@@ -260,6 +277,43 @@ public final class Gate implements GateBridge.Dispatcher {
             ActionDeniedException denied = denial(null, action, Verdict.DENY.wireName(),
                     "internal fault of the ActionGate agent, failing closed: " + fault, List.of());
             throw method == null ? denied : method.api().translate(denied);
+        }
+    }
+
+    private GateState awaitStartup(GovernedMethod method) throws InterruptedException, ExecutionException {
+        try {
+            return startup.get(Math.max(0, startupDeadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            String problem = "the agent's start-up has not finished within its deadline (startup_timeout); it is still "
+                    + startupStep.get() + "; failing closed until it finishes";
+            if (reportedFaults.add(problem)) {
+                log().error("ActionGate denies governed calls: {}", problem);
+            }
+            throw denial(null, method.action(), Verdict.DENY.wireName(), problem, List.of());
+        }
+    }
+
+    /**
+     * Someone tried to put another dispatcher behind the bridge while this gate is in force: the
+     * attempt was refused; say so where ops and auditors look.
+     */
+    @Override
+    public void refusedInstall(String attempt) {
+        try {
+            log().error("refused an attempt to replace ActionGate's dispatcher with {}: governed calls stay decided by"
+                    + " this agent", attempt);
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("attempt", attempt);
+            record.put("kind", "bridge_install_refused");
+            record.put("service", service);
+            record.put("thread", Thread.currentThread().getName());
+            record.put("timestamp", Timestamps.now());
+            GateState state = state();
+            if (state != null && state.records() != null) {
+                state.records().append(record, null);
+            }
+        } catch (Exception | LinkageError e) {
+            log().error("the refused dispatcher install could not be recorded: {}", e.toString());
         }
     }
 
@@ -587,7 +641,8 @@ public final class Gate implements GateBridge.Dispatcher {
     }
 
     private static boolean isAgentFrame(String className) {
-        return className.startsWith("dev.actiongate.agent.") || className.startsWith("dev.actiongate.bootstrap.");
+        // The bridge's name is the relocated one in the agent jar (java.lang.ActionGateBridge).
+        return className.startsWith("dev.actiongate.agent.") || className.startsWith(GateBridge.class.getName());
     }
 
     /** Looked up on first use so that creating the gate at start-up does not start logging. */

@@ -20,6 +20,11 @@ import dev.actiongate.agent.records.RecordLog;
 public record GateState(Policy policy, String policyProblem, RecordLog records, String recordsProblem, String host,
                         Approvals approvals, String approvalsProblem) {
 
+    /** A start-up that failed: every governed call is denied with {@code problem}. */
+    public static GateState failed(String problem, String host) {
+        return new GateState(null, problem, null, problem, host, null, problem);
+    }
+
     /** The same state with another policy in force. */
     public GateState withPolicy(Policy newPolicy) {
         return new GateState(newPolicy, null, records, recordsProblem, host, approvals, approvalsProblem);

@@ -30,22 +30,20 @@ public final class GovernedActionInstrumentation {
     }
 
     /**
-     * Installs the agent's transformer for classes loaded from now on and, with
-     * {@code retransform}, for classes already loaded: when the agent was attached to a running
-     * JVM, or a govern: entry may name a loaded class. Otherwise nothing of the application is
-     * loaded yet, and skipping the retransformation pass saves start-up time.
+     * Installs the agent's transformer for classes loaded from now on and retransforms the
+     * classes already loaded: with {@code -javaagent} too, since another agent listed before this
+     * one may have loaded application classes, which would otherwise run ungoverned. The pass
+     * looks at each loaded class's name and loader first; the JDK's own classes, almost all of
+     * what is loaded at {@code premain}, are passed over without parsing.
      *
-     * @return the transformer, whose reset restores the original methods when {@code retransform} was set
+     * @return the transformer, whose reset restores the original methods
      */
     public static ResettableClassFileTransformer install(Instrumentation instrumentation, MethodRegistry registry,
-                                                         ClassLoader agentLoader, boolean retransform,
-                                                         List<GovernEntry> govern) {
+                                                         ClassLoader agentLoader, List<GovernEntry> govern) {
         GovernedMethodLocator locator = new GovernedMethodLocator(govern);
         return new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(retransform
-                        ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new SharedTypePoolCache())

@@ -1,0 +1,183 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.actiongate.it.apps.BasicApp;
+import dev.actiongate.it.apps.BridgeAttackApp;
+import dev.actiongate.it.apps.EarlyLoaderAgent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Routes around the gate that application code, another agent or a broken environment could
+ * take: each governed call is still decided (here: denied by the policy) and no governed body runs.
+ */
+class BypassTest {
+
+    /** Allows nothing: any body that runs got past the gate. */
+    private static final String DENY_ALL = """
+            version: "bypass-1"
+            default: deny
+            rules:
+              - id: nothing-else
+                action: never_called
+                verdict: allow
+            """;
+
+    /** An allow-everything bridge under the bridge's source name, as an attacker would ship it. */
+    private static final String SHADOW_BRIDGE = """
+            package dev.actiongate.bootstrap;
+            public final class GateBridge {
+                public interface Dispatcher {
+                    Object enter(int methodId, Object[] arguments);
+                    void exit(Object token, Throwable thrown);
+                }
+                public static void install(Dispatcher dispatcher) {
+                }
+                public static Object enter(int methodId, Object[] arguments) {
+                    return null;
+                }
+                public static void exit(Object token, Throwable thrown) {
+                }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void applicationCodeCannotReplaceOrShadowTheBridge(Jdk jdk) throws IOException {
+        Path shadow = shadowBridge();
+        Path records = dir.resolve("records.jsonl");
+        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
+                .classpath(AppClasspath.basic()).main(BridgeAttackApp.class, shadow.toString()).run().assertExit(0)
+                .output();
+        assertEquals("InaccessibleObjectException", out.fact("install"), out.run().describe());
+        assertEquals("child-first", out.fact("child-first loader"), out.run().describe());
+        assertEquals(List.of(), out.bodies(), "no governed body may run\n" + out.run().describe());
+        assertEquals(List.of("greet after replace", "greet child-first"), out.deniedLabels(), out.run().describe());
+        assertEquals(2, Records.read(records).decisions("greet").size(), "each call decided once and recorded");
+    }
+
+    @OnEveryJdk
+    void aSecondInstallIsRefusedAndRecordedEvenWithJavaLangOpened(Jdk jdk) throws IOException {
+        Path records = dir.resolve("records.jsonl");
+        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
+                .jvmOption("--add-opens=java.base/java.lang=ALL-UNNAMED")
+                .classpath(AppClasspath.basic()).main(BridgeAttackApp.class, shadowBridge().toString()).run()
+                .assertExit(0).output();
+        assertEquals("false", out.fact("install"), "the install must be refused\n" + out.run().describe());
+        assertEquals(List.of(), out.bodies(), out.run().describe());
+        assertEquals(List.of("greet after replace", "greet child-first"), out.deniedLabels(), out.run().describe());
+        Records written = Records.read(records);
+        assertEquals(1, written.ofKind("bridge_install_refused").size(), "the refused install is recorded");
+        assertTrue(out.run().stdout().contains("refused an attempt to replace ActionGate's dispatcher")
+                || out.run().stderr().contains("refused an attempt to replace ActionGate's dispatcher"), out.run().describe());
+    }
+
+    @OnEveryJdk
+    void aBridgeOnTheBootClassPathDoesNotShadowTheGate(Jdk jdk) throws IOException {
+        Path records = dir.resolve("records.jsonl");
+        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
+                .jvmOption("-Xbootclasspath/a:" + shadowBridge())
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
+        assertEquals(List.of(), out.bodies(), out.run().describe());
+        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), out.run().describe());
+    }
+
+    @OnEveryJdk
+    void classesAnotherAgentLoadedBeforeOursAreGoverned(Jdk jdk) throws IOException {
+        Path early = earlyAgentJar();
+        Path records = dir.resolve("records.jsonl");
+        AppOutput out = ForkedJvm.on(jdk)
+                .agentBefore(early, BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName())
+                .agent("policy=" + policy() + ",records=" + records)
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
+        assertEquals(BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName(),
+                out.fact("early-loaded"), out.run().describe());
+        assertEquals(List.of(), out.bodies(), out.run().describe());
+        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), out.run().describe());
+        assertEquals(1, Records.read(records).decisions("greet").size());
+    }
+
+    @OnEveryJdk
+    void anAgentThatCannotStartDeniesEveryCallNamingTheCause(Jdk jdk) throws IOException {
+        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy()).env("ACTIONGATE_RECORDS", "/")
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
+        assertEquals(List.of(), out.bodies(), out.run().describe());
+        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), out.run().describe());
+        assertTrue(out.denied("greet world").reason().contains("records file / cannot be opened"),
+                out.run().describe());
+    }
+
+    @OnEveryJdk
+    void aPolicyPathThatNeverAnswersHoldsNeitherMainNorTheFirstCall(Jdk jdk) throws Exception {
+        Path fifo = fifo("policy.fifo");
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + fifo + ",records=" + dir.resolve("records.jsonl") + ",startup_timeout=2s")
+                .classpath(AppClasspath.basic()).main(BasicApp.class).timeout(Duration.ofSeconds(40)).run()
+                .assertExit(0);
+        AppOutput out = run.output();
+        assertEquals(List.of(), out.bodies(), run.describe());
+        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), run.describe());
+        assertTrue(out.denied("greet world").reason().contains("reading policy " + fifo + " did not finish within"),
+                run.describe());
+    }
+
+    @OnEveryJdk
+    void aRecordsPathThatNeverAnswersDeniesCallsPastTheDeadline(Jdk jdk) throws Exception {
+        Path fifo = fifo("records.fifo");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + fifo + ",startup_timeout=2s")
+                .classpath(AppClasspath.basic()).main(BasicApp.class).timeout(Duration.ofSeconds(40)).run()
+                .assertExit(0);
+        AppOutput out = run.output();
+        assertEquals(List.of(), out.bodies(), run.describe());
+        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), run.describe());
+        assertTrue(out.denied("greet world").reason().contains("still opening records file " + fifo), run.describe());
+        assertFalse(run.took().compareTo(Duration.ofSeconds(30)) > 0, "bounded by startup_timeout\n" + run.describe());
+    }
+
+    private Path policy() throws IOException {
+        return Files.writeString(dir.resolve("policy.yaml"), DENY_ALL);
+    }
+
+    private Path fifo(String name) throws IOException, InterruptedException {
+        Path fifo = dir.resolve(name);
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo " + fifo);
+        return fifo;
+    }
+
+    /** Compiles {@link #SHADOW_BRIDGE} into a class folder of its own. */
+    private Path shadowBridge() throws IOException {
+        Path sources = Files.createDirectories(dir.resolve("shadow-src/dev/actiongate/bootstrap"));
+        Path source = Files.writeString(sources.resolve("GateBridge.java"), SHADOW_BRIDGE);
+        Path classes = Files.createDirectories(dir.resolve("shadow"));
+        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), source.toString());
+        assertEquals(0, status, "the shadow bridge compiles");
+        return classes;
+    }
+
+    /** A jar whose manifest names {@link EarlyLoaderAgent}; the class itself comes from the class path. */
+    private Path earlyAgentJar() throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), EarlyLoaderAgent.class.getName());
+        Path jar = dir.resolve("early-agent.jar");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+            out.flush();
+        }
+        return jar;
+    }
+}
