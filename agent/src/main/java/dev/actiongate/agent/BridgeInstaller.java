@@ -25,6 +25,7 @@ public final class BridgeInstaller {
 
     private static final String BRIDGE = "dev.actiongate.bootstrap.GateBridge";
     private static final String DISPATCHER = "dev.actiongate.bootstrap.GateBridge$Dispatcher";
+    private static final String DELEGATION = "dev.actiongate.bootstrap.GateBridge$Delegation";
 
     private static volatile MethodHandles.Lookup bridgeLookup;
 
@@ -51,6 +52,7 @@ public final class BridgeInstaller {
         } catch (ClassNotFoundException notYetDefined) {
             MethodHandles.Lookup inJavaLang = MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup());
             inJavaLang.defineClass(bytesOf(DISPATCHER));
+            inJavaLang.defineClass(bytesOf(DELEGATION));
             bridge = inJavaLang.defineClass(bytesOf(BRIDGE));
         }
         bridgeLookup = MethodHandles.privateLookupIn(bridge, MethodHandles.lookup());

@@ -6,7 +6,7 @@ import java.io.Closeable;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +67,7 @@ public final class RunningAgent implements Runnable {
         }
         // A call already inside a governed method finishes; new ones run the original code.
         BridgeInstaller.uninstall(dispatcher);
-        transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        GovernedActionInstrumentation.reset(instrumentation, transformer);
         AdminServer server = admin;
         if (server != null) {
             server.stop();

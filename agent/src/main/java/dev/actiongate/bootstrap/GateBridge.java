@@ -1,6 +1,17 @@
 package dev.actiongate.bootstrap;
 
 import dev.actiongate.ActionDeniedException;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.LambdaConversionException;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.List;
 
 /**
@@ -97,6 +108,56 @@ public final class GateBridge {
         Dispatcher current = dispatcher;
         if (token != null && current != null) {
             current.exit(token, thrown);
+        }
+    }
+
+    /**
+     * Bootstrap of a lambda or method reference whose interface has a governed method: the agent
+     * rewrites such call sites from {@link LambdaMetafactory#metafactory} to this. The JVM's lambda
+     * classes are hidden, so no agent can instrument them; the lambda is therefore handed out
+     * wrapped in a {@link Proxy} of the interface, a class the agent does instrument, whose
+     * governed method is decided before it calls the lambda.
+     */
+    public static CallSite governedLambda(MethodHandles.Lookup caller, String name, MethodType factoryType,
+                                          MethodType interfaceMethodType, MethodHandle implementation,
+                                          MethodType dynamicMethodType) throws LambdaConversionException,
+            NoSuchMethodException, IllegalAccessException {
+        CallSite lambdas = LambdaMetafactory.metafactory(caller, name, factoryType, interfaceMethodType,
+                implementation, dynamicMethodType);
+        Class<?> type = factoryType.returnType();
+        MethodHandle wrap = MethodHandles.lookup().findStatic(GateBridge.class, "proxied",
+                MethodType.methodType(Object.class, Class.class, Object.class));
+        MethodHandle wrapAsType = MethodHandles.insertArguments(wrap, 0, type)
+                .asType(MethodType.methodType(type, type));
+        return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
+    }
+
+    private static Object proxied(Class<?> type, Object lambda) {
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Delegation(lambda));
+    }
+
+    /** Calls the lambda, and the interface's default methods on the proxy, as the lambda itself would. */
+    private static final class Delegation implements InvocationHandler {
+        private final Object lambda;
+
+        Delegation(Object lambda) {
+            this.lambda = lambda;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] arguments) throws Throwable {
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, arguments);
+            }
+            try {
+                if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
+                    return proxy == arguments[0] || lambda.equals(arguments[0]);
+                }
+                method.setAccessible(true);
+                return method.invoke(lambda, arguments);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 }

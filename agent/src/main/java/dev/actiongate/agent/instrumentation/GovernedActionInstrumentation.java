@@ -7,14 +7,20 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.policy.GovernEntry;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
+import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.implementation.MethodCall;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.LoggerFactory;
@@ -41,11 +47,11 @@ public final class GovernedActionInstrumentation {
     public static ResettableClassFileTransformer install(Instrumentation instrumentation, MethodRegistry registry,
                                                          ClassLoader agentLoader, List<GovernEntry> govern) {
         GovernedMethodLocator locator = new GovernedMethodLocator(govern);
-        return new AgentBuilder.Default()
+        ResettableClassFileTransformer transformer = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new OverridingTypeStrategy(locator))
                 .with(new SharedTypePoolCache())
                 .with(new FailureListener())
                 .ignore(nameStartsWith("dev.actiongate.agent.")
@@ -60,6 +66,22 @@ public final class GovernedActionInstrumentation {
                 .transform((builder, type, loader, module, protectionDomain) ->
                         advise(builder, type, loader, registry, locator))
                 .installOn(instrumentation);
+        LambdaCallSites lambdas = new LambdaCallSites(locator, agentLoader);
+        instrumentation.addTransformer(lambdas, true);
+        lambdaCallSites = lambdas;
+        return transformer;
+    }
+
+    /** The lambda call-site rewriter in force; one agent runs per JVM. */
+    private static volatile ClassFileTransformer lambdaCallSites;
+
+    /** Restores the original methods of every class {@link #install} changed, and stops changing classes. */
+    public static void reset(Instrumentation instrumentation, ResettableClassFileTransformer transformer) {
+        ClassFileTransformer lambdas = lambdaCallSites;
+        if (lambdas != null) {
+            instrumentation.removeTransformer(lambdas);
+        }
+        transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
     }
 
     /** JDK types are never governed unless a {@code govern:} entry names one. */
@@ -81,7 +103,12 @@ public final class GovernedActionInstrumentation {
     private static DynamicType.Builder<?> advise(DynamicType.Builder<?> builder, TypeDescription type,
                                                  ClassLoader loader, MethodRegistry registry,
                                                  GovernedMethodLocator locator) {
-        Map<String, GovernedMethodLocator.Target> governed = locator.governedMethods(type);
+        Map<String, GovernedMethodLocator.Target> governed = new LinkedHashMap<>(locator.governedMethods(type));
+        for (Map.Entry<String, GovernedMethodLocator.Inherited> inherited
+                : locator.inheritedImplementations(type).entrySet()) {
+            builder = overriding(builder, inherited.getValue().implementation());
+            governed.put(inherited.getKey(), inherited.getValue().target());
+        }
         if (governed.isEmpty()) {
             return builder;
         }
@@ -89,6 +116,25 @@ public final class GovernedActionInstrumentation {
                 .bind(MethodId.class, new MethodIdMapping(registry, governed, loader))
                 .to(GateAdvice.class);
         return builder.visit(advice.on(method -> governed.containsKey(GovernedMethodLocator.key(method))));
+    }
+
+    /**
+     * Adds to the instrumented class an override of {@code inherited} that calls the superclass's
+     * body: the advice then has a body of this class to govern, and callers of the superclass
+     * itself, which knows nothing of the interface, stay ungoverned. Parameter names are kept so
+     * that conditions can name the arguments.
+     */
+    private static DynamicType.Builder<?> overriding(DynamicType.Builder<?> builder, MethodDescription inherited) {
+        DynamicType.Builder.MethodDefinition.ParameterDefinition.Initial<?> method = builder
+                .defineMethod(inherited.getName(), inherited.getReturnType().asErasure(), Visibility.PUBLIC);
+        DynamicType.Builder.MethodDefinition.ParameterDefinition<?> parameters = null;
+        for (ParameterDescription parameter : inherited.getParameters()) {
+            String name = parameter.isNamed() ? parameter.getName() : "arg" + parameter.getIndex();
+            parameters = (parameters == null ? method : parameters).withParameter(parameter.getType().asErasure(), name);
+        }
+        DynamicType.Builder.MethodDefinition.ExceptionDefinition<?> signature = parameters == null ? method : parameters;
+        return signature.throwing(inherited.getExceptionTypes().asErasures())
+                .intercept(MethodCall.invoke(inherited).onSuper().withAllArguments());
     }
 
     private static final class DeclaresGovernedMethod implements ElementMatcher<TypeDescription> {
@@ -100,7 +146,7 @@ public final class GovernedActionInstrumentation {
 
         @Override
         public boolean matches(TypeDescription type) {
-            return !locator.governedMethods(type).isEmpty();
+            return !locator.governedMethods(type).isEmpty() || !locator.inheritedImplementations(type).isEmpty();
         }
     }
 

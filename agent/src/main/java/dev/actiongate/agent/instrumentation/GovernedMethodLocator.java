@@ -76,6 +76,96 @@ final class GovernedMethodLocator {
         return governed;
     }
 
+    /**
+     * Governed methods of an interface that {@code type} implements with a method it inherits
+     * from a superclass which is not itself governed for that method (the superclass does not
+     * implement the interface): without an override in {@code type}, calls through the interface
+     * would run the superclass's body undecided. Keyed by {@link #key} of the inherited method,
+     * which the override shares.
+     */
+    Map<String, Inherited> inheritedImplementations(TypeDescription type) {
+        if (type.isInterface() || type.isAbstract() || type.getSuperClass() == null) {
+            return Map.of();
+        }
+        Map<String, Target> governed = governedSupertypeMethods(type);
+        if (governed.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> declared = new HashSet<>();
+        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+            declared.add(parameterKey(method));
+        }
+        Map<String, Inherited> found = new LinkedHashMap<>();
+        governed.forEach((parameterKey, target) -> {
+            if (!declared.contains(parameterKey)) {
+                MethodDescription implementation = superclassImplementation(type, parameterKey);
+                if (implementation != null && !governedMethods(implementation.getDeclaringType().asErasure())
+                        .containsKey(key(implementation))) {
+                    found.put(key(implementation), new Inherited(implementation, target));
+                }
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Whether the method {@code name} with {@code descriptor} of interface {@code type} (declared
+     * there or in a superinterface) is governed: then a lambda or method reference implementing
+     * it must be governed too.
+     */
+    boolean governsInterfaceMethod(TypeDescription type, String name, String descriptor) {
+        Map<String, Target> governed = new LinkedHashMap<>();
+        List<GovernEntry> own = methodEntries.get(type.getName());
+        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+            Target target = declared(method.getDeclaredAnnotations(), method);
+            if (target == null && own != null) {
+                target = byEntry(own, method);
+            }
+            if (target != null) {
+                governed.put(parameterKey(method), target);
+            }
+        }
+        collect(type, governed, new HashSet<>());
+        return !governed.isEmpty() && matching(type, name, descriptor, governed, new HashSet<>());
+    }
+
+    private static boolean matching(TypeDefinition type, String name, String descriptor, Map<String, Target> governed,
+                                    Set<String> visited) {
+        if (!visited.add(type.asErasure().getName())) {
+            return false;
+        }
+        for (MethodDescription method : type.getDeclaredMethods()) {
+            if (method.getName().equals(name) && method.asDefined().getDescriptor().equals(descriptor)
+                    && governed.containsKey(parameterKey(method))) {
+                return true;
+            }
+        }
+        for (TypeDescription.Generic superInterface : type.getInterfaces()) {
+            if (matching(superInterface, name, descriptor, governed, visited)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An implementation {@code type} inherits, and what governs the interface method it implements. */
+    record Inherited(MethodDescription implementation, Target target) {
+    }
+
+    /** The first non-abstract instance method up the superclass chain with this name and parameters. */
+    private static MethodDescription superclassImplementation(TypeDescription type, String parameterKey) {
+        for (TypeDescription.Generic superClass = type.getSuperClass(); superClass != null;
+             superClass = superClass.asErasure().getSuperClass()) {
+            for (MethodDescription method : superClass.asErasure().getDeclaredMethods()) {
+                if (!method.isStatic() && !method.isPrivate() && !method.isConstructor()
+                        && parameterKey(method).equals(parameterKey)) {
+                    return method.isAbstract() ? null : method;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Identifies a declared method within its type: internal name and descriptor. */
     static String key(MethodDescription method) {
         return method.getInternalName() + method.getDescriptor();
