@@ -77,6 +77,11 @@ public final class AgentLauncher {
             // class (with verification off it would be the bootstrap loader).
             Class<?> loaderType = IsolatedClassLoader.class;
             File jarFile = agentJar();
+            if (attached) {
+                try (JarFile jar = new JarFile(jarFile)) {
+                    ApplicationApiCopies.complete(instrumentation, jar);
+                }
+            }
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
             ClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), agentJarUrl());
             running = (Runnable) loader.loadClass(AGENT_CLASS)
