@@ -64,7 +64,10 @@ public final class ActionGateAgent {
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         Gate gate = new Gate(registry, startup, config.service(),
                 config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
-                config.contextMdc(), config.approvals().timeout());
+                config.contextMdc(), config.approvals().timeout(),
+                // Set by the operator, the environment is a deployment fact no scope may contradict.
+                config.sources().containsKey(AgentConfig.ENVIRONMENT) && !config.environment().isBlank()
+                        ? config.environment() : null);
         GateBridge.install(gate);
         RunningAgent[] running = new RunningAgent[1];
         CountDownLatch installed = new CountDownLatch(1);

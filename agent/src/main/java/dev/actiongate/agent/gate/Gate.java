@@ -53,6 +53,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private final Map<String, String> contextMdc;
     private final Map<Verdict, LongAdder> decided = new EnumMap<>(Verdict.class);
     private final ApprovalHold holds;
+    private final DeploymentEnvironment deployment;
 
     /**
      * @param webhook    where incidents are posted, or {@code null}
@@ -61,6 +62,17 @@ public final class Gate implements GateBridge.Dispatcher {
      */
     public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
                 Map<String, String> contextMdc, Duration approvalTimeout) {
+        this(methods, startup, service, webhook, contextMdc, approvalTimeout, null);
+    }
+
+    /**
+     * @param pinnedEnvironment the environment the operator set explicitly, which no caller's scope
+     *                          can override; {@code null} when only the built-in default applies
+     */
+    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
+                Map<String, String> contextMdc, Duration approvalTimeout, String pinnedEnvironment) {
+        this.deployment = pinnedEnvironment == null ? DeploymentEnvironment.UNPINNED
+                : new DeploymentEnvironment(pinnedEnvironment, warning -> log().warn(warning));
         this.holds = new ApprovalHold(approvalTimeout, Map.copyOf(contextMdc), this);
         this.methods = methods;
         this.startup = startup;
@@ -173,6 +185,11 @@ public final class Gate implements GateBridge.Dispatcher {
     public record Reload(boolean rejected, String outcome) {
     }
 
+    /** The environment decisions are made in, as the operator pinned it (or did not). */
+    DeploymentEnvironment deployment() {
+        return deployment;
+    }
+
     /** What ops switched at run time; {@link Switches#NONE} unless someone did. */
     public Switches switches() {
         return switches;
@@ -267,8 +284,8 @@ public final class Gate implements GateBridge.Dispatcher {
         String decisionId = DecisionIds.next();
         String timestamp = Timestamps.now();
         ApplicationApi.Scope scope = method.api().scope();
-        CallContext context = CallContext.of(scope, contextMdc,
-                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j());
+        CallContext context = deployment.apply(CallContext.of(scope, contextMdc,
+                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action());
         Policy policy = state.policy();
 
         long start = System.nanoTime();
@@ -331,6 +348,9 @@ public final class Gate implements GateBridge.Dispatcher {
         }
         record.add(ARGUMENTS, ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
         record.add(ATTRIBUTES, context.attributes());
+        if (context.callerEnvironment() != null) {
+            record.add(CALLER_ENVIRONMENT, context.callerEnvironment());
+        }
         record.add(CALLER_REASON, context.reason());
         if (!context.sources().isEmpty()) {
             record.add(CONTEXT_SOURCES, context.sources());
@@ -403,6 +423,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private static final SortedRecord.Field APPROVERS = SortedRecord.Field.named("approvers");
     private static final SortedRecord.Field ARGUMENTS = SortedRecord.Field.named("arguments");
     private static final SortedRecord.Field ATTRIBUTES = SortedRecord.Field.named("attributes");
+    private static final SortedRecord.Field CALLER_ENVIRONMENT = SortedRecord.Field.named("caller_environment");
     private static final SortedRecord.Field CALLER_REASON = SortedRecord.Field.named("caller_reason");
     private static final SortedRecord.Field CONTEXT_SOURCES = SortedRecord.Field.named("context_sources");
     private static final SortedRecord.Field DECISION_ID = SortedRecord.Field.named("decision_id");

@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * An application the agent is attached to while it runs, which decides exactly which classes of
- * its own copy of the ActionGate API it has loaded before: the main class names none of them, so
- * each step loads only what it says. Steps, in order:
+ * An application that decides exactly which classes of its own copy of the ActionGate API it has
+ * loaded, for an agent attached while it runs: the main class names none of them, so each step
+ * loads only what it says. Runs under {@code -javaagent} as well. Steps, in order:
  * <ul>
  *   <li>{@code load:NAME}: loads {@code dev.actiongate.NAME} (for example {@code ActionContext});</li>
  *   <li>{@code call:LABEL[:scope][:fail_fast][:env=NAME]}: one governed call from a class loaded only now,
