@@ -115,7 +115,7 @@ public final class ActionGateAgent {
         List<GovernEntry> govern = governEntries(config);
         boolean retransform = attached || govern.stream().anyMatch(GovernEntry::isMethodEntry);
         ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
-                ActionGateAgent.class.getClassLoader(), retransform, govern);
+                ActionGateAgent.class.getClassLoader(), retransform, govern, gate.instrumentationFailures());
         running[0] = new RunningAgent(instrumentation, transformer, retransform, startup);
         installed.countDown();
         System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "

@@ -54,6 +54,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private final Map<Verdict, LongAdder> decided = new EnumMap<>(Verdict.class);
     private final ApprovalHold holds;
     private final DeploymentEnvironment deployment;
+    private final InstrumentationFailures instrumentationFailures;
 
     /**
      * @param webhook    where incidents are posted, or {@code null}
@@ -80,6 +81,8 @@ public final class Gate implements GateBridge.Dispatcher {
         this.serviceValue = CanonicalJson.constant(service);
         this.webhook = webhook;
         this.contextMdc = Map.copyOf(contextMdc);
+        this.instrumentationFailures = new InstrumentationFailures(service);
+        startup.thenAccept(state -> instrumentationFailures.recordInto(state.records()));
         startup.thenAccept(state -> {
             synchronized (this) {
                 if (current == null) {
@@ -97,6 +100,11 @@ public final class Gate implements GateBridge.Dispatcher {
         Map<String, Long> counts = new LinkedHashMap<>();
         decided.forEach((verdict, count) -> counts.put(verdict.wireName(), count.sum()));
         return counts;
+    }
+
+    /** Classes that could not be instrumented, so far. */
+    public InstrumentationFailures instrumentationFailures() {
+        return instrumentationFailures;
     }
 
     /** The governed methods found so far. */

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import dev.actiongate.agent.gate.InstrumentationFailures;
 import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.policy.GovernEntry;
 import java.lang.instrument.Instrumentation;
@@ -17,7 +18,6 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
-import org.slf4j.LoggerFactory;
 
 /**
  * Installs the transformation: every method that carries {@code @GovernedAction}, directly or
@@ -39,7 +39,7 @@ public final class GovernedActionInstrumentation {
      */
     public static ResettableClassFileTransformer install(Instrumentation instrumentation, MethodRegistry registry,
                                                          ClassLoader agentLoader, boolean retransform,
-                                                         List<GovernEntry> govern) {
+                                                         List<GovernEntry> govern, InstrumentationFailures failures) {
         GovernedMethodLocator locator = new GovernedMethodLocator(govern);
         return new AgentBuilder.Default()
                 .disableClassFormatChanges()
@@ -49,7 +49,7 @@ public final class GovernedActionInstrumentation {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new SharedTypePoolCache())
-                .with(new FailureListener())
+                .with(new FailureListener(failures))
                 .ignore(nameStartsWith("dev.actiongate.agent.")
                                 .or(nameStartsWith("dev.actiongate.bootstrap."))
                                 .or(nameStartsWith("dev.actiongate.launcher."))
@@ -106,12 +106,23 @@ public final class GovernedActionInstrumentation {
         }
     }
 
-    /** An instrumentation that fails must not take the application down; it must be loud. */
+    /**
+     * An instrumentation that fails must not take the application down; it must be loud and leave
+     * evidence. Byte Buddy reports errors only for types that passed the ignore matcher, so each is
+     * a class the agent was examining: whether it has governed methods may be what failed to be
+     * found out, so every one is reported.
+     */
     private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+        private final InstrumentationFailures failures;
+
+        FailureListener(InstrumentationFailures failures) {
+            this.failures = failures;
+        }
+
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
-            LoggerFactory.getLogger("actiongate").error("could not instrument {}: its governed methods, if any, are NOT governed", typeName, throwable);
+            failures.report(typeName, classLoader, loaded, throwable);
         }
     }
 }
