@@ -83,7 +83,10 @@ public final class ActionGateAgent {
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         Gate gate = new Gate(registry, startup, config.service(),
                 config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
-                config.contextMdc(), config.approvals().timeout());
+                config.contextMdc(), config.approvals().timeout(),
+                // Set by the operator, the environment is a deployment fact no scope may contradict.
+                config.sources().containsKey(AgentConfig.ENVIRONMENT) && !config.environment().isBlank()
+                        ? config.environment() : null);
         AtomicReference<String> step = new AtomicReference<>("loading policy " + config.policy());
         gate.startupDeadline(config.startupTimeout(), step::get);
         if (!BridgeInstaller.install(gate)) {
@@ -138,7 +141,7 @@ public final class ActionGateAgent {
         }
         boolean reversible = attached || govern.stream().anyMatch(GovernEntry::isMethodEntry);
         ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
-                ActionGateAgent.class.getClassLoader(), govern);
+                ActionGateAgent.class.getClassLoader(), govern, gate.instrumentationFailures());
         running[0] = new RunningAgent(instrumentation, transformer, reversible, startup, gate);
         installed.countDown();
         System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "

@@ -35,7 +35,7 @@ final class FailClosedStart {
             return null;
         }
         ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
-                FailClosedStart.class.getClassLoader(), List.of());
+                FailClosedStart.class.getClassLoader(), List.of(), gate.instrumentationFailures());
         System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + ActionGateAgent.version()
                 + ", failed closed, since " + java.time.Instant.now());
         System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(attached));

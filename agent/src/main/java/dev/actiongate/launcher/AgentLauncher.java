@@ -78,6 +78,11 @@ public final class AgentLauncher {
             // class (with verification off it would be the bootstrap loader).
             Class<?> loaderType = IsolatedClassLoader.class;
             File jarFile = agentJar();
+            if (attached) {
+                try (JarFile jar = new JarFile(jarFile)) {
+                    ApplicationApiCopies.complete(instrumentation, jar);
+                }
+            }
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
             ClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), agentJarUrl());
             // First, before any class that names the bridge is loaded: see BridgeInstaller.

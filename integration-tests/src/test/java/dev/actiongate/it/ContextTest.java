@@ -47,8 +47,11 @@ class ContextTest {
         assertContext(records, "no-scope", null, null, null, null, "staging", "{}", "main");
         assertContext(records, "outer", "agent-7", "user-42", "acme", "ticket 4711", "staging",
                 "{\"channel\":\"chat\"}", "main");
-        assertContext(records, "inner", "agent-8", "user-42", "acme", "ticket 4711", "production",
+        // The operator configured staging: the inner scope's "production" is a claim, kept beside it
+        assertContext(records, "inner", "agent-8", "user-42", "acme", "ticket 4711", "staging",
                 "{\"channel\":\"chat\",\"priority\":\"high\"}", "main");
+        assertEquals("production", records.decisionWithArgument("label", "inner").get("caller_environment").textValue());
+        assertFalse(records.decisionWithArgument("label", "outer").has("caller_environment"));
         assertTrue(out.fact("inner.context").contains("actor=agent-8"), why);
         assertTrue(out.fact("restored.context").contains("actor=agent-7"), why);
         assertTrue(out.fact("restored.context").contains("environment=staging"), why);

@@ -293,6 +293,9 @@ public final class AdminServer {
                 .map(AdminServer::describe).toList();
         status.put("governed_methods", methods);
         status.put("decisions", gate.decisionCounts());
+        // Classes that run as compiled although they may have governed methods: ops must see them.
+        status.put("instrumentation_failures_count", gate.instrumentationFailures().count());
+        status.put("instrumentation_failures", gate.instrumentationFailures().list());
         return status;
     }
 

@@ -7,13 +7,16 @@ import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.records.ChainVerifier;
 import dev.actiongate.agent.records.RecordLog;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +37,8 @@ public final class Cli {
             "                     (exit 0 when intact, 1 with the first bad line when not)",
             "  check POLICY       compile a policy file and report every problem",
             "  status --url URL --token-file FILE",
-            "                     what a running agent governs and has decided (admin API)",
+            "                     what a running agent governs and has decided (admin API); exit 3,",
+            "                     listing them, when classes could not be instrumented",
             "  reload --url URL --token-file FILE",
             "                     make a running agent load its policy file again (admin API)",
             "  approvals list --url URL --token-file FILE",
@@ -78,7 +82,7 @@ public final class Cli {
             case "check":
                 return args.length == 2 ? check(Path.of(args[1]), out, err) : usage(err);
             case "status":
-                return call(args, 1, "GET", "/status", null, out, err);
+                return status(args, out, err);
             case "reload":
                 return call(args, 1, "POST", "/policy/reload", null, out, err);
             case "approvals":
@@ -202,6 +206,44 @@ public final class Cli {
         body.put("by", options.get("--by"));
         body.put("reason", options.get("--reason"));
         return call(args, 1, "POST", "/governance", body, out, err);
+    }
+
+    /** Exit code of {@code status} when the agent could not instrument some classes. */
+    static final int INSTRUMENTATION_FAILED = 3;
+
+    /**
+     * {@code status}, which fails when classes that may have governed methods could not be
+     * instrumented: they run ungoverned, and a health check must not call that healthy.
+     */
+    private static int status(String[] args, PrintStream out, PrintStream err) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int code = call(args, 1, "GET", "/status", null,
+                new PrintStream(body, true, StandardCharsets.UTF_8), err);
+        String text = body.toString(StandardCharsets.UTF_8);
+        out.print(text);
+        if (code != 0) {
+            return code;
+        }
+        try {
+            JsonNode status = JSON.readTree(text);
+            JsonNode failures = status.path("instrumentation_failures");
+            int count = status.path("instrumentation_failures_count").asInt(failures.size());
+            if (count == 0) {
+                return 0;
+            }
+            err.println(count + " class(es) could not be instrumented; their governed methods, if any, run UNGOVERNED:");
+            for (JsonNode failure : failures) {
+                err.println("  " + failure.path("type").asText() + " (class loader " + failure.path("loader").asText()
+                        + ", " + failure.path("timestamp").asText() + "): " + failure.path("cause").asText());
+            }
+            if (count > failures.size()) {
+                err.println("  ... and " + (count - failures.size()) + " more: see the instrumentation_failed records");
+            }
+            return INSTRUMENTATION_FAILED;
+        } catch (IOException e) {
+            err.println("the agent's status is not JSON: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** {@code --name value} pairs from {@code args[from]} on; {@code null} after reporting a bad one. */

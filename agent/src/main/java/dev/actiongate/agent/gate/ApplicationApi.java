@@ -46,20 +46,39 @@ abstract class ApplicationApi {
     /** {@code denied} as an exception the application's code can catch. */
     abstract RuntimeException translate(ActionDeniedException denied);
 
+    /**
+     * Each class is resolved on its own, through {@code loader}, as the governed method's code
+     * resolves it: a loader can hold its own {@code ActionDeniedException} and resolve
+     * {@code ActionContext} to the shared copy, or the other way round. Resolving a class here also
+     * fixes which copy that loader resolves from now on, so the application's {@code catch} gets
+     * the same one.
+     */
     static ApplicationApi of(ClassLoader loader) {
+        Class<?> context = resolve(ActionContext.class, loader);
+        Class<?> denied = resolve(ActionDeniedException.class, loader);
+        Class<?> pending = resolve(ApprovalPendingException.class, loader);
+        if (context == ActionContext.class && denied == ActionDeniedException.class
+                && (pending == ApprovalPendingException.class || pending == null)) {
+            return SHARED;
+        }
         try {
-            Class<?> context = Class.forName(ActionContext.class.getName(), false, loader);
-            if (context == ActionContext.class) {
-                return SHARED;
-            }
-            return new OwnCopy(context, loader);
+            return new OwnCopy(context, denied, pending);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            // The application does not use the API at all (or a copy too old to read): nothing of it can catch or scope.
+            // A copy too old to read: nothing of it can catch or scope.
             return SHARED;
         }
     }
 
-    /** The application's own copy of the API, reached by reflection. */
+    /** {@code type}'s namesake as {@code loader} resolves it, or {@code null} when it has none. */
+    private static Class<?> resolve(Class<?> type, ClassLoader loader) {
+        try {
+            return Class.forName(type.getName(), false, loader);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The application's own copy of the API, or part of it, reached by reflection. */
     private static final class OwnCopy extends ApplicationApi {
         private final Method current;
         private final Method actor;
@@ -69,34 +88,42 @@ abstract class ApplicationApi {
         private final Method environment;
         private final Method approval;
         private final Method attributes;
+        /** {@code null} when the loader resolves the shared exception. */
         private final Constructor<?> denied;
+        /** {@code null} when a pending approval is thrown as {@link #denied} instead. */
         private final Constructor<?> pending;
+        private final boolean sharedPending;
 
-        OwnCopy(Class<?> context, ClassLoader loader) throws ReflectiveOperationException {
-            current = context.getMethod("current");
-            actor = context.getMethod("actor");
-            onBehalfOf = context.getMethod("onBehalfOf");
-            tenant = context.getMethod("tenant");
-            reason = context.getMethod("reason");
-            environment = context.getMethod("environment");
-            attributes = context.getMethod("attributes");
-            approval = optionalMethod(context, "approval");
-            denied = Class.forName(ActionDeniedException.class.getName(), false, loader)
-                    .getConstructor(String.class, String.class, String.class, String.class, List.class);
-            Constructor<?> pendingConstructor = null;
-            try {
-                pendingConstructor = Class.forName(ApprovalPendingException.class.getName(), false, loader)
-                        .getConstructor(String.class, String.class, String.class, List.class);
-            } catch (ClassNotFoundException olderCopy) {
-                // an older API without it: a plain denial says approval_pending instead
+        OwnCopy(Class<?> context, Class<?> deniedType, Class<?> pendingType) throws ReflectiveOperationException {
+            boolean ownContext = context != null && context != ActionContext.class;
+            current = ownContext ? context.getMethod("current") : null;
+            actor = ownContext ? context.getMethod("actor") : null;
+            onBehalfOf = ownContext ? context.getMethod("onBehalfOf") : null;
+            tenant = ownContext ? context.getMethod("tenant") : null;
+            reason = ownContext ? context.getMethod("reason") : null;
+            environment = ownContext ? context.getMethod("environment") : null;
+            attributes = ownContext ? context.getMethod("attributes") : null;
+            approval = ownContext ? optionalMethod(context, "approval") : null;
+            Class<?> deniedResolved = deniedType == null ? ActionDeniedException.class : deniedType;
+            denied = deniedResolved == ActionDeniedException.class ? null
+                    : deniedResolved.getConstructor(String.class, String.class, String.class, String.class, List.class);
+            // A pending approval the loader's catch of its ActionDeniedException would miss is thrown as a plain
+            // denial of that copy, whose verdict says approval_pending.
+            boolean catchable = pendingType != null && deniedResolved.isAssignableFrom(pendingType);
+            sharedPending = catchable && pendingType == ApprovalPendingException.class;
+            pending = catchable && !sharedPending
+                    ? pendingType.getConstructor(String.class, String.class, String.class, List.class) : null;
+            if (ownContext) {
+                copyDefaultEnvironment(context);
             }
-            pending = pendingConstructor;
-            copyDefaultEnvironment(context);
         }
 
         @Override
         @SuppressWarnings("unchecked")
         Scope scope() {
+            if (current == null) {
+                return SHARED.scope();
+            }
             try {
                 Object scope = current.invoke(null);
                 Object chosen = approval == null ? null : approval.invoke(scope);
@@ -113,17 +140,32 @@ abstract class ApplicationApi {
         @Override
         RuntimeException translate(ActionDeniedException original) {
             try {
-                RuntimeException own = original instanceof ApprovalPendingException && pending != null
-                        ? (RuntimeException) pending.newInstance(original.decisionId(), original.action(),
-                                original.reason(), original.matchedRules())
-                        : (RuntimeException) denied.newInstance(original.decisionId(), original.action(),
-                                original.verdict(), original.reason(), original.matchedRules());
-                own.setStackTrace(original.getStackTrace());
-                return own;
+                if (original instanceof ApprovalPendingException) {
+                    if (sharedPending) {
+                        return original;
+                    }
+                    if (pending != null) {
+                        return trace((RuntimeException) pending.newInstance(original.decisionId(), original.action(),
+                                original.reason(), original.matchedRules()), original);
+                    }
+                }
+                if (denied == null) {
+                    return original instanceof ApprovalPendingException
+                            ? trace(new ActionDeniedException(original.decisionId(), original.action(),
+                                    original.verdict(), original.reason(), original.matchedRules()), original)
+                            : original;
+                }
+                return trace((RuntimeException) denied.newInstance(original.decisionId(), original.action(),
+                        original.verdict(), original.reason(), original.matchedRules()), original);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 // Still a denial, if one the application may not catch by type.
                 return original;
             }
+        }
+
+        private static RuntimeException trace(RuntimeException own, RuntimeException original) {
+            own.setStackTrace(original.getStackTrace());
+            return own;
         }
 
         /** So that the application's own {@code ActionContext.environment()} falls back to the agent's environment too. */

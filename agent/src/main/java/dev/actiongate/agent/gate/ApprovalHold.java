@@ -141,8 +141,9 @@ final class ApprovalHold {
                 case APPROVED -> {
                     Map<String, Object> argsNow = method.arguments(arguments);
                     PolicyValues.readLike(argsNow, args);
-                    String now = digest(method, CallContext.of(method.api().scope(), contextMdc,
-                            contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), argsNow, state.policy());
+                    String now = digest(method, gate.deployment().apply(CallContext.of(method.api().scope(), contextMdc,
+                            contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action()), argsNow,
+                            state.policy());
                     if (!now.equals(held.digest())) {
                         verdict = Verdict.DENY.wireName();
                         reason = "the call changed while it waited for approval (its action digest is no longer the"

@@ -7,11 +7,24 @@ import java.util.Map;
  * Who acts in one governed call: the {@code ActionContext} scope in force, with the fields no scope
  * set filled from the application's MDC when {@code context_mdc} says so.
  *
- * @param sources for each field {@code context_mdc} maps, where its value came from:
- *                {@code scope}, {@code mdc:KEY} or {@code unset}; empty when nothing is mapped
+ * @param environment        the environment the decision is made in
+ * @param sources            for each field {@code context_mdc} maps, where its value came from:
+ *                           {@code scope}, {@code mdc:KEY} or {@code unset}; empty when nothing is mapped
+ * @param callerEnvironment  the environment the scope claimed when the operator's configured one
+ *                           overrode it, else {@code null}
  */
 record CallContext(String actor, String onBehalfOf, String tenant, String reason, String environment,
-                   Map<String, String> attributes, Map<String, String> sources) {
+                   Map<String, String> attributes, Map<String, String> sources, String callerEnvironment) {
+
+    CallContext(String actor, String onBehalfOf, String tenant, String reason, String environment,
+                Map<String, String> attributes, Map<String, String> sources) {
+        this(actor, onBehalfOf, tenant, reason, environment, attributes, sources, null);
+    }
+
+    /** This context deciding in {@code decided}, remembering that the caller claimed {@code claimed}. */
+    CallContext inEnvironment(String decided, String claimed) {
+        return new CallContext(actor, onBehalfOf, tenant, reason, decided, attributes, sources, claimed);
+    }
 
     static CallContext of(ApplicationApi.Scope scope, Map<String, String> mdcKeys, ApplicationSlf4j mdc) {
         if (mdcKeys.isEmpty()) {

@@ -57,6 +57,8 @@ public final class Gate implements GateBridge.Dispatcher {
     private final Map<String, String> contextMdc;
     private final Map<Verdict, LongAdder> decided = new EnumMap<>(Verdict.class);
     private final ApprovalHold holds;
+    private final DeploymentEnvironment deployment;
+    private final InstrumentationFailures instrumentationFailures;
     /** When a governed call stops waiting for start-up and is denied instead; see {@link #startupDeadline}. */
     private volatile long startupDeadlineNanos = Long.MAX_VALUE;
     private volatile Supplier<String> startupStep = () -> "starting";
@@ -68,6 +70,17 @@ public final class Gate implements GateBridge.Dispatcher {
      */
     public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
                 Map<String, String> contextMdc, Duration approvalTimeout) {
+        this(methods, startup, service, webhook, contextMdc, approvalTimeout, null);
+    }
+
+    /**
+     * @param pinnedEnvironment the environment the operator set explicitly, which no caller's scope
+     *                          can override; {@code null} when only the built-in default applies
+     */
+    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
+                Map<String, String> contextMdc, Duration approvalTimeout, String pinnedEnvironment) {
+        this.deployment = pinnedEnvironment == null ? DeploymentEnvironment.UNPINNED
+                : new DeploymentEnvironment(pinnedEnvironment, warning -> log().warn(warning));
         this.holds = new ApprovalHold(approvalTimeout, Map.copyOf(contextMdc), this);
         this.methods = methods;
         this.startup = startup;
@@ -75,6 +88,8 @@ public final class Gate implements GateBridge.Dispatcher {
         this.serviceValue = CanonicalJson.constant(service);
         this.webhook = webhook;
         this.contextMdc = Map.copyOf(contextMdc);
+        this.instrumentationFailures = new InstrumentationFailures(service);
+        startup.thenAccept(state -> instrumentationFailures.recordInto(state.records()));
         startup.thenAccept(state -> {
             synchronized (this) {
                 if (current == null) {
@@ -102,6 +117,11 @@ public final class Gate implements GateBridge.Dispatcher {
         Map<String, Long> counts = new LinkedHashMap<>();
         decided.forEach((verdict, count) -> counts.put(verdict.wireName(), count.sum()));
         return counts;
+    }
+
+    /** Classes that could not be instrumented, so far. */
+    public InstrumentationFailures instrumentationFailures() {
+        return instrumentationFailures;
     }
 
     /** The governed methods found so far. */
@@ -188,6 +208,11 @@ public final class Gate implements GateBridge.Dispatcher {
      * @param outcome  one line saying what is in force now
      */
     public record Reload(boolean rejected, String outcome) {
+    }
+
+    /** The environment decisions are made in, as the operator pinned it (or did not). */
+    DeploymentEnvironment deployment() {
+        return deployment;
     }
 
     /** What ops switched at run time; {@link Switches#NONE} unless someone did. */
@@ -321,8 +346,8 @@ public final class Gate implements GateBridge.Dispatcher {
         String decisionId = DecisionIds.next();
         String timestamp = Timestamps.now();
         ApplicationApi.Scope scope = method.api().scope();
-        CallContext context = CallContext.of(scope, contextMdc,
-                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j());
+        CallContext context = deployment.apply(CallContext.of(scope, contextMdc,
+                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action());
         Policy policy = state.policy();
 
         long start = System.nanoTime();
@@ -385,6 +410,9 @@ public final class Gate implements GateBridge.Dispatcher {
         }
         record.add(ARGUMENTS, ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
         record.add(ATTRIBUTES, context.attributes());
+        if (context.callerEnvironment() != null) {
+            record.add(CALLER_ENVIRONMENT, context.callerEnvironment());
+        }
         record.add(CALLER_REASON, context.reason());
         if (!context.sources().isEmpty()) {
             record.add(CONTEXT_SOURCES, context.sources());
@@ -457,6 +485,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private static final SortedRecord.Field APPROVERS = SortedRecord.Field.named("approvers");
     private static final SortedRecord.Field ARGUMENTS = SortedRecord.Field.named("arguments");
     private static final SortedRecord.Field ATTRIBUTES = SortedRecord.Field.named("attributes");
+    private static final SortedRecord.Field CALLER_ENVIRONMENT = SortedRecord.Field.named("caller_environment");
     private static final SortedRecord.Field CALLER_REASON = SortedRecord.Field.named("caller_reason");
     private static final SortedRecord.Field CONTEXT_SOURCES = SortedRecord.Field.named("context_sources");
     private static final SortedRecord.Field DECISION_ID = SortedRecord.Field.named("decision_id");

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import dev.actiongate.agent.gate.InstrumentationFailures;
 import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.policy.GovernEntry;
 import java.lang.instrument.ClassFileTransformer;
@@ -23,7 +24,6 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.MethodCall;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
-import org.slf4j.LoggerFactory;
 
 /**
  * Installs the transformation: every method that carries {@code @GovernedAction}, directly or
@@ -45,7 +45,8 @@ public final class GovernedActionInstrumentation {
      * @return the transformer, whose reset restores the original methods
      */
     public static ResettableClassFileTransformer install(Instrumentation instrumentation, MethodRegistry registry,
-                                                         ClassLoader agentLoader, List<GovernEntry> govern) {
+                                                         ClassLoader agentLoader, List<GovernEntry> govern,
+                                                         InstrumentationFailures failures) {
         GovernedMethodLocator locator = new GovernedMethodLocator(govern);
         ResettableClassFileTransformer transformer = new AgentBuilder.Default()
                 .disableClassFormatChanges()
@@ -53,7 +54,7 @@ public final class GovernedActionInstrumentation {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new OverridingTypeStrategy(locator))
                 .with(new SharedTypePoolCache())
-                .with(new FailureListener())
+                .with(new FailureListener(failures))
                 .ignore(nameStartsWith("dev.actiongate.agent.")
                                 .or(nameStartsWith("dev.actiongate.bootstrap."))
                                 .or(nameStartsWith("dev.actiongate.launcher."))
@@ -150,12 +151,23 @@ public final class GovernedActionInstrumentation {
         }
     }
 
-    /** An instrumentation that fails must not take the application down; it must be loud. */
+    /**
+     * An instrumentation that fails must not take the application down; it must be loud and leave
+     * evidence. Byte Buddy reports errors only for types that passed the ignore matcher, so each is
+     * a class the agent was examining: whether it has governed methods may be what failed to be
+     * found out, so every one is reported.
+     */
     private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+        private final InstrumentationFailures failures;
+
+        FailureListener(InstrumentationFailures failures) {
+            this.failures = failures;
+        }
+
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
-            LoggerFactory.getLogger("actiongate").error("could not instrument {}: its governed methods, if any, are NOT governed", typeName, throwable);
+            failures.report(typeName, classLoader, loaded, throwable);
         }
     }
 }

@@ -1,0 +1,152 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.actiongate.it.apps.AttachCatchApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent attached to a running application that ships its own copy of the ActionGate API:
+ * whichever classes of that copy the application happened to load before the attach, its
+ * {@code catch (ActionDeniedException e)} catches every denial and every pending approval, and
+ * the context is read from the copy its scopes are opened with. Before the fix, an application
+ * that had loaded only its {@code ActionDeniedException} missed every denial (the agent threw the
+ * bootstrap copy), and one that had loaded only {@code ActionContext} broke at its next
+ * {@code ActionContext.builder()} with an {@code IllegalAccessError}.
+ */
+class AttachCatchTest {
+
+    private static final String POLICY = """
+            version: "it-attach-catch-1"
+            default: deny
+            groups:
+              owners: [olivia]
+            rules:
+              - id: needs-approval
+                action: send_customer_email
+                when: 'args.to.startsWith("ff")'
+                verdict: require_approval
+                approvers: [group:owners]
+            """;
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void nothingLoadedBeforeTheAttachAndAChildFirstLoader(Jdk jdk) throws Exception {
+        AppOutput out = attachBetween(jdk, List.of(),
+                List.of("call:plain", "call:scoped:scope", "call:ff-a:fail_fast",
+                        "child:child-plain", "child:child-scoped:scope", "child:ff-child:fail_fast"));
+        assertCaught(out, "plain", "bootstrap");
+        assertCaught(out, "scoped", "bootstrap");
+        assertPending(out, "ff-a", "bootstrap");
+        assertCaught(out, "child-plain", "child-first");
+        assertCaught(out, "child-scoped", "child-first");
+        assertPending(out, "ff-child", "child-first");
+        assertActors(List.of("-", "attach-bot", "attach-bot", "-", "attach-bot", "attach-bot"));
+    }
+
+    @OnEveryJdk
+    void contextLoadedBeforeTheAttach(Jdk jdk) throws Exception {
+        AppOutput out = attachBetween(jdk, List.of("load:ActionContext"),
+                List.of("call:scoped:scope", "call:ff-b:fail_fast", "call:plain"));
+        assertCaught(out, "scoped", "application");
+        assertPending(out, "ff-b", "application");
+        assertCaught(out, "plain", "application");
+        assertActors(List.of("attach-bot", "attach-bot", "-"));
+    }
+
+    @OnEveryJdk
+    void exceptionLoadedBeforeTheAttach(Jdk jdk) throws Exception {
+        AppOutput out = attachBetween(jdk, List.of("load:ActionDeniedException"),
+                List.of("call:plain", "call:scoped:scope", "call:ff-c:fail_fast"));
+        assertCaught(out, "plain", "application");
+        assertCaught(out, "scoped", "application");
+        assertPending(out, "ff-c", "application");
+        assertActors(List.of("-", "attach-bot", "attach-bot"));
+    }
+
+    private Path records() {
+        return dir.resolve("records.jsonl");
+    }
+
+    /** Runs the application with {@code before}, attaches the agent, then runs {@code after}. */
+    private AppOutput attachBetween(Jdk jdk, List<String> before, List<String> after) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        Path ready = dir.resolve("ready");
+        Path attached = dir.resolve("attached");
+        List<String> steps = new ArrayList<>(before);
+        steps.add("mark:" + ready);
+        steps.add("gate:" + attached);
+        steps.addAll(after);
+        ForkedJvm app = ForkedJvm.on(jdk).classpath(AppClasspath.basic())
+                .jvmOption("-XX:+EnableDynamicAgentLoading")
+                .main(AttachCatchApp.class, steps.toArray(String[]::new))
+                .timeout(Duration.ofSeconds(60));
+        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
+        try {
+            awaitFile(ready);
+            String pid = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ready.toString())).orElse(false))
+                    .map(p -> Long.toString(p.pid())).findFirst().orElseThrow();
+            ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records()
+                    + ",admin_port=0,admin_token=attach-catch-token-0123456789").assertExit(0);
+            Files.createFile(attached);
+            ForkedJvm.Run run = running.get().assertExit(0);
+            assertTrue(run.stdout().lines().noneMatch(line -> line.startsWith("MISSED ")),
+                    "the application's catch missed a denial\n" + run.describe());
+            return run.output();
+        } finally {
+            running.cancel(true);
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ready.toString())).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The call was denied and caught as an {@code ActionDeniedException} from {@code origin}. */
+    private static void assertCaught(AppOutput out, String label, String origin) {
+        String line = line(out, "CAUGHT " + label + "\t");
+        String[] parts = line.split("\t");
+        assertEquals("dev.actiongate.ActionDeniedException", parts[1], line);
+        assertEquals("deny", parts[2], line);
+        assertEquals(origin, parts[3], "the copy the caller's class loader resolves: " + line);
+    }
+
+    /** The fail-fast call was caught by {@code catch (ActionDeniedException e)} as a pending approval. */
+    private static void assertPending(AppOutput out, String label, String origin) {
+        String line = line(out, "PENDING " + label + "\t");
+        String[] parts = line.split("\t");
+        assertEquals("dev.actiongate.ApprovalPendingException", parts[1], line);
+        assertEquals("approval_pending", parts[2], line);
+        assertEquals(origin, parts[3], "the copy the caller's class loader resolves: " + line);
+    }
+
+    private static String line(AppOutput out, String prefix) {
+        return out.lines().stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line " + prefix.trim() + "\n" + out.run().describe()));
+    }
+
+    /** Each decision's actor, {@code -} when none: read from the copy the scope was opened with. */
+    private void assertActors(List<String> expected) {
+        List<JsonNode> decisions = Records.read(records()).decisions();
+        assertEquals(expected, decisions.stream().map(d -> d.path("actor").isNull() ? "-" : d.path("actor").asText())
+                .toList(), decisions.toString());
+    }
+
+    private static void awaitFile(Path file) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            AdminClient.sleep(50);
+        }
+        assertTrue(Files.exists(file), "the application never got to " + file);
+    }
+}
