@@ -13,7 +13,10 @@ final class GeneratedClasses {
 
     /** Name parts the common generators put into the classes they define. */
     private static final String[] MARKERS = {
-        "$$",               // CGLIB and its users: $$SpringCGLIB$$, $$EnhancerByCGLIB$$, $$EnhancerByGuice$$
+        "$$SpringCGLIB$$",  // Spring's CGLIB: AOP proxies, @Configuration classes
+        "$$EnhancerBy",     // CGLIB before Spring 6: $$EnhancerBySpringCGLIB$$, $$EnhancerByCGLIB$$, Guice
+        "_$$_jvst",         // Javassist
+        "$$_Weld",          // CDI proxies of Weld
         "$ByteBuddy$",      // Byte Buddy's default naming
         "$HibernateProxy$",
         "$MockitoMock$",
