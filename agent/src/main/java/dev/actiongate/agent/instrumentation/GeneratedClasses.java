@@ -41,12 +41,6 @@ final class GeneratedClasses {
                 && type.getSimpleName().startsWith("$Proxy");
     }
 
-    /** A JDK proxy in a package of the JDK's naming; reads the class file only when the name fits. */
-    static boolean isJdkNamedProxy(TypeDescription type) {
-        String name = type.getName();
-        return (name.startsWith("jdk.proxy") || name.startsWith("com.sun.proxy.")) && isJdkProxy(type);
-    }
-
     private static boolean hasMarker(String name) {
         for (String marker : MARKERS) {
             if (name.contains(marker)) {

@@ -7,7 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.policy.GovernEntry;
-import dev.actiongate.bootstrap.GateBridge;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +50,6 @@ public final class GovernedActionInstrumentation {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new SharedTypePoolCache())
                 .with(new FailureListener())
-                // A JDK proxy lives in a named module of its own, which does not read the bridge's.
-                .assureReadEdgeTo(instrumentation, GateBridge.class)
                 .ignore(nameStartsWith("dev.actiongate.agent.")
                                 .or(nameStartsWith("dev.actiongate.bootstrap."))
                                 .or(nameStartsWith("dev.actiongate.launcher."))
@@ -61,23 +58,17 @@ public final class GovernedActionInstrumentation {
                                 .or(isSynthetic())
                                 .or(isAnnotation()),
                         ignoredLoader(agentLoader, locator, govern))
-                // The JDK's and the agent's own proxies (annotation instances): no application interface there.
-                .or(GeneratedClasses::isJdkNamedProxy, isBootstrapClassLoader())
                 .type(new DeclaresGovernedMethod(locator))
                 .transform((builder, type, loader, module, protectionDomain) ->
                         advise(builder, type, loader, registry, locator))
                 .installOn(instrumentation);
     }
 
-    /**
-     * JDK types are never governed unless a {@code govern:} entry names one. Proxy classes the JDK
-     * names for application interfaces are the application's: a proxy whose handler does the work
-     * itself must not run undecided.
-     */
+    /** JDK types are never governed unless a {@code govern:} entry names one. */
     private static ElementMatcher.Junction<TypeDescription> jdkType(GovernedMethodLocator locator) {
         ElementMatcher.Junction<TypeDescription> jdk = nameStartsWith("java.").or(nameStartsWith("jdk."))
                 .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun."));
-        return jdk.and(type -> !locator.namesJdkType(type.getName()) && !GeneratedClasses.isJdkNamedProxy(type));
+        return jdk.and(type -> !locator.namesJdkType(type.getName()));
     }
 
     /** The agent's own loader never; the bootstrap loader only when an entry names a JDK type. */
