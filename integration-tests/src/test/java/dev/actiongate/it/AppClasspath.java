@@ -52,6 +52,13 @@ public final class AppClasspath {
         return path;
     }
 
+    /** {@link #basic()} plus Byte Buddy, which the proxy application generates a subclass with. */
+    public static List<Path> byteBuddy() {
+        List<Path> path = new ArrayList<>(basic());
+        path.addAll(jarsNamed("byte-buddy-"));
+        return path;
+    }
+
     /** {@link #basic()} plus the legacy application's own old Jackson, SLF4J and Logback. */
     public static List<Path> legacy() {
         String property = System.getProperty(LEGACY_LIBS_PROPERTY);

@@ -59,6 +59,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private final ApprovalHold holds;
     private final DeploymentEnvironment deployment;
     private final InstrumentationFailures instrumentationFailures;
+    private final CallNesting nesting = new CallNesting();
     /** When a governed call stops waiting for start-up and is denied instead; see {@link #startupDeadline}. */
     private volatile long startupDeadlineNanos = Long.MAX_VALUE;
     private volatile Supplier<String> startupStep = () -> "starting";
@@ -286,6 +287,11 @@ public final class Gate implements GateBridge.Dispatcher {
             if (method == null) {
                 throw new IllegalStateException("no governed method has id " + methodId);
             }
+            CallNesting.Slot slot = nesting.slot();
+            if (slot.joins(method, arguments)) {
+                // A proxy forwarded the call this thread is inside: that call's decision covers this one.
+                return null;
+            }
             GateState state = current;
             if (state == null) {
                 state = awaitStartup(method);
@@ -293,7 +299,7 @@ public final class Gate implements GateBridge.Dispatcher {
             if (state.policy() != null && !state.policy().enabled()) {
                 return null;
             }
-            return decide(state, method, arguments);
+            return decide(state, method, arguments, slot);
         } catch (ActionDeniedException denied) {
             throw method.api().translate(denied);
         } catch (Throwable fault) {
@@ -342,7 +348,7 @@ public final class Gate implements GateBridge.Dispatcher {
         }
     }
 
-    private Object decide(GateState state, GovernedMethod method, Object[] arguments) {
+    private Object decide(GateState state, GovernedMethod method, Object[] arguments, CallNesting.Slot slot) {
         String decisionId = DecisionIds.next();
         String timestamp = Timestamps.now();
         ApplicationApi.Scope scope = method.api().scope();
@@ -451,7 +457,8 @@ public final class Gate implements GateBridge.Dispatcher {
             throw denial(decisionId, method.action(), decision.verdict().wireName(), decision.reason(),
                     decision.matchedRules());
         }
-        return new Invocation(decisionId, method, System.nanoTime());
+        return slot.started(new Invocation(decisionId, method, System.nanoTime(), arguments, scope, slot,
+                slot.innermost()));
     }
 
     /**
@@ -619,6 +626,7 @@ public final class Gate implements GateBridge.Dispatcher {
         if (!(token instanceof Invocation invocation)) {
             return;
         }
+        invocation.slot().finished(invocation);
         // Runs in the application's method after its body: whatever goes wrong here must not
         // replace what the body returned or threw.
         SortedRecord record = null;

@@ -251,7 +251,7 @@ final class GovernedMethodLocator {
         return method.getName();
     }
 
-    private static String parameterKey(MethodDescription method) {
+    static String parameterKey(MethodDescription method) {
         StringBuilder key = new StringBuilder(method.getName()).append('(');
         for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
             key.append(parameter.getName()).append(',');

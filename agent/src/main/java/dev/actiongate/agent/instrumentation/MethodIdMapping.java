@@ -1,7 +1,6 @@
 package dev.actiongate.agent.instrumentation;
 
 import dev.actiongate.agent.gate.MethodRegistry;
-import java.util.List;
 import java.util.Map;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -29,13 +28,9 @@ final class MethodIdMapping implements Advice.OffsetMapping {
     public Target resolve(TypeDescription instrumentedType, MethodDescription instrumentedMethod, Assigner assigner,
                           Advice.ArgumentHandler argumentHandler, Sort sort) {
         GovernedMethodLocator.Target target = targets.get(GovernedMethodLocator.key(instrumentedMethod));
-        List<String> types = instrumentedMethod.getParameters().asTypeList().asErasures().stream()
-                .map(TypeDescription::getName).toList();
-        List<String> names = instrumentedMethod.getParameters().stream()
-                .map(parameter -> parameter.isNamed() ? parameter.getName() : "arg" + parameter.getIndex())
-                .toList();
-        int id = registry.register(target.action(), target.source(), target.entry(), instrumentedType.getName(),
-                instrumentedMethod.getName(), types, names, loader);
+        RegisteredName name = RegisteredName.of(instrumentedType, instrumentedMethod);
+        int id = registry.register(target.action(), target.source(), target.entry(), name.className(),
+                instrumentedMethod.getName(), name.parameterTypes(), name.parameterNames(), loader);
         return new Target.ForStackManipulation(IntegerConstant.forValue(id));
     }
 }
