@@ -7,6 +7,7 @@ import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.agent.gate.GovernedMethod;
 import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
 import dev.actiongate.agent.policy.GovernEntry;
@@ -75,8 +76,10 @@ public final class ActionGateAgent {
             try {
                 config.warnings().forEach(warning -> log().warn(warning));
                 warnIfContextMdcCannotWork(config);
-                registry.onRegistration(method -> log().info("governing {} as action '{}'",
-                        method.signature(), method.action()));
+                registry.onRegistration(method -> {
+                    log().info("governing {} as action '{}'", method.signature(), method.action());
+                    warnIfParametersUnnamed(method);
+                });
                 GateState state = prepare(config);
                 // Before the first decision: whether a reviewer can answer decides how a held call is treated.
                 AdminServer admin = startAdmin(config, gate, state.approvals(), () -> {
@@ -291,6 +294,22 @@ public final class ActionGateAgent {
             log().error("admin API not started on {}:{}: {}", config.admin().bind(), config.admin().port(), e.toString());
             return null;
         }
+    }
+
+    /**
+     * A method compiled without {@code -parameters} would have every {@code args.<name>} condition
+     * fail as "key is not present", which reads like a policy bug: name the cause and the fix.
+     */
+    private static void warnIfParametersUnnamed(GovernedMethod method) {
+        if (method.parameterNamesCompiled()) {
+            return;
+        }
+        String signature = method.signature();
+        log().warn("governed method {} (action '{}') has no parameter names in its class file: policies see its"
+                        + " arguments only as args.arg0, args.arg1, ... and a condition on args.<name> fails with"
+                        + " \"key is not present\". Compile {} with -parameters (Maven: <parameters>true</parameters>"
+                        + " in maven-compiler-plugin's <configuration>; Gradle: options.compilerArgs.add('-parameters'))",
+                signature, method.action(), signature.substring(0, signature.indexOf('#')));
     }
 
     /** An application without SLF4J has no MDC to read: say so at start-up rather than fail later. */

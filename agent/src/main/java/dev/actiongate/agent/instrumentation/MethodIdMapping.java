@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
@@ -34,8 +35,10 @@ final class MethodIdMapping implements Advice.OffsetMapping {
         List<String> names = instrumentedMethod.getParameters().stream()
                 .map(parameter -> parameter.isNamed() ? parameter.getName() : "arg" + parameter.getIndex())
                 .toList();
+        // Without -parameters a class file has no names: policies then see arg0, arg1, ... and the agent says so.
+        boolean namesCompiled = instrumentedMethod.getParameters().stream().allMatch(ParameterDescription::isNamed);
         int id = registry.register(target.action(), target.source(), target.entry(), instrumentedType.getName(),
-                instrumentedMethod.getName(), types, names, loader);
+                instrumentedMethod.getName(), types, names, namesCompiled, loader);
         return new Target.ForStackManipulation(IntegerConstant.forValue(id));
     }
 }
