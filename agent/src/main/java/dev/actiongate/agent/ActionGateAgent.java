@@ -120,6 +120,7 @@ public final class ActionGateAgent {
         installed.countDown();
         System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "
                 + (attached ? "attached" : "javaagent") + ", since " + java.time.Instant.now());
+        AgentRunningMark.set(true);
         System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(retransform));
         publishGoverned(registry);
         if (!govern.isEmpty()) {
