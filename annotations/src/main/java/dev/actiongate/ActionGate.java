@@ -1,5 +1,7 @@
 package dev.actiongate;
 
+import java.util.List;
+
 /**
  * Whether the ActionGate agent governs this JVM. Without it, a method annotated
  * {@link GovernedAction} runs like any other method: no decision, no record. An application
@@ -50,6 +52,22 @@ public final class ActionGate {
     public static void requireAgent() {
         if (!agentRunning()) {
             throw new IllegalStateException(NOT_RUNNING);
+        }
+    }
+
+    /**
+     * The first statement the ActionGate build guard ({@code actiongate-build-guard}) compiles into
+     * every governed method: returns when the agent runs, which then decides the call, else denies
+     * it. Not for application code, which calls {@link #requireAgent()}.
+     *
+     * @param action the governed method's action name
+     * @throws ActionDeniedException with verdict {@code deny} and no decision id (nothing can
+     *                               record it), when the agent does not run
+     */
+    public static void denyWithoutAgent(String action) {
+        if (!agent && System.getProperty(RUNNING_PROPERTY) == null) {
+            throw new ActionDeniedException(null, action, "deny", "denied by the ActionGate build guard: "
+                    + NOT_RUNNING, List.of());
         }
     }
 
