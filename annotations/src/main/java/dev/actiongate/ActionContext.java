@@ -210,6 +210,7 @@ public final class ActionContext {
 
         /** Puts this scope in force on the current thread until the returned scope is closed. */
         public Scope open() {
+            ActionGate.scopeOpened();
             ActionContext previous = CURRENT.get();
             ActionContext outer = previous == null ? EMPTY : previous;
             Map<String, String> merged = outer.attributes;

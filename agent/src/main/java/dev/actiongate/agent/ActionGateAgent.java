@@ -7,6 +7,7 @@ import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.agent.gate.GovernedMethod;
 import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
 import dev.actiongate.agent.policy.GovernEntry;
@@ -104,8 +105,10 @@ public final class ActionGateAgent {
             try {
                 config.warnings().forEach(warning -> log().warn(warning));
                 warnIfContextMdcCannotWork(config);
-                registry.onRegistration(method -> log().info("governing {} as action '{}'",
-                        method.signature(), method.action()));
+                registry.onRegistration(method -> {
+                    log().info("governing {} as action '{}'", method.signature(), method.action());
+                    warnIfParametersUnnamed(method);
+                });
                 if (startupProblem != null) {
                     // The govern: entries could not be read in time: what the policy governs is unknown.
                     throw new IllegalStateException(startupProblem);
@@ -146,6 +149,7 @@ public final class ActionGateAgent {
         installed.countDown();
         System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "
                 + (attached ? "attached" : "javaagent") + ", since " + java.time.Instant.now());
+        AgentRunningMark.set(true);
         System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(reversible));
         publishGoverned(registry);
         if (!govern.isEmpty()) {
@@ -322,6 +326,22 @@ public final class ActionGateAgent {
             log().error("admin API not started on {}:{}: {}", config.admin().bind(), config.admin().port(), e.toString());
             return null;
         }
+    }
+
+    /**
+     * A method compiled without {@code -parameters} would have every {@code args.<name>} condition
+     * fail as "key is not present", which reads like a policy bug: name the cause and the fix.
+     */
+    private static void warnIfParametersUnnamed(GovernedMethod method) {
+        if (method.parameterNamesCompiled()) {
+            return;
+        }
+        String signature = method.signature();
+        log().warn("governed method {} (action '{}') has no parameter names in its class file: policies see its"
+                        + " arguments only as args.arg0, args.arg1, ... and a condition on args.<name> fails with"
+                        + " \"key is not present\". Compile {} with -parameters (Maven: <parameters>true</parameters>"
+                        + " in maven-compiler-plugin's <configuration>; Gradle: options.compilerArgs.add('-parameters'))",
+                signature, method.action(), signature.substring(0, signature.indexOf('#')));
     }
 
     /** An application without SLF4J has no MDC to read: say so at start-up rather than fail later. */

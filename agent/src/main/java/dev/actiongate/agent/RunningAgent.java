@@ -98,6 +98,7 @@ public final class RunningAgent implements Runnable {
             }
         }
         System.clearProperty(RUNNING_PROPERTY);
+        AgentRunningMark.set(false);
         System.clearProperty(GOVERNS_PROPERTY);
         System.clearProperty(DETACHABLE_PROPERTY);
         LoggerFactory.getLogger("actiongate").warn("ActionGate detached: governed methods run their original code, unrecorded");

@@ -126,6 +126,13 @@ public final class ForkedJvm {
         return this;
     }
 
+    /** A main class by name, for an application the test compiles while it runs. */
+    public ForkedJvm mainClass(String className, String... args) {
+        this.mainClass = className;
+        this.arguments.addAll(List.of(args));
+        return this;
+    }
+
     public ForkedJvm jar(Path executableJar, String... args) {
         this.jar = executableJar;
         this.arguments.addAll(List.of(args));

@@ -21,13 +21,15 @@ public final class GovernedMethod {
     private final Object signatureValue;
     private final Object actionValue;
     private final String[] parameterNames;
+    private final boolean parameterNamesCompiled;
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
     private volatile ApplicationSlf4j slf4j;
     private volatile ApplicationApi api;
 
     GovernedMethod(int id, String action, String source, String entry, String className, String methodName,
-                   List<String> parameterTypes, List<String> parameterNames, ClassLoader loader) {
+                   List<String> parameterTypes, List<String> parameterNames, boolean parameterNamesCompiled,
+                   ClassLoader loader) {
         this.id = id;
         this.action = action;
         this.source = source;
@@ -36,6 +38,7 @@ public final class GovernedMethod {
         this.signatureValue = CanonicalJson.constant(signature);
         this.actionValue = CanonicalJson.constant(action);
         this.parameterNames = parameterNames.toArray(String[]::new);
+        this.parameterNamesCompiled = parameterNamesCompiled;
         this.methodVariable = Map.of("class", className, "name", methodName);
         this.loader = new WeakReference<>(loader);
     }
@@ -71,6 +74,14 @@ public final class GovernedMethod {
     /** {@code Class#name(paramTypes)}, as written into records. */
     public String signature() {
         return signature;
+    }
+
+    /**
+     * Whether its class file names its parameters (compiled with {@code -parameters}); when not,
+     * policies see them as {@code args.arg0, args.arg1, ...} only.
+     */
+    public boolean parameterNamesCompiled() {
+        return parameterNamesCompiled;
     }
 
     /** The CEL variable {@code method}: its {@code class} and {@code name}. */

@@ -32,9 +32,12 @@ public final class MethodRegistry {
      *
      * @param source {@code annotation} or {@code config}
      * @param entry  the policy's {@code govern:} entry that named it, or {@code null}
+     * @param parameterNamesCompiled whether the class file names the parameters (compiled with {@code -parameters});
+     *               otherwise {@code parameterNames} are {@code arg0, arg1, ...}
      */
     public synchronized int register(String action, String source, String entry, String className, String methodName,
-                                     List<String> parameterTypes, List<String> parameterNames, ClassLoader loader) {
+                                     List<String> parameterTypes, List<String> parameterNames,
+                                     boolean parameterNamesCompiled, ClassLoader loader) {
         String key = System.identityHashCode(loader) + "/" + className + "#" + methodName + parameterTypes + "=" + action;
         Integer existing = idsByKey.get(key);
         if (existing != null) {
@@ -43,7 +46,7 @@ public final class MethodRegistry {
         int id = methods.length;
         GovernedMethod[] grown = Arrays.copyOf(methods, id + 1);
         grown[id] = new GovernedMethod(id, action, source, entry, className, methodName, parameterTypes, parameterNames,
-                loader);
+                parameterNamesCompiled, loader);
         methods = grown;
         idsByKey.put(key, id);
         listener.accept(grown[id]);

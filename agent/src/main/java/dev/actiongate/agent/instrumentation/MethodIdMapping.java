@@ -29,8 +29,16 @@ final class MethodIdMapping implements Advice.OffsetMapping {
                           Advice.ArgumentHandler argumentHandler, Sort sort) {
         GovernedMethodLocator.Target target = targets.get(GovernedMethodLocator.key(instrumentedMethod));
         RegisteredName name = RegisteredName.of(instrumentedType, instrumentedMethod);
+        // Without -parameters a class file has no names: policies then see arg0, arg1, ... and the agent says so.
+        // A generated class borrows the names of the method it overrides, so only that one's class file matters.
+        boolean namesCompiled = name.parameterNames().stream().noneMatch(MethodIdMapping::isPlaceholder)
+                || instrumentedMethod.getParameters().isEmpty();
         int id = registry.register(target.action(), target.source(), target.entry(), name.className(),
-                instrumentedMethod.getName(), name.parameterTypes(), name.parameterNames(), loader);
+                instrumentedMethod.getName(), name.parameterTypes(), name.parameterNames(), namesCompiled, loader);
         return new Target.ForStackManipulation(IntegerConstant.forValue(id));
+    }
+
+    private static boolean isPlaceholder(String name) {
+        return name.matches("arg\\d+");
     }
 }

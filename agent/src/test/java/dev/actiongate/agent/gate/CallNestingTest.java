@@ -69,6 +69,6 @@ class CallNestingTest {
 
     private GovernedMethod method(String action, String className, String name) {
         return registry.get(registry.register(action, "annotation", null, className, name,
-                List.of("java.lang.String", "long"), List.of("account", "cents"), loader));
+                List.of("java.lang.String", "long"), List.of("account", "cents"), true, loader));
     }
 }

@@ -1,0 +1,78 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.actiongate.it.apps.AgentCheckApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An application started without {@code -javaagent} is told so: opening a scope warns once, on
+ * {@code System.Logger}, and {@code ActionGate.requireAgent()} refuses, naming the missing flag.
+ * With the agent, neither happens.
+ */
+class AgentCheckTest {
+
+    private static final String WARNING = "An ActionContext scope was opened but the ActionGate agent is not running"
+            + " in this JVM";
+    private static final List<String> CALLS = List.of("send 0", "send 1", "send 2", "send on thread");
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void withoutTheAgentTheFirstScopeWarnsOnceAndRequireAgentThrows(Jdk jdk) {
+        ForkedJvm.Run run = ForkedJvm.on(jdk).classpath(AppClasspath.basic()).main(AgentCheckApp.class).run()
+                .assertExit(0);
+        assertNotRunning(run);
+        // The truth without the agent: every body ran, undecided.
+        AppOutput out = run.output();
+        assertEquals(CALLS.size(), out.bodies().size(), run.describe());
+    }
+
+    @OnEveryJdk
+    void anAgentDisabledWithEnabledFalseCountsAsNoAgent(Jdk jdk) {
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("enabled=false").classpath(AppClasspath.basic())
+                .main(AgentCheckApp.class).run().assertExit(0);
+        assertNotRunning(run);
+    }
+
+    @OnEveryJdk
+    void withTheAgentNothingWarnsAndRequireAgentReturns(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                version: "it-agent-check-1"
+                default: allow
+                """);
+        Path records = dir.resolve("records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.basic()).main(AgentCheckApp.class).run().assertExit(0);
+        AppOutput out = run.output();
+        String why = run.describe();
+        assertEquals("true", out.fact("agentRunning"), why);
+        assertEquals("returned", out.fact("requireAgent"), why);
+        assertTrue(!run.stderr().contains("agent is not running"), why);
+        for (String call : CALLS) {
+            assertTrue(out.allowed(call), call + "\n" + why);
+        }
+        assertEquals("true", out.fact("done"), why);
+    }
+
+    private static void assertNotRunning(ForkedJvm.Run run) {
+        AppOutput out = run.output();
+        String why = run.describe();
+        assertEquals("false", out.fact("agentRunning"), why);
+        String refused = out.fact("requireAgent");
+        assertTrue(refused.startsWith("java.lang.IllegalStateException: the ActionGate agent is not running in this"
+                + " JVM"), why);
+        assertTrue(refused.contains("-javaagent:/path/to/actiongate-agent.jar"), why);
+        List<String> warnings = run.stderr().lines().filter(line -> line.contains(WARNING)).toList();
+        assertEquals(1, warnings.size(), "one warning for four scopes on two threads\n" + why);
+        assertTrue(warnings.get(0).contains("-javaagent:") && warnings.get(0).contains("ActionGate.requireAgent()"),
+                why);
+        assertTrue(run.stderr().contains("WARNING"), "logged on System.Logger at WARNING\n" + why);
+        assertEquals("true", out.fact("done"), why);
+    }
+}
