@@ -66,6 +66,11 @@ class RecordsFileChangeTest {
         ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", old.toString(), file.toString());
         verify.assertExit(0);
         assertTrue(verify.stdout().contains(file + " continues " + old), verify.describe());
+        if (journal) {
+            ForkedJvm.Run backwards = ForkedJvm.agentCli(jdk, "verify", file.toString(), old.toString()).assertExit(1);
+            assertTrue(backwards.stdout().contains("NOT CONTINUED: " + old + " does not begin with a records_continued"
+                    + " record: it does not continue " + file), backwards.describe());
+        }
     }
 
     private void deleted(Jdk jdk, boolean journal) throws Exception {
