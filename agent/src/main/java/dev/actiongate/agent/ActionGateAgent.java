@@ -275,6 +275,9 @@ public final class ActionGateAgent {
             }
         }
         String host = hostName();
+        if (records != null) {
+            records.describeWriter(config.service(), host, ProcessHandle.current().pid());
+        }
         String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
         if (policy != null && !policy.enabled()) {
             log().warn("policy {} says enabled: false: governed methods run undecided and unrecorded until a policy"

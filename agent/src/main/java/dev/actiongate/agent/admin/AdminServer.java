@@ -284,11 +284,12 @@ public final class AdminServer {
                 : state.policy().mode().name().toLowerCase(java.util.Locale.ROOT));
         status.put("policy_problem", state == null ? null : state.policyProblem());
         status.put("records", state == null || state.records() == null ? null : state.records().path().toString());
-        status.put("records_bytes", state == null || state.records() == null ? null
-                : Files.size(state.records().path()));
+        status.put("records_bytes", state == null || state.records() == null ? null : sizeOrNull(state.records().path()));
         status.put("records_journal", state == null || state.records() == null || !state.records().journaled() ? null
                 : RecordLog.journalOf(state.records().path()).toString());
-        status.put("records_problem", state == null ? null : state.recordsProblem());
+        status.put("records_problem", state == null ? null
+                : state.records() != null && state.records().problem() != null ? state.records().problem()
+                : state.recordsProblem());
         List<Map<String, String>> methods = gate.governedMethods().stream()
                 .map(AdminServer::describe).toList();
         status.put("governed_methods", methods);
@@ -297,6 +298,15 @@ public final class AdminServer {
         status.put("instrumentation_failures_count", gate.instrumentationFailures().count());
         status.put("instrumentation_failures", gate.instrumentationFailures().list());
         return status;
+    }
+
+    /** The file may be gone for a moment: the agent is making a new one, or denies calls until it can. */
+    private static Long sizeOrNull(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static Map<String, String> describe(GovernedMethod method) {

@@ -33,8 +33,9 @@ public final class Cli {
 
     private static final String USAGE = String.join("\n",
             "usage: java -jar actiongate-agent.jar COMMAND",
-            "  verify FILE        check the hash chain of a decision records file",
-            "                     (exit 0 when intact, 1 with the first bad line when not)",
+            "  verify FILE...     check the hash chain of a decision records file",
+            "                     (exit 0 when intact, 1 with the first bad line when not); given",
+            "                     several, also that each continues the one before it",
             "  check POLICY       compile a policy file and report every problem",
             "  status --url URL --token-file FILE",
             "                     what a running agent governs and has decided (admin API); exit 3,",
@@ -78,7 +79,7 @@ public final class Cli {
         }
         switch (args[0]) {
             case "verify":
-                return args.length == 2 ? verify(Path.of(args[1]), out, err) : usage(err);
+                return args.length >= 2 ? verifyAll(Arrays.copyOfRange(args, 1, args.length), out, err) : usage(err);
             case "check":
                 return args.length == 2 ? check(Path.of(args[1]), out, err) : usage(err);
             case "status":
@@ -114,15 +115,50 @@ public final class Cli {
         return 2;
     }
 
-    private static int verify(Path file, PrintStream out, PrintStream err) {
+    /** Verifies each file, then that each continues the one before it; the worst exit code wins. */
+    private static int verifyAll(String[] names, PrintStream out, PrintStream err) {
+        int exit = 0;
+        Path before = null;
+        ChainVerifier.Result beforeResult = null;
+        for (String name : names) {
+            Path file = Path.of(name);
+            ChainVerifier.Result[] result = new ChainVerifier.Result[1];
+            exit = Math.max(exit, verify(file, out, err, result));
+            if (before != null && beforeResult != null && beforeResult.intact() && result[0] != null
+                    && result[0].intact()) {
+                try {
+                    ChainVerifier.Link link = ChainVerifier.link(before, beforeResult, file, result[0]);
+                    out.println((link.holds() ? "" : "NOT CONTINUED: ") + link.description());
+                    exit = Math.max(exit, link.holds() ? 0 : 1);
+                } catch (IOException e) {
+                    err.println(file + ": cannot be read: " + e);
+                    exit = 2;
+                }
+            }
+            before = file;
+            beforeResult = result[0];
+        }
+        return exit;
+    }
+
+    private static int verify(Path file, PrintStream out, PrintStream err, ChainVerifier.Result[] verdict) {
         if (!Files.isRegularFile(file)) {
             err.println(file + ": no such file");
             return 2;
         }
         try {
             ChainVerifier.Result result = ChainVerifier.verify(file);
+            verdict[0] = result;
             if (result.intact()) {
                 out.println(file + ": OK, " + result.records() + " records, chain intact (last hash " + result.lastHash() + ")");
+                ChainVerifier.Continuation continues = result.continues();
+                if (continues != null) {
+                    out.println(file + ": its first record (records_continued) continues the chain of "
+                            + continues.previousFile() + " (file " + continues.previousFileKey() + ", "
+                            + continues.reason() + ") after hash " + continues.previousHash() + "; "
+                            + continues.rewritten() + " records after that hash were written again after it; give"
+                            + " that file before this one to verify both together");
+                }
                 if (result.tornBytes() > 0) {
                     out.println(file + ": the last line is cut short (" + result.tornBytes() + " bytes, no newline):"
                             + " the process writing it was stopped mid-write; the agent sets it aside when it next"

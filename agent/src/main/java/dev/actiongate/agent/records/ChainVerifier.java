@@ -7,9 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** Checks a records file's hash chain from its first line to its last. */
+/**
+ * Checks a records file's hash chain from its first line to its last, and whether a file that
+ * begins with a {@code records_continued} record continues the file before it.
+ */
 public final class ChainVerifier {
 
     /**
@@ -22,19 +27,51 @@ public final class ChainVerifier {
      * @param lastHash   the hash of the last good record
      * @param tornBytes  the length of a last line cut short (no newline: its writer was stopped
      *                   mid-write), not checked; 0 when the file ends with a whole line
+     * @param continues  when the file begins with a {@code records_continued} record (its writer
+     *                   went on in a new file when the one before was deleted, moved away or
+     *                   replaced), what it says about that file; else {@code null}
      */
     public record Result(boolean intact, long records, long badLine, String problem, String lastHash,
-                         long tornBytes) {
+                         long tornBytes, Continuation continues) {
+
+        public Result(boolean intact, long records, long badLine, String problem, String lastHash, long tornBytes) {
+            this(intact, records, badLine, problem, lastHash, tornBytes, null);
+        }
+    }
+
+    /**
+     * What a {@code records_continued} record says of the file whose chain it continues.
+     *
+     * @param previousFile    that file's path when it was written (often the same path)
+     * @param previousFileKey its identity then, e.g. {@code (dev=803,ino=1234)}; {@code null} where the platform has none
+     * @param previousHash    the hash of the last record known to be in it: this record's {@code prev_hash}
+     * @param reason          {@code deleted} (deleted or moved away), {@code replaced} or {@code unreadable}
+     * @param rewritten       how many records after that hash were written again after this record
+     *                        (they may be in the old file too, when it was moved rather than deleted)
+     */
+    public record Continuation(String previousFile, String previousFileKey, String previousHash, String reason,
+                               long rewritten) {
+    }
+
+    /**
+     * Whether one file's chain continues in the next.
+     *
+     * @param holds       whether it does
+     * @param description how, or why not, in a sentence
+     */
+    public record Link(boolean holds, String description) {
     }
 
     private ChainVerifier() {
     }
 
+    /** Checks {@code file}; a first record of kind {@code records_continued} may link to a hash not in it. */
     public static Result verify(Path file) throws IOException {
         MessageDigest sha256 = RecordChain.sha256();
         String expectedPrev = RecordChain.GENESIS;
         long lineNumber = 0;
         long good = 0;
+        Continuation continues = null;
         long torn = tornTail(file);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = reader.readLine();
@@ -65,6 +102,17 @@ public final class ChainVerifier {
                     return new Result(false, good, lineNumber,
                             "hash does not match the record's content: the line was edited", expectedPrev, torn);
                 }
+                if (lineNumber == 1 && "records_continued".equals(record.get("kind"))) {
+                    // The chain goes on from a file before this one, which verify can check when given.
+                    if (!prev.equals(record.get("previous_hash"))) {
+                        return new Result(false, good, lineNumber, "a records_continued record whose prev_hash is not"
+                                + " its previous_hash", expectedPrev, torn);
+                    }
+                    continues = new Continuation(text(record.get("previous_file")), text(record.get("previous_file_key")),
+                            (String) prev, text(record.get("reason")),
+                            record.get("rewritten") instanceof Number n ? n.longValue() : 0);
+                    expectedPrev = (String) prev;
+                }
                 if (!prev.equals(expectedPrev)) {
                     return new Result(false, good, lineNumber, lineNumber == 1
                             ? "prev_hash is not the genesis hash: records before this line are missing"
@@ -76,7 +124,69 @@ public final class ChainVerifier {
                 line = next;
             }
         }
-        return new Result(true, good, 0, null, expectedPrev, torn);
+        return new Result(true, good, 0, null, expectedPrev, torn, continues);
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /**
+     * Whether {@code next}, which verified as {@code nextResult}, continues the chain of
+     * {@code previous}, which verified as {@code previousResult}: it must begin with a
+     * {@code records_continued} record chained from a record of {@code previous}, and the records
+     * after that one in {@code previous}, if any, must be the first ones after the continuation
+     * record in {@code next}, written again with the same content.
+     */
+    public static Link link(Path previous, Result previousResult, Path next, Result nextResult) throws IOException {
+        Continuation continues = nextResult.continues();
+        if (continues == null) {
+            return new Link(false, next + " does not begin with a records_continued record: it does not continue "
+                    + previous);
+        }
+        if (continues.previousHash().equals(previousResult.lastHash())) {
+            return new Link(true, next + " continues " + previous + " after its last record");
+        }
+        List<Map<String, Object>> after = null;
+        long line = 0;
+        long at = 0;
+        try (BufferedReader reader = Files.newBufferedReader(previous, StandardCharsets.UTF_8)) {
+            String text;
+            while ((text = reader.readLine()) != null && line < previousResult.records()) {
+                line++;
+                Map<String, Object> record = CanonicalJson.parse(text);
+                record.remove("prev_hash");
+                Object hash = record.remove("hash");
+                if (after != null) {
+                    after.add(record);
+                } else if (continues.previousHash().equals(hash)) {
+                    after = new ArrayList<>();
+                    at = line;
+                }
+            }
+        }
+        if (after == null) {
+            return new Link(false, next + " continues the chain after hash " + continues.previousHash()
+                    + ", which no record of " + previous + " has");
+        }
+        try (BufferedReader reader = Files.newBufferedReader(next, StandardCharsets.UTF_8)) {
+            reader.readLine();
+            for (int i = 0; i < after.size(); i++) {
+                String text = reader.readLine();
+                Map<String, Object> again = text == null ? null : CanonicalJson.parse(text);
+                if (again != null) {
+                    again.remove("prev_hash");
+                    again.remove("hash");
+                }
+                if (!after.get(i).equals(again)) {
+                    return new Link(false, next + " continues " + previous + " after line " + at + ", but line "
+                            + (at + i + 1) + " of " + previous + " is not written again as line " + (i + 2) + " of "
+                            + next);
+                }
+            }
+        }
+        return new Link(true, next + " continues " + previous + " after line " + at + "; the " + after.size()
+                + " records after it there were written again, unchanged, after the continuation record");
     }
 
     /** How many bytes follow the file's last newline: the part of a line its writer did not finish. */

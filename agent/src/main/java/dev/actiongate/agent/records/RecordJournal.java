@@ -30,7 +30,7 @@ import java.util.List;
  * holder of the records lock) puts; one consumer at a time copies out what was put, and makes
  * sure the producer never gets more than {@link #room} to overwrite.
  */
-final class RecordJournal implements Closeable {
+final class RecordJournal implements Closeable, LineRing {
 
     static final int DEFAULT_SIZE = 8 << 20;
     private static final long MAGIC = 0x4147_4a4f_5552_4e32L; // "AGJOURN2"
@@ -174,18 +174,18 @@ final class RecordJournal implements Closeable {
         return path;
     }
 
-    /** Bytes ever put. */
-    long end() {
+    @Override
+    public long end() {
         return put;
     }
 
-    /** Room left for {@link #put} when the consumer has copied out up to {@code copied}. */
-    long room(long copied) {
-        return capacity - (put - copied);
+    @Override
+    public long room(long kept) {
+        return capacity - (put - kept);
     }
 
-    /** Appends whole lines; the caller has made sure there is {@link #room} for them. */
-    void put(ByteBuffer lines) {
+    @Override
+    public void put(ByteBuffer lines) {
         int length = lines.remaining();
         long total = put;
         int at = (int) (total % capacity);
@@ -200,8 +200,8 @@ final class RecordJournal implements Closeable {
         put = total;
     }
 
-    /** Copies bytes {@code from} to {@code to} (as counted by {@link #end}) into {@code into}, which has room. */
-    void copy(long from, long to, byte[] into) {
+    @Override
+    public void copy(long from, long to, byte[] into) {
         int length = (int) (to - from);
         int at = (int) (from % capacity);
         int first = Math.min(length, capacity - at);

@@ -56,9 +56,12 @@ public final class RecordLog implements Closeable {
     /**
      * A stream, not a {@code FileChannel}: a channel is closed for good when a thread that is
      * interrupted writes to it, and an application thread with its interrupt flag set must not
-     * take the records file, and with it every governed call, down.
+     * take the records file, and with it every governed call, down. Replaced, holding both locks,
+     * when the file at {@link #path} is no longer this one (see {@link #continueInNewFile}).
      */
-    private final FileOutputStream out;
+    private FileOutputStream out;
+    /** Which file {@link #out} writes; compared with the path's current one by the background writer. */
+    private volatile FileIdentity identity;
     private final MessageDigest sha256 = RecordChain.sha256();
     private final String continuation;
     private final Queue<Pending> soon = new ConcurrentLinkedQueue<>();
@@ -68,12 +71,44 @@ public final class RecordLog implements Closeable {
     /** Set while the background writer sleeps long, so that the next record wakes it. */
     private volatile boolean writerIdle;
     private volatile boolean closed;
-    /** Where decisions go first when journaled; {@code null} when every append writes the records file. */
-    private final RecordJournal journal;
-    /** Guards writing the records file from the journal, and {@link #copied}. */
+    /**
+     * Where decisions go first when journaled; {@code null} when every append writes the records
+     * file. Replaced, holding both locks, when its file was deleted or replaced.
+     */
+    private RecordJournal journal;
+    private volatile FileIdentity journalIdentity;
+    private final int journalSize;
+    /**
+     * The records written last, until the background writer has seen that the records file is
+     * still the one at its path: the journal, or a ring in memory without one.
+     */
+    private LineRing ring;
+    /** Guards writing the records file from the journal, {@link #copied}, and the ring's bookkeeping. */
     private final Object copyLock = new Object();
     /** How far (in {@link RecordJournal#end()} bytes) the journal is in the records file. */
     private volatile long copied;
+    /**
+     * How far (in {@link LineRing#end()} bytes) the ring is known to be in the file at {@link #path}:
+     * written before a look at the path found this file there. The rest goes again into a new file
+     * if it turns out to be gone.
+     */
+    private volatile long confirmed;
+    /**
+     * The hash of the record that ends at {@link #confirmed}: what a new file's chain continues
+     * from. Read from the ring when confirmed, while the ring cannot yet have overwritten it.
+     */
+    private String confirmedHash;
+    /** Counts ring and file changes, so that a look taken before one confirms nothing after it. */
+    private int generation;
+    /** The background writer's last look at the ring's end, to tell whether records came. */
+    private long seenEnd;
+    /**
+     * Why governed calls are denied: the records file is gone and no new one can be made at its
+     * path. Cleared once one can.
+     */
+    private volatile String refusal;
+    /** Who writes, for the continuation record: service, host, pid. */
+    private volatile Map<String, Object> writerFields = Map.of();
     private final byte[] copyBuffer = new byte[256 << 10];
     private String lastCopyProblem;
     /** The last record's hash as hex ASCII bytes, ready to be written and hashed. */
@@ -83,10 +118,16 @@ public final class RecordLog implements Closeable {
     private record Pending(byte[] body, Consumer<String> written, boolean queued) {
     }
 
-    private RecordLog(Path path, FileOutputStream out, String lastHash, String continuation, RecordJournal journal) {
+    private RecordLog(Path path, FileOutputStream out, FileIdentity identity, String lastHash, String continuation,
+                      RecordJournal journal, int journalSize) {
         this.path = path;
         this.out = out;
+        this.identity = identity;
         this.journal = journal;
+        this.journalSize = journalSize;
+        this.journalIdentity = journal == null ? null : FileIdentity.of(journal.path());
+        this.ring = journal != null ? journal : new MemoryRing(MemoryRing.DEFAULT_SIZE);
+        this.confirmedHash = lastHash;
         this.lastHash = lastHash.getBytes(StandardCharsets.US_ASCII);
         this.continuation = continuation;
         this.writer = new Thread(this::writeQueuedRegularly, "actiongate-records");
@@ -142,6 +183,7 @@ public final class RecordLog implements Closeable {
                 setTornTailAside(absolute);
             }
             out = new FileOutputStream(absolute.toFile(), true);
+            FileIdentity identity = FileIdentity.of(absolute);
             String last = lastLine(absolute);
             String continuation = null;
             String lastHash = RecordChain.GENESIS;
@@ -172,7 +214,7 @@ public final class RecordLog implements Closeable {
                     cannotUse(journalPath, absolute, e);
                 }
             }
-            return new RecordLog(absolute, out, lastHash, continuation, journal);
+            return new RecordLog(absolute, out, identity, lastHash, continuation, journal, journalSize);
         } catch (IOException | RuntimeException e) {
             if (out != null) {
                 out.close();
@@ -321,7 +363,26 @@ public final class RecordLog implements Closeable {
 
     /** Whether decisions go through the journal at {@link #journalOf(Path)}. */
     public boolean journaled() {
-        return journal != null;
+        synchronized (copyLock) {
+            return journal != null;
+        }
+    }
+
+    /**
+     * Why every append fails now (the records file is gone and none can be made at its path), or
+     * {@code null} while records are written.
+     */
+    public String problem() {
+        return refusal;
+    }
+
+    /** Who writes, as the record that continues the chain in a new file names it. */
+    public void describeWriter(String service, String host, long pid) {
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("service", service);
+        fields.put("host", host);
+        fields.put("pid", pid);
+        writerFields = fields;
     }
 
     /** The hash this log continued from when it was opened, or {@code null} for a new file. */
@@ -382,17 +443,38 @@ public final class RecordLog implements Closeable {
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             }
         }
-        if (journal != null) {
-            synchronized (this) {
-                try {
-                    copyFromJournal();
+        synchronized (this) {
+            try {
+                copyFromJournal();
+                // A file deleted just before the end must not take the last records with it.
+                confirmNow();
+                if (refusal != null) {
+                    logUnconfirmed();
+                } else if (journal != null) {
                     // Everything is in the records file: nothing for the next start to look at.
                     journal.clear();
-                } catch (IOException e) {
+                }
+            } catch (IOException e) {
+                if (journal != null) {
                     LOG.error("records stay in {} and are appended to {} at the next start: {}", journal.path(), path,
                             e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * The process ends while no records file can be made: the records accepted before that was
+     * noticed are in memory (or a journal nobody can find) only. The log is the one place left.
+     */
+    private void logUnconfirmed() {
+        synchronized (copyLock) {
+            byte[] lines = new byte[(int) (ring.end() - confirmed)];
+            ring.copy(confirmed, ring.end(), lines);
+            String text = new String(lines, StandardCharsets.UTF_8);
+            LOG.error("{}; {} records written before that was noticed follow, since they are in no file", refusal,
+                    text.lines().count());
+            text.lines().forEach(line -> LOG.error("unwritten record: {}", line));
         }
     }
 
@@ -405,18 +487,17 @@ public final class RecordLog implements Closeable {
         long pause = WRITER_MIN_PAUSE_NANOS;
         while (!closed) {
             boolean busy = writeQueued();
-            if (journal != null) {
-                try {
-                    busy |= copyFromJournal();
-                    lastCopyProblem = null;
-                } catch (IOException e) {
-                    if (!e.toString().equals(lastCopyProblem)) {
-                        lastCopyProblem = e.toString();
-                        LOG.error("records cannot be copied from {} to {}: {}; they stay in the journal, and calls are"
-                                + " denied once it is full", journal.path(), path, e.toString());
-                    }
+            try {
+                busy |= copyFromJournal();
+                lastCopyProblem = null;
+            } catch (IOException e) {
+                if (!e.toString().equals(lastCopyProblem)) {
+                    lastCopyProblem = e.toString();
+                    LOG.error("records cannot be copied from {} to {}: {}; they stay in the journal, and calls are"
+                            + " denied once it is full", RecordLog.journalOf(path), path, e.toString());
                 }
             }
+            busy |= keepFileCurrent();
             if (busy) {
                 pause = WRITER_MIN_PAUSE_NANOS;
             } else {
@@ -435,6 +516,10 @@ public final class RecordLog implements Closeable {
      */
     private boolean copyFromJournal() throws IOException {
         synchronized (copyLock) {
+            if (journal == null || refusal != null) {
+                // Without a file at the path, the journal keeps its records until there is one.
+                return false;
+            }
             long end = journal.end();
             if (copied == end) {
                 return false;
@@ -448,6 +533,270 @@ public final class RecordLog implements Closeable {
                 copied = to;
             }
             return true;
+        }
+    }
+
+    /**
+     * The background writer's look at the records file and the journal, once per pass: one
+     * {@code stat} of each, off the governed call. Records written before a look that finds the
+     * same file at the path are in a file someone can read; when the path names no file or
+     * another one, the log goes on in a new file (see {@link #continueInNewFile}).
+     *
+     * @return whether records were written since the last look
+     */
+    private boolean keepFileCurrent() {
+        long upTo;
+        int seen;
+        synchronized (copyLock) {
+            upTo = journal != null ? copied : ring.end();
+            seen = generation;
+        }
+        boolean came = upTo != seenEnd;
+        seenEnd = upTo;
+        if (identity.changeTo(FileIdentity.of(path)) != null) {
+            continueInNewFile();
+        } else {
+            confirm(upTo, seen);
+            FileIdentity journalWas = journalIdentity;
+            RecordJournal current = journal;
+            if (current != null && journalWas != null && journalWas.changeTo(FileIdentity.of(current.path())) != null) {
+                renewJournal();
+            }
+        }
+        return came;
+    }
+
+    /** Records up to {@code upTo} are in the file at the path, unless the ring or file changed since {@code seen}. */
+    private void confirm(long upTo, int seen) {
+        synchronized (copyLock) {
+            if (seen == generation) {
+                confirmTo(upTo);
+            }
+        }
+    }
+
+    /** Caller holds the copy lock. */
+    private void confirmTo(long upTo) {
+        if (upTo > confirmed) {
+            byte[] hash = new byte[64];
+            ring.copy(upTo - END.length - 64, upTo - END.length, hash);
+            confirmedHash = new String(hash, StandardCharsets.US_ASCII);
+            confirmed = upTo;
+        }
+    }
+
+    /** As the background writer's look, by a caller whose ring is full: rare, and worth a system call then. */
+    private void confirmNow() {
+        long upTo;
+        int seen;
+        synchronized (copyLock) {
+            upTo = journal != null ? copied : ring.end();
+            seen = generation;
+        }
+        if (identity.changeTo(FileIdentity.of(path)) != null) {
+            continueInNewFile();
+        } else {
+            confirm(upTo, seen);
+        }
+    }
+
+    /**
+     * The records file was deleted, moved away or replaced while this log wrote it: what it
+     * writes from now on would be in a file nobody can read. Makes a new file at the path whose
+     * first record, {@code records_continued}, is chained from the hash of the last record known
+     * to be in the old file and names that file; then writes again the records not known to be
+     * there (the ring from {@link #confirmed} on), chained after it, and goes on. When no file can
+     * be made, every append fails until one can, naming the path and the cause; the ring keeps
+     * what was written meanwhile, and the background writer tries again every pass.
+     */
+    private void continueInNewFile() {
+        synchronized (this) {
+            synchronized (copyLock) {
+                FileIdentity old = identity;
+                FileIdentity.Change change = old.changeTo(FileIdentity.of(path));
+                if (change == null) {
+                    return;
+                }
+                long from = confirmed;
+                long to = ring.end();
+                byte[] unconfirmed = new byte[(int) (to - from)];
+                ring.copy(from, to, unconfirmed);
+                String previousHash = confirmedHash;
+                FileOutputStream fresh = null;
+                FileIdentity freshIdentity;
+                ByteBuffer lines;
+                byte[] end;
+                int again;
+                try {
+                    fresh = openFresh(previousHash);
+                    freshIdentity = FileIdentity.of(path);
+                    List<byte[]> bodies = bodies(unconfirmed);
+                    again = bodies.size();
+                    Map<String, Object> continued = new HashMap<>(writerFields);
+                    continued.put("kind", "records_continued");
+                    continued.put("previous_file", path.toString());
+                    continued.put("previous_file_key", old.describe());
+                    continued.put("previous_hash", previousHash);
+                    continued.put("reason", change.reason());
+                    continued.put("rewritten", again);
+                    continued.put("timestamp", Timestamps.now());
+                    bodies.add(0, CanonicalJson.bytes(continued));
+                    int size = 0;
+                    for (byte[] body : bodies) {
+                        size += body.length + LINK_LENGTH;
+                    }
+                    lines = ByteBuffer.allocate(size);
+                    end = previousHash.getBytes(StandardCharsets.US_ASCII);
+                    for (byte[] body : bodies) {
+                        end = putLinked(lines, end, body);
+                    }
+                    fresh.write(lines.array(), 0, lines.position());
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(fresh);
+                    String problem = "the records file " + path + " " + change.described() + " and no new one can be"
+                            + " made there (" + e + "); governed calls are denied until one can";
+                    if (!problem.equals(refusal)) {
+                        LOG.error(problem);
+                    }
+                    refusal = problem;
+                    return;
+                }
+                closeQuietly(out);
+                out = fresh;
+                identity = freshIdentity;
+                lastHash = end;
+                refusal = null;
+                if (journal != null) {
+                    copied = to;
+                    // Its lines are in the new file, chained anew: nothing for the next start to append.
+                    journal.clear();
+                }
+                confirmed = to;
+                confirmedHash = new String(end, StandardCharsets.US_ASCII);
+                generation++;
+                LOG.error("the records file {} (file {}) {} while in use: records go on in a new file at that path;"
+                                + " its first record (records_continued) continues the chain after hash {}, and the {}"
+                                + " records not known to be in the old file were written again after it", path,
+                        old.describe(), change.described(), previousHash, again);
+                FileIdentity journalWas = journalIdentity;
+                if (journal != null && journalWas != null) {
+                    FileIdentity.Change journalChange = journalWas.changeTo(FileIdentity.of(journal.path()));
+                    if (journalChange != null) {
+                        replaceJournal(journalChange);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A file for the log to go on in at its path: a new one; the one there when it ends with
+     * {@code previousHash} (a copy of this one put in its place); any other file there is not
+     * this chain's to append to and is moved aside, with a WARN.
+     */
+    private FileOutputStream openFresh(String previousHash) throws IOException {
+        if (Files.isRegularFile(path) && Files.size(path) > 0) {
+            String last = lastLine(path);
+            Object hash = null;
+            try {
+                hash = last == null ? null : CanonicalJson.parse(last).get("hash");
+            } catch (IOException ignored) {
+                // not a record: moved aside below
+            }
+            if (!previousHash.equals(hash)) {
+                Path aside = path.resolveSibling(path.getFileName() + ".foreign-" + System.currentTimeMillis());
+                Files.move(path, aside);
+                LOG.warn("{} was replaced by a file that does not continue its chain; that file was moved to {}", path,
+                        aside);
+            }
+        }
+        return new FileOutputStream(path.toFile(), true);
+    }
+
+    /** The canonical bodies of the chained lines in {@code lines}: without {@code prev_hash} and {@code hash}. */
+    private static List<byte[]> bodies(byte[] lines) {
+        List<byte[]> bodies = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i] == '\n') {
+                int length = i + 1 - start - LINK_LENGTH;
+                byte[] body = new byte[length];
+                System.arraycopy(lines, start, body, 0, length - 1);
+                body[length - 1] = '}';
+                bodies.add(body);
+                start = i + 1;
+            }
+        }
+        return bodies;
+    }
+
+    /**
+     * The journal was deleted or replaced while the records file stayed: its records still reach
+     * the file from the old mapping, but a process killed now would leave them where no next start
+     * finds them, and the journal's lock, which keeps a second writer off the records file, is on a
+     * file nobody else sees. Writes it out and makes a new one at its path.
+     */
+    private void renewJournal() {
+        synchronized (this) {
+            synchronized (copyLock) {
+                FileIdentity journalWas = journalIdentity;
+                if (journal == null || journalWas == null) {
+                    return;
+                }
+                FileIdentity.Change change = journalWas.changeTo(FileIdentity.of(journal.path()));
+                if (change == null) {
+                    return;
+                }
+                try {
+                    copyFromJournal();
+                } catch (IOException e) {
+                    return; // reported by the pass; tried again on the next one
+                }
+                if (refusal != null || identity.changeTo(FileIdentity.of(path)) != null) {
+                    return; // the next pass goes on in a new file, and renews the journal with it
+                }
+                confirmTo(copied);
+                journal.clear();
+                replaceJournal(change);
+            }
+        }
+    }
+
+    /** Makes a new journal at the old one's path, or goes on without one. Caller holds both locks; everything is in the file. */
+    private void replaceJournal(FileIdentity.Change change) {
+        RecordJournal old = journal;
+        Path journalPath = old.path();
+        RecordJournal fresh = null;
+        try {
+            fresh = RecordJournal.open(journalPath);
+            fresh.reset(journalSize);
+            journal = fresh;
+            ring = fresh;
+            journalIdentity = FileIdentity.of(journalPath);
+            LOG.error("the journal {} {} while in use: a new one was made at that path", journalPath, change.described());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fresh);
+            journal = null;
+            journalIdentity = null;
+            ring = new MemoryRing(MemoryRing.DEFAULT_SIZE);
+            LOG.error("the journal {} {} while in use and no new one can be made there ({}); decisions are written to"
+                    + " {} directly from now on, one write per governed call", journalPath, change.described(),
+                    e.toString(), path);
+        }
+        closeQuietly(old);
+        copied = 0;
+        confirmed = 0;
+        confirmedHash = new String(lastHash, StandardCharsets.US_ASCII);
+        generation++;
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (IOException ignored) {
+                // a file this log no longer writes
+            }
         }
     }
 
@@ -495,34 +844,10 @@ public final class RecordLog implements Closeable {
         ByteBuffer buffer = ByteBuffer.allocate(size);
         byte[] prev = lastHash;
         for (Pending pending : batch) {
-            byte[] body = pending.body();
-            byte[] hash = RecordChain.link(sha256, prev, body);
-            buffer.put(body, 0, body.length - 1)
-                    .put(PREV_HASH).put(prev)
-                    .put(HASH).put(hash)
-                    .put(END);
-            prev = hash;
+            prev = putLinked(buffer, prev, pending.body());
         }
-        if (journal == null) {
-            out.write(buffer.array(), 0, buffer.position());
-        } else {
-            buffer.flip();
-            if (journal.room(copied) < buffer.remaining()) {
-                // The background writer is behind (or failing): catch up here, or fail this append.
-                copyFromJournal();
-            }
-            if (journal.room(copied) < buffer.remaining()) {
-                synchronized (copyLock) {
-                    out.write(buffer.array(), 0, buffer.limit());
-                }
-            } else {
-                journal.put(buffer);
-                if (writerIdle) {
-                    writerIdle = false;
-                    LockSupport.unpark(writer);
-                }
-            }
-        }
+        buffer.flip();
+        store(buffer, batch.size());
         lastHash = prev;
         String[] lines = new String[batch.size()];
         int offset = 0;
@@ -534,6 +859,59 @@ public final class RecordLog implements Closeable {
             offset += length;
         }
         return lines;
+    }
+
+    /** Appends {@code body} to {@code buffer} as a line chained from {@code prev}; returns its hash. Caller holds the lock. */
+    private byte[] putLinked(ByteBuffer buffer, byte[] prev, byte[] body) {
+        byte[] hash = RecordChain.link(sha256, prev, body);
+        buffer.put(body, 0, body.length - 1)
+                .put(PREV_HASH).put(prev)
+                .put(HASH).put(hash)
+                .put(END);
+        return hash;
+    }
+
+    /**
+     * Puts chained lines where they go: the journal, or the records file and the ring that keeps
+     * them until the file is known to be still at its path. Caller holds the lock.
+     */
+    private void store(ByteBuffer lines, int records) throws IOException {
+        int length = lines.remaining();
+        if (ring.room(confirmed) < length) {
+            // The background writer is behind (or failing): catch up here, or fail this append.
+            copyFromJournal();
+            confirmNow();
+        }
+        String refused = refusal;
+        if (refused != null) {
+            throw new IOException(refused);
+        }
+        boolean fits = ring.room(confirmed) >= length;
+        if (journal != null && fits) {
+            journal.put(lines);
+        } else {
+            if (journal == null) {
+                out.write(lines.array(), 0, lines.limit());
+            } else {
+                synchronized (copyLock) {
+                    out.write(lines.array(), 0, lines.limit());
+                }
+            }
+            if (fits) {
+                ring.put(lines);
+            } else {
+                // More than the ring holds: look at the file now, a system call on this rare path only.
+                FileIdentity.Change change = identity.changeTo(FileIdentity.of(path));
+                if (change != null) {
+                    throw new IOException("the records file " + path + " " + change.described() + " while " + records
+                            + " records were written to it; they are not known to be anywhere readable");
+                }
+            }
+        }
+        if (writerIdle) {
+            writerIdle = false;
+            LockSupport.unpark(writer);
+        }
     }
 
     /** Queued records taken off the queue and not written must still be seen somewhere. */
@@ -567,10 +945,12 @@ public final class RecordLog implements Closeable {
         }
         flush();
         synchronized (this) {
-            if (journal != null) {
-                journal.close();
+            synchronized (copyLock) {
+                if (journal != null) {
+                    journal.close();
+                }
+                out.close();
             }
-            out.close();
         }
     }
 

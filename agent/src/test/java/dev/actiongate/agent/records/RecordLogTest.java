@@ -2,12 +2,17 @@ package dev.actiongate.agent.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +23,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -364,5 +371,228 @@ class RecordLogTest {
             assertEquals(2, Files.readAllLines(file).size());
         }
         assertTrue(ChainVerifier.verify(file).intact());
+    }
+
+    /** Polls until {@code condition} holds; fails after ten seconds. */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static Map<String, Object> firstRecord(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.isEmpty() || !lines.get(0).endsWith("}") ? Map.of() : CanonicalJson.parse(lines.get(0));
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    private static boolean continued(Path file) {
+        return "records_continued".equals(firstRecord(file).get("kind"));
+    }
+
+    /** The {@code n} of every record in {@code file} that has one; none while the file is missing. */
+    private static Set<Integer> numbers(Path file) {
+        Set<Integer> numbers = new HashSet<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (CanonicalJson.parse(line).get("n") instanceof Number n) {
+                    numbers.add(n.intValue());
+                }
+            }
+        } catch (IOException e) {
+            return Set.of();
+        }
+        return numbers;
+    }
+
+    private static Set<Integer> range(int from, int to) {
+        Set<Integer> numbers = new HashSet<>();
+        for (int i = from; i < to; i++) {
+            numbers.add(i);
+        }
+        return numbers;
+    }
+
+    private static Set<String> hashes(Path file) throws IOException {
+        Set<String> hashes = new HashSet<>();
+        for (String line : Files.readAllLines(file)) {
+            hashes.add((String) CanonicalJson.parse(line).get("hash"));
+        }
+        return hashes;
+    }
+
+    @Test
+    void aDeletedRecordsFileIsNoticedAndTheLogGoesOnInANewFileThatSaysWhichChainItContinues() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog log = RecordLog.open(file)) {
+            for (int i = 0; i < 5; i++) {
+                log.append(record(i), null);
+            }
+            Set<String> before = hashes(file);
+            String key = String.valueOf(Files.readAttributes(file, BasicFileAttributes.class).fileKey());
+            Files.delete(file);
+            for (int i = 5; i < 10; i++) {
+                log.append(record(i), null);
+            }
+            await("a new records file that begins with records_continued", () -> continued(file));
+            for (int i = 10; i < 15; i++) {
+                log.append(record(i), null);
+            }
+            Map<String, Object> continuation = firstRecord(file);
+            assertEquals(file.toString(), continuation.get("previous_file"));
+            assertEquals(key, continuation.get("previous_file_key"));
+            assertEquals("deleted", continuation.get("reason"));
+            assertTrue(before.contains((String) continuation.get("previous_hash")),
+                    "it continues a record of the deleted file: " + continuation);
+            assertEquals(continuation.get("previous_hash"), continuation.get("prev_hash"));
+            assertNull(log.problem());
+        }
+        assertTrue(numbers(file).containsAll(range(5, 15)),
+                "every record written after the deletion is in the new file: " + numbers(file));
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertEquals("deleted", result.continues().reason());
+        assertEquals(firstRecord(file).get("previous_hash"), result.continues().previousHash());
+    }
+
+    @Test
+    void aRenamedJournaledRecordsFileGoesOnInANewFileAndTheTwoVerifyAsOneChain() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        Path old = dir.resolve("records.jsonl.1");
+        try (RecordLog log = RecordLog.open(file, true)) {
+            for (int i = 0; i < 5; i++) {
+                log.append(record(i), null);
+            }
+            await("five records in the file", () -> numbers(file).size() == 5);
+            Files.move(file, old);
+            for (int i = 5; i < 10; i++) {
+                log.append(record(i), null);
+            }
+            await("a new records file that begins with records_continued", () -> continued(file));
+            for (int i = 10; i < 15; i++) {
+                log.append(record(i), null);
+            }
+            assertTrue(log.journaled(), "the journal, still at its path, goes on");
+        }
+        Set<Integer> all = new HashSet<>(numbers(old));
+        all.addAll(numbers(file));
+        assertEquals(range(0, 15), all);
+        ChainVerifier.Result before = ChainVerifier.verify(old);
+        ChainVerifier.Result after = ChainVerifier.verify(file);
+        assertTrue(before.intact(), String.valueOf(before));
+        assertTrue(after.intact(), String.valueOf(after));
+        ChainVerifier.Link link = ChainVerifier.link(old, before, file, after);
+        assertTrue(link.holds(), link.description());
+        ChainVerifier.Link backwards = ChainVerifier.link(file, after, old, before);
+        assertFalse(backwards.holds(), backwards.description());
+    }
+
+    @Test
+    void aFolderThatIsGoneDeniesEveryAppendNamingThePathAndWritingResumesWhenItIsBack() throws Exception {
+        Path folder = dir.resolve("logs");
+        Path file = folder.resolve("records.jsonl");
+        Set<Integer> written = new HashSet<>();
+        try (RecordLog log = RecordLog.open(file, true)) {
+            log.append(record(0), null);
+            await("the first record in the file", () -> numbers(file).size() == 1);
+            Files.delete(RecordLog.journalOf(file));
+            Files.delete(file);
+            Files.delete(folder);
+            int[] n = {1};
+            IOException[] denied = new IOException[1];
+            await("an append denied", () -> {
+                try {
+                    log.append(record(n[0]), null);
+                    written.add(n[0]++);
+                    return false;
+                } catch (IOException e) {
+                    denied[0] = e;
+                    return true;
+                }
+            });
+            assertTrue(denied[0].getMessage().contains(file.toString()), denied[0].getMessage());
+            assertTrue(denied[0].getMessage().contains("denied"), denied[0].getMessage());
+            assertEquals(denied[0].getMessage(), log.problem());
+            Files.createDirectory(folder);
+            await("appends accepted again", () -> {
+                try {
+                    log.append(record(n[0]), null);
+                    written.add(n[0]++);
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertTrue(Files.isRegularFile(RecordLog.journalOf(file)), "the journal is made again at its path");
+            assertTrue(log.journaled());
+            assertNull(log.problem());
+        }
+        written.remove(0);
+        assertTrue(continued(file), String.valueOf(firstRecord(file)));
+        assertTrue(numbers(file).containsAll(written), "every record accepted after the folder went is in the new file");
+        assertTrue(ChainVerifier.verify(file).intact());
+    }
+
+    @Test
+    void aDeletedJournalIsMadeAgainAndTheRecordsFileGoesOnUnbroken() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        Path journal = RecordLog.journalOf(file);
+        try (RecordLog log = RecordLog.open(file, true)) {
+            log.append(record(0), null);
+            Object key = Files.readAttributes(journal, BasicFileAttributes.class).fileKey();
+            Files.delete(journal);
+            await("a new journal", () -> Files.exists(journal));
+            assertNotEquals(key, Files.readAttributes(journal, BasicFileAttributes.class).fileKey());
+            for (int i = 1; i < 5; i++) {
+                log.append(record(i), null);
+            }
+        }
+        assertEquals(range(0, 5), numbers(file));
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertTrue(result.intact(), String.valueOf(result));
+        assertNull(result.continues(), "the records file never changed");
+    }
+
+    @Test
+    void aFileThatReplacesTheRecordsFileIsMovedAsideNotAppendedTo() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog log = RecordLog.open(file)) {
+            log.append(record(0), null);
+            Path other = Files.writeString(dir.resolve("other"), "not ours\n");
+            Files.move(other, file, StandardCopyOption.REPLACE_EXISTING);
+            await("a new records file that begins with records_continued", () -> continued(file));
+            log.append(record(1), null);
+            assertEquals("replaced", firstRecord(file).get("reason"));
+        }
+        try (var listing = Files.list(dir)) {
+            List<Path> aside = listing.filter(p -> p.getFileName().toString().startsWith("records.jsonl.foreign-")).toList();
+            assertEquals(1, aside.size(), "the other file is kept");
+            assertEquals("not ours\n", Files.readString(aside.get(0)));
+        }
+        assertTrue(ChainVerifier.verify(file).intact());
+    }
+
+    @Test
+    void aContinuationRecordThatWasEditedBreaksTheChain() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        try (RecordLog log = RecordLog.open(file)) {
+            log.append(record(0), null);
+            Files.delete(file);
+            await("a new records file that begins with records_continued", () -> continued(file));
+            log.append(record(1), null);
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(0, lines.get(0).replace("\"reason\":\"deleted\"", "\"reason\":\"replaced\""));
+        Files.write(file, lines);
+        ChainVerifier.Result result = ChainVerifier.verify(file);
+        assertFalse(result.intact());
+        assertEquals(1, result.badLine());
     }
 }

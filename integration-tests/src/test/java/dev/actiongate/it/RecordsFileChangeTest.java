@@ -1,0 +1,210 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.actiongate.it.apps.RecordsFileApp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The records file deleted or moved away while a service makes governed calls on several
+ * threads: the agent notices, goes on in a new file whose first record continues the chain, and
+ * every body that ran has its decision record in a file someone can read.
+ */
+class RecordsFileChangeTest {
+
+    private static final int THREADS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @OnEveryJdk
+    void renamedWithTheJournal(Jdk jdk) throws Exception {
+        renamed(jdk, true);
+    }
+
+    @OnEveryJdk
+    void renamedWithoutTheJournal(Jdk jdk) throws Exception {
+        renamed(jdk, false);
+    }
+
+    @OnEveryJdk
+    void deletedWithItsJournal(Jdk jdk) throws Exception {
+        deleted(jdk, true);
+    }
+
+    @OnEveryJdk
+    void deletedWithoutTheJournal(Jdk jdk) throws Exception {
+        deleted(jdk, false);
+    }
+
+    private void renamed(Jdk jdk, boolean journal) throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        Path old = dir.resolve("records.jsonl.1");
+        Running app = start(jdk, file, journal);
+        Files.move(file, old);
+        ForkedJvm.Run run = app.finish(file);
+
+        Set<String> recorded = allowed(List.of(Files.readAllLines(old), Files.readAllLines(file)));
+        assertEveryBodyRecorded(run, recorded);
+        assertNoticed(run, file);
+        ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", old.toString(), file.toString());
+        verify.assertExit(0);
+        assertTrue(verify.stdout().contains(file + " continues " + old), verify.describe());
+        if (journal) {
+            ForkedJvm.Run backwards = ForkedJvm.agentCli(jdk, "verify", file.toString(), old.toString()).assertExit(1);
+            assertTrue(backwards.stdout().contains("NOT CONTINUED: " + old + " does not begin with a records_continued"
+                    + " record: it does not continue " + file), backwards.describe());
+        }
+    }
+
+    private void deleted(Jdk jdk, boolean journal) throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        Running app = start(jdk, file, journal);
+        // A second name keeps what was in the file when it was deleted (what a deletion takes with
+        // it); records written to it after that would be lost for real, so they must be in the new
+        // file. Its size is taken right after the deletion: the records of those few microseconds
+        // are the only ones the test cannot tell apart.
+        Path before = dir.resolve("before-deletion");
+        Files.createLink(before, file);
+        Files.delete(file);
+        long size = Files.size(before);
+        if (journal) {
+            Files.delete(dir.resolve("records.jsonl.journal"));
+        }
+        ForkedJvm.Run run = app.finish(file);
+
+        byte[] kept = new byte[(int) size];
+        try (InputStream in = Files.newInputStream(before)) {
+            assertEquals(size, in.readNBytes(kept, 0, kept.length));
+        }
+        String text = new String(kept, StandardCharsets.UTF_8);
+        List<String> beforeLines = text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
+        Set<String> recorded = allowed(List.of(beforeLines, Files.readAllLines(file)));
+        assertEveryBodyRecorded(run, recorded);
+        assertNoticed(run, file);
+        if (journal) {
+            assertTrue(Files.isRegularFile(dir.resolve("records.jsonl.journal")), "the journal is made again");
+        }
+        ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+        assertTrue(verify.stdout().contains("records_continued"), verify.describe());
+    }
+
+    /** The app, started, with records in its file. */
+    private Running start(Jdk jdk, Path file, boolean journal) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                version: "it-records-file-1"
+                default: deny
+                rules:
+                  - id: working
+                    action: work
+                    when: 'args.call >= 0'
+                    verdict: allow
+                """);
+        Path stop = dir.resolve("stop");
+        CompletableFuture<ForkedJvm.Run> run = CompletableFuture.supplyAsync(() -> ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file + ",records_journal=" + journal)
+                .classpath(AppClasspath.appsOnly())
+                .main(RecordsFileApp.class, Integer.toString(THREADS), stop.toString())
+                .run());
+        await("records in " + file, run, () -> lines(file) >= 200);
+        return new Running(run, stop);
+    }
+
+    private record Running(CompletableFuture<ForkedJvm.Run> run, Path stop) {
+
+        /** Waits for the new file to begin with a continuation record and fill, then stops the app. */
+        ForkedJvm.Run finish(Path file) throws Exception {
+            await("a new " + file + " that begins with records_continued", run, () -> continued(file));
+            long linesThen = lines(file);
+            await("more records in the new " + file, run, () -> lines(file) >= linesThen + 200);
+            Files.createFile(stop);
+            return run.get(60, TimeUnit.SECONDS).assertExit(0);
+        }
+    }
+
+    private static void await(String what, CompletableFuture<ForkedJvm.Run> run, BooleanSupplier condition)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (run.isDone()) {
+                fail("the app ended before " + what + "\n" + run.get().describe());
+            }
+            if (System.nanoTime() > deadline) {
+                fail("not within 20 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static long lines(Path file) {
+        try (var lines = Files.lines(file)) {
+            return lines.count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static boolean continued(Path file) {
+        try (var lines = Files.lines(file)) {
+            String first = lines.findFirst().orElse("");
+            return first.endsWith("}") && "records_continued".equals(JSON.readTree(first).path("kind").asText());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@code thread/call} of every allow decision in these files' lines. */
+    private static Set<String> allowed(List<List<String>> files) throws IOException {
+        Set<String> calls = new HashSet<>();
+        for (List<String> lines : files) {
+            for (String line : lines) {
+                JsonNode record = JSON.readTree(line);
+                if ("decision".equals(record.path("kind").asText()) && "allow".equals(record.path("verdict").asText())) {
+                    calls.add(record.path("arguments").path("thread").asInt() + "/"
+                            + record.path("arguments").path("call").asInt());
+                }
+            }
+        }
+        return calls;
+    }
+
+    private static void assertEveryBodyRecorded(ForkedJvm.Run run, Set<String> recorded) {
+        AppOutput out = run.output();
+        long ran = 0;
+        List<String> missing = new java.util.ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int calls = Integer.parseInt(out.fact("calls." + t));
+            assertEquals("[]", out.fact("denied." + t), "nothing is denied while a new file can be made\n"
+                    + run.describe());
+            for (int call = 0; call < calls; call++) {
+                ran++;
+                if (!recorded.contains(t + "/" + call)) {
+                    missing.add(t + "/" + call);
+                }
+            }
+        }
+        assertEquals(Long.toString(ran), out.fact("bodies"), run.describe());
+        assertTrue(missing.isEmpty(), missing.size() + " of " + ran + " bodies ran without a readable decision"
+                + " record, e.g. " + missing.subList(0, Math.min(10, missing.size())));
+    }
+
+    private static void assertNoticed(ForkedJvm.Run run, Path file) {
+        assertTrue(run.stderr().contains("ERROR the records file " + file + " (file "), run.describe());
+    }
+}
