@@ -114,10 +114,11 @@ class BypassTest {
     @OnEveryJdk
     void anAgentThatCannotStartDeniesEveryCallNamingTheCause(Jdk jdk) throws IOException {
         AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy()).env("ACTIONGATE_RECORDS", "/")
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
+                .workingDirectory(dir).classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
         assertEquals(List.of(), out.bodies(), out.run().describe());
         assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), out.run().describe());
-        assertTrue(out.denied("greet world").reason().contains("records file / cannot be opened"),
+        assertFalse(Files.exists(dir.resolve("null.journal")), "nothing is created for a path that names no file");
+        assertTrue(out.denied("greet world").reason().contains("records file / cannot be opened: java.io.IOException: / is not a file path"),
                 out.run().describe());
     }
 

@@ -156,8 +156,13 @@ public final class RecordLog implements Closeable {
     static RecordLog open(Path path, int journalSize) throws IOException {
         Path absolute = path.toAbsolutePath();
         Path parent = absolute.getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        if (parent == null || absolute.getFileName() == null) {
+            // records=/ names no file; nothing, not even a journal, may be created anywhere else for it.
+            throw new IOException(absolute + " is not a file path: give the records file's name");
+        }
+        Files.createDirectories(parent);
+        if (Files.isDirectory(absolute)) {
+            throw new IOException(absolute + " is a directory: give the records file's name");
         }
         boolean existed = Files.exists(absolute);
         Path journalPath = journalOf(absolute);
