@@ -114,6 +114,16 @@ final class GovernedMethodLocator {
      * it must be governed too.
      */
     boolean governsInterfaceMethod(TypeDescription type, String name, String descriptor) {
+        Map<String, Target> governed = interfaceMethods(type);
+        return !governed.isEmpty() && matching(type, name, descriptor, governed, new HashSet<>());
+    }
+
+    /** Whether interface {@code type} has any governed method, declared or inherited. */
+    boolean governsAnyInterfaceMethod(TypeDescription type) {
+        return !interfaceMethods(type).isEmpty();
+    }
+
+    private Map<String, Target> interfaceMethods(TypeDescription type) {
         Map<String, Target> governed = new LinkedHashMap<>();
         List<GovernEntry> own = methodEntries.get(type.getName());
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
@@ -126,7 +136,7 @@ final class GovernedMethodLocator {
             }
         }
         collect(type, governed, new HashSet<>());
-        return !governed.isEmpty() && matching(type, name, descriptor, governed, new HashSet<>());
+        return governed;
     }
 
     private static boolean matching(TypeDefinition type, String name, String descriptor, Map<String, Target> governed,

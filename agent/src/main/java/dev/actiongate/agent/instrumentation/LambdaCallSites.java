@@ -64,6 +64,9 @@ final class LambdaCallSites implements ClassFileTransformer {
     private byte[] rewrite(ClassLoader loader, byte[] bytes) {
         TypePool pool = poolOf(loader);
         ClassReader reader = new ClassReader(bytes);
+        if (!createsGovernedInterface(reader, pool)) {
+            return null;
+        }
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] rewritten = {false};
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -91,6 +94,36 @@ final class LambdaCallSites implements ClassFileTransformer {
             }
         }, 0);
         return rewritten[0] ? writer.toByteArray() : null;
+    }
+
+    /**
+     * Whether any invokedynamic of the class creates an instance of an interface with a governed
+     * method, read from the constant pool alone: most classes with lambdas create only the JDK's
+     * functional interfaces, and their code need not be parsed at all.
+     */
+    private boolean createsGovernedInterface(ClassReader reader, TypePool pool) {
+        char[] buffer = new char[reader.getMaxStringLength()];
+        for (int item = 1; item < reader.getItemCount(); item++) {
+            int offset = reader.getItem(item);
+            if (offset == 0 || reader.readByte(offset - 1) != CONSTANT_INVOKE_DYNAMIC) {
+                continue;
+            }
+            int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+            String descriptor = reader.readUTF8(nameAndType + 2, buffer);
+            String created = Type.getReturnType(descriptor).getClassName();
+            if (!created.startsWith("java.") && isGovernedInterface(pool, created)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int CONSTANT_INVOKE_DYNAMIC = 18;
+
+    private boolean isGovernedInterface(TypePool pool, String name) {
+        TypePool.Resolution resolution = pool.describe(name);
+        return resolution.isResolved() && resolution.resolve().isInterface()
+                && locator.governsAnyInterfaceMethod(resolution.resolve());
     }
 
     private static boolean isMetafactory(Handle bootstrap, String name) {
