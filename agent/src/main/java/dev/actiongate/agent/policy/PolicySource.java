@@ -27,6 +27,8 @@ public final class PolicySource {
     private String unreadable;
     private PolicyTree tree;
     private String governFailure;
+    /** What {@link #governEntries()} gave out, for {@link #compile()} to check. */
+    private List<GovernEntry> given;
 
     private PolicySource(Path file) {
         this.file = file;
@@ -71,33 +73,76 @@ public final class PolicySource {
      * The well-formed {@code govern:} entries, parsed without compiling a condition. Never
      * throws: a file that cannot be read or parsed yields the entries read before the fault (or
      * none), and {@link #compile()} reports the fault and fails.
+     *
+     * <p>A file whose bytes cannot spell the key {@code govern} is not parsed here: parsing costs
+     * the application's start about 90 ms of loading the YAML parser on its main thread, and
+     * such a file has no entries in any syntax. {@link #compile()} checks that the entries given
+     * out are the compiled policy's.
      */
     public List<GovernEntry> governEntries() {
+        List<GovernEntry> entries;
         try {
-            PolicyTree parsed = tree();
-            return List.copyOf(PolicyLoader.governEntries(file, parsed));
+            byte[] read = bytes();
+            entries = cannotSpellGovern(read) ? List.of() : List.copyOf(PolicyLoader.governEntries(file, tree()));
         } catch (PolicyException e) {
-            return List.of();
+            entries = List.of();
         } catch (RuntimeException | LinkageError e) {
             synchronized (this) {
                 governFailure = "the govern: entries could not be read when the agent started: " + e;
             }
             return List.of();
         }
+        synchronized (this) {
+            given = entries;
+        }
+        return entries;
     }
 
     /** Compiles the policy from the bytes read once. */
     public Policy compile() throws PolicyException {
         PolicyTree parsed = tree();
         String failure;
+        List<GovernEntry> instrumented;
         synchronized (this) {
             failure = governFailure;
+            instrumented = given;
         }
         if (failure != null) {
             // What was instrumented is unknown: nothing may run on this policy.
             throw new PolicyException(file, List.of(file + ": " + failure));
         }
-        return new PolicyLoader().compile(file, bytes, parsed);
+        Policy policy = new PolicyLoader().compile(file, bytes, parsed);
+        if (instrumented != null && !instrumented.equals(policy.govern())) {
+            throw new PolicyException(file, List.of(file + ": the agent instrumented " + instrumented.size()
+                    + " govern: entries at start, but the policy has " + policy.govern().size()
+                    + "; this is a fault of the agent, please report it"));
+        }
+        return policy;
+    }
+
+    /**
+     * Whether no syntax can make a key {@code govern} of these bytes: the word is not there, and
+     * neither is a backslash (the only way to escape a character, in YAML and JSON alike) nor a
+     * NUL byte (UTF-16 and UTF-32 text, where the word would be spelt otherwise).
+     */
+    static boolean cannotSpellGovern(byte[] bytes) {
+        byte[] word = {'g', 'o', 'v', 'e', 'r', 'n'};
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b == 0 || b == '\\') {
+                return false;
+            }
+            if (b == word[0] && i + word.length <= bytes.length) {
+                int matched = 1;
+                while (matched < word.length && bytes[i + matched] == word[matched]) {
+                    matched++;
+                }
+                if (matched == word.length) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private synchronized PolicyTree tree() throws PolicyException {

@@ -1,6 +1,7 @@
 package dev.actiongate.agent.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,5 +79,32 @@ class PolicySourceTest {
         assertEquals(1, source.governEntries().size(), "instrumented, then denied by the broken policy");
         PolicyException e = assertThrows(PolicyException.class, source::compile);
         assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+    }
+
+    @Test
+    void onlyBytesThatCannotSpellTheGovernKeyAreLeftUnparsed() {
+        assertTrue(PolicySource.cannotSpellGovern(bytes("version: \"1\"\nrules: []\n")));
+        assertTrue(PolicySource.cannotSpellGovern(bytes("gover")));
+        assertFalse(PolicySource.cannotSpellGovern(bytes("x: 1\ngovern : []\n")));
+        assertFalse(PolicySource.cannotSpellGovern(bytes("{\"governed\": 1}")), "a longer word parses too: no harm");
+        assertFalse(PolicySource.cannotSpellGovern(bytes("\"gov\\x65rn\": []")), "an escape can spell it");
+        assertFalse(PolicySource.cannotSpellGovern("govern: []".getBytes(java.nio.charset.StandardCharsets.UTF_16LE)),
+                "in UTF-16 the word is spelt with NUL bytes between its letters");
+    }
+
+    @Test
+    void anEscapedGovernKeyIsFound() throws Exception {
+        Path file = Files.writeString(dir.resolve("policy.yaml"), """
+                version: "1"
+                "gov\\x65rn": [{method: "com.acme.Mailer#send", action: send_mail}]
+                rules: []
+                """);
+        PolicySource source = PolicySource.of(file);
+        assertEquals(1, source.governEntries().size());
+        assertEquals(1, source.compile().govern().size());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }
