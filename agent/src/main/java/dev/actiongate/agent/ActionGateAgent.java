@@ -14,14 +14,13 @@ import dev.actiongate.agent.policy.GovernEntry;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyFileWatcher;
-import dev.actiongate.agent.policy.PolicyLoader;
+import dev.actiongate.agent.policy.PolicySource;
 import dev.actiongate.agent.records.RecordLog;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -174,16 +173,12 @@ public final class ActionGateAgent {
         }
     }
 
-    /** The policy's {@code govern:} entries, read without compiling the policy; a file without any costs no YAML parser. */
+    /**
+     * The policy's {@code govern:} entries, parsed without compiling a condition, from the same
+     * read of the file that {@link #prepare} compiles.
+     */
     private static List<GovernEntry> governEntries(AgentConfig config) {
-        try {
-            if (config.policy() == null || !Files.readString(config.policy()).contains("govern:")) {
-                return List.of();
-            }
-        } catch (IOException | RuntimeException e) {
-            return List.of(); // the policy load reports the unreadable file and fails closed
-        }
-        return PolicyLoader.governEntries(config.policy());
+        return config.policy() == null ? List.of() : PolicySource.forStart(config, config.policy()).governEntries();
     }
 
     /**
@@ -243,7 +238,7 @@ public final class ActionGateAgent {
                     + " -Dactiongate.policy or ACTIONGATE_POLICY";
         } else {
             try {
-                policy = new PolicyLoader().load(config.policy());
+                policy = PolicySource.forStart(config, config.policy()).compile();
             } catch (PolicyException e) {
                 policyProblem = e.getMessage();
             } catch (RuntimeException | LinkageError e) {

@@ -151,6 +151,37 @@ class FailClosedTest {
     }
 
     @OnEveryJdk
+    void aDuplicateDefaultDeniesEveryCallNamingBothLines(Jdk jdk) throws Exception {
+        // The last key used to win: this file allowed every call.
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                version: "it-duplicate-1"
+                default: deny
+                rules: []
+                default: allow
+                """);
+        Path file = dir.resolve("records.jsonl");
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
+                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        AppOutput out = run.output();
+        String why = run.describe();
+        String problem = policy + ":4:1: duplicate key 'default' (first at line 2)";
+
+        assertEquals(CALLS, out.deniedLabels(), "every governed call is denied\n" + why);
+        assertEquals(List.of(), out.bodies(), "no governed body ran\n" + why);
+        assertTrue(run.stderr().contains("FAIL-CLOSED") && run.stderr().contains(problem), why);
+        Records records = Records.read(file);
+        for (String label : CALLS) {
+            Denial denial = out.denied(label);
+            assertEquals("deny", denial.verdict(), why);
+            assertTrue(denial.reason().startsWith("no usable policy: ") && denial.reason().contains(problem),
+                    denial.reason());
+            assertEquals(denial.reason(), Probe.oneLine(records.decision(denial.decisionId()).get("reason").asText()));
+        }
+        ForkedJvm.Run check = ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(1);
+        assertEquals(problem, check.stderr().strip(), "check says the same\n" + check.describe());
+    }
+
+    @OnEveryJdk
     void aConditionFailingAtRunTimeDeniesNamingTheRule(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
                 version: "it-runtime-1"

@@ -3,12 +3,17 @@ package dev.actiongate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ReloadApp;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Hot reload: the policy file is replaced while four threads make governed calls. Every decision
  * uses one whole policy version, a broken version is rejected and recorded while the old one
- * stays, and no call fails because of a swap.
+ * stays, no call fails because of a swap, and a file saved in place is put in force only once
+ * it is whole.
  */
 class PolicyReloadTest {
 
@@ -51,21 +57,14 @@ class PolicyReloadTest {
     void policiesSwapWholeUnderLoadAndABrokenOneIsRejected(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), ALLOW);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm app = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
-                .classpath(AppClasspath.basic()).main(ReloadApp.class, "12000").timeout(Duration.ofSeconds(60));
-        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
-        // Decisions on disk mean the agent has started; its file watcher starts right after.
-        long deadline = System.currentTimeMillis() + 20_000;
-        while ((!Files.exists(file) || Files.size(file) == 0) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        Thread.sleep(1000);
+        Running app = start(jdk, policy, file);
         replace(policy, DENY);
-        Thread.sleep(1500);
+        app.awaitRecords("policy_loaded", 1);
         replace(policy, BROKEN);
-        Thread.sleep(1500);
+        app.awaitRecords("policy_rejected", 1);
         replace(policy, ALLOW);
-        ForkedJvm.Run run = running.get().assertExit(0);
+        app.awaitRecords("policy_loaded", 2);
+        ForkedJvm.Run run = app.finish();
         String why = run.describe();
         AppOutput out = run.output();
 
@@ -90,6 +89,113 @@ class PolicyReloadTest {
         assertTrue(rejected.get(0).get("problems").toString().contains("unknown verdict 'perhaps'"), rejected.toString());
         assertEquals(Long.parseLong(out.fact("allowed")) + Long.parseLong(out.fact("denied")), records.decisions().size());
         ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+    }
+
+    /** The books close: the new policy adds a deny rule after the allow rule. */
+    private static final String CLOSED = """
+            version: "v-closed"
+            default: allow
+            rules:
+              - id: ledger-open
+                action: post_entry
+                verdict: allow
+              - id: ledger-closed
+                action: post_entry
+                verdict: deny
+                reason: books are closed
+            """;
+
+    @OnEveryJdk
+    void aPolicySavedInPlaceBySlowWriterIsPutInForceOnlyWhenWhole(Jdk jdk) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), ALLOW);
+        Path file = dir.resolve("records.jsonl");
+        Running app = start(jdk, policy, file);
+        // Saved in place, a line at a time: every prefix up to the allow rule is a valid policy
+        // that allows everything, which is what a half-written file must never put in force.
+        try (FileChannel out = FileChannel.open(policy, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (String line : CLOSED.split("(?<=\\n)")) {
+                Thread.sleep(300); // the writer's pace, not a wait for the agent
+                out.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        app.awaitRecords("policy_loaded", 1);
+        app.awaitDecision("v-closed");
+        ForkedJvm.Run run = app.finish();
+        String why = run.describe();
+        assertEquals("0", run.output().fact("failed"), why);
+
+        Records records = Records.read(file);
+        List<JsonNode> loaded = records.ofKind("policy_loaded");
+        assertEquals(1, loaded.size(), "only the whole file was loaded\n" + loaded + "\n" + why);
+        assertEquals(sha256(CLOSED), loaded.get(0).get("new_sha256").asText(), loaded.toString());
+        assertEquals(List.of(), records.ofKind("policy_rejected"), "no part of the file was tried\n" + why);
+        for (JsonNode decision : records.decisions()) {
+            String version = decision.get("policy_version").asText();
+            String verdict = decision.get("verdict").asText();
+            assertTrue(version.equals("v-allow") && verdict.equals("allow")
+                    || version.equals("v-closed") && verdict.equals("deny"), "the whole file decided: " + decision);
+        }
+        ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+    }
+
+    /** Starts ReloadApp and returns once the agent watches the policy file. */
+    private Running start(Jdk jdk, Path policy, Path records) throws Exception {
+        Path watching = dir.resolve("watching");
+        Path stop = dir.resolve("stop");
+        ForkedJvm app = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.basic())
+                .main(ReloadApp.class, "60000", "watching=" + watching, "stop=" + stop)
+                .timeout(Duration.ofSeconds(90));
+        Running running = new Running(CompletableFuture.supplyAsync(app::run), records, stop);
+        running.await("the agent watches " + policy, () -> Files.exists(watching));
+        return running;
+    }
+
+    /** A ReloadApp that is running, and the conditions a test waits for. */
+    private record Running(CompletableFuture<ForkedJvm.Run> run, Path records, Path stop) {
+
+        void awaitRecords(String kind, int count) throws Exception {
+            await(count + " " + kind + " record(s)", () -> lines().stream()
+                    .filter(line -> line.contains("\"kind\":\"" + kind + "\"")).count() >= count);
+        }
+
+        void awaitDecision(String policyVersion) throws Exception {
+            await("a decision under " + policyVersion, () -> lines().stream()
+                    .anyMatch(line -> line.contains("\"policy_version\":\"" + policyVersion + "\"")));
+        }
+
+        ForkedJvm.Run finish() throws Exception {
+            Files.createFile(stop);
+            return run.get().assertExit(0);
+        }
+
+        private List<String> lines() throws java.io.IOException {
+            return Files.exists(records) ? Files.readAllLines(records) : List.of();
+        }
+
+        private void await(String what, Check check) throws Exception {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!check.holds()) {
+                if (run.isDone()) {
+                    fail("the application ended before " + what + "\n" + run.get().describe());
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    Files.createFile(stop);
+                    fail("no " + what + " within 30 s\n" + run.get().describe());
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** As editors and deployment tools do: write aside, then move over the watched file. */

@@ -2,6 +2,7 @@ package dev.actiongate.agent.cli;
 
 import dev.actiongate.agent.AgentVersion;
 import dev.actiongate.agent.admin.ReviewerTokens;
+import dev.actiongate.agent.policy.GovernEntry;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
@@ -335,11 +336,26 @@ public final class Cli {
         }
     }
 
+    /** {@code com.acme.Mailer#send as action 'send_mail'}, or how the action is found. */
+    private static String governed(GovernEntry entry) {
+        String what = entry.isMethodEntry() ? entry.text() : "every method annotated " + entry.text();
+        if (entry.action() != null) {
+            return what + " as action '" + entry.action() + "'";
+        }
+        return what + (entry.actionFrom() == GovernEntry.ActionFrom.METHOD
+                ? ", action named after the method"
+                : ", action named by the annotation's name or else the method");
+    }
+
     private static int check(Path file, PrintStream out, PrintStream err) {
         try {
             Policy policy = new PolicyLoader().load(file);
             out.println(file + ": OK, policy " + policy.version() + ", " + policy.rules().size() + " rules, default "
                     + policy.defaultVerdict().wireName() + ", " + policy.mode().name().toLowerCase() + " mode");
+            // What the agent instruments comes from this same parse, whatever syntax the file uses.
+            for (GovernEntry entry : policy.govern()) {
+                out.println(file + ":" + entry.line() + ": governs " + governed(entry));
+            }
             return 0;
         } catch (PolicyException e) {
             e.problems().forEach(err::println);

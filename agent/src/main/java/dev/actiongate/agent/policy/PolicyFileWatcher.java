@@ -16,15 +16,19 @@ import java.util.concurrent.TimeUnit;
  * records file often sits next to the policy, so every governed call would wake a thread to be
  * told about a file it does not care about. A look at the file's size, modification time and
  * identity (through any symbolic links, so a Kubernetes ConfigMap swap of {@code ..data} shows)
- * costs one {@code stat} a second. Editors save in bursts (truncate, write, rename), so a change
- * is reported once the file has looked the same for a moment; whether the content really
- * changed is for the callback to find out.
+ * costs one {@code stat} a second.
+ *
+ * <p>A change is reported only once two consecutive looks, a second apart, find the file the
+ * same: a file saved in place by a slow writer (an editor over a network mount, a deploy tool
+ * copying in pieces) changes between looks until it is whole, and a half-written policy with a
+ * deny rule missing must never be put in force. A writer that stops for longer than a second
+ * half-way can still be seen half-way; replacing the file by renaming a finished one over it
+ * never is. Whether the content really changed is for the callback to find out.
  */
 public final class PolicyFileWatcher {
 
-    /** How often the file is looked at. */
+    /** How often the file is looked at; a change is reported one to two intervals after it stops. */
     public static final Duration INTERVAL = Duration.ofSeconds(1);
-    private static final long SETTLE_MILLIS = 200;
 
     private PolicyFileWatcher() {
     }
@@ -39,23 +43,18 @@ public final class PolicyFileWatcher {
         return thread::interrupt;
     }
 
-    private static void run(Path file, Snapshot seen, Runnable changed) {
+    private static void run(Path file, Snapshot reported, Runnable changed) {
+        Snapshot previous = reported;
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 TimeUnit.MILLISECONDS.sleep(INTERVAL.toMillis());
                 Snapshot now = Snapshot.of(file);
-                if (now.equals(seen)) {
-                    continue;
+                // Settled: the same on this look and the one before, and not what was reported last.
+                if (now.equals(previous) && !now.equals(reported)) {
+                    reported = now;
+                    runSafely(changed);
                 }
-                // Let the burst settle: report once the file has stopped changing.
-                Snapshot before;
-                do {
-                    before = now;
-                    TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
-                    now = Snapshot.of(file);
-                } while (!now.equals(before));
-                seen = now;
-                runSafely(changed);
+                previous = now;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

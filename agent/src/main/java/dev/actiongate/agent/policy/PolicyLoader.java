@@ -1,16 +1,8 @@
 package dev.actiongate.agent.policy;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.actiongate.agent.config.Durations;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a YAML policy file and compiles every condition. Either the whole file is usable or a
- * {@link PolicyException} lists every problem with its line and column; there is no partial
- * policy.
+ * Compiles a policy document ({@link PolicyTree}) and every condition in it. Either the whole
+ * file is usable or a {@link PolicyException} lists every problem with its line and column;
+ * there is no partial policy.
  */
 public final class PolicyLoader {
 
@@ -42,24 +34,18 @@ public final class PolicyLoader {
             "approval_timeout", "approval");
     private static final String GROUP_PREFIX = "group:";
 
-    private final YAMLFactory yaml = new YAMLFactory();
-    private final ObjectMapper mapper = new ObjectMapper(yaml);
-
     /** Loads and compiles {@code file}. */
     public Policy load(Path file) throws PolicyException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new PolicyException(file, List.of(file + ": file not found"));
-        } catch (IOException e) {
-            throw new PolicyException(file, List.of(file + ": cannot be read: " + e));
-        }
-        return parse(file, bytes);
+        return PolicySource.of(file).compile();
     }
 
     /** Compiles a policy from {@code bytes}; {@code file} is only used in messages and records. */
     public Policy parse(Path file, byte[] bytes) throws PolicyException {
+        return compile(file, bytes, PolicyTree.parse(bytes));
+    }
+
+    /** Compiles the parsed {@code tree} of {@code bytes}. */
+    Policy compile(Path file, byte[] bytes, PolicyTree tree) throws PolicyException {
         Problems problems = new Problems(file);
         String version = null;
         Verdict defaultVerdict = Verdict.DENY;
@@ -70,21 +56,20 @@ public final class PolicyLoader {
         Escalation escalation = null;
         Map<String, Set<String>> groups = new LinkedHashMap<>();
         List<GovernEntry> govern = new ArrayList<>();
-        try (JsonParser parser = yaml.createParser(bytes)) {
-            parser.setCodec(mapper);
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                problems.add(1, 1, null, "the policy must be a YAML mapping with at least 'version' and 'rules'");
-                throw problems.exception();
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String key = parser.currentName();
-                JsonLocation keyAt = parser.currentTokenLocation();
-                parser.nextToken();
-                JsonLocation at = parser.currentTokenLocation();
+        duplicates(tree, problems);
+        PolicyTree.Node root = tree.root();
+        if (tree.syntax() != null) {
+            problems.add(tree.syntax().at(), null, tree.syntax().message());
+        } else if (root == null || !root.isMap()) {
+            problems.add(1, 1, null, "the policy must be a YAML mapping with at least 'version' and 'rules'");
+        } else {
+            for (PolicyTree.Field field : root.fields().values()) {
+                String key = field.key();
+                PolicyTree.Node value = field.value();
+                JsonLocation at = value.at();
+                JsonNode node = value.json();
                 switch (key) {
                     case "version" -> {
-                        JsonNode node = parser.readValueAsTree();
                         version = scalar(node);
                         if (version == null || version.isBlank()) {
                             problems.add(at, null, "'version' must be a non-empty string");
@@ -92,7 +77,7 @@ public final class PolicyLoader {
                         }
                     }
                     case "default" -> {
-                        String text = scalar(parser.readValueAsTree());
+                        String text = scalar(node);
                         Verdict parsed = Verdict.parse(text);
                         if (parsed == Verdict.REQUIRE_APPROVAL) {
                             problems.add(at, null, "the default cannot be require_approval: no rule would name"
@@ -104,7 +89,7 @@ public final class PolicyLoader {
                         }
                     }
                     case "mode" -> {
-                        String text = scalar(parser.readValueAsTree());
+                        String text = scalar(node);
                         if ("enforce".equals(text)) {
                             mode = Mode.ENFORCE;
                         } else if ("monitor".equals(text)) {
@@ -114,7 +99,6 @@ public final class PolicyLoader {
                         }
                     }
                     case "enabled" -> {
-                        JsonNode node = parser.readValueAsTree();
                         if (!node.isBoolean()) {
                             problems.add(at, null, "'enabled' must be true or false, not '" + node.asText() + "'");
                         } else {
@@ -122,29 +106,20 @@ public final class PolicyLoader {
                         }
                     }
                     case "redact" -> {
-                        JsonNode node = parser.readValueAsTree();
                         if (!node.isArray()) {
                             problems.add(at, null, "'redact' must be a list of argument key names");
                         } else {
                             node.forEach(item -> redact.add(item.asText().toLowerCase(Locale.ROOT)));
                         }
                     }
-                    case "rules" -> readRules(parser, at, problems, rules);
-                    case "escalation" -> escalation = escalation(parser.readValueAsTree(), at, problems);
-                    case "groups" -> groups(parser.readValueAsTree(), at, problems, groups);
-                    case "govern" -> readGovern(parser, at, problems, govern);
-                    default -> {
-                        problems.add(keyAt, null, "unknown key '" + key + "' (known keys: " + String.join(", ", sorted(TOP_LEVEL_KEYS)) + ")");
-                        parser.skipChildren();
-                    }
+                    case "rules" -> readRules(value, problems, rules);
+                    case "escalation" -> escalation = escalation(node, at, problems);
+                    case "groups" -> groups(node, at, problems, groups);
+                    case "govern" -> readGovern(value, problems, govern);
+                    default -> problems.add(field.keyAt(), null, "unknown key '" + key + "' (known keys: "
+                            + String.join(", ", sorted(TOP_LEVEL_KEYS)) + ")");
                 }
             }
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            problems.add(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), null,
-                    "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "));
-        } catch (IOException e) {
-            problems.add(0, 0, null, "cannot be read: " + e);
         }
         if (version == null && problems.isEmpty()) {
             problems.add(1, 1, null, "'version' is required");
@@ -158,32 +133,78 @@ public final class PolicyLoader {
         return new Policy(file, version, sha256(bytes), defaultVerdict, mode, rules, redact, escalation, govern, enabled);
     }
 
-    private void readRules(JsonParser parser, JsonLocation at, Problems problems, List<Rule> rules) throws IOException {
-        if (parser.currentToken() != JsonToken.START_ARRAY) {
-            problems.add(at, null, "'rules' must be a list of rules");
-            parser.skipChildren();
+    /**
+     * Every key given twice, at the second one, naming the first: Jackson would keep the last
+     * and a rule's second {@code when:} would silently replace its first.
+     */
+    private static void duplicates(PolicyTree tree, Problems problems) {
+        for (PolicyTree.Duplicate duplicate : tree.duplicates()) {
+            List<Object> path = duplicate.path();
+            String rule = null;
+            String prefix = "";
+            int rest = 0;
+            if (path.size() >= 2 && "rules".equals(path.get(0)) && path.get(1) instanceof Integer index) {
+                rule = ruleLabel(tree, index);
+                rest = 2;
+            } else if (path.size() >= 2 && "govern".equals(path.get(0)) && path.get(1) instanceof Integer index) {
+                prefix = "govern entry #" + (index + 1) + ": ";
+                rest = 2;
+            }
+            String where = describe(path.subList(rest, path.size()));
+            problems.add(duplicate.at(), rule, prefix + "duplicate key '" + duplicate.key() + "'"
+                    + (where.isEmpty() ? "" : " in " + where)
+                    + " (first at line " + (duplicate.firstAt() == null ? "?" : duplicate.firstAt().getLineNr()) + ")");
+        }
+    }
+
+    /** How problems name rule number {@code index} (from 0): its id, or its position. */
+    private static String ruleLabel(PolicyTree tree, int index) {
+        PolicyTree.Node root = tree.root();
+        PolicyTree.Field rules = root == null ? null : root.fields().get("rules");
+        if (rules != null && index < rules.value().items().size()) {
+            PolicyTree.Field id = rules.value().items().get(index).fields().get("id");
+            String text = id == null ? null : scalar(id.value().json());
+            if (text != null && !text.isBlank()) {
+                return text;
+            }
+        }
+        return "#" + (index + 1);
+    }
+
+    /** {@code escalation}, {@code approvers[2]}, {@code a.b}: where in the document a key is. */
+    private static String describe(List<Object> path) {
+        StringBuilder where = new StringBuilder();
+        for (Object step : path) {
+            if (step instanceof Integer index) {
+                where.append('[').append(index + 1).append(']');
+            } else {
+                where.append(where.length() == 0 ? "" : ".").append(step);
+            }
+        }
+        return where.toString();
+    }
+
+    private void readRules(PolicyTree.Node list, Problems problems, List<Rule> rules) {
+        if (!list.isList()) {
+            problems.add(list.at(), null, "'rules' must be a list of rules");
             return;
         }
         Set<String> ids = new HashSet<>();
         int index = 0;
-        JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+        for (PolicyTree.Node item : list.items()) {
             index++;
-            JsonLocation ruleAt = parser.currentTokenLocation();
-            if (token != JsonToken.START_OBJECT) {
+            JsonLocation ruleAt = item.at();
+            if (!item.isMap()) {
                 problems.add(ruleAt, null, "rule #" + index + " must be a mapping with id, verdict and optional action, when, reason");
-                parser.skipChildren();
                 continue;
             }
             Map<String, JsonNode> fields = new LinkedHashMap<>();
             Map<String, JsonLocation> locations = new LinkedHashMap<>();
             Map<String, JsonLocation> keyLocations = new LinkedHashMap<>();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String key = parser.currentName();
-                keyLocations.put(key, parser.currentTokenLocation());
-                parser.nextToken();
-                locations.put(key, parser.currentTokenLocation());
-                fields.put(key, parser.readValueAsTree());
+            for (PolicyTree.Field field : item.fields().values()) {
+                keyLocations.put(field.key(), field.keyAt());
+                locations.put(field.key(), field.value().at());
+                fields.put(field.key(), field.value().json());
             }
             Rule rule = compileRule(index, ruleAt, fields, locations, keyLocations, ids, problems);
             if (rule != null) {
@@ -320,54 +341,40 @@ public final class PolicyLoader {
     }
 
     /**
-     * Reads only the {@code govern:} entries of a policy file, cheaply: the agent needs them
-     * before the first class is loaded, long before the whole policy is compiled. A file that
-     * cannot be read or parsed yields no entries; the full load reports why.
+     * Reads only the {@code govern:} entries of a policy file, without compiling anything; a
+     * file that cannot be read yields none, and its full load says why.
      */
     public static List<GovernEntry> governEntries(Path file) {
+        return file == null ? List.of() : PolicySource.of(file).governEntries();
+    }
+
+    /**
+     * The well-formed {@code govern:} entries of {@code tree}. Every entry that is well-formed is
+     * instrumented even when another is not: the broken policy then denies those calls, where
+     * skipping them would let them run.
+     */
+    static List<GovernEntry> governEntries(Path file, PolicyTree tree) {
         List<GovernEntry> govern = new ArrayList<>();
-        if (file == null) {
-            return govern;
-        }
-        YAMLFactory factory = new YAMLFactory();
-        try (JsonParser parser = factory.createParser(Files.readAllBytes(file))) {
-            parser.setCodec(new ObjectMapper(factory));
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return govern;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String key = parser.currentName();
-                parser.nextToken();
-                if (key.equals("govern")) {
-                    Problems problems = new Problems(file);
-                    // Every entry that is well-formed is instrumented even when another is not: the
-                    // broken policy then denies those calls, where skipping them would let them run.
-                    readGovern(parser, parser.currentTokenLocation(), problems, govern);
-                    return govern;
-                }
-                parser.skipChildren();
-            }
-        } catch (IOException | RuntimeException e) {
-            // the full load names the problem and fails closed
+        PolicyTree.Node root = tree.root();
+        PolicyTree.Field field = root == null ? null : root.fields().get("govern");
+        if (field != null) {
+            readGovern(field.value(), new Problems(file), govern);
         }
         return govern;
     }
 
-    private static void readGovern(JsonParser parser, JsonLocation at, Problems problems, List<GovernEntry> govern)
-            throws IOException {
-        if (parser.currentToken() != JsonToken.START_ARRAY) {
-            problems.add(at, null, "'govern' must be a list of {method: \"com.acme.Mailer#send\", action: ...} or"
+    private static void readGovern(PolicyTree.Node list, Problems problems, List<GovernEntry> govern) {
+        if (!list.isList()) {
+            problems.add(list.at(), null, "'govern' must be a list of {method: \"com.acme.Mailer#send\", action: ...} or"
                     + " {annotation: \"com.acme.Tool\", action_from: name_or_method} entries");
-            parser.skipChildren();
             return;
         }
         int index = 0;
-        JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+        for (PolicyTree.Node item : list.items()) {
             index++;
             // Each entry's own place in the file, for its problems and its warnings later.
-            JsonLocation entryAt = parser.currentTokenLocation();
-            JsonNode entry = parser.readValueAsTree();
+            JsonLocation entryAt = item.at();
+            JsonNode entry = item.json();
             String label = "govern entry #" + index;
             if (!entry.isObject()) {
                 problems.add(entryAt, null, label + " must be a mapping with method or annotation");

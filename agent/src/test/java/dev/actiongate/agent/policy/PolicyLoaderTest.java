@@ -261,4 +261,110 @@ class PolicyLoaderTest {
         assertTrue(message.contains("govern entry #4: unknown action_from 'guess'"), message);
         assertTrue(message.contains("govern entry #5: unknown key 'when'"), message);
     }
+    @Test
+    void governEntriesAreTheParsedDocumentsWhateverTheSyntax() throws Exception {
+        java.util.List<String> texts = java.util.List.of(
+                "version: \"1\"\ngovern:\n  - method: \"com.acme.Mailer#send\"\n    action: send_mail\nrules: []\n",
+                "version: \"1\"\ngovern :\n  - method: \"com.acme.Mailer#send\"\n    action: send_mail\nrules: []\n",
+                "version: \"1\"\n\"govern\":\n  - method: \"com.acme.Mailer#send\"\n    action: send_mail\nrules: []\n",
+                "version: \"1\"\n'govern': [{method: \"com.acme.Mailer#send\", action: send_mail}]\nrules: []\n",
+                "{\"version\": \"1\",\n \"govern\": [{\"method\": \"com.acme.Mailer#send\", \"action\": \"send_mail\"}],\n"
+                        + " \"rules\": []}\n",
+                "version: \"1\"\n\"gov\\x65rn\": [{method: \"com.acme.Mailer#send\", action: send_mail}]\nrules: []\n");
+        for (String text : texts) {
+            Policy policy = load(text);
+            assertEquals(1, policy.govern().size(), text);
+            GovernEntry entry = policy.govern().get(0);
+            assertEquals("com.acme.Mailer", entry.className(), text);
+            assertEquals("send_mail", entry.action(), text);
+            assertEquals(policy.govern(), PolicyLoader.governEntries(dir.resolve("policy.yaml")), text);
+            assertEquals(policy.govern(), PolicySource.of(dir.resolve("policy.yaml")).governEntries(), text);
+        }
+    }
+
+    @Test
+    void aSecondDocumentInTheFileIsAnError() throws Exception {
+        String message = problems("""
+                version: "1"
+                default: deny
+                rules: []
+                ---
+                default: allow
+                """);
+        assertTrue(message.contains("policy.yaml:5:1: a second YAML document starts here"), message);
+    }
+
+    @Test
+    void duplicateKeysAtTheTopLevelNameBothLines() throws Exception {
+        String message = problems("""
+                version: "1"
+                default: deny
+                rules: []
+                default: allow
+                """);
+        assertEquals("%s:4:1: duplicate key 'default' (first at line 2)".formatted(dir.resolve("policy.yaml")), message);
+    }
+
+    @Test
+    void duplicateKeysInARuleNameTheRuleAndBothLines() throws Exception {
+        String message = problems("""
+                version: "1"
+                rules:
+                  - id: x
+                    action: refund
+                    when: 'args.amount > 100.0'
+                    verdict: deny
+                    when: 'false'
+                  - id: y
+                    verdict: allow
+                    verdict: deny
+                    when: {a: 1, a: 2}
+                """);
+        assertTrue(message.contains("policy.yaml:7:5: rule 'x': duplicate key 'when' (first at line 5)"), message);
+        assertTrue(message.contains("policy.yaml:10:5: rule 'y': duplicate key 'verdict' (first at line 9)"), message);
+        assertTrue(message.contains("policy.yaml:11:18: rule 'y': duplicate key 'a' in when (first at line 11)"), message);
+    }
+
+    @Test
+    void duplicateKeysInGroupsEscalationAndGovernEntriesNameBothLines() throws Exception {
+        String message = problems("""
+                version: "1"
+                groups:
+                  leads: [alice]
+                  support: [bob]
+                  leads: [mallory]
+                escalation:
+                  after_denials: 3
+                  within: 10m
+                  within: 1d
+                govern:
+                  - method: "com.acme.Mailer#send"
+                    action: send_mail
+                    action: anything
+                rules: []
+                """);
+        assertTrue(message.contains("policy.yaml:5:3: duplicate key 'leads' in groups (first at line 3)"), message);
+        assertTrue(message.contains("policy.yaml:9:3: duplicate key 'within' in escalation (first at line 8)"), message);
+        assertTrue(message.contains("policy.yaml:13:5: govern entry #1: duplicate key 'action' (first at line 12)"),
+                message);
+    }
+
+    @Test
+    void duplicateKeysInJsonNameBothLines() throws Exception {
+        String message = problems("""
+                {
+                  "version": "1",
+                  "default": "deny",
+                  "rules": [
+                    {"id": "x",
+                     "when": "args.amount > 100.0",
+                     "verdict": "deny",
+                     "when": "false"}
+                  ],
+                  "default": "allow"
+                }
+                """);
+        assertTrue(message.contains("policy.yaml:8:6: rule 'x': duplicate key 'when' (first at line 6)"), message);
+        assertTrue(message.contains("policy.yaml:10:3: duplicate key 'default' (first at line 3)"), message);
+    }
 }

@@ -2,6 +2,8 @@ package dev.actiongate.it.apps;
 
 import dev.actiongate.ActionDeniedException;
 import dev.actiongate.GovernedAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Four threads making governed calls for {@code RUN_MS} while a test swaps the policy under
  * them. Prints how many calls were allowed, denied, or failed any other way.
+ * {@code ReloadApp RUN_MS [watching=FILE] [stop=FILE]}: creates the first file once the agent
+ * watches its policy file (so a test knows an edit from then on is seen), and ends early once
+ * the second file exists.
  */
 public final class ReloadApp {
 
@@ -24,6 +29,13 @@ public final class ReloadApp {
 
     public static void main(String[] args) throws Exception {
         long until = System.currentTimeMillis() + Long.parseLong(args[0]);
+        Path watching = option(args, "watching=");
+        Path stop = option(args, "stop=");
+        if (watching != null) {
+            Thread signal = new Thread(() -> signalWatching(watching), "signal-watching");
+            signal.setDaemon(true);
+            signal.start();
+        }
         Ledger ledger = new Ledger();
         AtomicLong allowed = new AtomicLong();
         AtomicLong denied = new AtomicLong();
@@ -31,7 +43,7 @@ public final class ReloadApp {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             Thread thread = new Thread(() -> {
-                while (System.currentTimeMillis() < until) {
+                while (System.currentTimeMillis() < until && (stop == null || !Files.exists(stop))) {
                     try {
                         ledger.post(10);
                         allowed.incrementAndGet();
@@ -56,5 +68,27 @@ public final class ReloadApp {
         Probe.fact("allowed", allowed.get());
         Probe.fact("denied", denied.get());
         Probe.fact("failed", failed.get());
+    }
+
+    private static Path option(String[] args, String prefix) {
+        for (String arg : args) {
+            if (arg.startsWith(prefix)) {
+                return Path.of(arg.substring(prefix.length()));
+            }
+        }
+        return null;
+    }
+
+    /** The agent's watcher is a thread of this JVM: its name is all a test needs to know. */
+    private static void signalWatching(Path marker) {
+        try {
+            while (Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(thread -> thread.getName().equals("actiongate-policy-watch"))) {
+                Thread.sleep(20);
+            }
+            Files.createFile(marker);
+        } catch (InterruptedException | java.io.IOException e) {
+            Probe.fact("watching", e);
+        }
     }
 }

@@ -1,0 +1,105 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.actiongate.it.apps.UnannotatedApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A {@code govern:} entry governs whatever syntax the policy file writes it in: what {@code check}
+ * reports and what the agent instruments come from the one parsed document.
+ */
+class GovernSyntaxTest {
+
+    private static final String NOTIFIER = UnannotatedApp.Notifier.class.getName() + "#deliver";
+
+    /** The same policy: one govern entry, one rule that denies one address. */
+    record Syntax(String name, String policy) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Syntax> syntaxes() {
+        return Stream.of(
+                new Syntax("JSON", """
+                        {
+                          "version": "it-govern-json",
+                          "govern": [{"method": "%s", "action": "notify_customer"}],
+                          "default": "allow",
+                          "rules": [{"id": "blocked", "action": "notify_customer",
+                                     "when": "args.to.endsWith(\\"@blocked.example\\")", "verdict": "deny"}]
+                        }
+                        """.formatted(NOTIFIER)),
+                new Syntax("govern space colon", """
+                        version: "it-govern-space"
+                        govern :
+                          - method: "%s"
+                            action: notify_customer
+                        default: allow
+                        rules:
+                          - id: blocked
+                            action: notify_customer
+                            when: 'args.to.endsWith("@blocked.example")'
+                            verdict: deny
+                        """.formatted(NOTIFIER)),
+                new Syntax("quoted govern key", """
+                        version: "it-govern-quoted"
+                        "govern":
+                          - method: "%s"
+                            action: notify_customer
+                        default: allow
+                        rules:
+                          - id: blocked
+                            action: notify_customer
+                            when: 'args.to.endsWith("@blocked.example")'
+                            verdict: deny
+                        """.formatted(NOTIFIER)));
+    }
+
+    static Stream<Arguments> everyJdkAndSyntax() {
+        return Jdk.all().flatMap(jdk -> syntaxes().map(syntax -> Arguments.of(jdk, syntax)));
+    }
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("everyJdkAndSyntax")
+    void theGovernEntryIsGovernedAndCheckSaysSo(Jdk jdk, Syntax syntax) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), syntax.policy());
+        Path records = dir.resolve("records.jsonl");
+
+        ForkedJvm.Run check = ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(0);
+        assertTrue(check.stdout().contains(policy + ":3: governs " + NOTIFIER + " as action 'notify_customer'"),
+                check.describe());
+
+        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.basic())
+                .main(UnannotatedApp.class, "ann@acme.example", "eve@blocked.example")
+                .run().assertExit(0);
+        AppOutput out = run.output();
+        String why = run.describe();
+        assertTrue(out.allowed("notify ann@acme.example"), why);
+        AppOutput.Denial denied = out.denied("notify eve@blocked.example");
+        assertEquals("notify_customer", denied.action(), why);
+        assertEquals(List.of("blocked"), denied.matchedRules(), why);
+        assertEquals(List.of("notify ann@acme.example"), out.bodies(), "the denied body never ran\n" + why);
+
+        List<JsonNode> decisions = Records.read(records).decisions("notify_customer");
+        assertEquals(2, decisions.size(), why);
+        assertEquals("allow", decisions.get(0).get("verdict").asText());
+        assertEquals("deny", decisions.get(1).get("verdict").asText());
+        assertTrue(decisions.get(1).get("policy_version").asText().startsWith("it-govern-"), decisions.toString());
+    }
+}
