@@ -11,6 +11,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.util.List;
 
@@ -47,6 +48,15 @@ public final class GateBridge {
 
         /** Told of an attempt to install another dispatcher while this one is in force; never throws. */
         void refusedInstall(String attempt);
+
+        /**
+         * Whether this thread is inside the running body of a governed call of a method named
+         * {@code methodName} with {@code arguments} (or governing is switched off): a governed
+         * lambda's proxy asks before it runs the lambda, so that its handler, which application
+         * code can reach through {@link Proxy#getInvocationHandler}, runs nothing undecided.
+         * Reports a refusal itself; never throws.
+         */
+        boolean runsDecided(String methodName, Object[] arguments);
     }
 
     private static volatile Dispatcher dispatcher;
@@ -133,31 +143,61 @@ public final class GateBridge {
     }
 
     private static Object proxied(Class<?> type, Object lambda) {
-        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Delegation(lambda));
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Delegation(type, lambda));
     }
 
-    /** Calls the lambda, and the interface's default methods on the proxy, as the lambda itself would. */
+    /**
+     * Calls the lambda, and the interface's default methods on the proxy, as the lambda itself would.
+     *
+     * <p>Application code can get hold of this handler ({@link Proxy#getInvocationHandler}) and
+     * call it directly, with any method: it is a class of {@code java.base}, so reflection it
+     * does on a method of the caller's choosing would reach what the caller may not, and the
+     * lambda would run without the proxy's governed method. It therefore calls only methods of
+     * the lambda's interface, and runs the lambda only inside the body of the governed call of
+     * its proxy.
+     */
     private static final class Delegation implements InvocationHandler {
+        private final Class<?> type;
         private final Object lambda;
 
-        Delegation(Object lambda) {
+        Delegation(Class<?> type, Object lambda) {
+            this.type = type;
             this.lambda = lambda;
         }
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] arguments) throws Throwable {
-            if (method.isDefault()) {
-                return InvocationHandler.invokeDefault(proxy, method, arguments);
-            }
+            Class<?> declaring = method.getDeclaringClass();
             try {
-                if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
-                    return proxy == arguments[0] || lambda.equals(arguments[0]);
+                if (declaring == Object.class) {
+                    if (method.getName().equals("equals")) {
+                        return proxy == arguments[0] || lambda.equals(arguments[0]);
+                    }
+                    return method.invoke(lambda, arguments);
                 }
+                if (!declaring.isInterface() || !declaring.isAssignableFrom(type)
+                        || Modifier.isStatic(method.getModifiers())) {
+                    throw new IllegalArgumentException(method + " is not a method of " + type.getName());
+                }
+                if (method.isDefault()) {
+                    return InvocationHandler.invokeDefault(proxy, method, arguments);
+                }
+                refuseUndecided(method, arguments);
                 method.setAccessible(true);
                 return method.invoke(lambda, arguments);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
+        }
+
+        private void refuseUndecided(Method method, Object[] arguments) {
+            Dispatcher current = dispatcher;
+            if (current == null ? detached : current.runsDecided(method.getName(), arguments)) {
+                return;
+            }
+            throw new ActionDeniedException(null, "unknown", "deny", "a governed lambda of " + type.getName()
+                    + " was called through its proxy's handler, outside the governed call of " + method.getName()
+                    + ": refused", List.of());
         }
     }
 }
