@@ -142,8 +142,41 @@ public final class GateBridge {
         return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
     }
 
+    /**
+     * Bootstrap of a lambda the compiler makes with {@link LambdaMetafactory#altMetafactory} but
+     * not serializable: one cast to the interface and marker interfaces, or one needing bridges.
+     * Wrapped as {@link #governedLambda} does, in a proxy of the interface and the markers.
+     */
+    public static CallSite governedAltLambda(MethodHandles.Lookup caller, String name, MethodType factoryType,
+                                             Object... arguments) throws LambdaConversionException,
+            NoSuchMethodException, IllegalAccessException {
+        CallSite lambdas = LambdaMetafactory.altMetafactory(caller, name, factoryType, arguments);
+        Class<?> type = factoryType.returnType();
+        List<Class<?>> interfaces = new java.util.ArrayList<>(List.of(type));
+        int flags = (Integer) arguments[3];
+        if ((flags & LambdaMetafactory.FLAG_MARKERS) != 0) {
+            int markers = (Integer) arguments[4];
+            for (int i = 0; i < markers; i++) {
+                Class<?> marker = (Class<?>) arguments[5 + i];
+                if (!interfaces.contains(marker)) {
+                    interfaces.add(marker);
+                }
+            }
+        }
+        MethodHandle wrap = MethodHandles.lookup().findStatic(GateBridge.class, "proxied",
+                MethodType.methodType(Object.class, ClassLoader.class, Class[].class, Object.class));
+        ClassLoader loader = interfaces.size() == 1 ? type.getClassLoader() : caller.lookupClass().getClassLoader();
+        MethodHandle wrapAsType = MethodHandles.insertArguments(wrap, 0, loader, interfaces.toArray(new Class<?>[0]))
+                .asType(MethodType.methodType(type, type));
+        return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
+    }
+
     private static Object proxied(Class<?> type, Object lambda) {
-        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Delegation(type, lambda));
+        return proxied(type.getClassLoader(), new Class<?>[] {type}, lambda);
+    }
+
+    private static Object proxied(ClassLoader loader, Class<?>[] interfaces, Object lambda) {
+        return Proxy.newProxyInstance(loader, interfaces, new Delegation(interfaces, lambda));
     }
 
     /**
@@ -157,11 +190,11 @@ public final class GateBridge {
      * its proxy.
      */
     private static final class Delegation implements InvocationHandler {
-        private final Class<?> type;
+        private final Class<?>[] interfaces;
         private final Object lambda;
 
-        Delegation(Class<?> type, Object lambda) {
-            this.type = type;
+        Delegation(Class<?>[] interfaces, Object lambda) {
+            this.interfaces = interfaces;
             this.lambda = lambda;
         }
 
@@ -175,9 +208,8 @@ public final class GateBridge {
                     }
                     return method.invoke(lambda, arguments);
                 }
-                if (!declaring.isInterface() || !declaring.isAssignableFrom(type)
-                        || Modifier.isStatic(method.getModifiers())) {
-                    throw new IllegalArgumentException(method + " is not a method of " + type.getName());
+                if (!declaring.isInterface() || !implemented(declaring) || Modifier.isStatic(method.getModifiers())) {
+                    throw new IllegalArgumentException(method + " is not a method of " + interfaces[0].getName());
                 }
                 if (method.isDefault()) {
                     return InvocationHandler.invokeDefault(proxy, method, arguments);
@@ -190,12 +222,21 @@ public final class GateBridge {
             }
         }
 
+        private boolean implemented(Class<?> declaring) {
+            for (Class<?> type : interfaces) {
+                if (declaring.isAssignableFrom(type)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private void refuseUndecided(Method method, Object[] arguments) {
             Dispatcher current = dispatcher;
             if (current == null ? detached : current.runsDecided(method.getName(), arguments)) {
                 return;
             }
-            throw new ActionDeniedException(null, "unknown", "deny", "a governed lambda of " + type.getName()
+            throw new ActionDeniedException(null, "unknown", "deny", "a governed lambda of " + interfaces[0].getName()
                     + " was called through its proxy's handler, outside the governed call of " + method.getName()
                     + ": refused", List.of());
         }

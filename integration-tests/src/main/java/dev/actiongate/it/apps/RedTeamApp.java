@@ -158,6 +158,7 @@ public final class RedTeamApp {
             return "sent";
         };
         Probe.attempt("marker lambda", () -> notifier.notify("eve", "hi"));
+        Probe.fact("marker lambda is a Marker", notifier instanceof Marker);
     }
 
     /** A library that builds its implementations with the metafactory itself, as fast accessors do. */
