@@ -92,8 +92,39 @@ class RedTeamTest {
         assertDeniedOnce(run(jdk, "metafactory"), "metafactory", "notify_user");
     }
 
+    /**
+     * Shows: a call joins the innermost running call when it has the same action, method name,
+     * argument objects and scope, whichever class it is of. So an allowed call of one
+     * implementation that calls another implementation (not a proxy of it) with the same
+     * arguments runs that one's body under its own decision: a rule on {@code method.class}
+     * never sees the second call, and it has no record. Joining should need the outer call to be
+     * a generated class's (a proxy's) and the inner one's class to be what it stands for.
+     */
+    @Disabled("finding: any same-named call with the same arguments joins the running call; not fixed")
+    @OnEveryJdk
+    void anotherImplementationCalledWithTheSameArgumentsIsDecidedOnItsOwn(Jdk jdk) throws IOException {
+        String onlySafe = """
+                version: "red-team-join"
+                default: deny
+                rules:
+                  - id: only-safe
+                    action: notify_user
+                    when: 'method.class == "%s"'
+                    verdict: allow
+                """.formatted(RedTeamApp.SafeNotifier.class.getName());
+        AppOutput out = run(jdk, "join", onlySafe);
+        assertEquals(List.of("safe eve"), out.bodies(), "the other implementation's body must not run\n"
+                + out.run().describe());
+        assertEquals(2, Records.read(dir.resolve("records.jsonl")).decisions("notify_user").size(),
+                "two implementations, two decisions\n" + out.run().describe());
+    }
+
     private AppOutput run(Jdk jdk, String mode) throws IOException {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), DENY_ALL);
+        return run(jdk, mode, DENY_ALL);
+    }
+
+    private AppOutput run(Jdk jdk, String mode, String policyText) throws IOException {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), policyText);
         return ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
                 .classpath(AppClasspath.basic()).main(RedTeamApp.class, mode).run().assertExit(0).output();
     }

@@ -60,6 +60,24 @@ public final class RedTeamApp {
     public interface Marker {
     }
 
+    /** The one implementation the join test's policy allows; it hands the call to another one. */
+    public static final class SafeNotifier implements Notifier {
+        @Override
+        public String notify(String user, String text) {
+            Probe.body("safe " + user);
+            return new DangerNotifier().notify(user, text);
+        }
+    }
+
+    /** Never allowed by the join test's policy. */
+    public static final class DangerNotifier implements Notifier {
+        @Override
+        public String notify(String user, String text) {
+            Probe.body("danger " + user);
+            return "sent";
+        }
+    }
+
     static String direct(String user, String text) {
         Probe.body("metafactory " + user);
         return "sent";
@@ -77,6 +95,7 @@ public final class RedTeamApp {
                 case "bridged-lambda" -> bridgedLambda();
                 case "marker-lambda" -> markerLambda();
                 case "metafactory" -> metafactory();
+                case "join" -> Probe.attempt("join", () -> new SafeNotifier().notify("eve", "hi"));
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
