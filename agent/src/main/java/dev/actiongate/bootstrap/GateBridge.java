@@ -11,6 +11,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.util.List;
 
@@ -47,6 +48,15 @@ public final class GateBridge {
 
         /** Told of an attempt to install another dispatcher while this one is in force; never throws. */
         void refusedInstall(String attempt);
+
+        /**
+         * Whether this thread is inside the running body of a governed call of a method named
+         * {@code methodName} with {@code arguments} (or governing is switched off): a governed
+         * lambda's proxy asks before it runs the lambda, so that its handler, which application
+         * code can reach through {@link Proxy#getInvocationHandler}, runs nothing undecided.
+         * Reports a refusal itself; never throws.
+         */
+        boolean runsDecided(String methodName, Object[] arguments);
     }
 
     private static volatile Dispatcher dispatcher;
@@ -132,32 +142,103 @@ public final class GateBridge {
         return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
     }
 
-    private static Object proxied(Class<?> type, Object lambda) {
-        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Delegation(lambda));
+    /**
+     * Bootstrap of a lambda the compiler makes with {@link LambdaMetafactory#altMetafactory} but
+     * not serializable: one cast to the interface and marker interfaces, or one needing bridges.
+     * Wrapped as {@link #governedLambda} does, in a proxy of the interface and the markers.
+     */
+    public static CallSite governedAltLambda(MethodHandles.Lookup caller, String name, MethodType factoryType,
+                                             Object... arguments) throws LambdaConversionException,
+            NoSuchMethodException, IllegalAccessException {
+        CallSite lambdas = LambdaMetafactory.altMetafactory(caller, name, factoryType, arguments);
+        Class<?> type = factoryType.returnType();
+        List<Class<?>> interfaces = new java.util.ArrayList<>(List.of(type));
+        int flags = (Integer) arguments[3];
+        if ((flags & LambdaMetafactory.FLAG_MARKERS) != 0) {
+            int markers = (Integer) arguments[4];
+            for (int i = 0; i < markers; i++) {
+                Class<?> marker = (Class<?>) arguments[5 + i];
+                if (!interfaces.contains(marker)) {
+                    interfaces.add(marker);
+                }
+            }
+        }
+        MethodHandle wrap = MethodHandles.lookup().findStatic(GateBridge.class, "proxied",
+                MethodType.methodType(Object.class, ClassLoader.class, Class[].class, Object.class));
+        ClassLoader loader = interfaces.size() == 1 ? type.getClassLoader() : caller.lookupClass().getClassLoader();
+        MethodHandle wrapAsType = MethodHandles.insertArguments(wrap, 0, loader, interfaces.toArray(new Class<?>[0]))
+                .asType(MethodType.methodType(type, type));
+        return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
     }
 
-    /** Calls the lambda, and the interface's default methods on the proxy, as the lambda itself would. */
+    private static Object proxied(Class<?> type, Object lambda) {
+        return proxied(type.getClassLoader(), new Class<?>[] {type}, lambda);
+    }
+
+    private static Object proxied(ClassLoader loader, Class<?>[] interfaces, Object lambda) {
+        return Proxy.newProxyInstance(loader, interfaces, new Delegation(interfaces, lambda));
+    }
+
+    /**
+     * Calls the lambda, and the interface's default methods on the proxy, as the lambda itself would.
+     *
+     * <p>Application code can get hold of this handler ({@link Proxy#getInvocationHandler}) and
+     * call it directly, with any method: it is a class of {@code java.base}, so reflection it
+     * does on a method of the caller's choosing would reach what the caller may not, and the
+     * lambda would run without the proxy's governed method. It therefore calls only methods of
+     * the lambda's interface, and runs the lambda only inside the body of the governed call of
+     * its proxy.
+     */
     private static final class Delegation implements InvocationHandler {
+        private final Class<?>[] interfaces;
         private final Object lambda;
 
-        Delegation(Object lambda) {
+        Delegation(Class<?>[] interfaces, Object lambda) {
+            this.interfaces = interfaces;
             this.lambda = lambda;
         }
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] arguments) throws Throwable {
-            if (method.isDefault()) {
-                return InvocationHandler.invokeDefault(proxy, method, arguments);
-            }
+            Class<?> declaring = method.getDeclaringClass();
             try {
-                if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
-                    return proxy == arguments[0] || lambda.equals(arguments[0]);
+                if (declaring == Object.class) {
+                    if (method.getName().equals("equals")) {
+                        return proxy == arguments[0] || lambda.equals(arguments[0]);
+                    }
+                    return method.invoke(lambda, arguments);
                 }
+                if (!declaring.isInterface() || !implemented(declaring) || Modifier.isStatic(method.getModifiers())) {
+                    throw new IllegalArgumentException(method + " is not a method of " + interfaces[0].getName());
+                }
+                if (method.isDefault()) {
+                    return InvocationHandler.invokeDefault(proxy, method, arguments);
+                }
+                refuseUndecided(method, arguments);
                 method.setAccessible(true);
                 return method.invoke(lambda, arguments);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
+        }
+
+        private boolean implemented(Class<?> declaring) {
+            for (Class<?> type : interfaces) {
+                if (declaring.isAssignableFrom(type)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void refuseUndecided(Method method, Object[] arguments) {
+            Dispatcher current = dispatcher;
+            if (current == null ? detached : current.runsDecided(method.getName(), arguments)) {
+                return;
+            }
+            throw new ActionDeniedException(null, "unknown", "deny", "a governed lambda of " + interfaces[0].getName()
+                    + " was called through its proxy's handler, outside the governed call of " + method.getName()
+                    + ": refused", List.of());
         }
     }
 }

@@ -33,6 +33,16 @@ final class CallNesting {
                     && outer.scope().equals(method.api().scope());
         }
 
+        /**
+         * Whether the innermost running call is of a method named {@code name} with
+         * {@code arguments} ({@code null}, as a JDK proxy passes for none, is no arguments).
+         */
+        boolean inside(String name, Object[] arguments) {
+            Invocation outer = innermost;
+            return outer != null && outer.method().methodVariable().get("name").equals(name)
+                    && sameArguments(outer.arguments(), arguments == null ? NO_ARGUMENTS : arguments);
+        }
+
         /** Marks {@code call} as this thread's innermost; its body is about to run. */
         Invocation started(Invocation call) {
             innermost = call;
@@ -50,6 +60,8 @@ final class CallNesting {
             return innermost;
         }
     }
+
+    private static final Object[] NO_ARGUMENTS = {};
 
     private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
 

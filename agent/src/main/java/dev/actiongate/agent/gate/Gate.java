@@ -324,6 +324,22 @@ public final class Gate implements GateBridge.Dispatcher {
         }
     }
 
+    @Override
+    public boolean runsDecided(String methodName, Object[] arguments) {
+        try {
+            GateState state = current;
+            if (!switches.enabled() || (state != null && state.policy() != null && !state.policy().enabled())
+                    || nesting.slot().inside(methodName, arguments)) {
+                return true;
+            }
+            log().error("refused to run a governed lambda's {} outside its proxy's governed call: application code"
+                    + " called the proxy's handler directly", methodName);
+        } catch (RuntimeException | LinkageError e) {
+            log().error("could not tell whether a governed lambda's {} runs decided; refused: {}", methodName, e.toString());
+        }
+        return false;
+    }
+
     /**
      * Someone tried to put another dispatcher behind the bridge while this gate is in force: the
      * attempt was refused; say so where ops and auditors look.

@@ -55,8 +55,21 @@ final class GovernedMethodLocator {
         Map<String, Target> governed = new LinkedHashMap<>();
         List<GovernEntry> own = methodEntries.get(type.getName());
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (method.isConstructor() || method.isTypeInitializer() || method.isAbstract() || method.isBridge()
-                    || method.isNative()) {
+            if (method.isConstructor() || method.isTypeInitializer() || method.isAbstract() || method.isNative()) {
+                continue;
+            }
+            if (method.isBridge()) {
+                if (bridgesToSuperclass(type, method)) {
+                    // javac's bridge for a method inherited from a generic superclass that does not
+                    // implement the interface: the only method of this class the call runs through.
+                    if (inherited == null) {
+                        inherited = governedSupertypeMethods(type);
+                    }
+                    Target target = inherited.get(parameterKey(method));
+                    if (target != null) {
+                        governed.put(key(method), target);
+                    }
+                }
                 continue;
             }
             Target target = declared(method.getDeclaredAnnotations(), method);
@@ -74,6 +87,20 @@ final class GovernedMethodLocator {
             }
         }
         return governed;
+    }
+
+    /**
+     * Whether bridge {@code bridge} calls a method of a superclass: a bridge whose target is in
+     * the same class has a sibling of the same name and arity there, which is governed itself.
+     */
+    private static boolean bridgesToSuperclass(TypeDescription type, MethodDescription bridge) {
+        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+            if (!method.isBridge() && method.getName().equals(bridge.getName())
+                    && method.getParameters().size() == bridge.getParameters().size()) {
+                return false;
+            }
+        }
+        return !bridge.isStatic() && !bridge.isPrivate();
     }
 
     /**

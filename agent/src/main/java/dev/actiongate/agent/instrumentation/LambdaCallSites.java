@@ -35,6 +35,12 @@ final class LambdaCallSites implements ClassFileTransformer {
             + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;";
     private static final Handle GOVERNED_LAMBDA = new Handle(Opcodes.H_INVOKESTATIC,
             GateBridge.class.getName().replace('.', '/'), "governedLambda", BOOTSTRAP_DESCRIPTOR, false);
+    private static final Handle GOVERNED_ALT_LAMBDA = new Handle(Opcodes.H_INVOKESTATIC,
+            GateBridge.class.getName().replace('.', '/'), "governedAltLambda",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                    + "[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false);
+    /** {@code LambdaMetafactory.FLAG_SERIALIZABLE}. */
+    private static final int SERIALIZABLE = 1;
 
     private final GovernedMethodLocator locator;
     private final ClassLoader agentLoader;
@@ -80,6 +86,11 @@ final class LambdaCallSites implements ClassFileTransformer {
                         if (isMetafactory(bootstrap, "metafactory") && governed(pool, callDescriptor, methodName, arguments)) {
                             rewritten[0] = true;
                             super.visitInvokeDynamicInsn(methodName, callDescriptor, GOVERNED_LAMBDA, arguments);
+                        } else if (isMetafactory(bootstrap, "altMetafactory") && !serializable(arguments)
+                                && governed(pool, callDescriptor, methodName, arguments)) {
+                            // Cast to the interface and a marker, or in need of bridges: wrapped the same way.
+                            rewritten[0] = true;
+                            super.visitInvokeDynamicInsn(methodName, callDescriptor, GOVERNED_ALT_LAMBDA, arguments);
                         } else {
                             if (isMetafactory(bootstrap, "altMetafactory")
                                     && governed(pool, callDescriptor, methodName, arguments)) {
@@ -124,6 +135,11 @@ final class LambdaCallSites implements ClassFileTransformer {
         TypePool.Resolution resolution = pool.describe(name);
         return resolution.isResolved() && resolution.resolve().isInterface()
                 && locator.governsAnyInterfaceMethod(resolution.resolve());
+    }
+
+    /** Whether an {@code altMetafactory} call site's flags (its fourth argument) ask for a serializable lambda. */
+    private static boolean serializable(Object[] arguments) {
+        return arguments.length < 4 || !(arguments[3] instanceof Integer flags) || (flags & SERIALIZABLE) != 0;
     }
 
     private static boolean isMetafactory(Handle bootstrap, String name) {
