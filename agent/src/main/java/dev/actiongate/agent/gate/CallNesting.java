@@ -13,6 +13,9 @@ package dev.actiongate.agent.gate;
  * and the same {@code ActionContext} scope values. A twin joins the running call: its body runs
  * under the first call's decision and outcome record, with none of its own.
  *
+ * <p>Only a generated class's call is joined: an allowed hand-written implementation that calls
+ * another implementation with the same arguments must not lend it its decision.
+ *
  * <p>A proxy that does the work itself has no twin and is decided like any method. A proxy
  * that changes the arguments, or runs the target on another thread ({@code @Async}), makes the
  * target's call a call of its own, decided again.
@@ -26,7 +29,10 @@ final class CallNesting {
         /** Whether a call of {@code method} with {@code arguments} is the twin of the innermost running call. */
         boolean joins(GovernedMethod method, Object[] arguments) {
             Invocation outer = innermost;
+            // Only a generated class (a proxy) forwards: a hand-written class calling another
+            // implementation with the same arguments makes a call of its own, decided again.
             return outer != null
+                    && outer.method().generated()
                     && outer.method().action().equals(method.action())
                     && outer.method().methodVariable().get("name").equals(method.methodVariable().get("name"))
                     && sameArguments(outer.arguments(), arguments)

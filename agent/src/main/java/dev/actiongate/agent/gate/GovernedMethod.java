@@ -22,6 +22,7 @@ public final class GovernedMethod {
     private final Object actionValue;
     private final String[] parameterNames;
     private final boolean parameterNamesCompiled;
+    private final boolean generated;
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
     private volatile ApplicationSlf4j slf4j;
@@ -29,7 +30,7 @@ public final class GovernedMethod {
 
     GovernedMethod(int id, String action, String source, String entry, String className, String methodName,
                    List<String> parameterTypes, List<String> parameterNames, boolean parameterNamesCompiled,
-                   ClassLoader loader) {
+                   boolean generated, ClassLoader loader) {
         this.id = id;
         this.action = action;
         this.source = source;
@@ -39,6 +40,7 @@ public final class GovernedMethod {
         this.actionValue = CanonicalJson.constant(action);
         this.parameterNames = parameterNames.toArray(String[]::new);
         this.parameterNamesCompiled = parameterNamesCompiled;
+        this.generated = generated;
         this.methodVariable = Map.of("class", className, "name", methodName);
         this.loader = new WeakReference<>(loader);
     }
@@ -80,6 +82,11 @@ public final class GovernedMethod {
      * Whether its class file names its parameters (compiled with {@code -parameters}); when not,
      * policies see them as {@code args.arg0, args.arg1, ...} only.
      */
+    /** Whether this is a generated class's method (a proxy's), standing in for the method it overrides. */
+    public boolean generated() {
+        return generated;
+    }
+
     public boolean parameterNamesCompiled() {
         return parameterNamesCompiled;
     }

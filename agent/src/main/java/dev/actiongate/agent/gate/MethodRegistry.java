@@ -34,11 +34,14 @@ public final class MethodRegistry {
      * @param entry  the policy's {@code govern:} entry that named it, or {@code null}
      * @param parameterNamesCompiled whether the class file names the parameters (compiled with {@code -parameters});
      *               otherwise {@code parameterNames} are {@code arg0, arg1, ...}
+     * @param generated whether the method is a generated class's (a proxy's), registered under the
+     *               method it overrides: only such a call can be joined by the call it forwards
      */
     public synchronized int register(String action, String source, String entry, String className, String methodName,
                                      List<String> parameterTypes, List<String> parameterNames,
-                                     boolean parameterNamesCompiled, ClassLoader loader) {
-        String key = System.identityHashCode(loader) + "/" + className + "#" + methodName + parameterTypes + "=" + action;
+                                     boolean parameterNamesCompiled, boolean generated, ClassLoader loader) {
+        String key = System.identityHashCode(loader) + "/" + className + "#" + methodName + parameterTypes + "=" + action
+                + (generated ? "/generated" : "");
         Integer existing = idsByKey.get(key);
         if (existing != null) {
             return existing;
@@ -46,7 +49,7 @@ public final class MethodRegistry {
         int id = methods.length;
         GovernedMethod[] grown = Arrays.copyOf(methods, id + 1);
         grown[id] = new GovernedMethod(id, action, source, entry, className, methodName, parameterTypes, parameterNames,
-                parameterNamesCompiled, loader);
+                parameterNamesCompiled, generated, loader);
         methods = grown;
         idsByKey.put(key, id);
         listener.accept(grown[id]);

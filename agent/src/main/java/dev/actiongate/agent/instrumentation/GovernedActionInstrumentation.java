@@ -65,12 +65,36 @@ public final class GovernedActionInstrumentation {
                         ignoredLoader(agentLoader, locator, govern))
                 .type(new DeclaresGovernedMethod(locator))
                 .transform((builder, type, loader, module, protectionDomain) ->
-                        advise(builder, type, loader, registry, locator))
+                        advise(builder, type, loader, registry, locator, failures))
                 .installOn(instrumentation);
         LambdaCallSites lambdas = new LambdaCallSites(locator, agentLoader);
         instrumentation.addTransformer(lambdas, true);
         lambdaCallSites = lambdas;
+        retransformForLambdas(instrumentation, agentLoader, failures);
         return transformer;
+    }
+
+    /**
+     * Gives the lambda call-site rewriter the application classes already loaded (by an agent
+     * listed before this one, or before an attach): their call sites not yet linked still create
+     * governed lambdas. The transformer pass above only retransformed classes with governed methods.
+     */
+    private static void retransformForLambdas(Instrumentation instrumentation, ClassLoader agentLoader,
+                                              InstrumentationFailures failures) {
+        ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            ClassLoader loader = type.getClassLoader();
+            if (loader == null || loader == platform || loader == agentLoader || type.isHidden()
+                    || type.getName().startsWith("dev.actiongate.launcher.")
+                    || !instrumentation.isModifiableClass(type)) {
+                continue;
+            }
+            try {
+                instrumentation.retransformClasses(type);
+            } catch (Exception | LinkageError e) {
+                failures.report(type.getName(), loader, true, e);
+            }
+        }
     }
 
     /** The lambda call-site rewriter in force; one agent runs per JVM. */
@@ -103,11 +127,21 @@ public final class GovernedActionInstrumentation {
 
     private static DynamicType.Builder<?> advise(DynamicType.Builder<?> builder, TypeDescription type,
                                                  ClassLoader loader, MethodRegistry registry,
-                                                 GovernedMethodLocator locator) {
+                                                 GovernedMethodLocator locator, InstrumentationFailures failures) {
         Map<String, GovernedMethodLocator.Target> governed = new LinkedHashMap<>(locator.governedMethods(type));
         for (Map.Entry<String, GovernedMethodLocator.Inherited> inherited
                 : locator.inheritedImplementations(type).entrySet()) {
-            builder = overriding(builder, inherited.getValue().implementation());
+            MethodDescription implementation = inherited.getValue().implementation();
+            if (!inherited.getValue().overridable()) {
+                // Loud, not fatal: an added override of a final method would make the class fail to load.
+                failures.report(type.getName(), loader, false, new IllegalStateException(type.getName()
+                        + " implements a governed method with the final method " + implementation.getDeclaringType()
+                        .asErasure().getName() + "#" + implementation.getName() + ", which cannot be overridden:"
+                        + " calls through the interface run undecided; make that method non-final or implement"
+                        + " it in " + type.getSimpleName()));
+                continue;
+            }
+            builder = overriding(builder, implementation);
             governed.put(inherited.getKey(), inherited.getValue().target());
         }
         if (governed.isEmpty()) {

@@ -187,6 +187,11 @@ final class GovernedMethodLocator {
 
     /** An implementation {@code type} inherits, and what governs the interface method it implements. */
     record Inherited(MethodDescription implementation, Target target) {
+
+        /** A final method cannot be overridden: the JVM would refuse to load the class. */
+        boolean overridable() {
+            return !implementation.isFinal();
+        }
     }
 
     /** The first non-abstract instance method up the superclass chain with this name and parameters. */

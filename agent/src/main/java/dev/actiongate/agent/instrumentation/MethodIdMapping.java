@@ -34,7 +34,7 @@ final class MethodIdMapping implements Advice.OffsetMapping {
         boolean namesCompiled = name.parameterNames().stream().noneMatch(MethodIdMapping::isPlaceholder)
                 || instrumentedMethod.getParameters().isEmpty();
         int id = registry.register(target.action(), target.source(), target.entry(), name.className(),
-                instrumentedMethod.getName(), name.parameterTypes(), name.parameterNames(), namesCompiled, loader);
+                instrumentedMethod.getName(), name.parameterTypes(), name.parameterNames(), namesCompiled, name.generated(), loader);
         return new Target.ForStackManipulation(IntegerConstant.forValue(id));
     }
 

@@ -23,7 +23,7 @@ import net.bytebuddy.description.type.TypeDescription;
  * @param parameterTypes erased parameter types, as in the records' {@code method} signature
  * @param parameterNames the keys of the CEL variable {@code args}
  */
-record RegisteredName(String className, List<String> parameterTypes, List<String> parameterNames) {
+record RegisteredName(String className, List<String> parameterTypes, List<String> parameterNames, boolean generated) {
 
     static RegisteredName of(TypeDescription type, MethodDescription method) {
         List<MethodDescription> overridden = overridden(type, method);
@@ -44,7 +44,7 @@ record RegisteredName(String className, List<String> parameterTypes, List<String
             names = method.getParameters().stream().map(parameter -> "arg" + parameter.getIndex()).toList();
         }
         String className = generated ? overridden.get(0).getDeclaringType().asErasure().getName() : type.getName();
-        return new RegisteredName(className, types, names);
+        return new RegisteredName(className, types, names, generated);
     }
 
     /** The parameter names the class file gives, or {@code null} when it gives none. */

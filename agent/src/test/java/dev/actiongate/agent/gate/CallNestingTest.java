@@ -12,7 +12,8 @@ class CallNestingTest {
 
     private final MethodRegistry registry = new MethodRegistry();
     private final ClassLoader loader = getClass().getClassLoader();
-    private final GovernedMethod proxy = method("pay", "com.example.Payments$$SpringCGLIB$$0", "pay");
+    private final GovernedMethod proxy = registry.get(registry.register("pay", "annotation", null, "com.example.Payments",
+            "pay", List.of("java.lang.String", "long"), List.of("account", "cents"), true, true, loader));
     private final GovernedMethod target = method("pay", "com.example.Payments", "pay");
     private final CallNesting.Slot slot = new CallNesting().slot();
 
@@ -37,6 +38,15 @@ class CallNestingTest {
                 "another action");
         assertFalse(slot.joins(method("pay", "com.example.Payments", "payLater"), new Object[] {account, 5000L}),
                 "another method");
+    }
+
+    @Test
+    void aHandWrittenImplementationCallingAnotherIsNotJoined() {
+        String account = "acme";
+        GovernedMethod safe = method("pay", "com.example.SafePayments", "pay");
+        start(safe, account, 5000L);
+        assertFalse(slot.joins(target, new Object[] {account, 5000L}),
+                "only a generated class forwards; another implementation is decided on its own");
     }
 
     @Test
@@ -69,6 +79,6 @@ class CallNestingTest {
 
     private GovernedMethod method(String action, String className, String name) {
         return registry.get(registry.register(action, "annotation", null, className, name,
-                List.of("java.lang.String", "long"), List.of("account", "cents"), true, loader));
+                List.of("java.lang.String", "long"), List.of("account", "cents"), true, false, loader));
     }
 }

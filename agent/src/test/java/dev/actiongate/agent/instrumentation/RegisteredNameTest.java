@@ -31,7 +31,7 @@ class RegisteredNameTest {
                 (self, method, arguments) -> null);
         RegisteredName name = nameOf(proxy.getClass());
         assertEquals(new RegisteredName(Sender.class.getName(), List.of("java.lang.Object", "java.lang.String"),
-                List.of("message", "to")), name);
+                List.of("message", "to"), true), name);
     }
 
     @Test
@@ -42,13 +42,13 @@ class RegisteredNameTest {
                         MethodHandles.privateLookupIn(MailSender.class, MethodHandles.lookup())))
                 .getLoaded();
         assertEquals(new RegisteredName(MailSender.class.getName(), List.of("java.lang.String", "java.lang.String"),
-                List.of("message", "recipient")), nameOf(subclass));
+                List.of("message", "recipient"), true), nameOf(subclass));
     }
 
     @Test
     void anApplicationClassKeepsItsOwnNames() {
         assertEquals(new RegisteredName(MailSender.class.getName(), List.of("java.lang.String", "java.lang.String"),
-                List.of("message", "recipient")), nameOf(MailSender.class));
+                List.of("message", "recipient"), false), nameOf(MailSender.class));
     }
 
     private static RegisteredName nameOf(Class<?> type) {
