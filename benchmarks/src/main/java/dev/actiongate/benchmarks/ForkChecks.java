@@ -26,8 +26,8 @@ final class ForkChecks {
      */
     static final String RECORDS_PROPERTY = "bench.records";
 
-    /** On the bootstrap class path only when the agent started: the benchmarks jar does not hold it. */
-    private static final String BRIDGE = "dev.actiongate.bootstrap.GateBridge";
+    /** Defined in java.base only when the agent started (see the agent's BridgeInstaller). */
+    private static final String BRIDGE = "java.lang.ActionGateBridge";
 
     private ForkChecks() {
     }
@@ -35,7 +35,7 @@ final class ForkChecks {
     static void requireNoAgent() {
         if (bridgeLoadable()) {
             throw new IllegalStateException("this benchmark must run without the ActionGate agent, but " + BRIDGE
-                    + " is on the bootstrap class path");
+                    + " is defined in this JVM");
         }
     }
 
