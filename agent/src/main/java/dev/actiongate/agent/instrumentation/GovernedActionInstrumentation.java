@@ -48,9 +48,13 @@ public final class GovernedActionInstrumentation {
                                                          ClassLoader agentLoader, List<GovernEntry> govern,
                                                          InstrumentationFailures failures) {
         GovernedMethodLocator locator = new GovernedMethodLocator(govern);
-        ResettableClassFileTransformer transformer = new AgentBuilder.Default()
+        AgentBuilder.RedefinitionListenable.WithoutBatchStrategy retransforming = new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        // Byte Buddy's own pass over every loaded class is needed only for JDK classes a govern:
+        // entry names; the application's loaded classes get one pass below, for both transformers.
+        ResettableClassFileTransformer transformer = (namesJdkMethod(govern) ? retransforming
+                : retransforming.redefineOnly())
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new OverridingTypeStrategy(locator))
                 .with(new SharedTypePoolCache())
@@ -70,29 +74,47 @@ public final class GovernedActionInstrumentation {
         LambdaCallSites lambdas = new LambdaCallSites(locator, agentLoader);
         instrumentation.addTransformer(lambdas, true);
         lambdaCallSites = lambdas;
-        retransformForLambdas(instrumentation, agentLoader, failures);
+        retransformLoadedApplicationClasses(instrumentation, agentLoader, failures);
         return transformer;
     }
 
+    private static boolean namesJdkMethod(List<GovernEntry> govern) {
+        return govern.stream().anyMatch(entry -> entry.isMethodEntry()
+                && LambdaCallSites.isPlatformName(entry.className().replace('.', '/')));
+    }
+
     /**
-     * Gives the lambda call-site rewriter the application classes already loaded (by an agent
-     * listed before this one, or before an attach): their call sites not yet linked still create
-     * governed lambdas. The transformer pass above only retransformed classes with governed methods.
+     * Gives both transformers the application classes already loaded (by an agent listed before
+     * this one, or before an attach): their governed methods get the advice, and their lambda
+     * call sites not yet linked create governed lambdas. Usually there are none at {@code premain}.
      */
-    private static void retransformForLambdas(Instrumentation instrumentation, ClassLoader agentLoader,
+    private static void retransformLoadedApplicationClasses(Instrumentation instrumentation, ClassLoader agentLoader,
                                               InstrumentationFailures failures) {
         ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        List<Class<?>> candidates = new java.util.ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             ClassLoader loader = type.getClassLoader();
-            if (loader == null || loader == platform || loader == agentLoader || type.isHidden()
-                    || type.getName().startsWith("dev.actiongate.launcher.")
-                    || !instrumentation.isModifiableClass(type)) {
-                continue;
+            // The JDK's generated accessors and the agent's own classes create no application lambda.
+            if (loader != null && loader != platform && loader != agentLoader && !type.isHidden()
+                    && !type.isArray() && !LambdaCallSites.isPlatformName(type.getName().replace('.', '/'))
+                    && !type.getName().startsWith("dev.actiongate.launcher.")
+                    && instrumentation.isModifiableClass(type)) {
+                candidates.add(type);
             }
-            try {
-                instrumentation.retransformClasses(type);
-            } catch (Exception | LinkageError e) {
-                failures.report(type.getName(), loader, true, e);
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(candidates.toArray(Class<?>[]::new));
+        } catch (Exception | LinkageError batchFailed) {
+            // One class the JVM refuses fails the whole batch: find it, and give the others their pass.
+            for (Class<?> type : candidates) {
+                try {
+                    instrumentation.retransformClasses(type);
+                } catch (Exception | LinkageError e) {
+                    failures.report(type.getName(), type.getClassLoader(), true, e);
+                }
             }
         }
     }

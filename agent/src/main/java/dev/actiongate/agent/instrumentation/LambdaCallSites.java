@@ -166,10 +166,10 @@ final class LambdaCallSites implements ClassFileTransformer {
         }
     }
 
-    private static boolean isPlatformName(String internalName) {
+    static boolean isPlatformName(String internalName) {
         return internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/") || internalName.startsWith("dev/actiongate/agent/")
-                || internalName.startsWith("dev/actiongate/shaded/");
+                || internalName.startsWith("dev/actiongate/shaded/") || internalName.startsWith("jdk/internal/");
     }
 
     private static boolean contains(byte[] bytes, byte[] part) {
