@@ -131,7 +131,10 @@ public final class ActionGateAgent {
             } catch (Throwable fault) {
                 // Governed calls wait for this future: it must complete, and complete closed.
                 log().error("ActionGate start-up failed; every governed call will be denied", fault);
-                startup.complete(GateState.failed("the agent's start-up failed: " + fault, hostName()));
+                // A problem this start-up named itself reads best without its exception class.
+                String cause = fault instanceof IllegalStateException && fault.getMessage() != null
+                        ? fault.getMessage() : fault.toString();
+                startup.complete(GateState.failed("the agent's start-up failed: " + cause, hostName()));
             }
         });
 
