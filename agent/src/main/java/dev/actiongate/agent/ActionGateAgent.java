@@ -89,6 +89,7 @@ public final class ActionGateAgent {
                         ? config.environment() : null);
         AtomicReference<String> step = new AtomicReference<>("loading policy " + config.policy());
         gate.startupDeadline(config.startupTimeout(), step::get);
+        gate.instrumentedGovern(govern);
         if (!BridgeInstaller.install(gate)) {
             System.err.println("[actiongate] ERROR another dispatcher is already installed in this JVM; this agent"
                     + " governs nothing");

@@ -5,6 +5,7 @@ import dev.actiongate.agent.escalation.DenialCounter;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.policy.Decision;
 import dev.actiongate.agent.policy.Escalation;
+import dev.actiongate.agent.policy.GovernEntry;
 import dev.actiongate.agent.policy.Mode;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
@@ -60,6 +61,8 @@ public final class Gate implements GateBridge.Dispatcher {
     private final DeploymentEnvironment deployment;
     private final InstrumentationFailures instrumentationFailures;
     private final CallNesting nesting = new CallNesting();
+    /** The text of each govern: entry the instrumentation was installed with. */
+    private volatile Set<String> instrumentedGovern = Set.of();
     /** When a governed call stops waiting for start-up and is denied instead; see {@link #startupDeadline}. */
     private volatile long startupDeadlineNanos = Long.MAX_VALUE;
     private volatile Supplier<String> startupStep = () -> "starting";
@@ -113,6 +116,11 @@ public final class Gate implements GateBridge.Dispatcher {
         this.startupDeadlineNanos = System.nanoTime() + timeout.toNanos();
     }
 
+    /** The govern: entries the instrumentation was installed with, to tell a reload what it cannot add. */
+    public void instrumentedGovern(List<GovernEntry> entries) {
+        this.instrumentedGovern = entries.stream().map(GovernEntry::text).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     /** Recorded decisions so far, by verdict (lower case), every verdict present. */
     public Map<String, Long> decisionCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -160,7 +168,15 @@ public final class Gate implements GateBridge.Dispatcher {
                 return new Reload(false, "policy " + file + " is unchanged (" + old.version() + ")");
             }
             current = before.withPolicy(loaded);
-            if (old != null && !old.govern().equals(loaded.govern())) {
+            // Compared with what was instrumented, not with the policy before: a start that failed
+            // instrumented no govern: entry at all, whatever the fixed file now names.
+            List<String> notInstrumented = loaded.govern().stream().map(GovernEntry::text)
+                    .filter(text -> !instrumentedGovern.contains(text)).toList();
+            if (!notInstrumented.isEmpty()) {
+                log().error("govern: entries of {} were not instrumented when the service started, so the methods"
+                        + " only they name run UNDECIDED until the service restarts: {}", file, notInstrumented);
+                record.put("govern_not_instrumented", notInstrumented);
+            } else if (old != null && !old.govern().equals(loaded.govern())) {
                 log().warn("the govern: entries of {} changed; methods are instrumented at class loading, so the"
                         + " change takes effect when the service restarts", file);
             }

@@ -3,7 +3,9 @@ package dev.actiongate.agent.policy;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -191,6 +193,12 @@ final class PolicyTree {
                     });
                 }
                 return node;
+            }
+            if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                // The parser would hand over the anchor's name as a plain string: a rule reading
+                // `action: *pay` would silently match the action "pay". Write values out instead.
+                throw new JsonParseException(parser, "YAML aliases (*" + parser.getText() + ") are not allowed in a"
+                        + " policy: write the value out", at);
             }
             Node node = new Node(at, scalar(parser, token), null, null);
             place.accept(node);

@@ -491,18 +491,17 @@ public final class RecordLog implements Closeable {
     private void writeQueuedRegularly() {
         long pause = WRITER_MIN_PAUSE_NANOS;
         while (!closed) {
-            boolean busy = writeQueued();
+            boolean busy;
             try {
-                busy |= copyFromJournal();
-                lastCopyProblem = null;
-            } catch (IOException e) {
+                busy = writePass();
+            } catch (RuntimeException | Error e) {
+                // The writer must outlive one bad pass: without it a vanished file goes unnoticed.
+                busy = false;
                 if (!e.toString().equals(lastCopyProblem)) {
                     lastCopyProblem = e.toString();
-                    LOG.error("records cannot be copied from {} to {}: {}; they stay in the journal, and calls are"
-                            + " denied once it is full", RecordLog.journalOf(path), path, e.toString());
+                    LOG.error("the records writer of {} failed a pass and goes on", path, e);
                 }
             }
-            busy |= keepFileCurrent();
             if (busy) {
                 pause = WRITER_MIN_PAUSE_NANOS;
             } else {
@@ -511,6 +510,22 @@ public final class RecordLog implements Closeable {
             }
             LockSupport.parkNanos(pause);
         }
+    }
+
+    /** One pass of the background writer: queued records, the journal's, then the file's identity. */
+    private boolean writePass() {
+        boolean busy = writeQueued();
+        try {
+            busy |= copyFromJournal();
+            lastCopyProblem = null;
+        } catch (IOException e) {
+            if (!e.toString().equals(lastCopyProblem)) {
+                lastCopyProblem = e.toString();
+                LOG.error("records cannot be copied from {} to {}: {}; they stay in the journal, and calls are"
+                        + " denied once it is full", RecordLog.journalOf(path), path, e.toString());
+            }
+        }
+        return busy | keepFileCurrent();
     }
 
     /**
@@ -700,6 +715,13 @@ public final class RecordLog implements Closeable {
      * this chain's to append to and is moved aside, with a WARN.
      */
     private FileOutputStream openFresh(String previousHash) throws IOException {
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // A FIFO would block every governed call on open; a link to /dev/null would swallow
+            // every record while confirming it as written. Neither is a records file.
+            throw new IOException(path + " is now a " + (Files.isSymbolicLink(path) ? "symbolic link" : "special file")
+                    + ", not a regular file; records are not written through it");
+        }
         if (Files.isRegularFile(path) && Files.size(path) > 0) {
             String last = lastLine(path);
             Object hash = null;

@@ -295,6 +295,21 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aYamlAliasIsAnErrorRatherThanTheAnchorsName() throws Exception {
+        String message = problems("""
+                version: "1"
+                rules:
+                  - id: a
+                    action: &pay pay
+                    verdict: allow
+                  - id: b
+                    action: *pay
+                    verdict: deny
+                """);
+        assertTrue(message.contains("policy.yaml:7:13: not valid YAML: YAML aliases (*pay) are not allowed"), message);
+    }
+
+    @Test
     void duplicateKeysAtTheTopLevelNameBothLines() throws Exception {
         String message = problems("""
                 version: "1"
