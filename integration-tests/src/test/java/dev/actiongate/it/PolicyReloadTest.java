@@ -138,6 +138,37 @@ class PolicyReloadTest {
         ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
     }
 
+    /**
+     * A start that could not read the policy instrumented none of its govern: entries; the file
+     * that a reload then puts in force must say so, not imply the entries now govern.
+     */
+    @OnEveryJdk
+    void aReloadNamesTheGovernEntriesThatWereNeverInstrumented(Jdk jdk) throws Exception {
+        String governed = """
+                version: "v-governs"
+                govern:
+                  - method: "java.util.zip.CRC32#update(int)"
+                    action: checksum
+                rules:
+                  - id: ledger-open
+                    action: post_entry
+                    verdict: allow
+                """;
+        // Not there yet (a volume mounted late): the start reads no govern: entry.
+        Path policy = dir.resolve("policy.yaml");
+        Path file = dir.resolve("records.jsonl");
+        Running app = start(jdk, policy, file);
+        replace(policy, governed);
+        app.awaitRecords("policy_loaded", 1);
+        ForkedJvm.Run run = app.finish();
+        JsonNode loaded = Records.read(file).ofKind("policy_loaded").get(0);
+        assertEquals(1, loaded.get("govern_not_instrumented").size(), loaded + "\n" + run.describe());
+        assertTrue(loaded.get("govern_not_instrumented").get(0).asText().contains("java.util.zip.CRC32#update(int)"),
+                loaded.toString());
+        assertTrue(run.stderr().contains("were not instrumented when the service started")
+                || run.stdout().contains("were not instrumented when the service started"), run.describe());
+    }
+
     /** Starts ReloadApp and returns once the agent watches the policy file. */
     private Running start(Jdk jdk, Path policy, Path records) throws Exception {
         Path watching = dir.resolve("watching");
