@@ -64,8 +64,29 @@ abstract class ApplicationApi {
         try {
             return new OwnCopy(context, denied, pending);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            // A copy too old to read: nothing of it can catch or scope.
-            return SHARED;
+            // A copy this agent cannot read: deciding with the shared copy's context, which the
+            // application never sets, would decide on an empty actor and tenant. Deny instead.
+            return new Unreadable("the application's own copy of the ActionGate API in " + loader
+                    + " cannot be read (" + e + "); calls are denied rather than decided without their context");
+        }
+    }
+
+    /** An application copy of the API the agent cannot read: every call is denied, saying why. */
+    private static final class Unreadable extends ApplicationApi {
+        private final String problem;
+
+        Unreadable(String problem) {
+            this.problem = problem;
+        }
+
+        @Override
+        Scope scope() {
+            throw new IllegalStateException(problem);
+        }
+
+        @Override
+        RuntimeException translate(ActionDeniedException denied) {
+            return denied;
         }
     }
 
