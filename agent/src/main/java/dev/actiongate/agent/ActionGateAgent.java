@@ -285,7 +285,7 @@ public final class ActionGateAgent {
         if (policy != null && records != null) {
             log().info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}{}, environment {},"
                             + " service {}, JDK {}",
-                    version(), policy.version(), policy.rules().size(), policy.mode().name().toLowerCase(),
+                    version(), policy.version(), policy.rules().size(), policy.mode().wireName(),
                     config.policy(), records.path(),
                     records.journaled() ? " (journal " + RecordLog.journalOf(records.path()) + ")" : "",
                     config.environment(), config.service(), jdk);

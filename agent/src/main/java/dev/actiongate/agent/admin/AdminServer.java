@@ -272,16 +272,16 @@ public final class AdminServer {
         status.put("enabled", switches.enabled() && policyEnabled);
         Map<String, Object> switched = new LinkedHashMap<>();
         switched.put("enabled", switches.enabled());
-        switched.put("mode", switches.mode() == null ? "policy" : switches.mode().name().toLowerCase(java.util.Locale.ROOT));
+        switched.put("mode", switches.mode() == null ? "policy" : switches.mode().wireName());
         switched.put("by", switches.by());
         switched.put("since", switches.since());
         status.put("switched", switched);
         status.put("policy_file", config.policy() == null ? null : config.policy().toString());
         status.put("policy_version", state == null || state.policy() == null ? null : state.policy().version());
         status.put("policy_sha256", state == null || state.policy() == null ? null : state.policy().sha256());
-        status.put("mode", switches.mode() != null ? switches.mode().name().toLowerCase(java.util.Locale.ROOT)
+        status.put("mode", switches.mode() != null ? switches.mode().wireName()
                 : state == null || state.policy() == null ? null
-                : state.policy().mode().name().toLowerCase(java.util.Locale.ROOT));
+                : state.policy().mode().wireName());
         status.put("policy_problem", state == null ? null : state.policyProblem());
         status.put("records", state == null || state.records() == null ? null : state.records().path().toString());
         status.put("records_bytes", state == null || state.records() == null ? null : sizeOrNull(state.records().path()));

@@ -351,7 +351,7 @@ public final class Cli {
         try {
             Policy policy = new PolicyLoader().load(file);
             out.println(file + ": OK, policy " + policy.version() + ", " + policy.rules().size() + " rules, default "
-                    + policy.defaultVerdict().wireName() + ", " + policy.mode().name().toLowerCase() + " mode");
+                    + policy.defaultVerdict().wireName() + ", " + policy.mode().wireName() + " mode");
             // What the agent instruments comes from this same parse, whatever syntax the file uses.
             for (GovernEntry entry : policy.govern()) {
                 out.println(file + ":" + entry.line() + ": governs " + governed(entry));

@@ -268,9 +268,9 @@ public final class Gate implements GateBridge.Dispatcher {
         record.put("by", after.by());
         record.put("enabled", after.enabled());
         record.put("kind", "governance_switched");
-        record.put("mode", after.mode() == null ? "policy" : after.mode().name().toLowerCase(java.util.Locale.ROOT));
+        record.put("mode", after.mode() == null ? "policy" : after.mode().wireName());
         record.put("previous_enabled", before.enabled());
-        record.put("previous_mode", before.mode() == null ? "policy" : before.mode().name().toLowerCase(java.util.Locale.ROOT));
+        record.put("previous_mode", before.mode() == null ? "policy" : before.mode().wireName());
         record.put("reason", reason);
         record.put("service", service);
         record.put("timestamp", after.since());
