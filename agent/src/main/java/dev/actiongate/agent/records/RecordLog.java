@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -597,12 +598,26 @@ public final class RecordLog implements Closeable {
 
     /** Caller holds the copy lock. */
     private void confirmTo(long upTo) {
-        if (upTo > confirmed) {
+        if (upTo > confirmed && endsLine(upTo)) {
             byte[] hash = new byte[64];
             ring.copy(upTo - END.length - 64, upTo - END.length, hash);
             confirmedHash = new String(hash, StandardCharsets.US_ASCII);
             confirmed = upTo;
         }
+    }
+
+    /**
+     * Whether {@code upTo} ends a record line. A copy that failed part-way (a full disk) leaves
+     * the journal's copy position inside a line; confirming there would read a hash from the
+     * middle of a record. The next whole copy confirms instead.
+     */
+    private boolean endsLine(long upTo) {
+        if (upTo < END.length + 64) {
+            return false;
+        }
+        byte[] tail = new byte[END.length];
+        ring.copy(upTo - END.length, upTo, tail);
+        return Arrays.equals(tail, END);
     }
 
     /** As the background writer's look, by a caller whose ring is full: rare, and worth a system call then. */
