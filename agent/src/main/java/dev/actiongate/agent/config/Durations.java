@@ -9,6 +9,9 @@ public final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
 
+    /** The longest duration whose nanoseconds fit a {@code long}. */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
     private Durations() {
     }
 
@@ -17,7 +20,12 @@ public final class Durations {
         return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The duration {@code text} writes, or {@code null} when it is not one of the forms above or is zero. */
+    /**
+     * The duration {@code text} writes, or {@code null} when it is not one of the forms above, is
+     * zero, or is too long to count in nanoseconds (about 292 years): deadlines and timers count
+     * in nanoseconds, and a value that overflows them is a mistake (someone meaning "never"), not
+     * a duration to fail on at the first use.
+     */
     public static Duration parse(String text) {
         if (text == null) {
             return null;
@@ -34,6 +42,6 @@ public final class Durations {
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         };
-        return duration.isZero() ? null : duration;
+        return duration.isZero() || duration.compareTo(LONGEST) > 0 ? null : duration;
     }
 }

@@ -113,7 +113,10 @@ public final class Gate implements GateBridge.Dispatcher {
      */
     public void startupDeadline(Duration timeout, Supplier<String> step) {
         this.startupStep = step;
-        this.startupDeadlineNanos = System.nanoTime() + timeout.toNanos();
+        long now = System.nanoTime();
+        long nanos = timeout.toNanos();
+        // Saturates: a sum that wrapped would put the deadline in the past and deny at once.
+        this.startupDeadlineNanos = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
     }
 
     /** The govern: entries the instrumentation was installed with, to tell a reload what it cannot add. */

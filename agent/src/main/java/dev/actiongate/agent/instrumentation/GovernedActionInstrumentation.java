@@ -95,8 +95,12 @@ public final class GovernedActionInstrumentation {
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             ClassLoader loader = type.getClassLoader();
             // The JDK's generated accessors and the agent's own classes create no application lambda.
+            // A JDK proxy of an application interface has a JDK name (jdk.proxy1.$Proxy12) but is the
+            // application's: after a detach and a new attach, the proxies that wrap governed lambdas
+            // are loaded already, and without this pass every such lambda would be refused undecided.
             if (loader != null && loader != platform && loader != agentLoader && !type.isHidden()
-                    && !type.isArray() && !LambdaCallSites.isPlatformName(type.getName().replace('.', '/'))
+                    && !type.isArray() && (!LambdaCallSites.isPlatformName(type.getName().replace('.', '/'))
+                    || java.lang.reflect.Proxy.isProxyClass(type))
                     && !type.getName().startsWith("dev.actiongate.launcher.")
                     && instrumentation.isModifiableClass(type)) {
                 candidates.add(type);
