@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.slf4j.Logger;
@@ -65,7 +66,21 @@ public final class ActionGateAgent {
             return null;
         }
         setDefaultEnvironment(config.environment());
+        AtomicBoolean bridged = new AtomicBoolean();
+        try {
+            return govern(config, instrumentation, attached, bridged);
+        } catch (RuntimeException | LinkageError fault) {
+            if (!bridged.get()) {
+                // Nothing is instrumented yet: instrument anyway, and deny every call with the cause.
+                return FailClosedStart.install(instrumentation, attached, "it failed while starting: " + fault);
+            }
+            throw fault;
+        }
+    }
 
+    /** Plugs in the gate and installs the instrumentation; {@code bridged} is set once the gate is in. */
+    private static Runnable govern(AgentConfig config, Instrumentation instrumentation, boolean attached,
+                                   AtomicBoolean bridged) {
         // Synchronously, with the policy's govern: entries: a class loaded before the transformer
         // is installed would run ungoverned. Bounded: a policy on a hung mount must not hold main.
         List<GovernEntry> read;
@@ -90,6 +105,7 @@ public final class ActionGateAgent {
         AtomicReference<String> step = new AtomicReference<>("loading policy " + config.policy());
         gate.startupDeadline(config.startupTimeout(), step::get);
         gate.instrumentedGovern(govern);
+        bridged.set(true);
         if (!BridgeInstaller.install(gate)) {
             System.err.println("[actiongate] ERROR another dispatcher is already installed in this JVM; this agent"
                     + " governs nothing");
@@ -103,6 +119,10 @@ public final class ActionGateAgent {
         String startupProblem = readProblem;
         inBackground("actiongate-startup", () -> {
             try {
+                // Logging starts here, whole, before the registration listener below lets the
+                // application's threads log: SLF4J hands a thread that logs while another one is
+                // still initialising it a stand-in logger, whose lines can come out late or not at all.
+                log();
                 config.warnings().forEach(warning -> log().warn(warning));
                 warnIfContextMdcCannotWork(config);
                 registry.onRegistration(method -> {

@@ -741,8 +741,27 @@ public final class Gate implements GateBridge.Dispatcher {
         String key = where.replaceAll("decision record \\S+", "decision record") + fault.getClass().getName();
         if (reportedFaults.add(key)) {
             log().error("ActionGate denied a call because of a fault ({}), failing closed", where, fault);
-        } else {
-            log().error("ActionGate denied a call because of a fault ({}): {}", where, fault.toString());
+            return;
         }
+        // Every denied call throws and says why; the log repeats a fault at most once a second, with
+        // how many calls it denied meanwhile, so that a broken records folder cannot flood it.
+        FaultRepeats repeats = faultRepeats.computeIfAbsent(key, unused -> new FaultRepeats());
+        long now = System.nanoTime();
+        long suppressed = repeats.suppressed.incrementAndGet();
+        long last = repeats.lastLogged.get();
+        if (now - last >= FAULT_REPEAT_NANOS && repeats.lastLogged.compareAndSet(last, now)) {
+            repeats.suppressed.addAndGet(-suppressed);
+            log().error("ActionGate denied {} call(s) because of a fault ({}): {}", suppressed, where, fault.toString());
+        }
+    }
+
+    private static final long FAULT_REPEAT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private final Map<String, FaultRepeats> faultRepeats = new ConcurrentHashMap<>();
+
+    /** How often a known fault was seen since it was last logged. */
+    private static final class FaultRepeats {
+        private final java.util.concurrent.atomic.AtomicLong lastLogged = new java.util.concurrent.atomic.AtomicLong(
+                System.nanoTime() - FAULT_REPEAT_NANOS);
+        private final java.util.concurrent.atomic.AtomicLong suppressed = new java.util.concurrent.atomic.AtomicLong();
     }
 }
