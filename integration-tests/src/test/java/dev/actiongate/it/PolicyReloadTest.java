@@ -3,7 +3,6 @@ package dev.actiongate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ReloadApp;
@@ -204,24 +203,14 @@ class PolicyReloadTest {
             return Files.exists(records) ? Files.readAllLines(records) : List.of();
         }
 
-        private void await(String what, Check check) throws Exception {
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (!check.holds()) {
-                if (run.isDone()) {
-                    fail("the application ended before " + what + "\n" + run.get().describe());
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    Files.createFile(stop);
-                    fail("no " + what + " within 30 s\n" + run.get().describe());
-                }
-                Thread.sleep(50);
+        private void await(String what, Await.Condition check) throws Exception {
+            try {
+                Await.until(what, Duration.ofSeconds(30), run, check);
+            } catch (AssertionError notInTime) {
+                Files.createFile(stop);
+                throw notInTime;
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
     }
 
     private static String sha256(String text) throws Exception {

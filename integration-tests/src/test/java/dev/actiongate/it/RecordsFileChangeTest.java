@@ -2,7 +2,6 @@ package dev.actiongate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -140,16 +140,7 @@ class RecordsFileChangeTest {
 
     private static void await(String what, CompletableFuture<ForkedJvm.Run> run, BooleanSupplier condition)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (run.isDone()) {
-                fail("the app ended before " + what + "\n" + run.get().describe());
-            }
-            if (System.nanoTime() > deadline) {
-                fail("not within 20 s: " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(what, Duration.ofSeconds(20), run, condition::getAsBoolean);
     }
 
     private static long lines(Path file) {

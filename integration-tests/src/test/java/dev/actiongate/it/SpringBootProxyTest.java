@@ -3,7 +3,6 @@ package dev.actiongate.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,25 +140,17 @@ class SpringBootProxyTest {
 
     /** Waits for the service to answer; fails at once if its JVM ended first. */
     private static JsonNode awaitUp(String url, CompletableFuture<ForkedJvm.Run> running) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (running.isDone()) {
-                fail("the service ended before it answered\n" + running.get().describe());
+        JsonNode[] facts = new JsonNode[1];
+        Await.until("the service answers on " + url + "/facts", Duration.ofSeconds(120), running, () -> {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/facts"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return false;
             }
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/facts"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return JSON.readTree(response.body());
-                }
-                last = response.statusCode() + " " + response.body();
-            } catch (IOException notUpYet) {
-                last = notUpYet.toString();
-            }
-            Thread.sleep(200);
-        }
-        return fail("the service did not answer within 120 s: " + last);
+            facts[0] = JSON.readTree(response.body());
+            return true;
+        });
+        return facts[0];
     }
 
     /** POSTs as the actor {@code ann}; a JSON body when given. Answers "STATUS BODY". */
