@@ -104,9 +104,7 @@ class AdminApiTest {
             assertEquals("it-admin-2", new ObjectMapper().readTree(after.body()).get("policy_version").asText(), after.body());
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(tokenFile.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroy);
+            ForkedJvm.stopAll(tokenFile.toString());
         }
     }
 }

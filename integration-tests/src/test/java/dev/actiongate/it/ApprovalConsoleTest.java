@@ -210,9 +210,7 @@ class ApprovalConsoleTest {
                 }
             }
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(tokenFile.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroy);
+            ForkedJvm.stopAll(tokenFile.toString());
             deleteQuietly(profile);
         }
     }

@@ -82,9 +82,7 @@ class ApprovalsTest {
         @Override
         public void close() {
             run.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(records.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(records.toString());
         }
     }
 

@@ -106,9 +106,7 @@ class AttachCatchTest {
             return run.output();
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ready.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(ready.toString());
         }
     }
 

@@ -87,9 +87,7 @@ class AttachTest {
             assertEquals(denial.decisionId(), decision.get("decision_id").asText());
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ran.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(ran.toString());
         }
     }
 

@@ -77,6 +77,28 @@ public final class ForkedJvm {
         return jar;
     }
 
+    /**
+     * Ends every JVM whose command line contains {@code marker} and waits until each is gone: a
+     * test's temporary folder is deleted right after it, and a JVM still running could write there
+     * meanwhile (an agent that finds its records file deleted makes a new one).
+     */
+    public static void stopAll(String marker) {
+        List<ProcessHandle> found = ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
+                .toList();
+        found.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : found) {
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("process " + process.pid() + " did not end: " + e, e);
+            }
+        }
+    }
+
     /** Attaches the agent with {@code args} ({@code key=value,...}; may be empty). */
     public ForkedJvm agent(String args) {
         this.agentArgs = args == null ? "" : args;

@@ -125,9 +125,7 @@ class GovernByConfigTest {
             run = running.get().assertExit(0);
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(looked.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(looked.toString());
         }
         AppOutput out = run.output();
         assertEquals(List.of("tool send_customer_email ann@acme.example", "tool lookupOrder o-17"), out.bodies(),

@@ -85,9 +85,7 @@ class InstrumentationFailureTest {
             assertEquals(1, written.decisions("transfer_funds").size(), "only Sub's call was decided");
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(done.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(done.toString());
         }
     }
 

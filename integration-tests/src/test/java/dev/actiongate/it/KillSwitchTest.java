@@ -86,9 +86,7 @@ class KillSwitchTest {
             assertEquals("monitor", switches.get(1).get("mode").asText());
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(records.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(records.toString());
         }
     }
 

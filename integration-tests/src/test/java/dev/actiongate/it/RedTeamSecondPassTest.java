@@ -100,10 +100,7 @@ class RedTeamSecondPassTest {
                     + run.describe());
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(started.toString()))
-                            .orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(started.toString());
         }
     }
 

@@ -113,10 +113,7 @@ class SpringBootProxyTest {
             assertFalse(run.stderr().contains("ERROR"), why);
         } finally {
             running.cancel(true);
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(records.toString()))
-                            .orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            ForkedJvm.stopAll(records.toString());
         }
         ForkedJvm.agentCli(jdk, "verify", records.toString()).assertExit(0);
     }
