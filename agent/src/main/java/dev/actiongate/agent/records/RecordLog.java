@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * next {@link #open} appends them to the records file. Unjournaled, every {@code append} writes
  * to the records file itself, one system call per governed call.
  */
-public final class RecordLog implements Closeable {
+public final class RecordLog implements RecordSink, Closeable {
 
     private static final byte[] PREV_HASH = ",\"prev_hash\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HASH = "\",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -367,6 +367,11 @@ public final class RecordLog implements Closeable {
         return path;
     }
 
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
     /** Whether decisions go through the journal at {@link #journalOf(Path)}. */
     public boolean journaled() {
         synchronized (copyLock) {
@@ -405,6 +410,7 @@ public final class RecordLog implements Closeable {
      *                needs it, which saves building it
      * @throws IOException when the line could not be written: the caller must not go on as if it had
      */
+    @Override
     public void append(Map<String, ?> record, Consumer<String> written) throws IOException {
         Pending own = new Pending(CanonicalJson.bytes(record), written, false);
         List<Pending> batch = new ArrayList<>(4);
@@ -428,6 +434,7 @@ public final class RecordLog implements Closeable {
      *
      * @param written receives the line once it is on disk, or {@code null}
      */
+    @Override
     public void appendSoon(Map<String, ?> record, Consumer<String> written) throws IOException {
         if (closed || outstanding.incrementAndGet() > SOON_CAPACITY) {
             if (!closed) {
