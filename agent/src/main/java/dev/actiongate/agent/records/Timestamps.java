@@ -19,6 +19,14 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /**
+     * {@code instant} in the same form as {@link #now()}: every time a record carries (its own
+     * timestamp, an approval's requested_at, expires_at and reviewed_at) has the same unit and shape.
+     */
+    public static String of(java.time.Instant instant) {
+        return FORMAT.format(instant);
+    }
+
     public static String now() {
         long millis = System.currentTimeMillis();
         Formatted cached = last;
