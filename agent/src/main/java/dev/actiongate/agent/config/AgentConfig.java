@@ -100,6 +100,30 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         Map<String, String> args = parseAgentArgs(agentArgs, warnings);
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
+        layer(args, systemProperties, environment, values, sources);
+        warnUnknownKeys(args, systemProperties, environment, warnings);
+
+        String policy = blankToNull(values.get(POLICY));
+        String records = values.getOrDefault(RECORDS, "actiongate-decisions.jsonl");
+        String env = values.getOrDefault(ENVIRONMENT, "development");
+        String service = values.getOrDefault(SERVICE, defaultService(systemProperties));
+        boolean enabled = flag(values, ENABLED, "the agent stays enabled", warnings);
+        boolean recordsJournal = flag(values, RECORDS_JOURNAL, "decisions go through the journal", warnings);
+        URI webhook = webhook(blankToNull(values.get(INCIDENT_WEBHOOK)), warnings);
+        Map<String, String> contextMdc = contextMdc(blankToNull(values.get(CONTEXT_MDC)), warnings);
+        Admin admin = admin(values, warnings);
+        Approvals approvals = new Approvals(
+                duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
+                duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
+                Path.of(values.getOrDefault(APPROVALS, approvalsBeside(Path.of(records)).toString())));
+        Duration startupTimeout = duration(values, STARTUP_TIMEOUT, Duration.ofSeconds(10), warnings);
+        return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), recordsJournal, env, service,
+                enabled, webhook, contextMdc, admin, approvals, startupTimeout, sources, warnings);
+    }
+
+    /** Each key from the first place that sets it: agent argument, then system property, then environment. */
+    private static void layer(Map<String, String> args, Map<?, ?> systemProperties, Map<String, String> environment,
+                              Map<String, String> values, Map<String, String> sources) {
         for (String key : KEYS) {
             String fromArgs = args.get(key);
             Object fromProperty = systemProperties.get(PROPERTY_PREFIX + key);
@@ -115,6 +139,11 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
                 sources.put(key, "environment variable " + ENV_PREFIX + key.toUpperCase(Locale.ROOT));
             }
         }
+    }
+
+    /** A misspelt key would otherwise be silently ignored: each one is a start-up warning. */
+    private static void warnUnknownKeys(Map<String, String> args, Map<?, ?> systemProperties,
+                                        Map<String, String> environment, List<String> warnings) {
         for (String key : args.keySet()) {
             if (!KEYS.contains(key)) {
                 warnings.add("unknown agent argument '" + key + "' ignored; known keys: " + known());
@@ -132,53 +161,47 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
                 warnings.add("unknown environment variable '" + variable + "' ignored; known keys: " + known());
             }
         }
+    }
 
-        String policy = blankToNull(values.get(POLICY));
-        String records = values.getOrDefault(RECORDS, "actiongate-decisions.jsonl");
-        String env = values.getOrDefault(ENVIRONMENT, "development");
-        String service = values.getOrDefault(SERVICE, defaultService(systemProperties));
-        boolean enabled = flag(values, ENABLED, "the agent stays enabled", warnings);
-        boolean recordsJournal = flag(values, RECORDS_JOURNAL, "decisions go through the journal", warnings);
-        URI webhook = null;
-        String webhookValue = blankToNull(values.get(INCIDENT_WEBHOOK));
-        if (webhookValue != null) {
-            try {
-                webhook = new URI(webhookValue);
-                if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
-                    throw new URISyntaxException(webhookValue, "not an http or https URL");
-                }
-            } catch (URISyntaxException e) {
-                webhook = null;
-                warnings.add("incident_webhook='" + webhookValue + "' is not usable (" + e.getMessage()
-                        + "); incidents are recorded but not posted");
-            }
+    /** The incident webhook's address, or {@code null} (with a warning) when it is not an http(s) URL. */
+    private static URI webhook(String value, List<String> warnings) {
+        if (value == null) {
+            return null;
         }
-        Map<String, String> contextMdc = contextMdc(blankToNull(values.get(CONTEXT_MDC)), warnings);
-        Admin admin = null;
+        try {
+            URI webhook = new URI(value);
+            if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
+                throw new URISyntaxException(value, "not an http or https URL");
+            }
+            return webhook;
+        } catch (URISyntaxException e) {
+            warnings.add("incident_webhook='" + value + "' is not usable (" + e.getMessage()
+                    + "); incidents are recorded but not posted");
+            return null;
+        }
+    }
+
+    /** The admin API's settings, or {@code null} when admin_port is not set or not a port number. */
+    private static Admin admin(Map<String, String> values, List<String> warnings) {
         String port = blankToNull(values.get(ADMIN_PORT));
-        if (port != null) {
-            try {
-                int number = Integer.parseInt(port);
-                if (number < 0 || number > 65535) {
-                    throw new NumberFormatException();
-                }
-                String token = blankToNull(values.get(ADMIN_TOKEN));
-                String tokenFile = blankToNull(values.get(ADMIN_TOKEN_FILE));
-                String reviewerTokensFile = blankToNull(values.get(REVIEWER_TOKENS_FILE));
-                admin = new Admin(number, values.getOrDefault(ADMIN_BIND, "127.0.0.1"), token,
-                        tokenFile == null ? null : Path.of(tokenFile),
-                        reviewerTokensFile == null ? null : Path.of(reviewerTokensFile));
-            } catch (NumberFormatException e) {
-                warnings.add("admin_port='" + port + "' is not a port number; the admin API stays off");
-            }
+        if (port == null) {
+            return null;
         }
-        Approvals approvals = new Approvals(
-                duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
-                duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
-                Path.of(values.getOrDefault(APPROVALS, approvalsBeside(Path.of(records)).toString())));
-        Duration startupTimeout = duration(values, STARTUP_TIMEOUT, Duration.ofSeconds(10), warnings);
-        return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), recordsJournal, env, service,
-                enabled, webhook, contextMdc, admin, approvals, startupTimeout, sources, warnings);
+        try {
+            int number = Integer.parseInt(port);
+            if (number < 0 || number > 65535) {
+                throw new NumberFormatException();
+            }
+            String token = blankToNull(values.get(ADMIN_TOKEN));
+            String tokenFile = blankToNull(values.get(ADMIN_TOKEN_FILE));
+            String reviewerTokensFile = blankToNull(values.get(REVIEWER_TOKENS_FILE));
+            return new Admin(number, values.getOrDefault(ADMIN_BIND, "127.0.0.1"), token,
+                    tokenFile == null ? null : Path.of(tokenFile),
+                    reviewerTokensFile == null ? null : Path.of(reviewerTokensFile));
+        } catch (NumberFormatException e) {
+            warnings.add("admin_port='" + port + "' is not a port number; the admin API stays off");
+            return null;
+        }
     }
 
     /** A true-or-false key, {@code true} unless set otherwise; a value that is neither is a warning. */
