@@ -4,6 +4,7 @@ import dev.actiongate.ActionContext;
 import dev.actiongate.agent.admin.AdminServer;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.escalation.DenialCounter;
 import dev.actiongate.agent.escalation.IncidentWebhook;
 import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
@@ -101,7 +102,8 @@ public final class ActionGateAgent {
                 config.contextMdc(), config.approvals().timeout(),
                 // Set by the operator, the environment is a deployment fact no scope may contradict.
                 config.sources().containsKey(AgentConfig.ENVIRONMENT) && !config.environment().isBlank()
-                        ? config.environment() : null);
+                        ? config.environment() : null,
+                new DenialCounter());
         AtomicReference<String> step = new AtomicReference<>("loading policy " + config.policy());
         gate.startupDeadline(config.startupTimeout(), step::get);
         gate.instrumentedGovern(govern);

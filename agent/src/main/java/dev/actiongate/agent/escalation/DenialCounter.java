@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * Denied attempts per key (actor, action, tenant) in a sliding window. Old denials fall out of
- * the window by themselves, and keys with none left are dropped, so memory follows the recent
- * denials, not every actor ever seen.
+ * Denied attempts per key (actor, action, tenant) in a sliding window, in this JVM's memory. Old
+ * denials fall out of the window by themselves, and keys with none left are dropped, so memory
+ * follows the recent denials, not every actor ever seen.
  */
-public final class DenialCounter {
+public final class DenialCounter implements EventCounter {
 
     private static final int SWEEP_EVERY = 1024;
 
@@ -35,6 +35,7 @@ public final class DenialCounter {
     }
 
     /** How many denials {@code key} had within {@code window} up to now. */
+    @Override
     public int count(String key, Duration window) {
         Deque<Long> times = denials.get(key);
         if (times == null) {
@@ -47,6 +48,7 @@ public final class DenialCounter {
     }
 
     /** Counts one more denial for {@code key}, now. */
+    @Override
     public void add(String key, Duration window) {
         long now = clock.getAsLong();
         Deque<Long> times = denials.computeIfAbsent(key, k -> new ArrayDeque<>());

@@ -29,19 +29,34 @@ import java.util.concurrent.TimeoutException;
  */
 final class ApprovalHold {
 
+    /**
+     * Where a hold writes how it ended ({@code approval_resolved}) before the body may run; as with
+     * a decision record, one that cannot be written denies the call.
+     */
+    @FunctionalInterface
+    interface ResolutionSink {
+        /** @throws dev.actiongate.ActionDeniedException when the record could not be written */
+        void write(GateState state, GovernedMethod method, Map<String, Object> record, String decisionId,
+                   Decision decision);
+    }
+
     private final Duration approvalTimeout;
     private final Map<String, String> contextMdc;
-    private final Gate gate;
+    private final DeploymentEnvironment deployment;
+    private final ResolutionSink records;
 
     /**
      * @param approvalTimeout how long a held call waits unless its rule says otherwise
      * @param contextMdc      as the gate reads context, to recompute the digest before the body
-     * @param gate            writes the records, so that a hold fails closed as a decision does
+     * @param deployment      as the gate applies it, to recompute the digest before the body
+     * @param records         writes the records, so that a hold fails closed as a decision does
      */
-    ApprovalHold(Duration approvalTimeout, Map<String, String> contextMdc, Gate gate) {
+    ApprovalHold(Duration approvalTimeout, Map<String, String> contextMdc, DeploymentEnvironment deployment,
+                 ResolutionSink records) {
         this.approvalTimeout = approvalTimeout;
         this.contextMdc = contextMdc;
-        this.gate = gate;
+        this.deployment = deployment;
+        this.records = records;
     }
 
     /**
@@ -129,60 +144,12 @@ final class ApprovalHold {
             ApprovalPendingException pending = new ApprovalPendingException(approvalId, method.action(),
                     decision.reason() + "; approval " + approvalId + " is pending: make the same call again once a"
                             + " reviewer has approved it", decision.matchedRules());
-            throw Gate.trimmed(pending);
+            throw Denial.trimmed(pending);
         }
         long start = System.nanoTime();
-        Approval outcome;
-        String verdict;
-        String reason;
-        try {
-            outcome = state.approvals().await(approvalId, held.timeout());
-            switch (outcome.status()) {
-                case APPROVED -> {
-                    Map<String, Object> argsNow = method.arguments(arguments);
-                    PolicyValues.readLike(argsNow, args);
-                    String now = digest(method, gate.deployment().apply(CallContext.of(method.api().scope(), contextMdc,
-                            contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action()), argsNow,
-                            state.policy());
-                    if (!now.equals(held.digest())) {
-                        verdict = Verdict.DENY.wireName();
-                        reason = "the call changed while it waited for approval (its action digest is no longer the"
-                                + " approved one); the approval stays unused";
-                    } else if (state.approvals().consume(approvalId, decisionId) == null) {
-                        verdict = "approval_expired";
-                        reason = "approval " + approvalId + " was granted but expired or was used before this call could run";
-                    } else {
-                        verdict = Verdict.ALLOW.wireName();
-                        reason = "approved by " + outcome.reviewer();
-                    }
-                }
-                case REJECTED -> {
-                    verdict = "approval_rejected";
-                    reason = "rejected by " + outcome.reviewer() + (outcome.comment() == null || outcome.comment().isBlank()
-                            ? "" : ": " + outcome.comment());
-                }
-                default -> {
-                    verdict = "approval_timeout";
-                    reason = "approval request " + approvalId + " " + outcome.status().wireName()
-                            + " before a reviewer approved it";
-                }
-            }
-        } catch (TimeoutException e) {
-            outcome = state.approvals().get(approvalId);
-            verdict = "approval_timeout";
-            reason = "no reviewer decided within " + Durations.text(held.timeout()) + "; the request stays pending until "
-                    + (outcome == null ? "it expires" : outcome.expiresAt()) + " and a retry of the same call can use it";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outcome = state.approvals().get(approvalId);
-            verdict = "approval_timeout";
-            reason = "interrupted while waiting for approval " + approvalId;
-        } catch (IOException | RuntimeException e) {
-            outcome = state.approvals().get(approvalId);
-            verdict = Verdict.DENY.wireName();
-            reason = "the approval could not be checked, failing closed: " + e;
-        }
+        Resolution resolution = resolve(state, method, arguments, args, decisionId, held);
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        Approval outcome = resolution.outcome();
         Map<String, Object> resolved = new LinkedHashMap<>(20);
         resolved.put("action", method.action());
         resolved.put("actor", decisionRecord.get("actor"));
@@ -190,19 +157,81 @@ final class ApprovalHold {
         resolved.put("comment", outcome == null ? null : outcome.comment());
         resolved.put("decision_id", decisionId);
         resolved.put("kind", "approval_resolved");
-        resolved.put("reason", reason);
-        resolved.put("reviewed_at", outcome == null || outcome.reviewedAt() == null ? null : outcome.reviewedAt().toString());
+        resolved.put("reason", resolution.reason());
+        resolved.put("reviewed_at", outcome == null || outcome.reviewedAt() == null ? null
+                : Timestamps.of(outcome.reviewedAt()));
         resolved.put("reviewer", outcome == null ? null : outcome.reviewer());
         resolved.put("tenant", decisionRecord.get("tenant"));
         resolved.put("timestamp", Timestamps.now());
-        resolved.put("verdict", verdict);
+        resolved.put("verdict", resolution.verdict());
         resolved.put("waited_ms", waitedMs);
-        Decision resolution = new Decision(Verdict.ALLOW.wireName().equals(verdict) ? Verdict.ALLOW : Verdict.DENY,
-                decision.matchedRules(), reason, true);
-        gate.write(state, method, resolved, decisionId, resolution);
-        if (resolution.verdict() != Verdict.ALLOW) {
-            throw Gate.denial(decisionId, method.action(), verdict, reason, decision.matchedRules());
+        Decision resolvedDecision = new Decision(resolution.allowed() ? Verdict.ALLOW : Verdict.DENY,
+                decision.matchedRules(), resolution.reason(), true);
+        records.write(state, method, resolved, decisionId, resolvedDecision);
+        if (!resolution.allowed()) {
+            throw Denial.of(decisionId, method.action(), resolution.verdict(), resolution.reason(),
+                    decision.matchedRules());
         }
+    }
+
+    /**
+     * How a wait for a reviewer ended.
+     *
+     * @param outcome the approval as it stands, or {@code null} when it could not be read
+     * @param verdict the {@code approval_resolved} record's verdict
+     */
+    private record Resolution(Approval outcome, String verdict, String reason) {
+        boolean allowed() {
+            return Verdict.ALLOW.wireName().equals(verdict);
+        }
+    }
+
+    private Resolution resolve(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
+                               String decisionId, Held held) {
+        String approvalId = held.request().id();
+        Approvals approvals = state.approvals();
+        try {
+            Approval outcome = approvals.await(approvalId, held.timeout());
+            return switch (outcome.status()) {
+                case APPROVED -> approved(state, method, arguments, args, decisionId, held, outcome);
+                case REJECTED -> new Resolution(outcome, "approval_rejected", "rejected by " + outcome.reviewer()
+                        + (outcome.comment() == null || outcome.comment().isBlank() ? "" : ": " + outcome.comment()));
+                default -> new Resolution(outcome, "approval_timeout", "approval request " + approvalId + " "
+                        + outcome.status().wireName() + " before a reviewer approved it");
+            };
+        } catch (TimeoutException e) {
+            Approval outcome = approvals.get(approvalId);
+            return new Resolution(outcome, "approval_timeout", "no reviewer decided within "
+                    + Durations.text(held.timeout()) + "; the request stays pending until "
+                    + (outcome == null ? "it expires" : outcome.expiresAt()) + " and a retry of the same call can use it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Resolution(approvals.get(approvalId), "approval_timeout",
+                    "interrupted while waiting for approval " + approvalId);
+        } catch (IOException | RuntimeException e) {
+            return new Resolution(approvals.get(approvalId), Verdict.DENY.wireName(),
+                    "the approval could not be checked, failing closed: " + e);
+        }
+    }
+
+    /** An approved call runs only if it is still the call that was approved, and the approval is still there. */
+    private Resolution approved(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
+                                String decisionId, Held held, Approval outcome) throws IOException {
+        Map<String, Object> argsNow = method.arguments(arguments);
+        PolicyValues.readLike(argsNow, args);
+        String now = digest(method, deployment.apply(CallContext.of(method.api().scope(), contextMdc,
+                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action()), argsNow,
+                state.policy());
+        if (!now.equals(held.digest())) {
+            return new Resolution(outcome, Verdict.DENY.wireName(), "the call changed while it waited for approval"
+                    + " (its action digest is no longer the approved one); the approval stays unused");
+        }
+        String approvalId = held.request().id();
+        if (state.approvals().consume(approvalId, decisionId) == null) {
+            return new Resolution(outcome, "approval_expired", "approval " + approvalId
+                    + " was granted but expired or was used before this call could run");
+        }
+        return new Resolution(outcome, Verdict.ALLOW.wireName(), "approved by " + outcome.reviewer());
     }
 
     private static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {

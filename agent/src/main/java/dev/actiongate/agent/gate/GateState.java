@@ -3,6 +3,7 @@ package dev.actiongate.agent.gate;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.records.RecordLog;
+import dev.actiongate.agent.records.RecordSink;
 
 /**
  * What the gate decides with, prepared off the application's main thread at start-up. A part
@@ -11,13 +12,13 @@ import dev.actiongate.agent.records.RecordLog;
  *
  * @param policy          the compiled policy, or {@code null}
  * @param policyProblem   why there is no policy, or {@code null}
- * @param records         the open records file, or {@code null}
- * @param recordsProblem  why there is no records file, or {@code null}
+ * @param sink            where records go (the records file by default), or {@code null}
+ * @param recordsProblem  why there is nowhere to put records, or {@code null}
  * @param host            this machine's name, written into every record
  * @param approvals       the approval desk, or {@code null}
  * @param approvalsProblem why there is no approval desk, or {@code null}
  */
-public record GateState(Policy policy, String policyProblem, RecordLog records, String recordsProblem, String host,
+public record GateState(Policy policy, String policyProblem, RecordSink sink, String recordsProblem, String host,
                         Approvals approvals, String approvalsProblem) {
 
     /** A start-up that failed: every governed call is denied with {@code problem}. */
@@ -25,8 +26,16 @@ public record GateState(Policy policy, String policyProblem, RecordLog records, 
         return new GateState(null, problem, null, problem, host, null, problem);
     }
 
+    /**
+     * The records file, for what only a file has (its path and size for status, closing it on
+     * detach); {@code null} when records go elsewhere or nowhere.
+     */
+    public RecordLog records() {
+        return sink instanceof RecordLog file ? file : null;
+    }
+
     /** The same state with another policy in force. */
     public GateState withPolicy(Policy newPolicy) {
-        return new GateState(newPolicy, null, records, recordsProblem, host, approvals, approvalsProblem);
+        return new GateState(newPolicy, null, sink, recordsProblem, host, approvals, approvalsProblem);
     }
 }

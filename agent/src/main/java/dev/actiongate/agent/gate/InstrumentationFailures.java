@@ -1,6 +1,6 @@
 package dev.actiongate.agent.gate;
 
-import dev.actiongate.agent.records.RecordLog;
+import dev.actiongate.agent.records.RecordSink;
 import dev.actiongate.agent.records.Timestamps;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +38,7 @@ public final class InstrumentationFailures {
     private final List<Failure> listed = new ArrayList<>();
     private final List<Map<String, Object>> unwritten = new ArrayList<>();
     private int count;
-    private RecordLog records;
+    private RecordSink records;
     private boolean noRecords;
 
     InstrumentationFailures(String service) {
@@ -61,7 +61,7 @@ public final class InstrumentationFailures {
             record.put("service", service);
             record.put("timestamp", failure.timestamp());
             record.put("type", failure.type());
-            RecordLog target;
+            RecordSink target;
             synchronized (this) {
                 if (!seen.add(System.identityHashCode(loader) + "/" + typeName)) {
                     return;
@@ -83,8 +83,8 @@ public final class InstrumentationFailures {
         }
     }
 
-    /** Writes the records that waited for the records file, and every later one at once; {@code null}: there is none. */
-    void recordInto(RecordLog opened) {
+    /** Writes the records that waited for the records sink, and every later one at once; {@code null}: there is none. */
+    void recordInto(RecordSink opened) {
         List<Map<String, Object>> waiting;
         synchronized (this) {
             records = opened;
@@ -107,7 +107,7 @@ public final class InstrumentationFailures {
         return count;
     }
 
-    private static void write(RecordLog records, Map<String, Object> record) {
+    private static void write(RecordSink records, Map<String, Object> record) {
         try {
             records.appendSoon(record, null);
         } catch (Exception e) {
