@@ -1,5 +1,7 @@
 /**
  * Policies: load a YAML file, compile its CEL conditions once, and evaluate them for a call.
- * No I/O beyond reading the policy file; knows nothing of instrumentation or records.
+ * No I/O beyond reading the policy file; knows nothing of instrumentation, the gate or approvals.
+ * May use config, digest and one type of records ({@code PartlyRead}, which marks an argument a
+ * condition read in part).
  */
 package dev.actiongate.agent.policy;
