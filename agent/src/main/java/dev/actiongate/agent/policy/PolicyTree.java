@@ -71,6 +71,18 @@ final class PolicyTree {
             return fields == null ? Map.of() : Collections.unmodifiableMap(fields);
         }
 
+        /** The value of {@code key} in this mapping as Jackson nodes, or {@code null} when it has none. */
+        JsonNode get(String key) {
+            Field field = fields == null ? null : fields.get(key);
+            return field == null ? null : field.value().json();
+        }
+
+        /** Where the value of {@code key} in this mapping starts, or {@code null} when it has none. */
+        JsonLocation valueAt(String key) {
+            Field field = fields == null ? null : fields.get(key);
+            return field == null ? null : field.value().at();
+        }
+
         /** The list's items; empty for a mapping or scalar. */
         List<Node> items() {
             return items == null ? List.of() : Collections.unmodifiableList(items);

@@ -45,7 +45,9 @@ class PolicyLoaderTest {
         assertEquals(Mode.ENFORCE, policy.mode());
         assertEquals(1, policy.rules().size());
         assertEquals(3, policy.rules().get(0).line());
-        assertEquals(PolicyLoader.sha256(yaml.getBytes(StandardCharsets.UTF_8)), policy.sha256());
+        // Computed here, not with the agent's own helper, so that a wrong hash cannot agree with itself.
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(yaml.getBytes(StandardCharsets.UTF_8))), policy.sha256());
     }
 
     @Test
@@ -142,9 +144,12 @@ class PolicyLoaderTest {
                   within: soon
                   withn: 1m
                 """);
-        assertTrue(message.contains("after_denials must be a whole number of at least 1"), message);
-        assertTrue(message.contains("within must be a duration such as 30s, 10m or 1h, not 'soon'"), message);
-        assertTrue(message.contains("unknown escalation key 'withn'"), message);
+        // Each problem points at its own key's line, not at the escalation: block's.
+        assertTrue(message.matches("(?s).*policy\\.yaml:3:\\d+: escalation\\.after_denials must be a whole number of at least 1.*"),
+                message);
+        assertTrue(message.matches("(?s).*policy\\.yaml:4:\\d+: escalation\\.within must be a duration such as 30s, 10m or 1h,"
+                + " not 'soon'.*"), message);
+        assertTrue(message.matches("(?s).*policy\\.yaml:5:\\d+: unknown escalation key 'withn'.*"), message);
     }
 
     @Test
@@ -206,7 +211,9 @@ class PolicyLoaderTest {
                     approval: later
                 """);
         assertTrue(message.contains("policy.yaml:2:10: the default cannot be require_approval"), message);
-        assertTrue(message.contains("group 'leads' member '\"group:other\"' must be a reviewer name"), message);
+        // Pointed at the member itself, not at groups:, and shown without JSON quotes inside the quotes.
+        assertTrue(message.contains("policy.yaml:4:16: group 'leads' member 'group:other' must be a reviewer name"),
+                message);
         assertTrue(message.contains("rule 'no-approvers': a require_approval rule must name who may approve"), message);
         assertTrue(message.contains("rule 'unknown-group': approver 'group:nobody' names a group that 'groups:' does not define"),
                 message);

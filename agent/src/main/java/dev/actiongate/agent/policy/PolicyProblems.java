@@ -1,0 +1,44 @@
+package dev.actiongate.agent.policy;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every problem found in one policy file, each as {@code file:line:column: rule 'id': message},
+ * in the order found, so that one {@link PolicyException} can list them all.
+ */
+final class PolicyProblems {
+
+    private final Path file;
+    private final List<String> messages = new ArrayList<>();
+
+    PolicyProblems(Path file) {
+        this.file = file;
+    }
+
+    /** A problem at {@code at} (file only when unknown), about {@code rule} when not {@code null}. */
+    void add(JsonLocation at, String rule, String message) {
+        add(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), rule, message);
+    }
+
+    /** A problem at {@code line} and {@code column}; a line below 1 names the file alone. */
+    void add(int line, int column, String rule, String message) {
+        String where = line > 0 ? file + ":" + line + ":" + column : file.toString();
+        messages.add(where + ": " + (rule == null ? "" : "rule '" + rule + "': ") + message);
+    }
+
+    /** How many so far: a reader compares counts to know whether its part added any. */
+    int size() {
+        return messages.size();
+    }
+
+    boolean isEmpty() {
+        return messages.isEmpty();
+    }
+
+    PolicyException exception() {
+        return new PolicyException(file, messages);
+    }
+}

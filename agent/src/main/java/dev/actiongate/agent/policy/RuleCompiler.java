@@ -1,0 +1,100 @@
+package dev.actiongate.agent.policy;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Compiles the {@code rules:} list: checks each rule's keys and values, compiles its CEL
+ * condition, and keeps only rules without a problem. Rule ids must be unique across the list.
+ */
+final class RuleCompiler {
+
+    private static final Set<String> KEYS = Set.of("id", "action", "when", "verdict", "reason", "approvers",
+            "approval_timeout", "approval");
+
+    private final PolicyProblems problems;
+    private final Set<String> ids = new HashSet<>();
+
+    RuleCompiler(PolicyProblems problems) {
+        this.problems = problems;
+    }
+
+    /** Adds the well-formed rules of {@code list} to {@code rules}, and the others' problems. */
+    void compile(PolicyTree.Node list, List<Rule> rules) {
+        if (!list.isList()) {
+            problems.add(list.at(), null, "'rules' must be a list of rules");
+            return;
+        }
+        int index = 0;
+        for (PolicyTree.Node item : list.items()) {
+            index++;
+            if (!item.isMap()) {
+                problems.add(item.at(), null, "rule #" + index + " must be a mapping with id, verdict and optional action, when, reason");
+                continue;
+            }
+            Rule rule = rule(index, item);
+            if (rule != null) {
+                rules.add(rule);
+            }
+        }
+    }
+
+    /** Rule number {@code index} (from 1), or {@code null} after adding its problems. */
+    private Rule rule(int index, PolicyTree.Node item) {
+        JsonLocation ruleAt = item.at();
+        String id = DocumentText.scalar(item.get("id"));
+        String label = id == null ? "#" + index : id;
+        int before = problems.size();
+        for (PolicyTree.Field field : item.fields().values()) {
+            if (!KEYS.contains(field.key())) {
+                problems.add(field.keyAt(), label, "unknown rule key '" + field.key() + "' (known keys: "
+                        + DocumentText.keyList(KEYS) + ")");
+            }
+        }
+        if (id == null || id.isBlank()) {
+            problems.add(ruleAt, label, "rule has no 'id'");
+        } else if (!ids.add(id)) {
+            problems.add(item.valueAt("id"), label, "duplicate rule id '" + id + "'");
+        }
+        String verdictText = DocumentText.scalar(item.get("verdict"));
+        Verdict verdict = Verdict.parse(verdictText);
+        if (verdictText == null) {
+            problems.add(ruleAt, label, "rule has no 'verdict' (expected allow, deny or require_approval)");
+        } else if (verdict == null) {
+            problems.add(item.valueAt("verdict"), label, "unknown verdict '" + verdictText
+                    + "' (expected allow, deny or require_approval)");
+        }
+        String action = DocumentText.scalar(item.get("action"));
+        if (item.fields().containsKey("action") && (action == null || action.isBlank())) {
+            problems.add(item.valueAt("action"), label, "'action' must be an action name or glob such as send_*");
+        }
+        Conditions.Compiled condition = condition(label, item);
+        String reason = DocumentText.scalar(item.get("reason"));
+        ApprovalRequirement approval = ApprovalReader.read(verdict, label, item, problems);
+        if (problems.size() > before) {
+            return null;
+        }
+        return new Rule(id, action, DocumentText.scalar(item.get("when")), verdict,
+                reason == null ? "rule '" + id + "' matched" : reason, ruleAt.getLineNr(), Rule.glob(action),
+                condition == null ? null : condition.program(), approval);
+    }
+
+    /** The rule's compiled {@code when:}, or {@code null} when it has none or it does not compile. */
+    private Conditions.Compiled condition(String label, PolicyTree.Node item) {
+        if (!item.fields().containsKey("when")) {
+            return null;
+        }
+        String when = DocumentText.scalar(item.get("when"));
+        if (when == null || when.isBlank()) {
+            problems.add(item.valueAt("when"), label, "'when' must be a CEL expression");
+            return null;
+        }
+        Conditions.Compiled compiled = Conditions.compile(when);
+        for (String error : compiled.errors()) {
+            problems.add(item.valueAt("when"), label, "condition '" + when + "' does not compile: " + error);
+        }
+        return compiled;
+    }
+}
