@@ -2,7 +2,6 @@ package dev.actiongate.agent.records;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +71,7 @@ public final class ChainVerifier {
         long lineNumber = 0;
         long good = 0;
         Continuation continues = null;
-        long torn = tornTail(file);
+        long torn = FileTail.partialLine(file);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = reader.readLine();
             while (line != null) {
@@ -94,13 +93,9 @@ public final class ChainVerifier {
                 }
                 Object prev = record.remove("prev_hash");
                 Object hash = record.remove("hash");
-                if (!(prev instanceof String) || !(hash instanceof String)) {
-                    return new Result(false, good, lineNumber, "prev_hash or hash is missing", expectedPrev, torn);
-                }
-                String recomputed = RecordChain.link(sha256, (String) prev, CanonicalJson.bytes(record));
-                if (!recomputed.equals(hash)) {
-                    return new Result(false, good, lineNumber,
-                            "hash does not match the record's content: the line was edited", expectedPrev, torn);
+                String broken = hashProblem(sha256, prev, hash, record);
+                if (broken != null) {
+                    return new Result(false, good, lineNumber, broken, expectedPrev, torn);
                 }
                 if (lineNumber == 1 && "records_continued".equals(record.get("kind"))) {
                     // The chain goes on from a file before this one, which verify can check when given.
@@ -125,6 +120,15 @@ public final class ChainVerifier {
             }
         }
         return new Result(true, good, 0, null, expectedPrev, torn, continues);
+    }
+
+    /** Why a record's {@code hash} does not hold for its content and {@code prev_hash}, or {@code null} when it does. */
+    private static String hashProblem(MessageDigest sha256, Object prev, Object hash, Map<String, Object> record) {
+        if (!(prev instanceof String) || !(hash instanceof String)) {
+            return "prev_hash or hash is missing";
+        }
+        String recomputed = RecordChain.link(sha256, (String) prev, CanonicalJson.bytes(record));
+        return recomputed.equals(hash) ? null : "hash does not match the record's content: the line was edited";
     }
 
     private static String text(Object value) {
@@ -187,21 +191,5 @@ public final class ChainVerifier {
         }
         return new Link(true, next + " continues " + previous + " after line " + at + "; the " + after.size()
                 + " records after it there were written again, unchanged, after the continuation record");
-    }
-
-    /** How many bytes follow the file's last newline: the part of a line its writer did not finish. */
-    static long tornTail(Path file) throws IOException {
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long length = in.length();
-            long at = length;
-            while (at > 0) {
-                in.seek(at - 1);
-                if (in.read() == '\n') {
-                    break;
-                }
-                at--;
-            }
-            return length - at;
-        }
     }
 }

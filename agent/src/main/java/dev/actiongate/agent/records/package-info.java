@@ -2,6 +2,16 @@
  * Decision records: their canonical JSON, the hash chain, the JSON Lines file writer and the
  * memory-mapped journal it puts decisions in first, the argument summary with masking, and the
  * chain verifier.
- * Knows nothing of policies or instrumentation; the gate decides what goes into a record.
+ *
+ * <p>The writer is {@link dev.actiongate.agent.records.RecordLog}, a facade over one type per job:
+ * {@code RecordsRecovery} opens a file after whatever the last process left (a torn line, records
+ * still in its journal), {@code RecordsFile} chains, stores and keeps writing a readable file when
+ * the one at the path vanishes ({@code NewRecordsFile} starts the next one), {@code JournalCopy}
+ * copies the journal into the file, {@code QueuedRecords} and {@code PollingWriter} carry outcomes
+ * that may follow their event by moments, and {@code FileTail} is the one backward scan of a
+ * file's end that opening, continuing and verifying share.
+ *
+ * <p>Uses the JDK and SLF4J only. Knows nothing of policies or instrumentation; the gate decides
+ * what goes into a record.
  */
 package dev.actiongate.agent.records;
