@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -218,11 +219,7 @@ class RecordLogTest {
             for (int i = 0; i < 3; i++) {
                 log.append(record(i), null);
             }
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (Files.readAllLines(file).size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            assertEquals(3, Files.readAllLines(file).size(), "the background writer copies the journal to the file");
+            await("the background writer copies the journal to the file", () -> lineCount(file) == 3);
             log.flush();
             assertEquals(List.of(), RecordJournal.leftOver(RecordLog.journalOf(file)),
                     "after a flush (as at shutdown) the next start has nothing to look at");
@@ -381,6 +378,14 @@ class RecordLogTest {
                 fail("not within 10 s: " + what);
             }
             Thread.sleep(5);
+        }
+    }
+
+    private static long lineCount(Path file) {
+        try {
+            return Files.readAllLines(file).size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
