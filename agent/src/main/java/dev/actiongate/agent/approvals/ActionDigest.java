@@ -1,9 +1,7 @@
 package dev.actiongate.agent.approvals;
 
+import dev.actiongate.agent.digest.Sha256;
 import dev.actiongate.agent.records.CanonicalJson;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,10 +26,6 @@ public final class ActionDigest {
         asked.put("on_behalf_of", onBehalfOf);
         asked.put("policy_version", policyVersion);
         asked.put("tenant", tenant);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CanonicalJson.bytes(asked)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Sha256.hex(CanonicalJson.bytes(asked));
     }
 }

@@ -1,5 +1,6 @@
 package dev.actiongate.agent.records;
 
+import dev.actiongate.agent.digest.Sha256;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ public final class ChainVerifier {
 
     /** Checks {@code file}; a first record of kind {@code records_continued} may link to a hash not in it. */
     public static Result verify(Path file) throws IOException {
-        MessageDigest sha256 = RecordChain.sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         String expectedPrev = RecordChain.GENESIS;
         long lineNumber = 0;
         long good = 0;

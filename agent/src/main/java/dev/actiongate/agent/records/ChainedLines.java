@@ -1,5 +1,6 @@
 package dev.actiongate.agent.records;
 
+import dev.actiongate.agent.digest.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,7 +22,7 @@ final class ChainedLines {
     /** How many bytes chaining adds to a body. */
     static final int LINK_LENGTH = PREV_HASH.length + 64 + HASH.length + 64 + END.length - 1;
 
-    private final MessageDigest sha256 = RecordChain.sha256();
+    private final MessageDigest sha256 = Sha256.newDigest();
 
     /** Appends {@code body} to {@code buffer} as a line chained from {@code prev}; returns its hash. */
     byte[] put(ByteBuffer buffer, byte[] prev, byte[] body) {

@@ -1,5 +1,6 @@
 package dev.actiongate.agent.records;
 
+import dev.actiongate.agent.digest.Sha256;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class JournalLines {
     static List<String> continuing(List<String> lines, String lastHash) {
         Map<String, String> byPrevious = new HashMap<>();
         Map<String, String> hashOf = new HashMap<>();
-        MessageDigest sha256 = RecordChain.sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         for (String line : lines) {
             Link link = link(sha256, line);
             if (link != null) {
@@ -46,7 +47,7 @@ final class JournalLines {
 
     /** The hash the last line of {@code lines} whose hash holds ends with, or {@code null} when none does. */
     static String lastHash(List<String> lines) {
-        MessageDigest sha256 = RecordChain.sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         for (int i = lines.size() - 1; i >= 0; i--) {
             Link link = link(sha256, lines.get(i));
             if (link != null) {

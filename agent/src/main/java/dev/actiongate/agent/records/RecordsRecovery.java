@@ -1,5 +1,6 @@
 package dev.actiongate.agent.records;
 
+import dev.actiongate.agent.digest.Sha256;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -156,7 +157,7 @@ final class RecordsRecovery {
                 StringBuilder missing = new StringBuilder();
                 continuing.forEach(line -> missing.append(line).append('\n'));
                 out.write(missing.toString().getBytes(StandardCharsets.UTF_8));
-                hash = JournalLines.link(RecordChain.sha256(), continuing.get(continuing.size() - 1)).hash();
+                hash = JournalLines.link(Sha256.newDigest(), continuing.get(continuing.size() - 1)).hash();
                 LOG.warn("appended {} records to {} from {}: the process that wrote them stopped before it could",
                         continuing.size(), file, journalPath);
             }
