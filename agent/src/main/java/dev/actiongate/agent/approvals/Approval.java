@@ -1,5 +1,6 @@
 package dev.actiongate.agent.approvals;
 
+import dev.actiongate.agent.records.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,15 +66,16 @@ public record Approval(String id, ApprovalStatus status, String action, String m
         map.put("reviewers", reviewers.stream().sorted().toList());
         map.put("policy_version", policyVersion);
         map.put("action_digest", actionDigest);
-        map.put("requested_at", requestedAt.toString());
-        map.put("expires_at", expiresAt.toString());
+        map.put("requested_at", Timestamps.of(requestedAt));
+        map.put("expires_at", Timestamps.of(expiresAt));
         map.put("reviewer", reviewer);
         map.put("comment", comment);
-        map.put("reviewed_at", reviewedAt == null ? null : reviewedAt.toString());
+        map.put("reviewed_at", reviewedAt == null ? null : Timestamps.of(reviewedAt));
         map.put("consumed_by", consumedBy);
         return map;
     }
 
+    /** Reads what {@link #toMap} wrote; times in either form a store has held (milliseconds, or nanoseconds before). */
     @SuppressWarnings("unchecked")
     static Approval fromMap(Map<String, Object> map) {
         return new Approval(

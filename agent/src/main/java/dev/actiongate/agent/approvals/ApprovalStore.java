@@ -24,7 +24,7 @@ import java.util.Map;
  * reviewer's approval survives a crash the moment the API has answered. On open the file is
  * compacted to the requests still open; closed ones live on in the decision records.
  *
- * <p>Not thread-safe by itself: {@link Approvals} serialises access.
+ * <p>Not thread-safe by itself: {@link FileApprovals} serialises access.
  */
 final class ApprovalStore implements Closeable {
 

@@ -4,6 +4,8 @@ import dev.actiongate.ActionContext;
 import dev.actiongate.ApprovalPendingException;
 import dev.actiongate.agent.approvals.ActionDigest;
 import dev.actiongate.agent.approvals.Approval;
+import dev.actiongate.agent.approvals.ApprovalDraft;
+import dev.actiongate.agent.approvals.ApprovalOutcome;
 import dev.actiongate.agent.approvals.ApprovalStatus;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.config.Durations;
@@ -16,7 +18,6 @@ import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.Timestamps;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -112,19 +113,18 @@ final class ApprovalHold {
             // A retry joins the request already waiting for a reviewer instead of filing another;
             // a second caller waiting on the same call needs an approval of its own.
             if (open == null || (!failFast && approvals.waiting(open.id()))) {
-                open = approvals.request(new Approval(decisionId, ApprovalStatus.PENDING, method.action(),
-                        method.signature(), context.actor(), context.onBehalfOf(), context.tenant(),
-                        context.environment(), context.reason(),
+                open = approvals.request(new ApprovalDraft(decisionId, method.action(), method.signature(),
+                        context.actor(), context.onBehalfOf(), context.tenant(), context.environment(), context.reason(),
                         ArgumentSummary.of(args, state.policy().redactedKeys()), decision.matchedRules(),
                         decision.reason(), requirement.approvers(), requirement.reviewers(), state.policy().version(),
-                        digest, Instant.EPOCH, Instant.EPOCH, null, null, null, null));
+                        digest));
             }
             String reason = "approval required: " + decision.reason() + "; approvers: "
                     + String.join(", ", requirement.approvers());
             return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, reason), digest, open, null, failFast, timeout);
         } catch (IOException e) {
             return new Held(decision.withVerdict(Verdict.DENY, "approval required (" + decision.reason()
-                    + ") but the approvals store " + approvals.path() + " failed: " + e), digest, null, null, failFast,
+                    + ") but the approvals store " + approvals.location() + " failed: " + e), digest, null, null, failFast,
                     timeout);
         }
     }
@@ -163,13 +163,13 @@ final class ApprovalHold {
         resolved.put("reviewer", outcome == null ? null : outcome.reviewer());
         resolved.put("tenant", decisionRecord.get("tenant"));
         resolved.put("timestamp", Timestamps.now());
-        resolved.put("verdict", resolution.verdict());
+        resolved.put("verdict", resolution.verdict().wireName());
         resolved.put("waited_ms", waitedMs);
         Decision resolvedDecision = new Decision(resolution.allowed() ? Verdict.ALLOW : Verdict.DENY,
                 decision.matchedRules(), resolution.reason(), true);
         records.write(state, method, resolved, decisionId, resolvedDecision);
         if (!resolution.allowed()) {
-            throw Denial.of(decisionId, method.action(), resolution.verdict(), resolution.reason(),
+            throw Denial.of(decisionId, method.action(), resolution.verdict().wireName(), resolution.reason(),
                     decision.matchedRules());
         }
     }
@@ -180,9 +180,9 @@ final class ApprovalHold {
      * @param outcome the approval as it stands, or {@code null} when it could not be read
      * @param verdict the {@code approval_resolved} record's verdict
      */
-    private record Resolution(Approval outcome, String verdict, String reason) {
+    private record Resolution(Approval outcome, ApprovalOutcome verdict, String reason) {
         boolean allowed() {
-            return Verdict.ALLOW.wireName().equals(verdict);
+            return verdict.allowed();
         }
     }
 
@@ -194,22 +194,22 @@ final class ApprovalHold {
             Approval outcome = approvals.await(approvalId, held.timeout());
             return switch (outcome.status()) {
                 case APPROVED -> approved(state, method, arguments, args, decisionId, held, outcome);
-                case REJECTED -> new Resolution(outcome, "approval_rejected", "rejected by " + outcome.reviewer()
+                case REJECTED -> new Resolution(outcome, ApprovalOutcome.REJECTED, "rejected by " + outcome.reviewer()
                         + (outcome.comment() == null || outcome.comment().isBlank() ? "" : ": " + outcome.comment()));
-                default -> new Resolution(outcome, "approval_timeout", "approval request " + approvalId + " "
+                default -> new Resolution(outcome, ApprovalOutcome.TIMEOUT, "approval request " + approvalId + " "
                         + outcome.status().wireName() + " before a reviewer approved it");
             };
         } catch (TimeoutException e) {
             Approval outcome = approvals.get(approvalId);
-            return new Resolution(outcome, "approval_timeout", "no reviewer decided within "
+            return new Resolution(outcome, ApprovalOutcome.TIMEOUT, "no reviewer decided within "
                     + Durations.text(held.timeout()) + "; the request stays pending until "
                     + (outcome == null ? "it expires" : outcome.expiresAt()) + " and a retry of the same call can use it");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Resolution(approvals.get(approvalId), "approval_timeout",
+            return new Resolution(approvals.get(approvalId), ApprovalOutcome.TIMEOUT,
                     "interrupted while waiting for approval " + approvalId);
         } catch (IOException | RuntimeException e) {
-            return new Resolution(approvals.get(approvalId), Verdict.DENY.wireName(),
+            return new Resolution(approvals.get(approvalId), ApprovalOutcome.DENY,
                     "the approval could not be checked, failing closed: " + e);
         }
     }
@@ -223,15 +223,15 @@ final class ApprovalHold {
                 contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action()), argsNow,
                 state.policy());
         if (!now.equals(held.digest())) {
-            return new Resolution(outcome, Verdict.DENY.wireName(), "the call changed while it waited for approval"
+            return new Resolution(outcome, ApprovalOutcome.DENY, "the call changed while it waited for approval"
                     + " (its action digest is no longer the approved one); the approval stays unused");
         }
         String approvalId = held.request().id();
         if (state.approvals().consume(approvalId, decisionId) == null) {
-            return new Resolution(outcome, "approval_expired", "approval " + approvalId
+            return new Resolution(outcome, ApprovalOutcome.EXPIRED, "approval " + approvalId
                     + " was granted but expired or was used before this call could run");
         }
-        return new Resolution(outcome, Verdict.ALLOW.wireName(), "approved by " + outcome.reviewer());
+        return new Resolution(outcome, ApprovalOutcome.ALLOW, "approved by " + outcome.reviewer());
     }
 
     private static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {

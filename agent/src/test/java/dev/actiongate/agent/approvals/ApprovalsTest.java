@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +32,14 @@ class ApprovalsTest {
     private final List<Map<String, Object>> recorded = new ArrayList<>();
     private final MutableClock clock = new MutableClock();
 
+    /** Without the sweeper thread: time passes only when a test advances the clock and expires. */
     private Approvals open() throws IOException {
-        return Approvals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, recorded::add);
+        return FileApprovals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, recorded::add);
     }
 
-    private static Approval draft(String id, String digest) {
-        return new Approval(id, ApprovalStatus.PENDING, "refund", "C#m()", "bot", "user-1", "acme", "prod", "t-1",
-                Map.of("amount", 5), List.of("r"), "why", List.of("group:leads"), Set.of("alice", "bob"), "v1", digest,
-                Instant.EPOCH, Instant.EPOCH, null, null, null, null);
+    private static ApprovalDraft draft(String id, String digest) {
+        return new ApprovalDraft(id, "refund", "C#m()", "bot", "user-1", "acme", "prod", "t-1", Map.of("amount", 5),
+                List.of("r"), "why", List.of("group:leads"), Set.of("alice", "bob"), "v1", digest);
     }
 
     private long kinds(String kind) {
@@ -77,6 +79,26 @@ class ApprovalsTest {
     }
 
     @Test
+    void timesAreStoredInMillisecondsAndAStoreWrittenWithNanosecondsStillLoads() throws Exception {
+        Path file = dir.resolve("approvals.jsonl");
+        try (Approvals approvals = open()) {
+            approvals.request(draft("a", "da"));
+        }
+        String written = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).findFirst().orElseThrow();
+        assertTrue(written.contains("\"requested_at\":\"2026-11-25T10:00:00.000Z\""), written);
+        assertTrue(written.contains("\"expires_at\":\"2026-11-25T11:00:00.000Z\""), written);
+        // As a store written before times had one form holds them: Instant.toString, to the nanosecond.
+        Files.writeString(file, written.replace("2026-11-25T10:00:00.000Z", "2026-11-25T10:00:00.123456789Z")
+                .replace("2026-11-25T11:00:00.000Z", "2026-11-25T11:00:00Z") + "\n");
+        try (Approvals reopened = open()) {
+            Approval a = reopened.get("a");
+            assertEquals(Instant.parse("2026-11-25T10:00:00.123456789Z"), a.requestedAt());
+            assertEquals(Instant.parse("2026-11-25T11:00:00Z"), a.expiresAt());
+            assertEquals("2026-11-25T10:00:00.123Z", a.toMap().get("requested_at"));
+        }
+    }
+
+    @Test
     void reviewersAreCheckedAndEveryRefusalIsRecorded() throws Exception {
         try (Approvals approvals = open()) {
             approvals.request(draft("a", "da"));
@@ -97,11 +119,11 @@ class ApprovalsTest {
         try (Approvals approvals = open()) {
             approvals.request(draft("a", "da"));
             assertThrows(TimeoutException.class, () -> approvals.await("a", Duration.ofMillis(50)));
+            // The review comes once the caller waits: the wake-up, not an earlier decision, ends the wait.
             Thread reviewer = new Thread(() -> {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!approvals.waiting("a") && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
                 approvals.review("a", true, "alice", null).wake().run();
             });
@@ -143,7 +165,7 @@ class ApprovalsTest {
 
     @Test
     void aReviewThatCannotBeRecordedDoesNotTakeEffect() throws Exception {
-        try (Approvals approvals = Approvals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, record -> {
+        try (Approvals approvals = FileApprovals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, record -> {
             throw new IOException("disk full");
         })) {
             approvals.request(draft("a", "da"));

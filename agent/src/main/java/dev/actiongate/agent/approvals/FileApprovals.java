@@ -1,0 +1,353 @@
+package dev.actiongate.agent.approvals;
+
+import dev.actiongate.agent.records.Timestamps;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The approval desk of one process, its requests in an {@link ApprovalStore} file. The store's
+ * monitor orders every change; a sweeper thread expires requests whose time is up.
+ */
+public final class FileApprovals implements Approvals {
+
+    private final ApprovalStore store;
+    private final Duration validity;
+    private final Clock clock;
+    private final Recorder recorder;
+    private final Map<String, CompletableFuture<Approval>> decided = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
+    private volatile boolean reviewable;
+    private volatile Thread sweeper;
+
+    private FileApprovals(ApprovalStore store, Duration validity, Clock clock, Recorder recorder) {
+        this.store = store;
+        this.validity = validity;
+        this.clock = clock;
+        this.recorder = recorder;
+    }
+
+    /**
+     * Opens the store at {@code file}; nothing expires until {@link #startExpiring} (or a call
+     * to {@link #expireDue}), so that a test decides when time passes.
+     *
+     * @param validity how long a request may stay pending, and an approval unused
+     */
+    static FileApprovals open(Path file, Duration validity, Clock clock, Recorder recorder) throws IOException {
+        return new FileApprovals(ApprovalStore.open(file), validity, clock, recorder);
+    }
+
+    /** Starts the background sweeper that expires requests whose time is up, once a second. */
+    void startExpiring() {
+        Thread expiry = new Thread(this::expireForever, "actiongate-approval-expiry");
+        expiry.setDaemon(true);
+        sweeper = expiry;
+        expiry.start();
+    }
+
+    public Path path() {
+        return store.path();
+    }
+
+    @Override
+    public String location() {
+        return store.path().toString();
+    }
+
+    @Override
+    public boolean reviewable() {
+        return reviewable;
+    }
+
+    @Override
+    public void reviewable(boolean value) {
+        reviewable = value;
+    }
+
+    @Override
+    public Approval openFor(String digest) throws IOException {
+        synchronized (store) {
+            Approval open = store.openFor(digest);
+            if (open != null && !clock.instant().isBefore(open.expiresAt())) {
+                expire(open);
+                return null;
+            }
+            return open;
+        }
+    }
+
+    @Override
+    public Approval standingRejection(String digest) {
+        synchronized (store) {
+            Approval rejected = store.rejectedFor(digest);
+            return rejected != null && clock.instant().isBefore(rejected.expiresAt()) ? rejected : null;
+        }
+    }
+
+    @Override
+    public Approval request(ApprovalDraft draft) throws IOException {
+        Instant now = clock.instant();
+        Approval pending = draft.pending(now, now.plus(validity));
+        synchronized (store) {
+            store.put(pending);
+        }
+        return pending;
+    }
+
+    @Override
+    public Approval await(String id, Duration timeout) throws InterruptedException, TimeoutException {
+        CompletableFuture<Approval> decision = decided.computeIfAbsent(id, key -> new CompletableFuture<>());
+        synchronized (store) {
+            Approval now = store.get(id);
+            if (now != null && now.status() != ApprovalStatus.PENDING) {
+                return now;
+            }
+        }
+        AtomicInteger count = waiters.computeIfAbsent(id, key -> new AtomicInteger());
+        count.incrementAndGet();
+        try {
+            return decision.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("approval " + id + " failed", e.getCause());
+        } finally {
+            if (count.decrementAndGet() == 0) {
+                waiters.remove(id, count);
+            }
+        }
+    }
+
+    @Override
+    public Approval consume(String id, String consumer) throws IOException {
+        synchronized (store) {
+            Approval approval = store.get(id);
+            if (approval == null || approval.status() != ApprovalStatus.APPROVED) {
+                return null;
+            }
+            if (!clock.instant().isBefore(approval.expiresAt())) {
+                expire(approval);
+                return null;
+            }
+            Approval consumed = approval.withStatus(ApprovalStatus.CONSUMED, consumer);
+            store.put(consumed);
+            return consumed;
+        }
+    }
+
+    @Override
+    public Review review(String id, boolean approve, String reviewer, String comment) {
+        String by = reviewer == null ? "" : reviewer.trim();
+        String verb = approve ? "approve" : "reject";
+        synchronized (store) {
+            Approval approval = store.get(id);
+            if (approval == null) {
+                return new Review(404, null, "no approval request " + id + " (it may have been closed before a restart)");
+            }
+            if (by.isEmpty()) {
+                return new Review(400, approval, "a reviewer name is required");
+            }
+            if (approval.status() == ApprovalStatus.PENDING && !clock.instant().isBefore(approval.expiresAt())) {
+                try {
+                    approval = expire(approval);
+                } catch (IOException e) {
+                    return new Review(503, approval, "the expiry could not be recorded: " + e.getMessage());
+                }
+            }
+            String refusal = refusal(approval, by, verb);
+            if (refusal != null) {
+                int status = approval.status() != ApprovalStatus.PENDING ? 409 : 403;
+                try {
+                    recorder.record(reviewRecord("approval_refused", approval, by, comment, verb, refusal));
+                } catch (IOException | RuntimeException e) {
+                    return new Review(503, approval, refusal + " (and the refusal could not be recorded: " + e.getMessage() + ")");
+                }
+                return new Review(status, approval, refusal);
+            }
+            Instant now = clock.instant();
+            Approval reviewed = approval.reviewed(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, by,
+                    comment, now, approve ? now.plus(validity) : approval.expiresAt());
+            try {
+                recorder.record(reviewRecord("approval_reviewed", reviewed, by, comment, verb, null));
+            } catch (IOException | RuntimeException e) {
+                return new Review(503, approval, "the review could not be recorded, so it did not take effect: "
+                        + e.getMessage());
+            }
+            try {
+                store.put(reviewed);
+            } catch (IOException | RuntimeException e) {
+                // The records already say it was decided: say, as evidence too, that it did not hold.
+                String problem = "the review was recorded but the approvals store " + store.path()
+                        + " could not keep it, so it did not take effect: " + e.getMessage();
+                try {
+                    recorder.record(reviewRecord("approval_refused", approval, by, comment, verb, problem));
+                } catch (IOException | RuntimeException ignored) {
+                    // the 503 below is all that is left to tell
+                }
+                return new Review(503, approval, problem);
+            }
+            return new Review(200, reviewed, null, () -> complete(reviewed));
+        }
+    }
+
+    /** Why {@code by} may not decide {@code approval} by {@code verb}, or {@code null} when they may. */
+    private static String refusal(Approval approval, String by, String verb) {
+        if (approval.status() != ApprovalStatus.PENDING) {
+            return "approval " + approval.id() + " is already " + approval.status().wireName()
+                    + (approval.reviewer() == null ? "" : " (by " + approval.reviewer() + " at " + approval.reviewedAt() + ")")
+                    + "; it cannot be decided again";
+        }
+        if (by.equals(approval.actor()) || by.equals(approval.onBehalfOf())) {
+            return "separation of duties: " + by + " is the " + (by.equals(approval.actor()) ? "actor" : "person acted for")
+                    + " of this call and cannot " + verb + " it";
+        }
+        if (!approval.reviewers().contains(by)) {
+            return by + " is not an approver of this call; approvers: " + String.join(", ", approval.approvers());
+        }
+        return null;
+    }
+
+    @Override
+    public List<Approval> pending() {
+        synchronized (store) {
+            List<Approval> pending = new ArrayList<>();
+            for (Approval approval : store.all()) {
+                if (approval.status() == ApprovalStatus.PENDING) {
+                    pending.add(approval);
+                }
+            }
+            pending.sort(Comparator.comparing(Approval::requestedAt));
+            return pending;
+        }
+    }
+
+    @Override
+    public Approval get(String id) {
+        synchronized (store) {
+            return store.get(id);
+        }
+    }
+
+    @Override
+    public boolean waiting(String id) {
+        AtomicInteger count = waiters.get(id);
+        return count != null && count.get() > 0;
+    }
+
+    @Override
+    public Map<String, Object> describe(Approval approval) {
+        Map<String, Object> shown = approval.toMap();
+        shown.put("age_ms", Math.max(0, Duration.between(approval.requestedAt(), clock.instant()).toMillis()));
+        shown.put("waiting", waiting(approval.id()));
+        return shown;
+    }
+
+    @Override
+    public int expireDue() {
+        Instant now = clock.instant();
+        int expired = 0;
+        synchronized (store) {
+            for (Approval approval : store.all()) {
+                if (approval.status().open() && !now.isBefore(approval.expiresAt())) {
+                    try {
+                        expire(approval);
+                        expired++;
+                    } catch (IOException e) {
+                        // tried again on the next sweep; a caller never uses an approval past its expiry anyway
+                    }
+                }
+            }
+        }
+        return expired;
+    }
+
+    private void expireForever() {
+        while (true) {
+            try {
+                Thread.sleep(1000);
+                expireDue();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // keep sweeping: one bad request must not stop expiry of the others
+            }
+        }
+    }
+
+    /** Caller holds the store's lock. */
+    private Approval expire(Approval approval) throws IOException {
+        Approval expired = approval.withStatus(ApprovalStatus.EXPIRED, approval.consumedBy());
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("action", approval.action());
+        record.put("actor", approval.actor());
+        record.put("decision_id", approval.id());
+        record.put("expires_at", Timestamps.of(approval.expiresAt()));
+        record.put("kind", "approval_expired");
+        record.put("previous_status", approval.status().wireName());
+        record.put("requested_at", Timestamps.of(approval.requestedAt()));
+        record.put("reviewer", approval.reviewer());
+        record.put("tenant", approval.tenant());
+        record.put("timestamp", Timestamps.now());
+        // Stored first: a store that fails is retried by the next sweep, and must not leave one
+        // approval_expired record per attempt behind.
+        store.put(expired);
+        complete(expired);
+        try {
+            recorder.record(record);
+        } catch (IOException | RuntimeException e) {
+            LoggerFactory.getLogger("actiongate").error("approval {} expired, but its record could not be written ({}): {}",
+                    approval.id(), e, record);
+        }
+        return expired;
+    }
+
+    private void complete(Approval approval) {
+        CompletableFuture<Approval> waiting = decided.remove(approval.id());
+        if (waiting != null) {
+            waiting.complete(approval);
+        }
+    }
+
+    private static Map<String, Object> reviewRecord(String kind, Approval approval, String reviewer, String comment,
+                                                    String verb, String refusal) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("action", approval.action());
+        record.put("action_digest", approval.actionDigest());
+        record.put("actor", approval.actor());
+        record.put("comment", comment);
+        record.put("decision_id", approval.id());
+        record.put("kind", kind);
+        record.put("on_behalf_of", approval.onBehalfOf());
+        record.put("policy_version", approval.policyVersion());
+        if (refusal != null) {
+            record.put("problem", refusal);
+        }
+        record.put("requested", verb);
+        record.put("reviewer", reviewer);
+        record.put("status", approval.status().wireName());
+        record.put("tenant", approval.tenant());
+        record.put("timestamp", Timestamps.now());
+        return record;
+    }
+
+    @Override
+    public void close() throws IOException {
+        Thread expiry = sweeper;
+        if (expiry != null) {
+            expiry.interrupt();
+        }
+        store.close();
+    }
+}
