@@ -60,35 +60,44 @@ public final class BuildGuard {
         locators.add(ClassFileLocator.ForClassLoader.of(BuildGuard.class.getClassLoader()));
         ClassFileLocator classPath = new ClassFileLocator.Compound(locators);
         for (Path folder : folders) {
-            if (!Files.isDirectory(folder)) {
-                err.println("actiongate-build-guard: " + folder.toAbsolutePath() + " is not a folder of compiled classes");
-                return 2;
+            int exit = guard(folder, classPath, out, err);
+            if (exit != 0) {
+                return exit;
             }
-            Plugin.Engine.Summary summary;
-            try {
-                summary = new Plugin.Engine.Default()
-                        .with(Plugin.Engine.TypeStrategy.Default.DECORATE)
-                        .with(classPath)
-                        .withErrorHandlers(Plugin.Engine.ErrorHandler.Enforcing.ALL_TYPES_RESOLVED,
-                                Plugin.Engine.ErrorHandler.Failing.FAIL_LAST)
-                        .apply(folder.toFile(), folder.toFile(), new Plugin.Factory.Simple(new RequireAgentPlugin()));
-            } catch (IOException | RuntimeException e) {
-                err.println("actiongate-build-guard: guarding " + folder.toAbsolutePath() + " failed: " + e);
-                err.println("actiongate-build-guard: a type it cannot find decides whether a method is governed: put the"
-                        + " service's dependencies on --classpath, or run it with exec:java, which has them");
-                return 1;
-            }
-            if (!summary.getFailed().isEmpty()) {
-                for (Map.Entry<TypeDescription, List<Throwable>> failed : summary.getFailed().entrySet()) {
-                    err.println("actiongate-build-guard: " + failed.getKey().getName() + " not guarded: "
-                            + failed.getValue());
-                }
-                return 1;
-            }
-            int guarded = summary.getTransformed().size();
-            out.println("ActionGate build guard: " + guarded + (guarded == 1 ? " class" : " classes") + " in "
-                    + folder.toAbsolutePath() + " guarded: their governed methods deny every call unless the agent runs");
         }
+        return 0;
+    }
+
+    /** Guards the classes in {@code folder}; the exit code, 0 when every class was guarded. */
+    private static int guard(Path folder, ClassFileLocator classPath, PrintStream out, PrintStream err) {
+        if (!Files.isDirectory(folder)) {
+            err.println("actiongate-build-guard: " + folder.toAbsolutePath() + " is not a folder of compiled classes");
+            return 2;
+        }
+        Plugin.Engine.Summary summary;
+        try {
+            summary = new Plugin.Engine.Default()
+                    .with(Plugin.Engine.TypeStrategy.Default.DECORATE)
+                    .with(classPath)
+                    .withErrorHandlers(Plugin.Engine.ErrorHandler.Enforcing.ALL_TYPES_RESOLVED,
+                            Plugin.Engine.ErrorHandler.Failing.FAIL_LAST)
+                    .apply(folder.toFile(), folder.toFile(), new Plugin.Factory.Simple(new RequireAgentPlugin()));
+        } catch (IOException | RuntimeException e) {
+            err.println("actiongate-build-guard: guarding " + folder.toAbsolutePath() + " failed: " + e);
+            err.println("actiongate-build-guard: a type it cannot find decides whether a method is governed: put the"
+                    + " service's dependencies on --classpath, or run it with exec:java, which has them");
+            return 1;
+        }
+        if (!summary.getFailed().isEmpty()) {
+            for (Map.Entry<TypeDescription, List<Throwable>> failed : summary.getFailed().entrySet()) {
+                err.println("actiongate-build-guard: " + failed.getKey().getName() + " not guarded: "
+                        + failed.getValue());
+            }
+            return 1;
+        }
+        int guarded = summary.getTransformed().size();
+        out.println("ActionGate build guard: " + guarded + (guarded == 1 ? " class" : " classes") + " in "
+                + folder.toAbsolutePath() + " guarded: their governed methods deny every call unless the agent runs");
         return 0;
     }
 

@@ -63,38 +63,44 @@ final class ApprovalRoutes {
         }
         Matcher review = REVIEW.matcher(path);
         if (review.matches()) {
-            if (!method.equals("POST")) {
-                return new Answer(405, Map.of("error", "use POST"));
-            }
-            String reviewer;
-            String comment;
-            try {
-                JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-                if (request == null || !request.isObject()) {
-                    return new Answer(400, Map.of("error", "the body must be a JSON object such as"
-                            + " {\"reviewer\": \"alice\", \"comment\": \"...\"}"));
-                }
-                reviewer = request.hasNonNull("reviewer") ? request.get("reviewer").asText() : null;
-                comment = request.hasNonNull("comment") ? request.get("comment").asText() : null;
-            } catch (IOException e) {
-                return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
-            }
-            if (ownTokens && caller.admin()) {
-                return new Answer(403, Map.of("error", "reviewers have tokens of their own (reviewer_tokens_file):"
-                        + " review with yours, not with the admin token"));
-            }
-            if (!caller.admin()) {
-                if (reviewer != null && !reviewer.equals(caller.reviewer())) {
-                    return new Answer(403, Map.of("error", "this token is " + caller.reviewer() + "'s: it cannot review"
-                            + " as " + reviewer));
-                }
-                reviewer = caller.reviewer();
-            }
-            Review done = approvals.review(review.group(1), review.group(2).equals("approve"), reviewer, comment);
-            return done.done()
-                    ? new Answer(200, approvals.describe(done.approval()), done.wake())
-                    : new Answer(done.status(), Map.of("error", done.error()));
+            return review(approvals, method, review.group(1), review.group(2).equals("approve"), body, caller);
         }
         return new Answer(404, Map.of("error", "no such resource: " + path));
+    }
+
+    /** {@code POST /approvals/{id}/approve} or {@code reject}: the reviewer is the token's, or named in the body. */
+    private Answer review(Approvals approvals, String method, String id, boolean approve, byte[] body,
+                          AdminServer.Caller caller) {
+        if (!method.equals("POST")) {
+            return new Answer(405, Map.of("error", "use POST"));
+        }
+        String reviewer;
+        String comment;
+        try {
+            JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            if (request == null || !request.isObject()) {
+                return new Answer(400, Map.of("error", "the body must be a JSON object such as"
+                        + " {\"reviewer\": \"alice\", \"comment\": \"...\"}"));
+            }
+            reviewer = request.hasNonNull("reviewer") ? request.get("reviewer").asText() : null;
+            comment = request.hasNonNull("comment") ? request.get("comment").asText() : null;
+        } catch (IOException e) {
+            return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
+        }
+        if (ownTokens && caller.admin()) {
+            return new Answer(403, Map.of("error", "reviewers have tokens of their own (reviewer_tokens_file):"
+                    + " review with yours, not with the admin token"));
+        }
+        if (!caller.admin()) {
+            if (reviewer != null && !reviewer.equals(caller.reviewer())) {
+                return new Answer(403, Map.of("error", "this token is " + caller.reviewer() + "'s: it cannot review"
+                        + " as " + reviewer));
+            }
+            reviewer = caller.reviewer();
+        }
+        Review done = approvals.review(id, approve, reviewer, comment);
+        return done.done()
+                ? new Answer(200, approvals.describe(done.approval()), done.wake())
+                : new Answer(done.status(), Map.of("error", done.error()));
     }
 }

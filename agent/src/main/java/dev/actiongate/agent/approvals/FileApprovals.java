@@ -1,6 +1,5 @@
 package dev.actiongate.agent.approvals;
 
-import dev.actiongate.agent.records.Timestamps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -8,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -170,7 +168,7 @@ public final class FileApprovals implements Approvals {
             if (refusal != null) {
                 int status = approval.status() != ApprovalStatus.PENDING ? 409 : 403;
                 try {
-                    recorder.record(reviewRecord("approval_refused", approval, by, comment, verb, refusal));
+                    recorder.record(ApprovalRecords.review("approval_refused", approval, by, comment, verb, refusal));
                 } catch (IOException | RuntimeException e) {
                     return new Review(503, approval, refusal + " (and the refusal could not be recorded: " + e.getMessage() + ")");
                 }
@@ -180,7 +178,7 @@ public final class FileApprovals implements Approvals {
             Approval reviewed = approval.reviewed(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, by,
                     comment, now, approve ? now.plus(validity) : approval.expiresAt());
             try {
-                recorder.record(reviewRecord("approval_reviewed", reviewed, by, comment, verb, null));
+                recorder.record(ApprovalRecords.review("approval_reviewed", reviewed, by, comment, verb, null));
             } catch (IOException | RuntimeException e) {
                 return new Review(503, approval, "the review could not be recorded, so it did not take effect: "
                         + e.getMessage());
@@ -192,7 +190,7 @@ public final class FileApprovals implements Approvals {
                 String problem = "the review was recorded but the approvals store " + store.path()
                         + " could not keep it, so it did not take effect: " + e.getMessage();
                 try {
-                    recorder.record(reviewRecord("approval_refused", approval, by, comment, verb, problem));
+                    recorder.record(ApprovalRecords.review("approval_refused", approval, by, comment, verb, problem));
                 } catch (IOException | RuntimeException ignored) {
                     // the 503 below is all that is left to tell
                 }
@@ -289,17 +287,7 @@ public final class FileApprovals implements Approvals {
     /** Caller holds the store's lock. */
     private Approval expire(Approval approval) throws IOException {
         Approval expired = approval.withStatus(ApprovalStatus.EXPIRED, approval.consumedBy());
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("action", approval.action());
-        record.put("actor", approval.actor());
-        record.put("decision_id", approval.id());
-        record.put("expires_at", Timestamps.of(approval.expiresAt()));
-        record.put("kind", "approval_expired");
-        record.put("previous_status", approval.status().wireName());
-        record.put("requested_at", Timestamps.of(approval.requestedAt()));
-        record.put("reviewer", approval.reviewer());
-        record.put("tenant", approval.tenant());
-        record.put("timestamp", Timestamps.now());
+        Map<String, Object> record = ApprovalRecords.expired(approval);
         // Stored first: a store that fails is retried by the next sweep, and must not leave one
         // approval_expired record per attempt behind.
         store.put(expired);
@@ -318,28 +306,6 @@ public final class FileApprovals implements Approvals {
         if (waiting != null) {
             waiting.complete(approval);
         }
-    }
-
-    private static Map<String, Object> reviewRecord(String kind, Approval approval, String reviewer, String comment,
-                                                    String verb, String refusal) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("action", approval.action());
-        record.put("action_digest", approval.actionDigest());
-        record.put("actor", approval.actor());
-        record.put("comment", comment);
-        record.put("decision_id", approval.id());
-        record.put("kind", kind);
-        record.put("on_behalf_of", approval.onBehalfOf());
-        record.put("policy_version", approval.policyVersion());
-        if (refusal != null) {
-            record.put("problem", refusal);
-        }
-        record.put("requested", verb);
-        record.put("reviewer", reviewer);
-        record.put("status", approval.status().wireName());
-        record.put("tenant", approval.tenant());
-        record.put("timestamp", Timestamps.now());
-        return record;
     }
 
     @Override

@@ -141,6 +141,16 @@ public final class Policy {
             return new Decision(defaultVerdict, List.of(),
                     "no rule matched; the policy default is " + defaultVerdict.wireName(), enforced);
         }
+        String reason = reasonsFor(verdict, verdicts, reasons);
+        if (verdict == Verdict.REQUIRE_APPROVAL && approval.reviewers().isEmpty()) {
+            return new Decision(Verdict.DENY, matched, reason + "; but no reviewer is named by every rule asking for"
+                    + " approval (" + String.join(", ", approval.approvers()) + "), so nobody could approve it", enforced);
+        }
+        return new Decision(verdict, matched, reason, enforced, verdict == Verdict.REQUIRE_APPROVAL ? approval : null);
+    }
+
+    /** The reasons of the rules whose verdict is the decision's, in rule order: the others did not decide. */
+    private static String reasonsFor(Verdict verdict, List<Verdict> verdicts, List<String> reasons) {
         StringBuilder reason = new StringBuilder();
         for (int i = 0; i < verdicts.size(); i++) {
             if (verdicts.get(i) == verdict) {
@@ -150,12 +160,7 @@ public final class Policy {
                 reason.append(reasons.get(i));
             }
         }
-        if (verdict == Verdict.REQUIRE_APPROVAL && approval.reviewers().isEmpty()) {
-            return new Decision(Verdict.DENY, matched, reason + "; but no reviewer is named by every rule asking for"
-                    + " approval (" + String.join(", ", approval.approvers()) + "), so nobody could approve it", enforced);
-        }
-        return new Decision(verdict, matched, reason.toString(), enforced,
-                verdict == Verdict.REQUIRE_APPROVAL ? approval : null);
+        return reason.toString();
     }
 
     private List<Rule> findRules(String action) {

@@ -1,0 +1,119 @@
+package dev.actiongate.agent;
+
+import dev.actiongate.agent.approvals.Approvals;
+import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.PolicyException;
+import dev.actiongate.agent.policy.PolicySource;
+import dev.actiongate.agent.records.RecordLog;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state the gate starts with: the compiled policy, the open records file and the approvals
+ * desk. Never throws: each part that fails is kept as a problem that names the file and the
+ * cause, and every governed call is denied with it.
+ */
+final class StartupState {
+
+    private StartupState() {
+    }
+
+    /** Loads the policy and opens the records file and the approvals desk, telling {@code progress} each step. */
+    static GateState prepare(AgentConfig config, Consumer<String> progress) {
+        Part<Policy> policy = policy(config);
+        progress.accept("opening records file " + config.records().toAbsolutePath());
+        Part<RecordLog> records = records(config);
+        progress.accept("opening approvals store " + config.approvals().store().toAbsolutePath());
+        Part<Approvals> approvals = approvals(config, records.value());
+        String host = hostName();
+        if (records.value() != null) {
+            records.value().describeWriter(config.service(), host, ProcessHandle.current().pid());
+        }
+        logStart(config, policy, records);
+        return new GateState(policy.value(), policy.problem(), records.value(), records.problem(), host,
+                approvals.value(), approvals.problem());
+    }
+
+    /** One part of the state: its value, or why there is none. */
+    private record Part<T>(T value, String problem) {
+    }
+
+    private static Part<Policy> policy(AgentConfig config) {
+        if (config.policy() == null) {
+            return new Part<>(null, "no policy is configured: set policy=/path/policy.yaml in the agent arguments,"
+                    + " -Dactiongate.policy or ACTIONGATE_POLICY");
+        }
+        try {
+            return new Part<>(PolicySource.forStart(config, config.policy()).compile(), null);
+        } catch (PolicyException e) {
+            return new Part<>(null, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            return new Part<>(null, "policy " + config.policy() + " could not be loaded: " + e);
+        }
+    }
+
+    private static Part<RecordLog> records(AgentConfig config) {
+        try {
+            RecordLog records = RecordLog.open(config.records(), config.recordsJournal());
+            Runtime.getRuntime().addShutdownHook(new Thread(records::flush, "actiongate-flush"));
+            return new Part<>(records, null);
+        } catch (IOException | RuntimeException e) {
+            return new Part<>(null, "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e);
+        }
+    }
+
+    private static Part<Approvals> approvals(AgentConfig config, RecordLog records) {
+        if (records == null) {
+            return new Part<>(null, "there is no records file to record approvals in");
+        }
+        try {
+            return new Part<>(Approvals.open(config.approvals().store(), config.approvals().validity(),
+                    Clock.systemUTC(), record -> records.append(record, null)), null);
+        } catch (IOException | RuntimeException e) {
+            String problem = "approvals store " + config.approvals().store().toAbsolutePath() + " cannot be opened: " + e;
+            log().error("{}; calls that need approval will be denied", problem);
+            return new Part<>(null, problem);
+        }
+    }
+
+    private static void logStart(AgentConfig config, Part<Policy> policy, Part<RecordLog> records) {
+        String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
+        Policy loaded = policy.value();
+        RecordLog log = records.value();
+        if (loaded != null && !loaded.enabled()) {
+            log().warn("policy {} says enabled: false: governed methods run undecided and unrecorded until a policy"
+                    + " enables them", loaded.version());
+        }
+        if (loaded != null && log != null) {
+            log().info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}{}, environment {},"
+                            + " service {}, JDK {}",
+                    ActionGateAgent.version(), loaded.version(), loaded.rules().size(), loaded.mode().wireName(),
+                    config.policy(), log.path(),
+                    log.journaled() ? " (journal " + RecordLog.journalOf(log.path()) + ")" : "",
+                    config.environment(), config.service(), jdk);
+        } else {
+            log().error("ActionGate {} started FAIL-CLOSED: every governed call will be denied. {}{}(JDK {})",
+                    ActionGateAgent.version(), policy.problem() == null ? "" : policy.problem() + ". ",
+                    records.problem() == null ? "" : records.problem() + ". ", jdk);
+        }
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            String fromEnv = System.getenv("HOSTNAME");
+            return fromEnv == null ? "unknown-host" : fromEnv;
+        }
+    }
+
+    private static Logger log() {
+        return LoggerFactory.getLogger("actiongate");
+    }
+}

@@ -1,0 +1,249 @@
+package dev.actiongate.agent.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.actiongate.ActionContext;
+import dev.actiongate.ActionDeniedException;
+import dev.actiongate.agent.escalation.EventCounter;
+import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.PolicyException;
+import dev.actiongate.agent.policy.PolicyLoader;
+import dev.actiongate.agent.records.CanonicalJson;
+import dev.actiongate.agent.records.RecordSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decision path in-process: a {@link Gate} over an in-memory record sink and event counter,
+ * called as the inlined advice calls it ({@code enter} before the body, {@code exit} after). What
+ * needs a JVM (instrumentation, class loaders, attach, kill -9) stays in the forked tests.
+ */
+class GateTest {
+
+    private static final String POLICY = """
+            version: "v7"
+            default: deny
+            escalation:
+              after_denials: 2
+              within: 10m
+            rules:
+              - id: acme-sends
+                action: send_customer_email
+                when: 'ctx.tenant == "acme"'
+                verdict: allow
+                reason: acme may send
+              - id: blocked-destination
+                action: send_customer_email
+                when: 'args.to.endsWith("@blocked.example")'
+                verdict: deny
+                reason: destination is blocked
+              - id: broken
+                action: refund
+                when: 'args.missing > 1'
+                verdict: allow
+                reason: never
+            """;
+
+    private final MethodRegistry registry = new MethodRegistry();
+    private final MemorySink sink = new MemorySink();
+    private final MemoryCounter counter = new MemoryCounter();
+    private final int send = register("send_customer_email", "send", List.of("to", "body"));
+    private final int refund = register("refund", "refund", List.of("cents"));
+
+    @Test
+    void anAllowedCallRunsAndLeavesADecisionAndAnOutcome() throws Exception {
+        Gate gate = gate(POLICY);
+        Object token = asAcme(() -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        assertNotNull(token, "the body runs");
+        gate.exit(token, null);
+        Map<String, Object> decision = sink.only("decision");
+        assertEquals("allow", decision.get("verdict"));
+        assertEquals("send_customer_email", decision.get("action"));
+        assertEquals(List.of("acme-sends"), decision.get("matched_rules"));
+        assertEquals("acme may send", decision.get("reason"));
+        assertEquals("acme", decision.get("tenant"));
+        assertEquals("v7", decision.get("policy_version"));
+        assertEquals(true, decision.get("enforced"));
+        assertEquals("com.example.Mailer#send(java.lang.String,java.lang.String)", decision.get("method"));
+        Map<String, Object> outcome = sink.only("outcome");
+        assertEquals(decision.get("decision_id"), outcome.get("decision_id"));
+        assertEquals("returned", outcome.get("outcome"));
+    }
+
+    @Test
+    void aDeniedCallNeverRunsAndSaysWhy() throws Exception {
+        Gate gate = gate(POLICY);
+        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
+                () -> asAcme(() -> gate.enter(send, new Object[] {"eve@blocked.example", "hi"})));
+        assertEquals("deny", denied.verdict());
+        assertEquals(List.of("acme-sends", "blocked-destination"), denied.matchedRules());
+        assertEquals("destination is blocked", denied.reason());
+        Map<String, Object> decision = sink.only("decision");
+        assertEquals("deny", decision.get("verdict"));
+        assertEquals(denied.decisionId(), decision.get("decision_id"));
+        assertEquals(List.of(), sink.kinds("outcome"), "no body ran, so no outcome");
+    }
+
+    @Test
+    void noRuleMatchingFallsBackToThePolicyDefault() throws Exception {
+        Gate gate = gate(POLICY);
+        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
+                () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        assertEquals("no rule matched; the policy default is deny", denied.reason());
+    }
+
+    @Test
+    void aConditionThatCannotBeEvaluatedDeniesNamingTheRule() throws Exception {
+        Gate gate = gate(POLICY);
+        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
+                () -> gate.enter(refund, new Object[] {500L}));
+        assertEquals("deny", denied.verdict());
+        assertTrue(denied.reason().startsWith("rule 'broken' could not be evaluated: "), denied.reason());
+    }
+
+    @Test
+    void monitorModeRunsTheBodyAndRecordsWhatEnforcingWouldHaveDecided() throws Exception {
+        Gate gate = gate(POLICY.replace("default: deny", "default: deny\nmode: monitor"));
+        Object token = gate.enter(send, new Object[] {"ann@example.com", "hi"});
+        assertNotNull(token, "monitor mode never stops a call");
+        gate.exit(token, new IllegalStateException("smtp down"));
+        Map<String, Object> decision = sink.only("decision");
+        assertEquals("deny", decision.get("verdict"));
+        assertEquals(false, decision.get("enforced"));
+        Map<String, Object> outcome = sink.only("outcome");
+        assertEquals("threw", outcome.get("outcome"));
+        assertEquals("java.lang.IllegalStateException", outcome.get("exception"));
+    }
+
+    @Test
+    void withoutAPolicyEveryCallIsDeniedWithTheProblem() {
+        Gate gate = gate(new GateState(null, "policy /etc/p.yaml: no such file", sink, null, "host-1", null,
+                "no approvals"));
+        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
+                () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        assertTrue(denied.reason().contains("policy /etc/p.yaml: no such file"), denied.reason());
+    }
+
+    @Test
+    void aRecordThatCannotBeWrittenDeniesTheCall() throws Exception {
+        Gate gate = gate(POLICY);
+        sink.failing = true;
+        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
+                () -> asAcme(() -> gate.enter(send, new Object[] {"ann@example.com", "hi"})));
+        assertEquals("deny", denied.verdict());
+        assertTrue(denied.reason().contains("disk full"), denied.reason());
+    }
+
+    @Test
+    void repeatedDenialsEscalateAndLeaveAnIncident() throws Exception {
+        Gate gate = gate(POLICY);
+        for (int i = 0; i < 2; i++) {
+            assertEquals("deny", assertThrows(ActionDeniedException.class,
+                    () -> gate.enter(send, new Object[] {"ann@example.com", "hi"})).verdict());
+        }
+        ActionDeniedException third = assertThrows(ActionDeniedException.class,
+                () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        assertEquals("escalate", third.verdict());
+        assertEquals(1, sink.kinds("incident").size(), "one incident: " + sink.records);
+        assertEquals("send_customer_email", sink.only("incident").get("action"));
+        assertTrue(counter.added > 0, "denials were counted in the injected counter");
+    }
+
+    @Test
+    void switchedOffGoverningRunsBodiesUndecidedAfterRecordingTheSwitch() throws Exception {
+        Gate gate = gate(POLICY);
+        gate.switchGoverning(false, null, "olivia", "incident 42", "test");
+        assertEquals(1, sink.kinds("governance_switched").size());
+        assertNull(gate.enter(send, new Object[] {"eve@blocked.example", "hi"}), "runs, with no decision");
+        assertEquals(List.of(), sink.kinds("decision"));
+    }
+
+    private Gate gate(String policyText) throws PolicyException {
+        Policy policy = new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
+        return gate(new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test"));
+    }
+
+    private Gate gate(GateState state) {
+        return new Gate(registry, CompletableFuture.completedFuture(state), "gate-test", null, Map.of(),
+                Duration.ofSeconds(1), null, counter);
+    }
+
+    private int register(String action, String name, List<String> parameters) {
+        List<String> types = parameters.stream().map(p -> p.equals("cents") ? "long" : "java.lang.String").toList();
+        return registry.register(action, "annotation", null, "com.example.Mailer", name, types, parameters, true,
+                false, GateTest.class.getClassLoader());
+    }
+
+    private interface Call {
+        Object enter() throws Exception;
+    }
+
+    private static Object asAcme(Call call) throws Exception {
+        try (ActionContext.Scope ignored = ActionContext.builder().actor("bot-1").tenant("acme").open()) {
+            return call.enter();
+        }
+    }
+
+    /** Records as they would be read back from the file: canonical JSON, parsed. */
+    private static final class MemorySink implements RecordSink {
+        final List<Map<String, Object>> records = new ArrayList<>();
+        volatile boolean failing;
+
+        @Override
+        public synchronized void append(Map<String, ?> record, Consumer<String> written) throws IOException {
+            if (failing) {
+                throw new IOException("disk full");
+            }
+            records.add(CanonicalJson.parse(new String(CanonicalJson.bytes(record), StandardCharsets.UTF_8)));
+        }
+
+        @Override
+        public void appendSoon(Map<String, ?> record, Consumer<String> written) throws IOException {
+            append(record, written);
+        }
+
+        @Override
+        public String describe() {
+            return "memory";
+        }
+
+        synchronized List<Map<String, Object>> kinds(String kind) {
+            return records.stream().filter(r -> kind.equals(r.get("kind"))).toList();
+        }
+
+        Map<String, Object> only(String kind) {
+            List<Map<String, Object>> found = kinds(kind);
+            assertEquals(1, found.size(), "one " + kind + " record: " + records);
+            return found.get(0);
+        }
+    }
+
+    private static final class MemoryCounter implements EventCounter {
+        final Map<String, Integer> counts = new HashMap<>();
+        int added;
+
+        @Override
+        public synchronized int count(String key, Duration window) {
+            return counts.getOrDefault(key, 0);
+        }
+
+        @Override
+        public synchronized void add(String key, Duration window) {
+            counts.merge(key, 1, Integer::sum);
+            added++;
+        }
+    }
+}
