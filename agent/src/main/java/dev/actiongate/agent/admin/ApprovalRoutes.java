@@ -43,58 +43,63 @@ final class ApprovalRoutes {
                     : "approvals are unavailable: " + state.approvalsProblem()));
         }
         if (path.equals("/approvals") || path.equals("/approvals/")) {
-            if (!method.equals("GET")) {
-                return new Answer(405, Map.of("error", "use GET"));
-            }
-            List<Map<String, Object>> pending = approvals.pending().stream().map(approvals::describe).toList();
-            // A reviewer's own token says who reviews: the console shows the name instead of asking for it.
-            return new Answer(200, caller.admin() ? Map.of("approvals", pending)
-                    : Map.of("approvals", pending, "reviewer", caller.reviewer()));
+            return method.equals("GET") ? pending(approvals, caller) : new Answer(405, Map.of("error", "use GET"));
         }
         Matcher one = ONE.matcher(path);
         if (one.matches()) {
-            if (!method.equals("GET")) {
-                return new Answer(405, Map.of("error", "use GET"));
-            }
-            Approval approval = approvals.get(one.group(1));
-            return approval == null
-                    ? new Answer(404, Map.of("error", "no approval request " + one.group(1)))
-                    : new Answer(200, approvals.describe(approval));
+            return method.equals("GET") ? one(approvals, one.group(1)) : new Answer(405, Map.of("error", "use GET"));
         }
         Matcher review = REVIEW.matcher(path);
         if (review.matches()) {
-            if (!method.equals("POST")) {
-                return new Answer(405, Map.of("error", "use POST"));
-            }
-            String reviewer;
-            String comment;
-            try {
-                JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-                if (request == null || !request.isObject()) {
-                    return new Answer(400, Map.of("error", "the body must be a JSON object such as"
-                            + " {\"reviewer\": \"alice\", \"comment\": \"...\"}"));
-                }
-                reviewer = request.hasNonNull("reviewer") ? request.get("reviewer").asText() : null;
-                comment = request.hasNonNull("comment") ? request.get("comment").asText() : null;
-            } catch (IOException e) {
-                return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
-            }
-            if (ownTokens && caller.admin()) {
-                return new Answer(403, Map.of("error", "reviewers have tokens of their own (reviewer_tokens_file):"
-                        + " review with yours, not with the admin token"));
-            }
-            if (!caller.admin()) {
-                if (reviewer != null && !reviewer.equals(caller.reviewer())) {
-                    return new Answer(403, Map.of("error", "this token is " + caller.reviewer() + "'s: it cannot review"
-                            + " as " + reviewer));
-                }
-                reviewer = caller.reviewer();
-            }
-            Review done = approvals.review(review.group(1), review.group(2).equals("approve"), reviewer, comment);
-            return done.done()
-                    ? new Answer(200, approvals.describe(done.approval()), done.wake())
-                    : new Answer(done.status(), Map.of("error", done.error()));
+            return method.equals("POST")
+                    ? review(approvals, review.group(1), review.group(2).equals("approve"), body, caller)
+                    : new Answer(405, Map.of("error", "use POST"));
         }
         return new Answer(404, Map.of("error", "no such resource: " + path));
+    }
+
+    private static Answer pending(Approvals approvals, AdminServer.Caller caller) {
+        List<Map<String, Object>> pending = approvals.pending().stream().map(approvals::describe).toList();
+        // A reviewer's own token says who reviews: the console shows the name instead of asking for it.
+        return new Answer(200, caller.admin() ? Map.of("approvals", pending)
+                : Map.of("approvals", pending, "reviewer", caller.reviewer()));
+    }
+
+    private static Answer one(Approvals approvals, String id) {
+        Approval approval = approvals.get(id);
+        return approval == null
+                ? new Answer(404, Map.of("error", "no approval request " + id))
+                : new Answer(200, approvals.describe(approval));
+    }
+
+    private Answer review(Approvals approvals, String id, boolean approve, byte[] body, AdminServer.Caller caller) {
+        String reviewer;
+        String comment;
+        try {
+            JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            if (request == null || !request.isObject()) {
+                return new Answer(400, Map.of("error", "the body must be a JSON object such as"
+                        + " {\"reviewer\": \"alice\", \"comment\": \"...\"}"));
+            }
+            reviewer = request.hasNonNull("reviewer") ? request.get("reviewer").asText() : null;
+            comment = request.hasNonNull("comment") ? request.get("comment").asText() : null;
+        } catch (IOException e) {
+            return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
+        }
+        if (ownTokens && caller.admin()) {
+            return new Answer(403, Map.of("error", "reviewers have tokens of their own (reviewer_tokens_file):"
+                    + " review with yours, not with the admin token"));
+        }
+        if (!caller.admin()) {
+            if (reviewer != null && !reviewer.equals(caller.reviewer())) {
+                return new Answer(403, Map.of("error", "this token is " + caller.reviewer() + "'s: it cannot review"
+                        + " as " + reviewer));
+            }
+            reviewer = caller.reviewer();
+        }
+        Review done = approvals.review(id, approve, reviewer, comment);
+        return done.done()
+                ? new Answer(200, approvals.describe(done.approval()), done.wake())
+                : new Answer(done.status(), Map.of("error", done.error()));
     }
 }
