@@ -43,37 +43,36 @@ final class ApprovalRoutes {
                     : "approvals are unavailable: " + state.approvalsProblem()));
         }
         if (path.equals("/approvals") || path.equals("/approvals/")) {
-            if (!method.equals("GET")) {
-                return new Answer(405, Map.of("error", "use GET"));
-            }
-            List<Map<String, Object>> pending = approvals.pending().stream().map(approvals::describe).toList();
-            // A reviewer's own token says who reviews: the console shows the name instead of asking for it.
-            return new Answer(200, caller.admin() ? Map.of("approvals", pending)
-                    : Map.of("approvals", pending, "reviewer", caller.reviewer()));
+            return method.equals("GET") ? pending(approvals, caller) : new Answer(405, Map.of("error", "use GET"));
         }
         Matcher one = ONE.matcher(path);
         if (one.matches()) {
-            if (!method.equals("GET")) {
-                return new Answer(405, Map.of("error", "use GET"));
-            }
-            Approval approval = approvals.get(one.group(1));
-            return approval == null
-                    ? new Answer(404, Map.of("error", "no approval request " + one.group(1)))
-                    : new Answer(200, approvals.describe(approval));
+            return method.equals("GET") ? one(approvals, one.group(1)) : new Answer(405, Map.of("error", "use GET"));
         }
         Matcher review = REVIEW.matcher(path);
         if (review.matches()) {
-            return review(approvals, method, review.group(1), review.group(2).equals("approve"), body, caller);
+            return method.equals("POST")
+                    ? review(approvals, review.group(1), review.group(2).equals("approve"), body, caller)
+                    : new Answer(405, Map.of("error", "use POST"));
         }
         return new Answer(404, Map.of("error", "no such resource: " + path));
     }
 
-    /** {@code POST /approvals/{id}/approve} or {@code reject}: the reviewer is the token's, or named in the body. */
-    private Answer review(Approvals approvals, String method, String id, boolean approve, byte[] body,
-                          AdminServer.Caller caller) {
-        if (!method.equals("POST")) {
-            return new Answer(405, Map.of("error", "use POST"));
-        }
+    private static Answer pending(Approvals approvals, AdminServer.Caller caller) {
+        List<Map<String, Object>> pending = approvals.pending().stream().map(approvals::describe).toList();
+        // A reviewer's own token says who reviews: the console shows the name instead of asking for it.
+        return new Answer(200, caller.admin() ? Map.of("approvals", pending)
+                : Map.of("approvals", pending, "reviewer", caller.reviewer()));
+    }
+
+    private static Answer one(Approvals approvals, String id) {
+        Approval approval = approvals.get(id);
+        return approval == null
+                ? new Answer(404, Map.of("error", "no approval request " + id))
+                : new Answer(200, approvals.describe(approval));
+    }
+
+    private Answer review(Approvals approvals, String id, boolean approve, byte[] body, AdminServer.Caller caller) {
         String reviewer;
         String comment;
         try {

@@ -4,13 +4,27 @@ import dev.actiongate.agent.records.Timestamps;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The decision records the approval desk writes, as evidence of every review, refusal and expiry. */
+/**
+ * The decision records the approval desk writes: a review, a refused review, an expiry. Fields
+ * are put in canonical (sorted) order; the kinds and fields are public contract (docs/records.md).
+ */
 final class ApprovalRecords {
 
     private ApprovalRecords() {
     }
 
-    /** An {@code approval_expired} record for {@code approval}, as it stood before it expired. */
+    /** {@code approval_reviewed}: a reviewer's decision, {@code approval} being the request after it. */
+    static Map<String, Object> reviewed(Approval approval, String reviewer, String comment, String verb) {
+        return review("approval_reviewed", approval, reviewer, comment, verb, null);
+    }
+
+    /** {@code approval_refused}: a review that did not take effect, and why. */
+    static Map<String, Object> refused(Approval approval, String reviewer, String comment, String verb,
+                                       String problem) {
+        return review("approval_refused", approval, reviewer, comment, verb, problem);
+    }
+
+    /** {@code approval_expired}: a request nobody decided, or an approval nobody used, in time. */
     static Map<String, Object> expired(Approval approval) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("action", approval.action());
@@ -26,9 +40,8 @@ final class ApprovalRecords {
         return record;
     }
 
-    /** An {@code approval_reviewed} or {@code approval_refused} record; {@code refusal} says why it was refused. */
-    static Map<String, Object> review(String kind, Approval approval, String reviewer, String comment, String verb,
-                                      String refusal) {
+    private static Map<String, Object> review(String kind, Approval approval, String reviewer, String comment,
+                                              String verb, String problem) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("action", approval.action());
         record.put("action_digest", approval.actionDigest());
@@ -38,8 +51,8 @@ final class ApprovalRecords {
         record.put("kind", kind);
         record.put("on_behalf_of", approval.onBehalfOf());
         record.put("policy_version", approval.policyVersion());
-        if (refusal != null) {
-            record.put("problem", refusal);
+        if (problem != null) {
+            record.put("problem", problem);
         }
         record.put("requested", verb);
         record.put("reviewer", reviewer);

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeoutException;
  * The approval desk, as the gate, the admin API and the CLI need it: callers file requests and
  * wait on them, reviewers decide them, and requests nobody decided or used expire. Every change
  * is durable in the desk's store and recorded in the decision records before it takes effect.
- * {@link FileApprovals} keeps requests in a file of this process; a store shared by the replicas
- * of a service implements this same interface.
+ * Expiry is the desk's own business (the file desk sweeps; a database could expire on read), so
+ * it is not part of this interface. {@link FileApprovals} keeps requests in a file of this
+ * process; a store shared by the replicas of a service implements this same interface.
  */
 public interface Approvals extends Closeable {
 
@@ -88,7 +89,4 @@ public interface Approvals extends Closeable {
 
     /** The request as the admin API shows it: its fields plus its age and whether a caller waits on it now. */
     Map<String, Object> describe(Approval approval);
-
-    /** Expires every open request whose time is up; returns how many. */
-    int expireDue();
 }

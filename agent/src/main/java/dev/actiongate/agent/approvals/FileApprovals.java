@@ -1,20 +1,17 @@
 package dev.actiongate.agent.approvals;
 
+import dev.actiongate.agent.records.Timestamps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,8 +24,7 @@ public final class FileApprovals implements Approvals {
     private final Duration validity;
     private final Clock clock;
     private final Recorder recorder;
-    private final Map<String, CompletableFuture<Approval>> decided = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
+    private final Waiters waiters = new Waiters();
     private volatile boolean reviewable;
     private volatile Thread sweeper;
 
@@ -57,10 +53,6 @@ public final class FileApprovals implements Approvals {
         expiry.start();
     }
 
-    public Path path() {
-        return store.path();
-    }
-
     @Override
     public String location() {
         return store.path().toString();
@@ -80,7 +72,7 @@ public final class FileApprovals implements Approvals {
     public Approval openFor(String digest) throws IOException {
         synchronized (store) {
             Approval open = store.openFor(digest);
-            if (open != null && !clock.instant().isBefore(open.expiresAt())) {
+            if (open != null && !now().isBefore(open.expiresAt())) {
                 expire(open);
                 return null;
             }
@@ -92,13 +84,13 @@ public final class FileApprovals implements Approvals {
     public Approval standingRejection(String digest) {
         synchronized (store) {
             Approval rejected = store.rejectedFor(digest);
-            return rejected != null && clock.instant().isBefore(rejected.expiresAt()) ? rejected : null;
+            return rejected != null && now().isBefore(rejected.expiresAt()) ? rejected : null;
         }
     }
 
     @Override
     public Approval request(ApprovalDraft draft) throws IOException {
-        Instant now = clock.instant();
+        Instant now = now();
         Approval pending = draft.pending(now, now.plus(validity));
         synchronized (store) {
             store.put(pending);
@@ -108,24 +100,7 @@ public final class FileApprovals implements Approvals {
 
     @Override
     public Approval await(String id, Duration timeout) throws InterruptedException, TimeoutException {
-        CompletableFuture<Approval> decision = decided.computeIfAbsent(id, key -> new CompletableFuture<>());
-        synchronized (store) {
-            Approval now = store.get(id);
-            if (now != null && now.status() != ApprovalStatus.PENDING) {
-                return now;
-            }
-        }
-        AtomicInteger count = waiters.computeIfAbsent(id, key -> new AtomicInteger());
-        count.incrementAndGet();
-        try {
-            return decision.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("approval " + id + " failed", e.getCause());
-        } finally {
-            if (count.decrementAndGet() == 0) {
-                waiters.remove(id, count);
-            }
-        }
+        return waiters.await(id, timeout, () -> get(id));
     }
 
     @Override
@@ -135,7 +110,7 @@ public final class FileApprovals implements Approvals {
             if (approval == null || approval.status() != ApprovalStatus.APPROVED) {
                 return null;
             }
-            if (!clock.instant().isBefore(approval.expiresAt())) {
+            if (!now().isBefore(approval.expiresAt())) {
                 expire(approval);
                 return null;
             }
@@ -157,7 +132,7 @@ public final class FileApprovals implements Approvals {
             if (by.isEmpty()) {
                 return new Review(400, approval, "a reviewer name is required");
             }
-            if (approval.status() == ApprovalStatus.PENDING && !clock.instant().isBefore(approval.expiresAt())) {
+            if (approval.status() == ApprovalStatus.PENDING && !now().isBefore(approval.expiresAt())) {
                 try {
                     approval = expire(approval);
                 } catch (IOException e) {
@@ -165,46 +140,50 @@ public final class FileApprovals implements Approvals {
                 }
             }
             String refusal = refusal(approval, by, verb);
-            if (refusal != null) {
-                int status = approval.status() != ApprovalStatus.PENDING ? 409 : 403;
-                try {
-                    recorder.record(ApprovalRecords.review("approval_refused", approval, by, comment, verb, refusal));
-                } catch (IOException | RuntimeException e) {
-                    return new Review(503, approval, refusal + " (and the refusal could not be recorded: " + e.getMessage() + ")");
-                }
-                return new Review(status, approval, refusal);
-            }
-            Instant now = clock.instant();
-            Approval reviewed = approval.reviewed(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, by,
-                    comment, now, approve ? now.plus(validity) : approval.expiresAt());
-            try {
-                recorder.record(ApprovalRecords.review("approval_reviewed", reviewed, by, comment, verb, null));
-            } catch (IOException | RuntimeException e) {
-                return new Review(503, approval, "the review could not be recorded, so it did not take effect: "
-                        + e.getMessage());
+            if (refusal == null) {
+                return decide(approval, approve, by, comment, verb);
             }
             try {
-                store.put(reviewed);
+                recorder.record(ApprovalRecords.refused(approval, by, comment, verb, refusal));
             } catch (IOException | RuntimeException e) {
-                // The records already say it was decided: say, as evidence too, that it did not hold.
-                String problem = "the review was recorded but the approvals store " + store.path()
-                        + " could not keep it, so it did not take effect: " + e.getMessage();
-                try {
-                    recorder.record(ApprovalRecords.review("approval_refused", approval, by, comment, verb, problem));
-                } catch (IOException | RuntimeException ignored) {
-                    // the 503 below is all that is left to tell
-                }
-                return new Review(503, approval, problem);
+                return new Review(503, approval, refusal + " (and the refusal could not be recorded: " + e.getMessage() + ")");
             }
-            return new Review(200, reviewed, null, () -> complete(reviewed));
+            return new Review(approval.status() != ApprovalStatus.PENDING ? 409 : 403, approval, refusal);
         }
+    }
+
+    /** Records, then stores, a decision {@code by} may take. Caller holds the store's lock. */
+    private Review decide(Approval approval, boolean approve, String by, String comment, String verb) {
+        Instant now = now();
+        Approval reviewed = approval.reviewed(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, by,
+                comment, now, approve ? now.plus(validity) : approval.expiresAt());
+        try {
+            recorder.record(ApprovalRecords.reviewed(reviewed, by, comment, verb));
+        } catch (IOException | RuntimeException e) {
+            return new Review(503, approval, "the review could not be recorded, so it did not take effect: "
+                    + e.getMessage());
+        }
+        try {
+            store.put(reviewed);
+        } catch (IOException | RuntimeException e) {
+            // The records already say it was decided: say, as evidence too, that it did not hold.
+            String problem = "the review was recorded but the approvals store " + store.path()
+                    + " could not keep it, so it did not take effect: " + e.getMessage();
+            try {
+                recorder.record(ApprovalRecords.refused(approval, by, comment, verb, problem));
+            } catch (IOException | RuntimeException ignored) {
+                // the 503 below is all that is left to tell
+            }
+            return new Review(503, approval, problem);
+        }
+        return new Review(200, reviewed, null, () -> waiters.wake(reviewed));
     }
 
     /** Why {@code by} may not decide {@code approval} by {@code verb}, or {@code null} when they may. */
     private static String refusal(Approval approval, String by, String verb) {
         if (approval.status() != ApprovalStatus.PENDING) {
             return "approval " + approval.id() + " is already " + approval.status().wireName()
-                    + (approval.reviewer() == null ? "" : " (by " + approval.reviewer() + " at " + approval.reviewedAt() + ")")
+                    + (approval.reviewer() == null ? "" : " (by " + approval.reviewer() + " at " + Timestamps.of(approval.reviewedAt()) + ")")
                     + "; it cannot be decided again";
         }
         if (by.equals(approval.actor()) || by.equals(approval.onBehalfOf())) {
@@ -240,21 +219,20 @@ public final class FileApprovals implements Approvals {
 
     @Override
     public boolean waiting(String id) {
-        AtomicInteger count = waiters.get(id);
-        return count != null && count.get() > 0;
+        return waiters.waiting(id);
     }
 
     @Override
     public Map<String, Object> describe(Approval approval) {
         Map<String, Object> shown = approval.toMap();
-        shown.put("age_ms", Math.max(0, Duration.between(approval.requestedAt(), clock.instant()).toMillis()));
+        shown.put("age_ms", Math.max(0, Duration.between(approval.requestedAt(), now()).toMillis()));
         shown.put("waiting", waiting(approval.id()));
         return shown;
     }
 
-    @Override
-    public int expireDue() {
-        Instant now = clock.instant();
+    /** Expires every open request whose time is up; returns how many. The sweeper calls it once a second. */
+    int expireDue() {
+        Instant now = now();
         int expired = 0;
         synchronized (store) {
             for (Approval approval : store.all()) {
@@ -291,7 +269,7 @@ public final class FileApprovals implements Approvals {
         // Stored first: a store that fails is retried by the next sweep, and must not leave one
         // approval_expired record per attempt behind.
         store.put(expired);
-        complete(expired);
+        waiters.wake(expired);
         try {
             recorder.record(record);
         } catch (IOException | RuntimeException e) {
@@ -301,11 +279,9 @@ public final class FileApprovals implements Approvals {
         return expired;
     }
 
-    private void complete(Approval approval) {
-        CompletableFuture<Approval> waiting = decided.remove(approval.id());
-        if (waiting != null) {
-            waiting.complete(approval);
-        }
+    /** The desk's time, to the millisecond that the store and the records keep. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     @Override

@@ -5,9 +5,9 @@ import dev.actiongate.ApprovalPendingException;
 import dev.actiongate.agent.approvals.ActionDigest;
 import dev.actiongate.agent.approvals.Approval;
 import dev.actiongate.agent.approvals.ApprovalDraft;
-import dev.actiongate.agent.approvals.ApprovalOutcome;
 import dev.actiongate.agent.approvals.ApprovalStatus;
 import dev.actiongate.agent.approvals.Approvals;
+import dev.actiongate.agent.approvals.Resolution;
 import dev.actiongate.agent.config.Durations;
 import dev.actiongate.agent.policy.ApprovalRequirement;
 import dev.actiongate.agent.policy.Decision;
@@ -105,10 +105,11 @@ final class ApprovalHold {
             Approval rejected = open == null ? approvals.standingRejection(digest) : null;
             if (rejected != null) {
                 return new Held(decision.withVerdict(Verdict.DENY, "a reviewer already rejected exactly this call: "
-                        + rejected.reviewer() + " rejected approval " + rejected.id() + " at " + rejected.reviewedAt()
+                        + rejected.reviewer() + " rejected approval " + rejected.id() + " at "
+                        + Timestamps.of(rejected.reviewedAt())
                         + (rejected.comment() == null || rejected.comment().isBlank() ? "" : " (" + rejected.comment() + ")")
-                        + "; the same call stays refused until " + rejected.expiresAt()), digest, null, null, failFast,
-                        timeout);
+                        + "; the same call stays refused until " + Timestamps.of(rejected.expiresAt())), digest, null,
+                        null, failFast, timeout);
             }
             // A retry joins the request already waiting for a reviewer instead of filing another;
             // a second caller waiting on the same call needs an approval of its own.
@@ -147,9 +148,9 @@ final class ApprovalHold {
             throw Denial.trimmed(pending);
         }
         long start = System.nanoTime();
-        Resolution resolution = resolve(state, method, arguments, args, decisionId, held);
+        Ending ending = resolve(state, method, arguments, args, decisionId, held);
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        Approval outcome = resolution.outcome();
+        Approval outcome = ending.outcome();
         Map<String, Object> resolved = new LinkedHashMap<>(20);
         resolved.put("action", method.action());
         resolved.put("actor", decisionRecord.get("actor"));
@@ -157,19 +158,19 @@ final class ApprovalHold {
         resolved.put("comment", outcome == null ? null : outcome.comment());
         resolved.put("decision_id", decisionId);
         resolved.put("kind", "approval_resolved");
-        resolved.put("reason", resolution.reason());
+        resolved.put("reason", ending.reason());
         resolved.put("reviewed_at", outcome == null || outcome.reviewedAt() == null ? null
                 : Timestamps.of(outcome.reviewedAt()));
         resolved.put("reviewer", outcome == null ? null : outcome.reviewer());
         resolved.put("tenant", decisionRecord.get("tenant"));
         resolved.put("timestamp", Timestamps.now());
-        resolved.put("verdict", resolution.verdict().wireName());
+        resolved.put("verdict", ending.verdict().wireName());
         resolved.put("waited_ms", waitedMs);
-        Decision resolvedDecision = new Decision(resolution.allowed() ? Verdict.ALLOW : Verdict.DENY,
-                decision.matchedRules(), resolution.reason(), true);
+        Decision resolvedDecision = new Decision(ending.allowed() ? Verdict.ALLOW : Verdict.DENY,
+                decision.matchedRules(), ending.reason(), true);
         records.write(state, method, resolved, decisionId, resolvedDecision);
-        if (!resolution.allowed()) {
-            throw Denial.of(decisionId, method.action(), resolution.verdict().wireName(), resolution.reason(),
+        if (!ending.allowed()) {
+            throw Denial.of(decisionId, method.action(), ending.verdict().wireName(), ending.reason(),
                     decision.matchedRules());
         }
     }
@@ -180,58 +181,59 @@ final class ApprovalHold {
      * @param outcome the approval as it stands, or {@code null} when it could not be read
      * @param verdict the {@code approval_resolved} record's verdict
      */
-    private record Resolution(Approval outcome, ApprovalOutcome verdict, String reason) {
+    private record Ending(Approval outcome, Resolution verdict, String reason) {
         boolean allowed() {
             return verdict.allowed();
         }
     }
 
-    private Resolution resolve(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                               String decisionId, Held held) {
+    private Ending resolve(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
+                           String decisionId, Held held) {
         String approvalId = held.request().id();
         Approvals approvals = state.approvals();
         try {
             Approval outcome = approvals.await(approvalId, held.timeout());
             return switch (outcome.status()) {
                 case APPROVED -> approved(state, method, arguments, args, decisionId, held, outcome);
-                case REJECTED -> new Resolution(outcome, ApprovalOutcome.REJECTED, "rejected by " + outcome.reviewer()
+                case REJECTED -> new Ending(outcome, Resolution.REJECTED, "rejected by " + outcome.reviewer()
                         + (outcome.comment() == null || outcome.comment().isBlank() ? "" : ": " + outcome.comment()));
-                default -> new Resolution(outcome, ApprovalOutcome.TIMEOUT, "approval request " + approvalId + " "
+                default -> new Ending(outcome, Resolution.TIMEOUT, "approval request " + approvalId + " "
                         + outcome.status().wireName() + " before a reviewer approved it");
             };
         } catch (TimeoutException e) {
             Approval outcome = approvals.get(approvalId);
-            return new Resolution(outcome, ApprovalOutcome.TIMEOUT, "no reviewer decided within "
+            return new Ending(outcome, Resolution.TIMEOUT, "no reviewer decided within "
                     + Durations.text(held.timeout()) + "; the request stays pending until "
-                    + (outcome == null ? "it expires" : outcome.expiresAt()) + " and a retry of the same call can use it");
+                    + (outcome == null ? "it expires" : Timestamps.of(outcome.expiresAt()))
+                    + " and a retry of the same call can use it");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Resolution(approvals.get(approvalId), ApprovalOutcome.TIMEOUT,
+            return new Ending(approvals.get(approvalId), Resolution.TIMEOUT,
                     "interrupted while waiting for approval " + approvalId);
         } catch (IOException | RuntimeException e) {
-            return new Resolution(approvals.get(approvalId), ApprovalOutcome.DENY,
+            return new Ending(approvals.get(approvalId), Resolution.DENY,
                     "the approval could not be checked, failing closed: " + e);
         }
     }
 
     /** An approved call runs only if it is still the call that was approved, and the approval is still there. */
-    private Resolution approved(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                                String decisionId, Held held, Approval outcome) throws IOException {
+    private Ending approved(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
+                            String decisionId, Held held, Approval outcome) throws IOException {
         Map<String, Object> argsNow = method.arguments(arguments);
         PolicyValues.readLike(argsNow, args);
         String now = digest(method, deployment.apply(CallContext.of(method.api().scope(), contextMdc,
                 contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action()), argsNow,
                 state.policy());
         if (!now.equals(held.digest())) {
-            return new Resolution(outcome, ApprovalOutcome.DENY, "the call changed while it waited for approval"
+            return new Ending(outcome, Resolution.DENY, "the call changed while it waited for approval"
                     + " (its action digest is no longer the approved one); the approval stays unused");
         }
         String approvalId = held.request().id();
         if (state.approvals().consume(approvalId, decisionId) == null) {
-            return new Resolution(outcome, ApprovalOutcome.EXPIRED, "approval " + approvalId
+            return new Ending(outcome, Resolution.EXPIRED, "approval " + approvalId
                     + " was granted but expired or was used before this call could run");
         }
-        return new Resolution(outcome, ApprovalOutcome.ALLOW, "approved by " + outcome.reviewer());
+        return new Ending(outcome, Resolution.ALLOW, "approved by " + outcome.reviewer());
     }
 
     private static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {

@@ -1,6 +1,7 @@
 package dev.actiongate.agent.approvals;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,12 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +36,7 @@ class ApprovalsTest {
     private final MutableClock clock = new MutableClock();
 
     /** Without the sweeper thread: time passes only when a test advances the clock and expires. */
-    private Approvals open() throws IOException {
+    private FileApprovals open() throws IOException {
         return FileApprovals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, recorded::add);
     }
 
@@ -79,23 +82,44 @@ class ApprovalsTest {
     }
 
     @Test
-    void timesAreStoredInMillisecondsAndAStoreWrittenWithNanosecondsStillLoads() throws Exception {
-        Path file = dir.resolve("approvals.jsonl");
+    void timesAreStoredInMillisecondsAndStayTheSameAcrossARestart() throws Exception {
+        clock.set(Instant.parse("2026-11-25T10:00:00.123456789Z"));
+        Approval filed;
         try (Approvals approvals = open()) {
-            approvals.request(draft("a", "da"));
+            filed = approvals.request(draft("a", "da"));
         }
-        String written = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).findFirst().orElseThrow();
-        assertTrue(written.contains("\"requested_at\":\"2026-11-25T10:00:00.000Z\""), written);
-        assertTrue(written.contains("\"expires_at\":\"2026-11-25T11:00:00.000Z\""), written);
-        // As a store written before times had one form holds them: Instant.toString, to the nanosecond.
-        Files.writeString(file, written.replace("2026-11-25T10:00:00.000Z", "2026-11-25T10:00:00.123456789Z")
-                .replace("2026-11-25T11:00:00.000Z", "2026-11-25T11:00:00Z") + "\n");
+        String written = Files.readAllLines(dir.resolve("approvals.jsonl")).stream().filter(l -> !l.isBlank())
+                .findFirst().orElseThrow();
+        assertTrue(written.contains("\"requested_at\":\"2026-11-25T10:00:00.123Z\""), written);
+        assertTrue(written.contains("\"expires_at\":\"2026-11-25T11:00:00.123Z\""), written);
         try (Approvals reopened = open()) {
-            Approval a = reopened.get("a");
+            assertEquals(filed.requestedAt(), reopened.get("a").requestedAt(), "what was filed is what was kept");
+            assertEquals(filed.expiresAt(), reopened.get("a").expiresAt());
+        }
+    }
+
+    @Test
+    void aStoreWrittenBeforeTimesHadOneFormStillLoads() throws Exception {
+        // As the previous version wrote an approved request: Instant.toString, to the nanosecond or the second.
+        Files.writeString(dir.resolve("approvals.jsonl"), "{\"action\":\"refund\",\"action_digest\":\"da\","
+                + "\"actor\":\"bot\",\"approvers\":[\"group:leads\"],\"arguments\":{\"amount\":5},"
+                + "\"caller_reason\":\"t-1\",\"comment\":\"ok\",\"consumed_by\":null,\"environment\":\"prod\","
+                + "\"expires_at\":\"2026-11-25T11:00:00Z\",\"id\":\"a\",\"matched_rules\":[\"r\"],\"method\":\"C#m()\","
+                + "\"on_behalf_of\":\"user-1\",\"policy_version\":\"v1\",\"reason\":\"why\","
+                + "\"requested_at\":\"2026-11-25T10:00:00.123456789Z\",\"reviewed_at\":\"2026-11-25T10:05:00.000000001Z\","
+                + "\"reviewer\":\"alice\",\"reviewers\":[\"alice\",\"bob\"],\"status\":\"approved\",\"tenant\":\"acme\"}\n");
+        try (Approvals reopened = open()) {
+            Approval a = reopened.openFor("da");
+            assertEquals(ApprovalStatus.APPROVED, a.status());
             assertEquals(Instant.parse("2026-11-25T10:00:00.123456789Z"), a.requestedAt());
             assertEquals(Instant.parse("2026-11-25T11:00:00Z"), a.expiresAt());
-            assertEquals("2026-11-25T10:00:00.123Z", a.toMap().get("requested_at"));
+            assertEquals(Instant.parse("2026-11-25T10:05:00.000000001Z"), a.reviewedAt());
+            assertEquals("a", reopened.consume("a", "call-2").id(), "an approval from the previous version is usable");
         }
+        String rewritten = Files.readString(dir.resolve("approvals.jsonl"));
+        assertTrue(rewritten.contains("\"requested_at\":\"2026-11-25T10:00:00.123Z\""), rewritten);
+        assertTrue(rewritten.contains("\"expires_at\":\"2026-11-25T11:00:00.000Z\""), rewritten);
+        assertTrue(rewritten.contains("\"reviewed_at\":\"2026-11-25T10:05:00.000Z\""), rewritten);
     }
 
     @Test
@@ -115,27 +139,44 @@ class ApprovalsTest {
     }
 
     @Test
-    void aWaiterWakesOnTheReviewAndTimesOutWithout() throws Exception {
+    void aWaiterTimesOutWhileNobodyDecides() throws Exception {
         try (Approvals approvals = open()) {
             approvals.request(draft("a", "da"));
             assertThrows(TimeoutException.class, () -> approvals.await("a", Duration.ofMillis(50)));
+            assertFalse(approvals.waiting("a"), "a caller that gave up is no longer counted");
+            assertEquals(ApprovalStatus.PENDING, approvals.get("a").status(), "the request stays pending");
+        }
+    }
+
+    @Test
+    void aWaiterWakesOnTheReview() throws Exception {
+        try (Approvals approvals = open()) {
+            approvals.request(draft("a", "da"));
+            CompletableFuture<Approval> waited = waitOn(approvals, "a");
             // The review comes once the caller waits: the wake-up, not an earlier decision, ends the wait.
-            Thread reviewer = new Thread(() -> {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!approvals.waiting("a") && System.nanoTime() < deadline) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                }
-                approvals.review("a", true, "alice", null).wake().run();
-            });
-            reviewer.start();
-            assertEquals(ApprovalStatus.APPROVED, approvals.await("a", Duration.ofSeconds(10)).status());
-            reviewer.join();
+            Review review = approvals.review("a", true, "alice", null);
+            assertTrue(review.done());
+            assertFalse(waited.isDone(), "the caller goes on only when the channel wakes it");
+            review.wake().run();
+            assertEquals(ApprovalStatus.APPROVED, waited.get(10, TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
+    void aWaiterWakesWhenItsRequestExpires() throws Exception {
+        try (FileApprovals approvals = open()) {
+            approvals.request(draft("a", "da"));
+            CompletableFuture<Approval> waited = waitOn(approvals, "a");
+            assertEquals(0, approvals.expireDue(), "nothing is due before the clock moves");
+            clock.advance(Duration.ofMinutes(60));
+            assertEquals(1, approvals.expireDue());
+            assertEquals(ApprovalStatus.EXPIRED, waited.get(10, TimeUnit.SECONDS).status());
         }
     }
 
     @Test
     void requestsAndUnusedApprovalsExpire() throws Exception {
-        try (Approvals approvals = open()) {
+        try (FileApprovals approvals = open()) {
             approvals.request(draft("a", "da"));
             approvals.request(draft("b", "db"));
             assertTrue(approvals.review("b", true, "alice", null).done());
@@ -185,8 +226,45 @@ class ApprovalsTest {
         assertTrue(!base.equals(ActionDigest.of("refund", "eve", "u", "acme", "prod", Map.of("amount", 5L, "to", "x"), "v1")));
     }
 
+    @Test
+    void resolutionsKeepTheirWireNames() {
+        assertEquals(List.of("allow", "deny", "approval_rejected", "approval_timeout", "approval_expired"),
+                Arrays.stream(Resolution.values()).map(Resolution::wireName).toList());
+        for (Resolution resolution : Resolution.values()) {
+            assertEquals(resolution, Resolution.parse(resolution.wireName()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Resolution.parse("rejected"));
+        assertEquals("unknown approval resolution 'rejected'; expected one of allow, deny, approval_rejected,"
+                + " approval_timeout, approval_expired", e.getMessage());
+    }
+
+    /** A caller waiting on {@code id} in a thread of its own, returned once it is counted as waiting. */
+    private static CompletableFuture<Approval> waitOn(Approvals approvals, String id) throws InterruptedException {
+        CompletableFuture<Approval> waited = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                waited.complete(approvals.await(id, Duration.ofSeconds(30)));
+            } catch (InterruptedException | TimeoutException | RuntimeException e) {
+                waited.completeExceptionally(e);
+            }
+        }, "approvals-test-caller");
+        caller.setDaemon(true);
+        caller.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!approvals.waiting(id)) {
+            assertFalse(waited.isDone(), () -> "the caller stopped waiting: " + waited);
+            assertTrue(System.nanoTime() < deadline, "the caller did not start waiting within 10s");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return waited;
+    }
+
     private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T10:00:00Z");
+        private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
+
+        void set(Instant instant) {
+            now = instant;
+        }
 
         void advance(Duration duration) {
             now = now.plus(duration);

@@ -1,10 +1,13 @@
 package dev.actiongate.agent.approvals;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /**
  * How a call held for approval ended: the {@code verdict} of its {@code approval_resolved}
  * record and of the exception a denied caller sees. The wire names are public contract.
  */
-public enum ApprovalOutcome {
+public enum Resolution {
     /** Approved, still the approved call, and the approval was used: the body runs. */
     ALLOW("allow"),
     /** The approval could not be checked, or the call changed while it waited: fail closed. */
@@ -18,7 +21,7 @@ public enum ApprovalOutcome {
 
     private final String wireName;
 
-    ApprovalOutcome(String wireName) {
+    Resolution(String wireName) {
         this.wireName = wireName;
     }
 
@@ -28,5 +31,16 @@ public enum ApprovalOutcome {
 
     public boolean allowed() {
         return this == ALLOW;
+    }
+
+    /** The resolution a record names; anything else is an error that lists the names there are. */
+    public static Resolution parse(String wireName) {
+        for (Resolution resolution : values()) {
+            if (resolution.wireName.equals(wireName)) {
+                return resolution;
+            }
+        }
+        throw new IllegalArgumentException("unknown approval resolution '" + wireName + "'; expected one of "
+                + Arrays.stream(values()).map(Resolution::wireName).collect(Collectors.joining(", ")));
     }
 }
