@@ -1,6 +1,7 @@
 package dev.actiongate.agent;
 
 import dev.actiongate.agent.admin.AdminServer;
+import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
 import java.io.Closeable;
 import java.lang.instrument.Instrumentation;
@@ -68,6 +69,9 @@ public final class RunningAgent implements Runnable {
         // A call already inside a governed method finishes; new ones run the original code.
         BridgeInstaller.uninstall(dispatcher);
         GovernedActionInstrumentation.reset(instrumentation, transformer);
+        if (dispatcher instanceof Gate gate) {
+            gate.close();
+        }
         AdminServer server = admin;
         if (server != null) {
             server.stop();

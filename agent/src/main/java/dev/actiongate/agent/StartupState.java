@@ -61,7 +61,7 @@ final class StartupState {
     private static Part<RecordLog> records(AgentConfig config) {
         try {
             RecordLog records = RecordLog.open(config.records(), config.recordsJournal());
-            Runtime.getRuntime().addShutdownHook(new Thread(records::flush, "actiongate-flush"));
+            records.flushOnShutdown();
             return new Part<>(records, null);
         } catch (IOException | RuntimeException e) {
             return new Part<>(null, "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e);

@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  * retried with growing pauses; when every attempt failed, the failure is reported so that it can
  * be recorded.
  */
-public final class IncidentWebhook {
+public final class IncidentWebhook implements AutoCloseable {
 
     static final Duration[] PAUSES = {Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(4)};
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -40,6 +40,12 @@ public final class IncidentWebhook {
             return thread;
         });
         this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(retries).build();
+    }
+
+    /** Ends the retry thread: a detached agent leaves no thread of its own behind. Pending retries are dropped. */
+    @Override
+    public void close() {
+        retries.shutdownNow();
     }
 
     public URI uri() {

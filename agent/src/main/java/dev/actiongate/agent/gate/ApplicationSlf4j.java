@@ -3,8 +3,6 @@ package dev.actiongate.agent.gate;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +26,17 @@ final class ApplicationSlf4j implements Consumer<String> {
     private static final String LOGGER = String.join(".", "org", "slf4j", "Logger");
     private static final String MDC = String.join(".", "org", "slf4j", "MDC");
 
-    private static final Map<ClassLoader, ApplicationSlf4j> BY_LOADER = new WeakHashMap<>();
+    /**
+     * One per application SLF4J, kept by its {@code LoggerFactory} class: the method handles
+     * reach into that class's loader, so a map keyed by loaders would keep every loader alive
+     * through its own value. A class value lives exactly as long as the class, and its loader.
+     */
+    private static final ClassValue<ApplicationSlf4j> BY_FACTORY = new ClassValue<>() {
+        @Override
+        protected ApplicationSlf4j computeValue(Class<?> factory) {
+            return find(factory);
+        }
+    };
 
     private final MethodHandle info;
     private final MethodHandle mdcGet;
@@ -43,15 +51,18 @@ final class ApplicationSlf4j implements Consumer<String> {
         if (loader == null) {
             return NONE;
         }
-        synchronized (BY_LOADER) {
-            return BY_LOADER.computeIfAbsent(loader, ApplicationSlf4j::find);
+        try {
+            return BY_FACTORY.get(Class.forName(LOGGER_FACTORY, false, loader));
+        } catch (ClassNotFoundException | LinkageError | RuntimeException noSlf4j) {
+            return NONE;
         }
     }
 
-    private static ApplicationSlf4j find(ClassLoader loader) {
+    private static ApplicationSlf4j find(Class<?> factory) {
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> factory = Class.forName(LOGGER_FACTORY, true, loader);
+            ClassLoader loader = factory.getClassLoader();
+            Class.forName(LOGGER_FACTORY, true, loader);
             Class<?> loggerType = Class.forName(LOGGER, false, loader);
             Object logger = lookup.findStatic(factory, "getLogger", MethodType.methodType(loggerType, String.class))
                     .invoke(LOGGER_NAME);

@@ -33,6 +33,13 @@ final class DenialEscalation {
         this.pid = pid;
     }
 
+    /** Releases the webhook's thread; called when the agent detaches. */
+    void close() {
+        if (webhook != null) {
+            webhook.close();
+        }
+    }
+
     /** The key the denials of this call's actor, action and tenant are counted under. */
     static String key(GovernedMethod method, CallContext context) {
         return DenialCounter.key(context.actor(), method.action(), context.tenant());

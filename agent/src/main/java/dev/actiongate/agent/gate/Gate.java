@@ -84,6 +84,11 @@ public final class Gate implements GateBridge.Dispatcher {
         }
     }
 
+    /** Releases what the gate runs besides calls (the incident webhook's thread); the agent is detaching. */
+    public void close() {
+        escalation.close();
+    }
+
     /**
      * Bounds how long governed calls wait for start-up: past {@code timeout} from now, a call that
      * finds start-up unfinished is denied naming what start-up is doing ({@code step}), instead

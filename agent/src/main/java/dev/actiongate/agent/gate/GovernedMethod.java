@@ -25,8 +25,14 @@ public final class GovernedMethod {
     private final boolean generated;
     private final Map<String, Object> methodVariable;
     private final WeakReference<ClassLoader> loader;
-    private volatile ApplicationSlf4j slf4j;
-    private volatile ApplicationApi api;
+    /*
+     * Weak, like the loader: the registry keeps every governed method for good (its id is compiled
+     * into the class), and these reach into the application's loader. ApplicationSlf4j's class
+     * value and the shared API keep them alive while the loader is; an application's own copy of
+     * the API is looked up again if a collection took it.
+     */
+    private volatile WeakReference<ApplicationSlf4j> slf4j = new WeakReference<>(null);
+    private volatile WeakReference<ApplicationApi> api = new WeakReference<>(null);
 
     GovernedMethod(int id, String action, String source, String entry, String className, String methodName,
                    List<String> parameterTypes, List<String> parameterNames, boolean parameterNamesCompiled,
@@ -107,21 +113,21 @@ public final class GovernedMethod {
 
     /** The ActionGate API as the class declaring this method sees it, found on first use. */
     ApplicationApi api() {
-        ApplicationApi found = api;
+        ApplicationApi found = api.get();
         if (found == null) {
             ClassLoader declaring = loader.get();
             found = declaring == null ? ApplicationApi.SHARED : ApplicationApi.of(declaring);
-            api = found;
+            api = new WeakReference<>(found);
         }
         return found;
     }
 
     /** The application's SLF4J as seen from the class declaring this method, found on first use. */
     ApplicationSlf4j slf4j() {
-        ApplicationSlf4j found = slf4j;
+        ApplicationSlf4j found = slf4j.get();
         if (found == null) {
             found = ApplicationSlf4j.of(loader.get());
-            slf4j = found;
+            slf4j = new WeakReference<>(found);
         }
         return found;
     }

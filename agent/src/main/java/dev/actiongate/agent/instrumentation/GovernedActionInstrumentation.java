@@ -58,6 +58,9 @@ public final class GovernedActionInstrumentation {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new OverridingTypeStrategy(locator))
                 .with(new SharedTypePoolCache())
+                // Class file locators held by cached type descriptions must not keep an
+                // undeployed application's class loader alive.
+                .with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK)
                 .with(new FailureListener(failures))
                 .ignore(nameStartsWith("dev.actiongate.agent.")
                                 .or(nameStartsWith("dev.actiongate.bootstrap."))

@@ -1,5 +1,6 @@
 package dev.actiongate.agent.instrumentation;
 
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -13,7 +14,9 @@ import net.bytebuddy.pool.TypePool;
  * transformations. Deciding whether a class is governed means looking at its supertypes; without
  * a shared cache every class load would parse its whole hierarchy again, which made an
  * application that loads a logging framework before {@code main} start noticeably slower.
- * Class loaders are held weakly so that an undeployed application can be collected.
+ * Class loaders are held weakly so that an undeployed application can be collected: the cache of
+ * a loader holds only descriptions parsed from class files, whose pools reach the loader through
+ * weak references (the agent's weak location strategy, and {@link LoadedTypeFallback}'s own).
  *
  * <p>A supertype whose class file its loader does not expose (a class the loader defined from
  * bytes of its own, without {@code getResource} for it) is described from the loaded class
@@ -54,24 +57,28 @@ final class SharedTypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCa
 
     /** Describes a type its class file cannot be found for from the class its loader resolves. */
     private static final class LoadedTypeFallback extends TypePool.Default.WithLazyResolution {
-        private final ClassLoader loader;
+        /** Weak: cached descriptions keep their pool, and the cache lives as long as the loader's entry. */
+        private final WeakReference<ClassLoader> loader;
 
         LoadedTypeFallback(TypePool.CacheProvider cache, ClassFileLocator locator, ReaderMode readerMode,
                            LazinessMode lazinessMode, ClassLoader loader) {
             super(cache, locator, readerMode, lazinessMode);
-            this.loader = loader;
+            this.loader = loader == null ? null : new WeakReference<>(loader);
         }
 
         @Override
         protected Resolution doResolve(String name) {
             Resolution located = super.doResolve(name);
-            if (located.isResolved() || loader == null) {
+            ClassLoader classLoader = loader == null ? null : loader.get();
+            if (located.isResolved() || classLoader == null) {
                 return located;
             }
             try {
-                // The class is loaded already, or is about to be as the supertype of the class being defined.
-                Class<?> loaded = Class.forName(name, false, loader);
-                return cacheProvider.register(name, new Resolution.Simple(TypeDescription.ForLoadedType.of(loaded)));
+                // The class is loaded already, or is about to be as the supertype of the class being
+                // defined. Not cached: a description of a loaded class holds its class, and with it
+                // the loader the cache must not keep alive; such classes are rare.
+                Class<?> loaded = Class.forName(name, false, classLoader);
+                return new Resolution.Simple(TypeDescription.ForLoadedType.of(loaded));
             } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                 return located;
             }

@@ -45,6 +45,8 @@ public final class RecordLog implements RecordSink, Closeable {
     private final QueuedRecords soon = new QueuedRecords();
     private final PollingWriter writer;
     private volatile boolean closed;
+    /** Flushes at JVM shutdown; removed by {@link #close}, so that a detached agent leaves no hook behind. */
+    private Thread shutdownHook;
     /** The background writer's last problem, so that one that lasts is logged once, not once per pass. */
     private String lastProblem;
 
@@ -176,6 +178,14 @@ public final class RecordLog implements RecordSink, Closeable {
         }
     }
 
+    /** Writes every queued record when the JVM shuts down, until this log is closed. */
+    public synchronized void flushOnShutdown() {
+        if (shutdownHook == null) {
+            shutdownHook = new Thread(this::flush, "actiongate-flush");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
     /** Writes every queued record now; called on shutdown so that no outcome is left behind. */
     public void flush() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -268,9 +278,21 @@ public final class RecordLog implements RecordSink, Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
+        removeShutdownHook();
         // Its last pass must not find the file closed under it.
         writer.stop(TimeUnit.SECONDS.toMillis(1));
         flush();
         file.close();
+    }
+
+    private synchronized void removeShutdownHook() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it flushes what close would have
+            }
+            shutdownHook = null;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.actiongate.agent.escalation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -9,11 +10,14 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class IncidentWebhookTest {
@@ -63,5 +67,29 @@ class IncidentWebhookTest {
         assertEquals(4, attempts, "one attempt and three retries");
         assertEquals(4, reportedAttempts.get());
         assertTrue(failure.get() != null && failure.get().contains("Connect"), failure.get());
+    }
+
+    @Test
+    void closingEndsTheWebhooksThread() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Set<Thread> before = webhookThreads();
+        IncidentWebhook webhook = new IncidentWebhook(URI.create("http://127.0.0.1:" + closedPort + "/x"), FAST);
+        webhook.post("{}", (n, problem) -> { }).get(30, TimeUnit.SECONDS);
+        Set<Thread> own = webhookThreads();
+        own.removeAll(before);
+        assertEquals(1, own.size(), "the retries ran on the webhook's own thread");
+        webhook.close();
+        Thread thread = own.iterator().next();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(thread.isAlive(), "a closed webhook leaves no thread behind");
+    }
+
+    private static Set<Thread> webhookThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().equals("actiongate-webhook"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 }
