@@ -71,6 +71,7 @@ public final class GateBridge {
      *
      * @return {@code false} when another dispatcher is in force; it was told of the attempt
      */
+    @SuppressWarnings("UnusedMethod") // called by the agent through reflection, from its own class loader
     private static synchronized boolean install(Dispatcher installed) {
         Dispatcher current = dispatcher;
         if (current != null && current != installed) {
@@ -92,6 +93,7 @@ public final class GateBridge {
      *
      * @return {@code false} when {@code installed} is not the dispatcher in force
      */
+    @SuppressWarnings("UnusedMethod") // called by the agent through reflection, from its own class loader
     private static synchronized boolean uninstall(Dispatcher installed) {
         if (dispatcher != installed) {
             return false;
@@ -171,6 +173,7 @@ public final class GateBridge {
         return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
     }
 
+    @SuppressWarnings("UnusedMethod") // found by a method handle in governedLambda
     private static Object proxied(Class<?> type, Object lambda) {
         return proxied(type.getClassLoader(), new Class<?>[] {type}, lambda);
     }

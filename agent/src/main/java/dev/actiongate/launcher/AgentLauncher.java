@@ -76,6 +76,7 @@ public final class AgentLauncher {
             // Resolve the loader class from this jar before the jar also lands on the bootstrap
             // class path; otherwise which loader defines it depends on when the JVM verifies this
             // class (with verification off it would be the bootstrap loader).
+            @SuppressWarnings("unused")
             Class<?> loaderType = IsolatedClassLoader.class;
             File jarFile = agentJar();
             if (attached) {

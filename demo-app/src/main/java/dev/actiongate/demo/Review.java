@@ -17,6 +17,7 @@ enum Review {
     /** {@code --auto-approve-after}: the demo approves the call itself. */
     AUTOMATIC(List.of("allow"));
 
+    @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, though the type does not say so
     private final List<String> verdicts;
 
     Review(List<String> verdicts) {

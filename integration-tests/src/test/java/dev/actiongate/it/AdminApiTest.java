@@ -97,7 +97,7 @@ class AdminApiTest {
             Files.writeString(policy, POLICY.replace("it-admin-1", "it-admin-2"));
             ForkedJvm.Run reload = ForkedJvm.agentCli(jdk, "reload", "--url", url, "--token-file", tokenFile.toString());
             reload.assertExit(0);
-            assertTrue(reload.stdout().contains("it-admin-2") && reload.stdout().contains("in force")
+            assertTrue((reload.stdout().contains("it-admin-2") && reload.stdout().contains("in force"))
                     || reload.stdout().contains("unchanged (it-admin-2)"), "the file watcher may have been first\n" + reload.describe());
             HttpResponse<String> after = client.send(HttpRequest.newBuilder(URI.create(url + "/status"))
                     .header("Authorization", "Bearer s3cret-token").build(), HttpResponse.BodyHandlers.ofString());

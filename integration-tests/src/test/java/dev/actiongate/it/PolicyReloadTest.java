@@ -75,8 +75,8 @@ class PolicyReloadTest {
         for (JsonNode decision : records.decisions()) {
             String version = decision.get("policy_version").asText();
             String verdict = decision.get("verdict").asText();
-            assertTrue(version.equals("v-allow") && verdict.equals("allow")
-                    || version.equals("v-deny") && verdict.equals("deny"), "one whole policy per decision: " + decision);
+            assertTrue((version.equals("v-allow") && verdict.equals("allow"))
+                    || (version.equals("v-deny") && verdict.equals("deny")), "one whole policy per decision: " + decision);
         }
         List<JsonNode> loaded = records.ofKind("policy_loaded");
         assertEquals(2, loaded.size(), "v-allow -> v-deny -> v-allow\n" + why);
@@ -131,8 +131,8 @@ class PolicyReloadTest {
         for (JsonNode decision : records.decisions()) {
             String version = decision.get("policy_version").asText();
             String verdict = decision.get("verdict").asText();
-            assertTrue(version.equals("v-allow") && verdict.equals("allow")
-                    || version.equals("v-closed") && verdict.equals("deny"), "the whole file decided: " + decision);
+            assertTrue((version.equals("v-allow") && verdict.equals("allow"))
+                    || (version.equals("v-closed") && verdict.equals("deny")), "the whole file decided: " + decision);
         }
         ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
     }

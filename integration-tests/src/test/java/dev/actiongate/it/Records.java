@@ -96,6 +96,7 @@ public record Records(Path file, List<JsonNode> records) {
     }
 
     /** The index of {@code record} in the file, 0-based. */
+    @SuppressWarnings("ReferenceEquality") // this very record, not an equal one (records can repeat)
     public int indexOf(JsonNode record) {
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i) == record) {

@@ -13,11 +13,13 @@ package dev.actiongate.agent.approvals;
  */
 public record Review(int status, Approval approval, String error, Runnable wake) {
 
-    private static final Runnable NOTHING = () -> { };
-
     /** A review that changed nothing: no one to wake. */
     Review(int status, Approval approval, String error) {
-        this(status, approval, error, NOTHING);
+        this(status, approval, error, Review::wakeNobody);
+    }
+
+    private static void wakeNobody() {
+        // nobody waits on a review that changed nothing
     }
 
     public boolean done() {

@@ -70,7 +70,8 @@ public final class IncidentWebhook implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
-        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+        // The outcome is handled in whenComplete; the future itself has nothing more to say.
+        var unused = client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             String problem = error != null
                     ? error.toString()
                     : response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
@@ -80,7 +81,7 @@ public final class IncidentWebhook implements AutoCloseable {
                 failed.accept(attempt, problem);
                 done.complete(attempt);
             } else {
-                retries.schedule(() -> attempt(json, attempt + 1, failed, done),
+                var unusedRetry = retries.schedule(() -> attempt(json, attempt + 1, failed, done),
                         pauses[attempt - 1].toMillis(), TimeUnit.MILLISECONDS);
             }
         });

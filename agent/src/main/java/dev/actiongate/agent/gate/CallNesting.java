@@ -56,6 +56,7 @@ final class CallNesting {
         }
 
         /** Its body ended: the call it was nested in is the innermost again. */
+        @SuppressWarnings("ReferenceEquality") // this very invocation, not an equal one
         void finished(Invocation call) {
             if (innermost == call) {
                 innermost = call.outer();

@@ -169,6 +169,7 @@ final class DecisionRecords {
         return record;
     }
 
+    @SuppressWarnings("ReferenceEquality") // the state in force is replaced whole: identity says it changed
     private RepeatedValues repeatedValues(GateState state) {
         RepeatedValues cached = repeatedValues;
         if (cached == null || cached.state() != state) {

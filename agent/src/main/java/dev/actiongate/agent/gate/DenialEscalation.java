@@ -97,7 +97,9 @@ final class DenialEscalation {
             state.sink().append(incident, line -> {
                 method.slf4j().accept(line);
                 if (webhook != null) {
-                    webhook.post(line, (attempts, problem) -> webhookFailed(state, incident, attempts, problem));
+                    // Failures are recorded by the callback; the call never waits for delivery.
+                    var unused = webhook.post(line,
+                            (attempts, problem) -> webhookFailed(state, incident, attempts, problem));
                 }
             });
         } catch (Exception e) {

@@ -76,7 +76,7 @@ public final class Gate implements GateBridge.Dispatcher {
         this.escalation = new DenialEscalation(denials, webhook, service, pid);
         this.contextMdc = Map.copyOf(contextMdc);
         this.instrumentationFailures = new InstrumentationFailures(service);
-        startup.thenAccept(state -> instrumentationFailures.recordInto(state.sink()));
+        var unused = startup.thenAccept(state -> instrumentationFailures.recordInto(state.sink()));
         this.policyInForce = new PolicyInForce(startup, service, faults);
         this.governance = new GovernanceSwitch(service, policyInForce::state);
         for (Verdict verdict : Verdict.values()) {

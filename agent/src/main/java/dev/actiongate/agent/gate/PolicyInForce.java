@@ -43,7 +43,7 @@ final class PolicyInForce {
         this.startup = startup;
         this.service = service;
         this.faults = faults;
-        startup.thenAccept(state -> {
+        var unused = startup.thenAccept(state -> {
             synchronized (this) {
                 if (current == null) {
                     current = state;

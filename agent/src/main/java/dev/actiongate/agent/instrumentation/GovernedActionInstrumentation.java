@@ -69,7 +69,7 @@ public final class GovernedActionInstrumentation {
                                 .or(jdkType(locator))
                                 .or(isSynthetic())
                                 .or(isAnnotation()),
-                        ignoredLoader(agentLoader, locator, govern))
+                        ignoredLoader(agentLoader, govern))
                 .type(new DeclaresGovernedMethod(locator))
                 .transform((builder, type, loader, module, protectionDomain) ->
                         advise(builder, type, loader, registry, locator, failures))
@@ -146,8 +146,7 @@ public final class GovernedActionInstrumentation {
     }
 
     /** The agent's own loader never; the bootstrap loader only when an entry names a JDK type. */
-    private static ElementMatcher<ClassLoader> ignoredLoader(ClassLoader agentLoader, GovernedMethodLocator locator,
-                                                             List<GovernEntry> govern) {
+    private static ElementMatcher<ClassLoader> ignoredLoader(ClassLoader agentLoader, List<GovernEntry> govern) {
         boolean namesJdk = govern.stream().anyMatch(entry -> entry.isMethodEntry()
                 && (entry.className().startsWith("java.") || entry.className().startsWith("jdk.")
                 || entry.className().startsWith("sun.") || entry.className().startsWith("com.sun.")));

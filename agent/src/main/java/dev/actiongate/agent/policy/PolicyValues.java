@@ -76,8 +76,8 @@ public final class PolicyValues {
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
         }
-        if (value instanceof Float) {
-            return ((Float) value).doubleValue();
+        if (value instanceof Float f) {
+            return f.doubleValue();
         }
         if (value instanceof Character || value instanceof CharSequence) {
             return value.toString();

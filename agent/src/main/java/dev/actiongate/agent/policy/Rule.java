@@ -28,7 +28,8 @@ public record Rule(String id, String action, String when, Verdict verdict, Strin
             return null;
         }
         StringBuilder regex = new StringBuilder();
-        for (char c : action.toCharArray()) {
+        for (int i = 0; i < action.length(); i++) {
+            char c = action.charAt(i);
             switch (c) {
                 case '*' -> regex.append(".*");
                 case '?' -> regex.append('.');

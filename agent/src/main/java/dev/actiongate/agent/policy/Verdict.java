@@ -8,12 +8,22 @@ import java.util.Locale;
  * turns a call into one after repeated denials.
  */
 public enum Verdict {
-    ALLOW,
-    REQUIRE_APPROVAL,
-    DENY,
-    ESCALATE;
+    ALLOW(0),
+    REQUIRE_APPROVAL(1),
+    DENY(2),
+    ESCALATE(3);
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
+    /** Explicit rather than the declaration order, which a new verdict must not change by accident. */
+    private final int strictness;
+
+    Verdict(int strictness) {
+        this.strictness = strictness;
+    }
+
+    private int strictness() {
+        return strictness;
+    }
 
     /** The lower-case name used in policy files, records and exceptions. */
     public String wireName() {
@@ -22,7 +32,7 @@ public enum Verdict {
 
     /** The more restrictive of the two: deny over require_approval over allow. */
     public Verdict strictest(Verdict other) {
-        return other.ordinal() > ordinal() ? other : this;
+        return other.strictness() > strictness() ? other : this;
     }
 
     /** Parses a rule's or a default's verdict, or returns {@code null} when it names none a rule may give. */

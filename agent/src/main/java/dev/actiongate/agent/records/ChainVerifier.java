@@ -125,10 +125,10 @@ public final class ChainVerifier {
 
     /** Why a record's {@code hash} does not hold for its content and {@code prev_hash}, or {@code null} when it does. */
     private static String hashProblem(MessageDigest sha256, Object prev, Object hash, Map<String, Object> record) {
-        if (!(prev instanceof String) || !(hash instanceof String)) {
+        if (!(prev instanceof String previous) || !(hash instanceof String)) {
             return "prev_hash or hash is missing";
         }
-        String recomputed = RecordChain.link(sha256, (String) prev, CanonicalJson.bytes(record));
+        String recomputed = RecordChain.link(sha256, previous, CanonicalJson.bytes(record));
         return recomputed.equals(hash) ? null : "hash does not match the record's content: the line was edited";
     }
 

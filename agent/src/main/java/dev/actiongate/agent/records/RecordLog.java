@@ -210,7 +210,9 @@ public final class RecordLog implements RecordSink, Closeable {
                 reportOnce(e.toString(), "records cannot be copied from " + journalOf(path) + " to " + path + ": " + e
                         + "; they stay in the journal, and calls are denied once it is full", null);
             }
-            return busy | file.keepCurrent();
+            // Looked at every pass, whatever the copy found: a vanished file must be noticed.
+            boolean came = file.keepCurrent();
+            return busy || came;
         } catch (RuntimeException | Error e) {
             // The writer must outlive one bad pass: without it a vanished file goes unnoticed.
             reportOnce(e.toString(), "the records writer of " + path + " failed a pass and goes on", e);

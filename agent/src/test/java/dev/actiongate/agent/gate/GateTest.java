@@ -191,6 +191,7 @@ class GateTest {
         Object enter() throws Exception;
     }
 
+    @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
     private static Object asAcme(Call call) throws Exception {
         try (ActionContext.Scope ignored = ActionContext.builder().actor("bot-1").tenant("acme").open()) {
             return call.enter();

@@ -204,7 +204,7 @@ class RecordLogTest {
         }
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
-        assertEquals(threads * perThread, result.records());
+        assertEquals((long) threads * perThread, result.records());
         Set<Object> ids = new HashSet<>();
         for (String line : Files.readAllLines(file)) {
             ids.add(CanonicalJson.parse(line).get("decision_id"));
@@ -340,7 +340,7 @@ class RecordLogTest {
         }
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
-        assertEquals(2 * threads * perThread, result.records());
+        assertEquals(2L * threads * perThread, result.records());
     }
 
     @Test

@@ -167,7 +167,7 @@ public final class AttachCatchApp {
         /** The application's classes and the ActionGate API; the agent's own classes are not the application's. */
         private static boolean ownCopy(String name) {
             return name.startsWith("dev.actiongate.it.")
-                    || name.startsWith("dev.actiongate.") && name.indexOf('.', "dev.actiongate.".length()) < 0;
+                    || (name.startsWith("dev.actiongate.") && name.indexOf('.', "dev.actiongate.".length()) < 0);
         }
     }
 }

@@ -26,7 +26,7 @@ public final class EscalationApp {
         Payments payments = new Payments();
         try (ActionContext.Scope scope = ActionContext.builder().actor("agent-9").tenant("acme").reason("r").open()) {
             for (int i = 1; i <= attempts; i++) {
-                long amount = 5_000 + i;
+                long amount = 5_000L + i;
                 Probe.attempt("agent-9 #" + i, () -> payments.refund(amount));
             }
         }

@@ -34,6 +34,7 @@ public final class HugeArgumentsApp {
             return next;
         }
 
+        @SuppressWarnings("DoNotCallSuggester") // a getter that throws is the hostile argument under test
         public String getStatus() {
             throw new IllegalStateException("the node is unreachable");
         }

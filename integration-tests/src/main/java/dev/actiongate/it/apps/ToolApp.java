@@ -44,7 +44,7 @@ public final class ToolApp {
             }
             String name = call.substring(0, call.indexOf('='));
             String arguments = call.substring(call.indexOf('=') + 1);
-            ToolExecutionRequest request = ToolExecutionRequest.builder().id("call-" + (++n)).name(name)
+            ToolExecutionRequest request = ToolExecutionRequest.builder().id("call-" + ++n).name(name)
                     .arguments(arguments).build();
             try (ActionContext.Scope scope = ActionContext.builder().actor("support-llm").tenant("acme").open()) {
                 Probe.attempt(name + " " + arguments, () -> {
