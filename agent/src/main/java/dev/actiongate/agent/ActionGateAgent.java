@@ -99,12 +99,7 @@ public final class ActionGateAgent {
         inBackground("actiongate-startup", new BackgroundStart(config, gate, registry, startup, step::set,
                 readProblem, running::get, installed));
 
-        // The agent never injects classes, so its Byte Buddy needs no sun.misc.Unsafe; saying so
-        // keeps JDK 24+ from warning about terminally deprecated Unsafe methods. The name is
-        // relocated along with Byte Buddy, so this leaves the application's own Byte Buddy alone.
-        if (System.getProperty("net.bytebuddy.safe") == null) {
-            System.setProperty("net.bytebuddy.safe", "true");
-        }
+        keepByteBuddyOffUnsafe();
         boolean reversible = attached || govern.stream().anyMatch(GovernEntry::isMethodEntry);
         ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
                 ActionGateAgent.class.getClassLoader(), govern, gate.instrumentationFailures());
@@ -119,6 +114,17 @@ public final class ActionGateAgent {
             inBackground("actiongate-govern-check", () -> StartupWarnings.reportUnmatched(govern, registry, startup));
         }
         return running.get();
+    }
+
+    /**
+     * The agent never injects classes, so its Byte Buddy needs no sun.misc.Unsafe; saying so
+     * keeps JDK 24+ from warning about terminally deprecated Unsafe methods. The name is
+     * relocated along with Byte Buddy, so this leaves the application's own Byte Buddy alone.
+     */
+    private static void keepByteBuddyOffUnsafe() {
+        if (System.getProperty("net.bytebuddy.safe") == null) {
+            System.setProperty("net.bytebuddy.safe", "true");
+        }
     }
 
     private static Gate newGate(AgentConfig config, MethodRegistry registry, CompletableFuture<GateState> startup) {

@@ -135,13 +135,7 @@ public final class DemoApp {
         // Repeated attempts are how an agent loop behaves; the table shows the last one.
         for (int attempt = 1; attempt <= scenario.attempts(); attempt++) {
             verdict = Outcome.ALLOW;
-            try (ActionContext.Scope scope = ActionContext.builder()
-                    .actor(scenario.actor())
-                    .onBehalfOf(Scenario.ON_BEHALF_OF)
-                    .tenant(scenario.tenant())
-                    .reason(scenario.reason())
-                    .environment(scenario.environment())
-                    .open()) {
+            try (ActionContext.Scope scope = scopeOf(scenario)) {
                 String messageId = mailer.send(scenario.to(), scenario.customerTenant(), subject, scenario.body(),
                         scenario.dataClass());
                 sent = true;
@@ -181,6 +175,17 @@ public final class DemoApp {
         }
         Delivery delivery = server.delivery(subject, sent, sent ? DELIVERY_WAIT : STRAY_MAIL_WAIT);
         return new Outcome(scenario, verdict, rules, reason, delivery);
+    }
+
+    /** Who asks, for whom, in which tenant and environment, and why: what the policy decides on. */
+    private static ActionContext.Scope scopeOf(Scenario scenario) {
+        return ActionContext.builder()
+                .actor(scenario.actor())
+                .onBehalfOf(Scenario.ON_BEHALF_OF)
+                .tenant(scenario.tenant())
+                .reason(scenario.reason())
+                .environment(scenario.environment())
+                .open();
     }
 
     private static Optional<DecisionRecords.Decision> latestDecision(DecisionRecords records, String subject) {

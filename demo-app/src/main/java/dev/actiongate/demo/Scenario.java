@@ -1,6 +1,7 @@
 package dev.actiongate.demo;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One request of the demo: who acts in which context, the email they try to send, and what
@@ -34,6 +35,11 @@ record Scenario(int number, String request, String actor, int attempts, String t
      * @param review who can decide the request the policy holds for approval
      */
     static List<Scenario> all(Review review) {
+        return Stream.concat(everyday().stream(), risky(review).stream()).toList();
+    }
+
+    /** Rows 1 to 3: a routine email, and two the policy refuses on their context. */
+    private static List<Scenario> everyday() {
         return List.of(
                 new Scenario(1, "low-risk email", ACTOR, 1, "acme", "acme", "ticket 4711", "staging",
                         "alice@customer.example", DataClass.PUBLIC,
@@ -46,7 +52,12 @@ record Scenario(int number, String request, String actor, int attempts, String t
                 new Scenario(3, "missing reason", ACTOR, 1, "acme", "acme", null, "staging",
                         "carol@customer.example", DataClass.INTERNAL,
                         "Here is the internal escalation summary.",
-                        List.of("deny"), "missing-reason"),
+                        List.of("deny"), "missing-reason"));
+    }
+
+    /** Rows 4 to 6: a blocked destination, a call held for approval, and retries that escalate. */
+    private static List<Scenario> risky(Review review) {
+        return List.of(
                 new Scenario(4, "blocked destination", ACTOR, 1, "acme", "acme", "ticket 4714", "staging",
                         "mallory@blocked.example", DataClass.PUBLIC,
                         "Your replacement router ships today.",

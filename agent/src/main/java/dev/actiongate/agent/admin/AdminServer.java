@@ -7,10 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.gate.Gate;
-import dev.actiongate.agent.gate.GateState;
-import dev.actiongate.agent.gate.GovernedMethod;
-import dev.actiongate.agent.gate.Switches;
-import dev.actiongate.agent.records.RecordLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,8 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
@@ -74,7 +68,7 @@ public final class AdminServer {
             return thread;
         }));
         AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8), reviewers);
-        api.route("/status", "GET", exchange -> new Answer(200, status(config, gate, version)));
+        api.route("/status", "GET", exchange -> new Answer(200, StatusReport.of(config, gate, version)));
         api.route("/policy/reload", "POST", exchange -> {
             if (config.policy() == null) {
                 return new Answer(409, Map.of("error", "no policy file is configured"));
@@ -260,63 +254,4 @@ public final class AdminServer {
         }
     }
 
-    static Map<String, Object> status(AgentConfig config, Gate gate, String version) throws IOException {
-        Map<String, Object> status = new LinkedHashMap<>();
-        GateState state = gate.state();
-        status.put("version", version);
-        status.put("service", config.service());
-        status.put("environment", config.environment());
-        status.put("starting", state == null);
-        Switches switches = gate.switches();
-        boolean policyEnabled = state == null || state.policy() == null || state.policy().enabled();
-        status.put("enabled", switches.enabled() && policyEnabled);
-        Map<String, Object> switched = new LinkedHashMap<>();
-        switched.put("enabled", switches.enabled());
-        switched.put("mode", switches.mode() == null ? "policy" : switches.mode().wireName());
-        switched.put("by", switches.by());
-        switched.put("since", switches.since());
-        status.put("switched", switched);
-        status.put("policy_file", config.policy() == null ? null : config.policy().toString());
-        status.put("policy_version", state == null || state.policy() == null ? null : state.policy().version());
-        status.put("policy_sha256", state == null || state.policy() == null ? null : state.policy().sha256());
-        status.put("mode", switches.mode() != null ? switches.mode().wireName()
-                : state == null || state.policy() == null ? null
-                : state.policy().mode().wireName());
-        status.put("policy_problem", state == null ? null : state.policyProblem());
-        status.put("records", state == null || state.records() == null ? null : state.records().path().toString());
-        status.put("records_bytes", state == null || state.records() == null ? null : sizeOrNull(state.records().path()));
-        status.put("records_journal", state == null || state.records() == null || !state.records().journaled() ? null
-                : RecordLog.journalOf(state.records().path()).toString());
-        status.put("records_problem", state == null ? null
-                : state.records() != null && state.records().problem() != null ? state.records().problem()
-                : state.recordsProblem());
-        List<Map<String, String>> methods = gate.governedMethods().stream()
-                .map(AdminServer::describe).toList();
-        status.put("governed_methods", methods);
-        status.put("decisions", gate.decisionCounts());
-        // Classes that run as compiled although they may have governed methods: ops must see them.
-        status.put("instrumentation_failures_count", gate.instrumentationFailures().count());
-        status.put("instrumentation_failures", gate.instrumentationFailures().list());
-        return status;
-    }
-
-    /** The file may be gone for a moment: the agent is making a new one, or denies calls until it can. */
-    private static Long sizeOrNull(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static Map<String, String> describe(GovernedMethod method) {
-        Map<String, String> described = new LinkedHashMap<>();
-        described.put("method", method.signature());
-        described.put("action", method.action());
-        described.put("source", method.source());
-        if (method.entry() != null) {
-            described.put("govern_entry", method.entry());
-        }
-        return described;
-    }
 }

@@ -1,7 +1,6 @@
 package dev.actiongate.agent.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +96,7 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
     /** Resolves the configuration of this JVM. */
     public static AgentConfig resolve(String agentArgs, Map<?, ?> systemProperties, Map<String, String> environment) {
         List<String> warnings = new ArrayList<>();
-        Map<String, String> args = parseAgentArgs(agentArgs, warnings);
+        Map<String, String> args = ConfigValues.parseAgentArgs(agentArgs, warnings);
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         layer(args, systemProperties, environment, values, sources);
@@ -107,16 +106,16 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         String records = values.getOrDefault(RECORDS, "actiongate-decisions.jsonl");
         String env = values.getOrDefault(ENVIRONMENT, "development");
         String service = values.getOrDefault(SERVICE, defaultService(systemProperties));
-        boolean enabled = flag(values, ENABLED, "the agent stays enabled", warnings);
-        boolean recordsJournal = flag(values, RECORDS_JOURNAL, "decisions go through the journal", warnings);
-        URI webhook = webhook(blankToNull(values.get(INCIDENT_WEBHOOK)), warnings);
-        Map<String, String> contextMdc = contextMdc(blankToNull(values.get(CONTEXT_MDC)), warnings);
-        Admin admin = admin(values, warnings);
+        boolean enabled = ConfigValues.flag(values, ENABLED, "the agent stays enabled", warnings);
+        boolean recordsJournal = ConfigValues.flag(values, RECORDS_JOURNAL, "decisions go through the journal", warnings);
+        URI webhook = ConfigValues.webhook(blankToNull(values.get(INCIDENT_WEBHOOK)), warnings);
+        Map<String, String> contextMdc = ConfigValues.contextMdc(blankToNull(values.get(CONTEXT_MDC)), warnings);
+        Admin admin = ConfigValues.admin(values, warnings);
         Approvals approvals = new Approvals(
-                duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
-                duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
+                ConfigValues.duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
+                ConfigValues.duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
                 Path.of(values.getOrDefault(APPROVALS, approvalsBeside(Path.of(records)).toString())));
-        Duration startupTimeout = duration(values, STARTUP_TIMEOUT, Duration.ofSeconds(10), warnings);
+        Duration startupTimeout = ConfigValues.duration(values, STARTUP_TIMEOUT, Duration.ofSeconds(10), warnings);
         return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), recordsJournal, env, service,
                 enabled, webhook, contextMdc, admin, approvals, startupTimeout, sources, warnings);
     }
@@ -163,62 +162,8 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         }
     }
 
-    /** The incident webhook's address, or {@code null} (with a warning) when it is not an http(s) URL. */
-    private static URI webhook(String value, List<String> warnings) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            URI webhook = new URI(value);
-            if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
-                throw new URISyntaxException(value, "not an http or https URL");
-            }
-            return webhook;
-        } catch (URISyntaxException e) {
-            warnings.add("incident_webhook='" + value + "' is not usable (" + e.getMessage()
-                    + "); incidents are recorded but not posted");
-            return null;
-        }
-    }
 
-    /** The admin API's settings, or {@code null} when admin_port is not set or not a port number. */
-    private static Admin admin(Map<String, String> values, List<String> warnings) {
-        String port = blankToNull(values.get(ADMIN_PORT));
-        if (port == null) {
-            return null;
-        }
-        try {
-            int number = Integer.parseInt(port);
-            if (number < 0 || number > 65535) {
-                throw new NumberFormatException();
-            }
-            String token = blankToNull(values.get(ADMIN_TOKEN));
-            String tokenFile = blankToNull(values.get(ADMIN_TOKEN_FILE));
-            String reviewerTokensFile = blankToNull(values.get(REVIEWER_TOKENS_FILE));
-            return new Admin(number, values.getOrDefault(ADMIN_BIND, "127.0.0.1"), token,
-                    tokenFile == null ? null : Path.of(tokenFile),
-                    reviewerTokensFile == null ? null : Path.of(reviewerTokensFile));
-        } catch (NumberFormatException e) {
-            warnings.add("admin_port='" + port + "' is not a port number; the admin API stays off");
-            return null;
-        }
-    }
 
-    /** A true-or-false key, {@code true} unless set otherwise; a value that is neither is a warning. */
-    private static boolean flag(Map<String, String> values, String key, String whenUnclear, List<String> warnings) {
-        String value = values.get(key);
-        if (value == null) {
-            return true;
-        }
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> {
-                warnings.add(key + "='" + value + "' is not true or false; " + whenUnclear);
-                yield true;
-            }
-        };
-    }
 
     /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */
     static Path approvalsBeside(Path records) {
@@ -231,60 +176,8 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         return records.resolveSibling(base + ".approvals.jsonl");
     }
 
-    private static Duration duration(Map<String, String> values, String key, Duration fallback, List<String> warnings) {
-        String text = blankToNull(values.get(key));
-        if (text == null) {
-            return fallback;
-        }
-        Duration parsed = Durations.parse(text);
-        if (parsed == null) {
-            warnings.add(key + "='" + text + "' is not a duration such as 30s, 5m or 1h; using " + Durations.text(fallback));
-            return fallback;
-        }
-        return parsed;
-    }
 
-    private static Map<String, String> parseAgentArgs(String agentArgs, List<String> warnings) {
-        Map<String, String> args = new LinkedHashMap<>();
-        if (agentArgs == null || agentArgs.isBlank()) {
-            return args;
-        }
-        for (String pair : agentArgs.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                warnings.add("agent argument '" + pair + "' is not key=value; ignored");
-                continue;
-            }
-            args.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
-        }
-        return args;
-    }
 
-    /**
-     * {@code actor=user_id,tenant=tenant_id}; in agent arguments, whose pairs are separated by
-     * commas, write {@code context_mdc=actor=user_id;tenant=tenant_id}.
-     */
-    private static Map<String, String> contextMdc(String value, List<String> warnings) {
-        Map<String, String> mapping = new LinkedHashMap<>();
-        if (value == null) {
-            return mapping;
-        }
-        for (String entry : value.split("[,;]")) {
-            int eq = entry.indexOf('=');
-            String field = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
-            String key = eq < 0 ? "" : entry.substring(eq + 1).trim();
-            if (!CONTEXT_FIELDS.contains(field) || key.isEmpty()) {
-                warnings.add("context_mdc entry '" + entry.trim() + "' ignored: expected FIELD=MDC_KEY with FIELD one of "
-                        + String.join(", ", CONTEXT_FIELDS.stream().sorted().toList()));
-            } else {
-                mapping.put(field, key);
-            }
-        }
-        return mapping;
-    }
 
     private static String defaultService(Map<?, ?> systemProperties) {
         Object command = systemProperties.get("sun.java.command");
@@ -299,7 +192,7 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         return first;
     }
 
-    private static String blankToNull(String value) {
+    static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }
 

@@ -2,19 +2,13 @@ package dev.actiongate.agent.gate;
 
 import dev.actiongate.ActionContext;
 import dev.actiongate.ApprovalPendingException;
-import dev.actiongate.agent.approvals.ActionDigest;
 import dev.actiongate.agent.approvals.Approval;
-import dev.actiongate.agent.approvals.ApprovalDraft;
-import dev.actiongate.agent.approvals.ApprovalStatus;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.approvals.Resolution;
 import dev.actiongate.agent.config.Durations;
-import dev.actiongate.agent.policy.ApprovalRequirement;
 import dev.actiongate.agent.policy.Decision;
-import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyValues;
 import dev.actiongate.agent.policy.Verdict;
-import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.Timestamps;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,7 +35,7 @@ final class ApprovalHold {
                    Decision decision);
     }
 
-    private final Duration approvalTimeout;
+    private final ApprovalRequests requests;
     private final Map<String, String> contextMdc;
     private final DeploymentEnvironment deployment;
     private final ResolutionSink records;
@@ -54,80 +48,17 @@ final class ApprovalHold {
      */
     ApprovalHold(Duration approvalTimeout, Map<String, String> contextMdc, DeploymentEnvironment deployment,
                  ResolutionSink records) {
-        this.approvalTimeout = approvalTimeout;
+        this.requests = new ApprovalRequests(approvalTimeout);
         this.contextMdc = contextMdc;
         this.deployment = deployment;
         this.records = records;
     }
 
-    /**
-     * What a call the policy holds for approval comes to before its decision is recorded: it runs
-     * on an approval granted earlier for exactly this call, joins or files a request, or is denied
-     * because no reviewer could ever answer.
-     *
-     * @param decision  the policy's decision, possibly changed here
-     * @param digest    what an approval must be bound to; {@code null} when none could be computed
-     * @param request   the request this call waits on or fails fast with; {@code null} when none
-     * @param consumed  the approval this call runs on; {@code null} when none
-     */
-    record Held(Decision decision, String digest, Approval request, Approval consumed, boolean failFast,
-                Duration timeout) {
-    }
-
-    Held hold(GateState state, GovernedMethod method, CallContext context, ActionContext.Approval chosen,
-              Map<String, Object> args, Decision decision, String decisionId) {
-        ApprovalRequirement requirement = decision.approval();
-        Approvals approvals = state.approvals();
-        boolean failFast = chosen != null ? chosen == ActionContext.Approval.FAIL_FAST : requirement.failFast();
-        Duration timeout = requirement.timeout() != null ? requirement.timeout() : approvalTimeout;
-        // Nobody could ever answer: the call is refused at once, still saying that it needs approval.
-        if (approvals == null) {
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, "approval required (" + decision.reason()
-                    + ") but approvals are unavailable: " + state.approvalsProblem()), null, null, null, failFast, timeout);
-        }
-        if (!approvals.reviewable()) {
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, "approval required (" + decision.reason()
-                    + ") but no reviewer channel is configured: set admin_port and admin_token (or admin_token_file)"
-                    + " so reviewers can answer"), null, null, null, failFast, timeout);
-        }
-        String digest = digest(method, context, args, state.policy());
-        try {
-            Approval open = approvals.openFor(digest);
-            if (open != null && open.status() == ApprovalStatus.APPROVED) {
-                Approval consumed = approvals.consume(open.id(), decisionId);
-                if (consumed != null) {
-                    return new Held(decision.withVerdict(Verdict.ALLOW, "approved by " + consumed.reviewer()
-                            + " (approval " + consumed.id() + ", " + decision.reason() + ")"), digest, null, consumed,
-                            failFast, timeout);
-                }
-                open = null;
-            }
-            Approval rejected = open == null ? approvals.standingRejection(digest) : null;
-            if (rejected != null) {
-                return new Held(decision.withVerdict(Verdict.DENY, "a reviewer already rejected exactly this call: "
-                        + rejected.reviewer() + " rejected approval " + rejected.id() + " at "
-                        + Timestamps.of(rejected.reviewedAt())
-                        + (rejected.comment() == null || rejected.comment().isBlank() ? "" : " (" + rejected.comment() + ")")
-                        + "; the same call stays refused until " + Timestamps.of(rejected.expiresAt())), digest, null,
-                        null, failFast, timeout);
-            }
-            // A retry joins the request already waiting for a reviewer instead of filing another;
-            // a second caller waiting on the same call needs an approval of its own.
-            if (open == null || (!failFast && approvals.waiting(open.id()))) {
-                open = approvals.request(new ApprovalDraft(decisionId, method.action(), method.signature(),
-                        context.actor(), context.onBehalfOf(), context.tenant(), context.environment(), context.reason(),
-                        ArgumentSummary.of(args, state.policy().redactedKeys()), decision.matchedRules(),
-                        decision.reason(), requirement.approvers(), requirement.reviewers(), state.policy().version(),
-                        digest));
-            }
-            String reason = "approval required: " + decision.reason() + "; approvers: "
-                    + String.join(", ", requirement.approvers());
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, reason), digest, open, null, failFast, timeout);
-        } catch (IOException e) {
-            return new Held(decision.withVerdict(Verdict.DENY, "approval required (" + decision.reason()
-                    + ") but the approvals store " + approvals.location() + " failed: " + e), digest, null, null, failFast,
-                    timeout);
-        }
+    /** Runs the call on an approval granted earlier, joins or files a request, or refuses it at once. */
+    ApprovalRequests.Held hold(GateState state, GovernedMethod method, CallContext context,
+                               ActionContext.Approval chosen, Map<String, Object> args, Decision decision,
+                               String decisionId) {
+        return requests.hold(state, method, context, chosen, args, decision, decisionId);
     }
 
     /**
@@ -137,7 +68,7 @@ final class ApprovalHold {
      * @param args the arguments as the policy saw them when the call was held
      */
     void awaitReviewer(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                       Map<String, Object> decisionRecord, Held held) {
+                       Map<String, Object> decisionRecord, ApprovalRequests.Held held) {
         String decisionId = (String) decisionRecord.get("decision_id");
         String approvalId = held.request().id();
         Decision decision = held.decision();
@@ -188,7 +119,7 @@ final class ApprovalHold {
     }
 
     private Ending resolve(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                           String decisionId, Held held) {
+                           String decisionId, ApprovalRequests.Held held) {
         String approvalId = held.request().id();
         Approvals approvals = state.approvals();
         try {
@@ -218,10 +149,10 @@ final class ApprovalHold {
 
     /** An approved call runs only if it is still the call that was approved, and the approval is still there. */
     private Ending approved(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                            String decisionId, Held held, Approval outcome) throws IOException {
+                            String decisionId, ApprovalRequests.Held held, Approval outcome) throws IOException {
         Map<String, Object> argsNow = method.arguments(arguments);
         PolicyValues.readLike(argsNow, args);
-        String now = digest(method, deployment.apply(CallContext.of(method.api().scope(), contextMdc,
+        String now = ApprovalRequests.digest(method, deployment.apply(CallContext.of(method.api().scope(), contextMdc,
                 contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action()), argsNow,
                 state.policy());
         if (!now.equals(held.digest())) {
@@ -236,9 +167,5 @@ final class ApprovalHold {
         return new Ending(outcome, Resolution.ALLOW, "approved by " + outcome.reviewer());
     }
 
-    private static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {
-        return ActionDigest.of(method.action(), context.actor(), context.onBehalfOf(), context.tenant(),
-                context.environment(), args, policy.version());
-    }
 
 }

@@ -98,7 +98,7 @@ final class DecisionRecords {
      * @param evalNanos how long building the input and evaluating the policy took
      */
     SortedRecord decision(GateState state, GovernedMethod method, CallContext context, Map<String, Object> args,
-                          Decision decision, ApprovalHold.Held held, String decisionId, String timestamp,
+                          Decision decision, ApprovalRequests.Held held, String decisionId, String timestamp,
                           long evalNanos) {
         RepeatedValues repeated = repeatedValues(state);
         Policy policy = state.policy();

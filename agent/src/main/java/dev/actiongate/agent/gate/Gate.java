@@ -226,22 +226,7 @@ public final class Gate implements GateBridge.Dispatcher {
      */
     @Override
     public void refusedInstall(String attempt) {
-        try {
-            log().error("refused an attempt to replace ActionGate's dispatcher with {}: governed calls stay decided by"
-                    + " this agent", attempt);
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("attempt", attempt);
-            record.put("kind", "bridge_install_refused");
-            record.put("service", service);
-            record.put("thread", Thread.currentThread().getName());
-            record.put("timestamp", Timestamps.now());
-            GateState state = state();
-            if (state != null && state.sink() != null) {
-                state.sink().append(record, null);
-            }
-        } catch (Exception | LinkageError e) {
-            log().error("the refused dispatcher install could not be recorded: {}", e.toString());
-        }
+        RefusedInstall.record(attempt, service, state());
     }
 
     private Object decide(GateState state, GovernedMethod method, Object[] arguments, CallNesting.Slot slot) {
@@ -267,7 +252,7 @@ public final class Gate implements GateBridge.Dispatcher {
             priorDenials = escalation.priorDenials(denialKey, escalates);
             decision = DenialEscalation.escalated(decision, priorDenials, escalates);
         }
-        ApprovalHold.Held held = null;
+        ApprovalRequests.Held held = null;
         if (decision.enforced() && decision.verdict() == Verdict.REQUIRE_APPROVAL) {
             held = holds.hold(state, method, context, scope.approval(), args, decision, decisionId);
             decision = held.decision();

@@ -67,12 +67,8 @@ public final class ChainVerifier {
 
     /** Checks {@code file}; a first record of kind {@code records_continued} may link to a hash not in it. */
     public static Result verify(Path file) throws IOException {
-        MessageDigest sha256 = Sha256.newDigest();
-        String expectedPrev = RecordChain.GENESIS;
-        long lineNumber = 0;
-        long good = 0;
-        Continuation continues = null;
         long torn = FileTail.partialLine(file);
+        Walk walk = new Walk();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = reader.readLine();
             while (line != null) {
@@ -81,46 +77,62 @@ public final class ChainVerifier {
                     // the part of a line a stopped writer left: not a record, and not tampering
                     break;
                 }
-                lineNumber++;
-                if (line.isEmpty()) {
-                    return new Result(false, good, lineNumber, "empty line", expectedPrev, torn);
+                String problem = walk.next(line);
+                if (problem != null) {
+                    return new Result(false, walk.good, walk.lineNumber, problem, walk.expectedPrev, torn);
                 }
-                Map<String, Object> record;
-                try {
-                    record = CanonicalJson.parse(line);
-                } catch (IOException e) {
-                    return new Result(false, good, lineNumber,
-                            "not a JSON record: " + e.getMessage().lines().findFirst().orElse(""), expectedPrev, torn);
-                }
-                Object prev = record.remove("prev_hash");
-                Object hash = record.remove("hash");
-                String broken = hashProblem(sha256, prev, hash, record);
-                if (broken != null) {
-                    return new Result(false, good, lineNumber, broken, expectedPrev, torn);
-                }
-                if (lineNumber == 1 && "records_continued".equals(record.get("kind"))) {
-                    // The chain goes on from a file before this one, which verify can check when given.
-                    if (!prev.equals(record.get("previous_hash"))) {
-                        return new Result(false, good, lineNumber, "a records_continued record whose prev_hash is not"
-                                + " its previous_hash", expectedPrev, torn);
-                    }
-                    continues = new Continuation(text(record.get("previous_file")), text(record.get("previous_file_key")),
-                            (String) prev, text(record.get("reason")),
-                            record.get("rewritten") instanceof Number n ? n.longValue() : 0);
-                    expectedPrev = (String) prev;
-                }
-                if (!prev.equals(expectedPrev)) {
-                    return new Result(false, good, lineNumber, lineNumber == 1
-                            ? "prev_hash is not the genesis hash: records before this line are missing"
-                            : "prev_hash does not match the hash of line " + (lineNumber - 1)
-                              + ": a line was deleted, inserted or moved", expectedPrev, torn);
-                }
-                expectedPrev = (String) hash;
-                good++;
                 line = next;
             }
         }
-        return new Result(true, good, 0, null, expectedPrev, torn, continues);
+        return new Result(true, walk.good, 0, null, walk.expectedPrev, torn, walk.continues);
+    }
+
+    /** The chain as far as it was walked: each line must continue it. */
+    private static final class Walk {
+        private final MessageDigest sha256 = Sha256.newDigest();
+        private String expectedPrev = RecordChain.GENESIS;
+        private long lineNumber;
+        private long good;
+        private Continuation continues;
+
+        /** Checks the next line; why it breaks the chain, or {@code null} when it continues it. */
+        String next(String line) {
+            lineNumber++;
+            if (line.isEmpty()) {
+                return "empty line";
+            }
+            Map<String, Object> record;
+            try {
+                record = CanonicalJson.parse(line);
+            } catch (IOException e) {
+                return "not a JSON record: " + e.getMessage().lines().findFirst().orElse("");
+            }
+            Object prev = record.remove("prev_hash");
+            Object hash = record.remove("hash");
+            String broken = hashProblem(sha256, prev, hash, record);
+            if (broken != null) {
+                return broken;
+            }
+            if (lineNumber == 1 && "records_continued".equals(record.get("kind"))) {
+                // The chain goes on from a file before this one, which verify can check when given.
+                if (!prev.equals(record.get("previous_hash"))) {
+                    return "a records_continued record whose prev_hash is not its previous_hash";
+                }
+                continues = new Continuation(text(record.get("previous_file")), text(record.get("previous_file_key")),
+                        (String) prev, text(record.get("reason")),
+                        record.get("rewritten") instanceof Number n ? n.longValue() : 0);
+                expectedPrev = (String) prev;
+            }
+            if (!prev.equals(expectedPrev)) {
+                return lineNumber == 1
+                        ? "prev_hash is not the genesis hash: records before this line are missing"
+                        : "prev_hash does not match the hash of line " + (lineNumber - 1)
+                          + ": a line was deleted, inserted or moved";
+            }
+            expectedPrev = (String) hash;
+            good++;
+            return null;
+        }
     }
 
     /** Why a record's {@code hash} does not hold for its content and {@code prev_hash}, or {@code null} when it does. */
