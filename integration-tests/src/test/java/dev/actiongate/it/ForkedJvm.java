@@ -161,8 +161,19 @@ public final class ForkedJvm {
         return this;
     }
 
-    /** Runs the JVM to its end; fails the test if it outlives the timeout. */
+    /** Runs the JVM to its end, with no standard input; fails the test if it outlives the timeout. */
     public Run run() {
+        try (StartedJvm started = start()) {
+            started.closeInput();
+            return started.finish();
+        }
+    }
+
+    /**
+     * Starts the JVM and returns at once: the test talks to it (standard input, its output so far)
+     * while it runs, and {@link StartedJvm#close() closing} it ends it.
+     */
+    public StartedJvm start() {
         List<String> command = command();
         Path out = null;
         Path err = null;
@@ -178,26 +189,11 @@ public final class ForkedJvm {
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(name -> name.startsWith("ACTIONGATE_") || DROPPED_VARIABLES.contains(name));
             env.putAll(environment);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                Run partial = new Run(command, -1, Files.readString(out), Files.readString(err), Duration.ZERO);
-                return fail("forked JVM did not end within " + timeout + "\n" + partial.describe());
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            return new Run(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), took);
+            return new StartedJvm(command, builder.start(), out, err, timeout);
         } catch (IOException e) {
-            return fail("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail("interrupted while running " + String.join(" ", command), e);
-        } finally {
             deleteQuietly(out);
             deleteQuietly(err);
+            return fail("cannot run " + String.join(" ", command), e);
         }
     }
 
@@ -224,7 +220,7 @@ public final class ForkedJvm {
         return command;
     }
 
-    private static void deleteQuietly(Path file) {
+    static void deleteQuietly(Path file) {
         if (file != null) {
             try {
                 Files.deleteIfExists(file);
