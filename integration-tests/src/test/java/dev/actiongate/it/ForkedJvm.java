@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -75,28 +73,6 @@ public final class ForkedJvm {
                     + AGENT_JAR_FALLBACK + " at one");
         }
         return jar;
-    }
-
-    /**
-     * Ends every JVM whose command line contains {@code marker} and waits until each is gone: a
-     * test's temporary folder is deleted right after it, and a JVM still running could write there
-     * meanwhile (an agent that finds its records file deleted makes a new one).
-     */
-    public static void stopAll(String marker) {
-        List<ProcessHandle> found = ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
-                .toList();
-        found.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : found) {
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("process " + process.pid() + " did not end: " + e, e);
-            }
-        }
     }
 
     /** Attaches the agent with {@code args} ({@code key=value,...}; may be empty). */

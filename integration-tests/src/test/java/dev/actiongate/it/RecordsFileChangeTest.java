@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
