@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,15 +29,6 @@ public record AdminClient(String url, String token) {
     public record Answer(int status, JsonNode body) {
     }
 
-    /** A port nobody listens on right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            return fail("no free port: " + e);
-        }
-    }
-
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + token).GET());
     }
@@ -56,27 +46,20 @@ public record AdminClient(String url, String token) {
         }
     }
 
-    /** Waits until a pending approval matches {@code which}; the agent's API may still be starting. */
+    /** Waits until a pending approval matches {@code which}. */
     public JsonNode awaitPending(Predicate<JsonNode> which, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String last = "nothing yet";
-        while (System.nanoTime() < deadline) {
-            try {
-                Answer answer = get("/approvals");
-                last = answer.status() + " " + answer.body();
-                if (answer.status() == 200) {
-                    for (JsonNode approval : answer.body().get("approvals")) {
-                        if (which.test(approval)) {
-                            return approval;
-                        }
-                    }
-                }
-            } catch (AssertionError notUpYet) {
-                last = notUpYet.getMessage();
+        return Await.value("a matching pending approval", limit, null, () -> {
+            Answer answer = get("/approvals");
+            if (answer.status() != 200) {
+                throw new IllegalStateException(answer.status() + " " + answer.body());
             }
-            sleep(50);
-        }
-        return fail("no matching pending approval within " + limit + "; last answer: " + last);
+            for (JsonNode approval : answer.body().get("approvals")) {
+                if (which.test(approval)) {
+                    return approval;
+                }
+            }
+            return null;
+        });
     }
 
     /** Waits for the pending approval of the send to {@code to}. */
@@ -94,14 +77,6 @@ public record AdminClient(String url, String token) {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

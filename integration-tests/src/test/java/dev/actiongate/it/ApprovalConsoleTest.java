@@ -10,7 +10,6 @@ import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -90,41 +86,29 @@ class ApprovalConsoleTest {
 
     private void approveInTheConsole(Jdk jdk, boolean ownToken) throws Exception {
         requireChromium();
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path records = dir.resolve("records.jsonl");
-        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin(TOKEN).timeout(Duration.ofSeconds(90));
         String consoleToken = TOKEN;
-        String reviewerTokens = "";
         if (ownToken) {
             ForkedJvm.Run minted = ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0);
             List<String> lines = minted.stdout().lines().toList();
             consoleToken = lines.get(0).substring(lines.get(0).lastIndexOf(": ") + 2).trim();
             Path file = Files.writeString(dir.resolve("reviewers"),
                     lines.get(1).substring(lines.get(1).lastIndexOf(": ") + 2).trim() + "\n");
-            reviewerTokens = ",reviewer_tokens_file=" + file;
+            setup.option("reviewer_tokens_file=" + file);
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + port;
         int smtpPort = smtp.getSmtp().getPort();
         assertTrue(smtpPort > 0, "GreenMail listens on a port");
 
-        ForkedJvm app = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records + ",admin_port=" + port + ",admin_token_file=" + tokenFile
-                        + reviewerTokens)
-                .classpath(AppClasspath.mail())
-                .main(MailApp.class, "127.0.0.1", Integer.toString(smtpPort), TO)
-                .timeout(Duration.ofSeconds(90));
-        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
+        setup.classpath(AppClasspath.mail()).main(MailApp.class, "127.0.0.1", Integer.toString(smtpPort), TO);
         WebDriver driver = null;
         Path profile = null;
-        try {
+        try (AgentApp.Running running = setup.start()) {
+            String url = running.adminUrl();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
             // The console itself needs no token (it asks for one); the API behind it does.
-            HttpResponse<String> page = waitForConsole(client, url, running);
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(url + "/"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode(), "GET / without a token serves the console: " + page.body());
             assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
                     "GET / is HTML: " + page.headers().map());
@@ -173,33 +157,27 @@ class ApprovalConsoleTest {
                 return message.getText().contains("approved " + id) && message.getText().contains("olivia");
             });
 
-            ForkedJvm.Run run;
-            try {
-                run = running.get(60, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                fail("the application did not end within 60 s of the approval\n" + describe(driver, running));
-                return;
-            }
-            run.assertExit(0);
+            ForkedJvm.Run run = running.finish().assertExit(0);
             String why = run.describe();
             AppOutput out = run.output();
             assertTrue(out.allowed(TO), "the approved send returned\n" + why);
             assertTrue(out.bodyRan("send_customer_email " + TO), why);
 
             assertTrue(smtp.waitForIncomingEmail(10_000, 1), "the approved email arrives\n" + why);
-            Thread.sleep(500);
+            // The application has ended, and GreenMail stores a message before it acknowledges it:
+            // every email the application sent is here, so no wait for more.
             MimeMessage[] received = smtp.getReceivedMessages();
             assertEquals(1, received.length, "GreenMail received exactly one email\n" + why);
             assertEquals(List.of(TO), Arrays.stream(received[0].getAllRecipients()).map(Address::toString).toList());
             assertEquals("Your order for " + TO, received[0].getSubject());
 
-            Records written = Records.read(records);
+            Records written = running.records();
             List<JsonNode> resolved = written.ofKind("approval_resolved").stream()
                     .filter(record -> "allow".equals(record.path("verdict").asText()))
                     .filter(record -> "olivia".equals(record.path("reviewer").asText()))
                     .toList();
             assertEquals(1, resolved.size(), "one approval_resolved record with verdict allow by olivia in "
-                    + records + ":\n" + written.records().stream().map(JsonNode::toString)
+                    + written.file() + ":\n" + written.records().stream().map(JsonNode::toString)
                     .collect(Collectors.joining("\n")));
         } finally {
             if (driver != null) {
@@ -209,8 +187,6 @@ class ApprovalConsoleTest {
                     // the browser is gone already
                 }
             }
-            running.cancel(true);
-            ForkedJvm.stopAll(tokenFile.toString());
             deleteQuietly(profile);
         }
     }
@@ -243,28 +219,8 @@ class ApprovalConsoleTest {
         return new ChromeDriver(service, options);
     }
 
-    /** Polls {@code GET /} without a token until the agent's admin API answers. */
-    private static HttpResponse<String> waitForConsole(HttpClient client, String url,
-                                                       CompletableFuture<ForkedJvm.Run> running) throws Exception {
-        IOException last = null;
-        for (int i = 0; i < 150; i++) {
-            if (running.isDone()) {
-                fail("the application ended before its admin API answered\n" + running.join().describe());
-            }
-            try {
-                return client.send(HttpRequest.newBuilder(URI.create(url + "/")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (IOException notUpYet) {
-                // the agent starts its API after the policy is loaded
-                last = notUpYet;
-            }
-            Thread.sleep(200);
-        }
-        return fail("the admin API at " + url + " never answered: " + last);
-    }
-
     /** What the browser shows and logged, and the application's output if it has ended, for failure messages. */
-    private static String describe(WebDriver driver, CompletableFuture<ForkedJvm.Run> running) {
+    private static String describe(WebDriver driver, AgentApp.Running running) {
         StringBuilder text = new StringBuilder();
         try {
             text.append("--- page ").append(driver.getCurrentUrl()).append(" ---\n")
@@ -274,11 +230,7 @@ class ApprovalConsoleTest {
         } catch (WebDriverException e) {
             text.append("(cannot read the page: ").append(e.getMessage()).append(")\n");
         }
-        if (running.isDone() && !running.isCompletedExceptionally()) {
-            text.append(running.join().describe());
-        } else {
-            text.append("(the application is still running)");
-        }
+        text.append(running.jvm().describe());
         return text.toString();
     }
 

@@ -14,9 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,35 +52,34 @@ class ApprovalsTest {
 
     /** A forked {@link ApprovalApp} running while the test reviews its calls. */
     private final class Held implements AutoCloseable {
+        final AgentApp setup;
+        final AgentApp.Running app;
         final AdminClient admin;
-        final CompletableFuture<ForkedJvm.Run> run;
-        final Path records = dir.resolve("records.jsonl");
+        final Path records;
 
-        Held(Jdk jdk, String extraAgentArgs, String... steps) throws Exception {
+        Held(Jdk jdk, String extraAgentArgs, String... steps) {
+            setup = AgentApp.on(jdk, dir).admin(TOKEN).main(ApprovalApp.class, steps).timeout(Duration.ofSeconds(90));
             Path policy = dir.resolve("policy.yaml");
-            if (!Files.exists(policy)) {
-                Files.writeString(policy, POLICY);
+            if (Files.exists(policy)) {
+                setup.policyFile(policy);
+            } else {
+                setup.policy(POLICY);
             }
-            Path tokenFile = dir.resolve("token");
-            Files.writeString(tokenFile, TOKEN + "\n");
-            int port = AdminClient.freePort();
-            admin = new AdminClient("http://127.0.0.1:" + port, TOKEN);
-            ForkedJvm app = ForkedJvm.on(jdk)
-                    .agent("policy=" + policy + ",records=" + records + ",admin_port=" + port
-                            + ",admin_token_file=" + tokenFile + extraAgentArgs)
-                    .classpath(AppClasspath.basic()).main(ApprovalApp.class, steps)
-                    .timeout(Duration.ofSeconds(90));
-            run = CompletableFuture.supplyAsync(app::run);
+            if (!extraAgentArgs.isEmpty()) {
+                setup.option(extraAgentArgs);
+            }
+            records = setup.recordsFile();
+            app = setup.start();
+            admin = app.admin();
         }
 
-        AppOutput output() throws Exception {
-            return run.get().assertExit(0).output();
+        AppOutput output() {
+            return app.output();
         }
 
         @Override
         public void close() {
-            run.cancel(true);
-            ForkedJvm.stopAll(records.toString());
+            app.close();
         }
     }
 
@@ -160,7 +157,7 @@ class ApprovalsTest {
         ForkedJvm.Run omar = ForkedJvm.agentCli(jdk, "reviewer-token", "omar").assertExit(0);
         Path reviewers = Files.writeString(dir.resolve("reviewers"),
                 "# the owners\n" + minted(olivia, "line") + "\n" + minted(omar, "line") + "\n");
-        try (Held held = new Held(jdk, ",reviewer_tokens_file=" + reviewers, "call:approved:a@x.example")) {
+        try (Held held = new Held(jdk, "reviewer_tokens_file=" + reviewers, "call:approved:a@x.example")) {
             String id = held.admin.awaitPendingTo("a@x.example").get("id").asText();
             AdminClient asOlivia = new AdminClient(held.admin.url(), minted(olivia, "token"));
             AdminClient asOmar = new AdminClient(held.admin.url(), minted(omar, "token"));
@@ -196,14 +193,12 @@ class ApprovalsTest {
 
     @OnEveryJdk
     void failFastCallRunsOnceWhenRetriedAfterApprovalAndOnlyWithTheSameArguments(Jdk jdk) throws Exception {
-        Path approved = dir.resolve("approved");
-        Path looked = dir.resolve("looked");
-        try (Held held = new Held(jdk, "", "call:first:f@x.example:fail_fast", "gate:" + approved,
+        try (Held held = new Held(jdk, "", "call:first:f@x.example:fail_fast", "gate:approved",
                 "call:other-args:g@x.example:fail_fast", "call:retry:f@x.example:fail_fast",
-                "call:again:f@x.example:fail_fast", "gate:" + looked)) {
+                "call:again:f@x.example:fail_fast", "gate:looked")) {
             String id = held.admin.awaitPendingTo("f@x.example").get("id").asText();
             // through the CLI, as a reviewer at a terminal would
-            String tokenFile = dir.resolve("token").toString();
+            String tokenFile = held.setup.tokenFile().toString();
             ForkedJvm.Run list = ForkedJvm.agentCli(jdk, "approvals", "list", "--url", held.admin.url(), "--token-file", tokenFile);
             list.assertExit(0);
             assertTrue(list.stdout().contains(id) && list.stdout().contains("f@x.example"), list.describe());
@@ -215,14 +210,13 @@ class ApprovalsTest {
                     "--comment", "fine", "--url", held.admin.url(), "--token-file", tokenFile);
             approve.assertExit(0);
             assertTrue(approve.stdout().contains("\"status\" : \"approved\""), approve.describe());
-            Files.createFile(approved);
-            JsonNode state = held.admin.get("/approvals/" + id).body();
-            for (int i = 0; i < 200 && !"consumed".equals(state.get("status").asText()); i++) {
-                AdminClient.sleep(50);
-                state = held.admin.get("/approvals/" + id).body();
-            }
+            held.app.signal("approved");
+            JsonNode state = held.app.awaitValue("approval " + id + " consumed by the retry", () -> {
+                JsonNode now = held.admin.get("/approvals/" + id).body();
+                return "consumed".equals(now.get("status").asText()) ? now : null;
+            });
             assertEquals("consumed", state.get("status").asText(), state.toString());
-            Files.createFile(looked);
+            held.app.signal("looked");
 
             AppOutput out = held.output();
             assertEquals("approval_pending", out.denied("first").verdict());
@@ -246,20 +240,11 @@ class ApprovalsTest {
     void fiftyHeldCallsAreEachResolvedByTheirOwnReview(Jdk jdk) throws Exception {
         int calls = 50;
         try (Held held = new Held(jdk, "", "parallel:" + calls + ":c")) {
-            List<JsonNode> pending = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-            while (pending.size() < calls && System.nanoTime() < deadline) {
-                AdminClient.Answer answer;
-                try {
-                    answer = held.admin.get("/approvals");
-                } catch (AssertionError notUpYet) {
-                    AdminClient.sleep(100);
-                    continue;
-                }
-                pending = answer.status() == 200 ? StreamSupport.stream(answer.body().get("approvals").spliterator(), false)
-                        .filter(a -> a.get("waiting").asBoolean()).toList() : List.of();
-                AdminClient.sleep(100);
-            }
+            List<JsonNode> pending = held.app.awaitValue("every call waiting on its own request", () -> {
+                List<JsonNode> waiting = StreamSupport.stream(held.admin.get("/approvals").body().get("approvals")
+                        .spliterator(), false).filter(a -> a.get("waiting").asBoolean()).toList();
+                return waiting.size() >= calls ? waiting : null;
+            });
             assertEquals(calls, pending.size(), "every call waits on its own request");
             for (JsonNode approval : pending) {
                 int n = Integer.parseInt(approval.get("arguments").get("to").asText().replaceAll("\\D", ""));
@@ -286,12 +271,11 @@ class ApprovalsTest {
 
     @OnEveryJdk
     void approvalGrantedBeforeARestartIsConsumedByARetryAfterIt(Jdk jdk) throws Exception {
-        Path approved = dir.resolve("approved");
         String id;
-        try (Held first = new Held(jdk, "", "call:before:p@x.example:fail_fast", "gate:" + approved)) {
+        try (Held first = new Held(jdk, "", "call:before:p@x.example:fail_fast", "gate:approved")) {
             id = first.admin.awaitPendingTo("p@x.example").get("id").asText();
             assertEquals(200, first.admin.review(id, "approve", "olivia", "go").status());
-            Files.createFile(approved);
+            first.app.signal("approved");
             assertEquals("approval_pending", first.output().denied("before").verdict());
         }
         try (Held second = new Held(jdk, "", "call:after:p@x.example:fail_fast")) {
@@ -305,13 +289,13 @@ class ApprovalsTest {
 
     @OnEveryJdk
     void anExpiredApprovalIsNeverUsed(Jdk jdk) throws Exception {
-        Path approved = dir.resolve("approved");
-        try (Held held = new Held(jdk, ",approval_validity=2s", "call:first:e@x.example:fail_fast", "gate:" + approved,
+        try (Held held = new Held(jdk, "approval_validity=2s", "call:first:e@x.example:fail_fast", "gate:approved",
                 "call:late:e@x.example:fail_fast")) {
             String id = held.admin.awaitPendingTo("e@x.example").get("id").asText();
             assertEquals(200, held.admin.review(id, "approve", "olivia", null).status());
-            Thread.sleep(2_500);
-            Files.createFile(approved);
+            held.app.await("approval " + id + " expired", () -> "expired".equals(
+                    held.admin.get("/approvals/" + id).body().get("status").asText()));
+            held.app.signal("approved");
             AppOutput out = held.output();
             assertEquals("approval_pending", out.denied("late").verdict(), out.run().describe());
             assertNotEquals(id, out.denied("late").decisionId(), "a new request, not the expired approval");
@@ -329,13 +313,12 @@ class ApprovalsTest {
                   after_denials: 2
                   within: 10m
                 rules:"""));
-        Path rejected = dir.resolve("rejected");
-        try (Held held = new Held(jdk, "", "call:ask:z@x.example:fail_fast", "gate:" + rejected,
+        try (Held held = new Held(jdk, "", "call:ask:z@x.example:fail_fast", "gate:rejected",
                 "call:retry-1:z@x.example:fail_fast", "call:retry-2:z@x.example:fail_fast",
                 "call:retry-3:z@x.example:fail_fast")) {
             String id = held.admin.awaitPendingTo("z@x.example").get("id").asText();
             assertEquals(200, held.admin.review(id, "reject", "olivia", "no").status());
-            Files.createFile(rejected);
+            held.app.signal("rejected");
             AppOutput out = held.output();
             assertEquals("deny", out.denied("retry-1").verdict());
             assertEquals("deny", out.denied("retry-2").verdict());
@@ -346,10 +329,8 @@ class ApprovalsTest {
 
     @OnEveryJdk
     void withoutAReviewerChannelAHeldCallIsDeniedAtOnce(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
-                .classpath(AppClasspath.basic()).main(ApprovalApp.class, "call:nobody:a@x.example").run();
+        ForkedJvm.Run run = AgentApp.on(jdk, dir).policy(POLICY)
+                .main(ApprovalApp.class, "call:nobody:a@x.example").run().run();
         AppOutput.Denial denial = run.assertExit(0).output().denied("nobody");
         assertEquals("require_approval", denial.verdict());
         assertTrue(denial.reason().contains("no reviewer channel"), denial.reason());

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.AttachCatchApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -79,34 +76,22 @@ class AttachCatchTest {
     }
 
     /** Runs the application with {@code before}, attaches the agent, then runs {@code after}. */
-    private AppOutput attachBetween(Jdk jdk, List<String> before, List<String> after) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path ready = dir.resolve("ready");
-        Path attached = dir.resolve("attached");
+    private AppOutput attachBetween(Jdk jdk, List<String> before, List<String> after) {
         List<String> steps = new ArrayList<>(before);
-        steps.add("mark:" + ready);
-        steps.add("gate:" + attached);
+        steps.add("mark:ready");
+        steps.add("gate:attached");
         steps.addAll(after);
-        ForkedJvm app = ForkedJvm.on(jdk).classpath(AppClasspath.basic())
-                .jvmOption("-XX:+EnableDynamicAgentLoading")
-                .main(AttachCatchApp.class, steps.toArray(String[]::new))
-                .timeout(Duration.ofSeconds(60));
-        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
-        try {
-            awaitFile(ready);
-            String pid = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ready.toString())).orElse(false))
-                    .map(p -> Long.toString(p.pid())).findFirst().orElseThrow();
-            ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records()
-                    + ",admin_port=0,admin_token=attach-catch-token-0123456789").assertExit(0);
-            Files.createFile(attached);
-            ForkedJvm.Run run = running.get().assertExit(0);
+        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).option("admin_port=0,admin_token=attach-catch-token-0123456789")
+                .withoutAgent().jvmOption("-XX:+EnableDynamicAgentLoading")
+                .main(AttachCatchApp.class, steps.toArray(String[]::new));
+        try (AgentApp.Running app = setup.start()) {
+            app.awaitMark("ready");
+            ForkedJvm.agentCli(jdk, "attach", Long.toString(app.jvm().pid()), setup.agentArgs()).assertExit(0);
+            app.signal("attached");
+            ForkedJvm.Run run = app.finish().assertExit(0);
             assertTrue(run.stdout().lines().noneMatch(line -> line.startsWith("MISSED ")),
                     "the application's catch missed a denial\n" + run.describe());
             return run.output();
-        } finally {
-            running.cancel(true);
-            ForkedJvm.stopAll(ready.toString());
         }
     }
 
@@ -138,13 +123,5 @@ class AttachCatchTest {
         List<JsonNode> decisions = Records.read(records()).decisions();
         assertEquals(expected, decisions.stream().map(d -> d.path("actor").isNull() ? "-" : d.path("actor").asText())
                 .toList(), decisions.toString());
-    }
-
-    private static void awaitFile(Path file) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.exists(file) && System.nanoTime() < deadline) {
-            AdminClient.sleep(50);
-        }
-        assertTrue(Files.exists(file), "the application never got to " + file);
     }
 }

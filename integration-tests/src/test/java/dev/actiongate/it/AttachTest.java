@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ApprovalApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,38 +27,29 @@ class AttachTest {
 
     @OnEveryJdk
     void attachGovernsLoadedClassesAndDetachRestoresThem(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path records = dir.resolve("records.jsonl");
-        Path ran = dir.resolve("ran");
-        Path attached = dir.resolve("attached");
-        Path denied = dir.resolve("denied");
-        Path detached = dir.resolve("detached");
-        ForkedJvm app = ForkedJvm.on(jdk).classpath(AppClasspath.basic())
+        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).withoutAgent()
                 .jvmOption("-XX:+EnableDynamicAgentLoading")
-                .main(ApprovalApp.class, "call:before:one@x.example", "mark:" + ran, "gate:" + attached,
-                        "call:attached:two@x.example", "mark:" + denied, "gate:" + detached,
-                        "call:after:three@x.example")
-                .timeout(Duration.ofSeconds(60));
-        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
-        try {
-            awaitFile(ran);
-            String pid = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(ran.toString())).orElse(false))
-                    .map(p -> Long.toString(p.pid())).findFirst().orElseThrow();
+                .main(ApprovalApp.class, "call:before:one@x.example", "mark:ran", "gate:attached",
+                        "call:attached:two@x.example", "mark:denied", "gate:detached",
+                        "call:after:three@x.example");
+        String agentArgs = setup.agentArgs();
+        try (AgentApp.Running app = setup.start()) {
+            app.awaitMark("ran");
+            String pid = Long.toString(app.jvm().pid());
 
             ForkedJvm.Run list = ForkedJvm.agentCli(jdk, "attach", "--list");
             list.assertExit(0);
             assertTrue(list.stdout().contains(pid + "\t"), list.describe());
 
-            ForkedJvm.Run attach = ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records);
+            ForkedJvm.Run attach = ForkedJvm.agentCli(jdk, "attach", pid, agentArgs);
             attach.assertExit(0);
             assertTrue(attach.stdout().contains("send_customer_email <- dev.actiongate.it.apps.ApprovalApp$Mailer#send("),
                     "attach prints what it governs\n" + attach.describe());
-            ForkedJvm.Run twice = ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records);
+            ForkedJvm.Run twice = ForkedJvm.agentCli(jdk, "attach", pid, agentArgs);
             twice.assertExit(1);
             assertTrue(twice.stderr().contains("already runs in JVM " + pid), twice.describe());
-            Files.createFile(attached);
-            awaitFile(denied);
+            app.signal("attached");
+            app.awaitMark("denied");
 
             ForkedJvm.Run detach = ForkedJvm.agentCli(jdk, "detach", pid);
             detach.assertExit(0);
@@ -69,32 +57,22 @@ class AttachTest {
             ForkedJvm.Run again = ForkedJvm.agentCli(jdk, "detach", pid);
             again.assertExit(1);
             // and once more: a detached agent leaves nothing behind that would stop a new attach
-            ForkedJvm.agentCli(jdk, "attach", pid, "policy=" + policy + ",records=" + records).assertExit(0);
+            ForkedJvm.agentCli(jdk, "attach", pid, agentArgs).assertExit(0);
             ForkedJvm.agentCli(jdk, "detach", pid).assertExit(0);
-            Files.createFile(detached);
+            app.signal("detached");
 
-            AppOutput out = running.get().assertExit(0).output();
+            AppOutput out = app.output();
             assertTrue(out.allowed("before") && out.bodyRan("send one@x.example"), out.run().describe());
             AppOutput.Denial denial = out.denied("attached");
             assertEquals("deny", denial.verdict(), "caught as the application's own ActionDeniedException");
             assertTrue(out.allowed("after") && out.bodyRan("send three@x.example"), out.run().describe());
 
-            List<JsonNode> decisions = Records.read(records).decisions();
+            List<JsonNode> decisions = app.records().decisions();
             assertEquals(1, decisions.size(), "only the call made while attached is recorded");
             JsonNode decision = decisions.get(0);
             assertEquals("two@x.example", decision.get("arguments").get("to").asText());
             assertEquals("support-bot", decision.get("actor").asText(), "read from the application's own ActionContext");
             assertEquals(denial.decisionId(), decision.get("decision_id").asText());
-        } finally {
-            running.cancel(true);
-            ForkedJvm.stopAll(ran.toString());
         }
-    }
-
-    private static void awaitFile(Path file) {
-        for (int i = 0; i < 400 && !Files.exists(file); i++) {
-            AdminClient.sleep(50);
-        }
-        assertTrue(Files.exists(file), "the application never got to " + file);
     }
 }

@@ -3,7 +3,6 @@ package dev.actiongate.it;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The one way the end-to-end tests wait: a condition polled until it holds or a deadline passes,
@@ -31,25 +30,42 @@ final class Await {
      * @param limit how long to wait at most
      * @param app   the application being waited on, or {@code null}
      */
-    static void until(String what, Duration limit, CompletableFuture<ForkedJvm.Run> app, Condition condition)
-            throws Exception {
+    static void until(String what, Duration limit, StartedJvm app, Condition condition) {
+        value(what, limit, app, () -> condition.holds() ? Boolean.TRUE : null);
+    }
+
+    /** A value to wait for; {@code null} or a throw counts as not yet. */
+    @FunctionalInterface
+    interface Probe<T> {
+        T value() throws Exception;
+    }
+
+    /** Waits until {@code probe} gives a value, and returns it; as {@link #until}. */
+    static <T> T value(String what, Duration limit, StartedJvm app, Probe<T> probe) {
         long deadline = System.nanoTime() + limit.toNanos();
-        Exception last = null;
+        Throwable last = null;
         while (true) {
             try {
-                if (condition.holds()) {
-                    return;
+                T value = probe.value();
+                if (value != null) {
+                    return value;
                 }
-            } catch (Exception notYet) {
+            } catch (Exception | AssertionError notYet) {
                 last = notYet;
             }
-            if (app != null && app.isDone()) {
-                fail("the application ended before " + what + "\n" + app.get().describe());
+            if (app != null && app.ended().isPresent()) {
+                fail("the application ended before " + what + "\n" + app.describe());
             }
             if (System.nanoTime() > deadline) {
-                fail("not within " + limit.toSeconds() + " s: " + what + (last == null ? "" : " (last: " + last + ")"));
+                fail("not within " + limit.toSeconds() + " s: " + what + (last == null ? "" : " (last: " + last + ")")
+                        + (app == null ? "" : "\n" + app.describe()));
             }
-            Thread.sleep(POLL.toMillis());
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while waiting for " + what);
+            }
         }
     }
 }

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,8 +39,6 @@ class EscalationTest {
 
     @OnEveryJdk
     void theAttemptPastTheThresholdEscalatesAndTheIncidentReachesTheWebhook(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path file = dir.resolve("records.jsonl");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         List<String> posted = new CopyOnWriteArrayList<>();
         server.createContext("/incidents", exchange -> {
@@ -51,10 +48,16 @@ class EscalationTest {
         });
         server.start();
         ForkedJvm.Run run;
-        try {
-            String webhook = "http://127.0.0.1:" + server.getAddress().getPort() + "/incidents";
-            run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file + ",incident_webhook=" + webhook)
-                    .classpath(AppClasspath.basic()).main(EscalationApp.class, "4", "1500").run().assertExit(0);
+        Path file;
+        String webhook = "http://127.0.0.1:" + server.getAddress().getPort() + "/incidents";
+        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).option("incident_webhook=" + webhook)
+                .main(EscalationApp.class, "4");
+        try (AgentApp.Running app = setup.start()) {
+            app.awaitMark("done");
+            app.await("both incidents posted", () -> posted.size() == 2);
+            app.signal("exit");
+            run = app.finish().assertExit(0);
+            file = setup.recordsFile();
         } finally {
             server.stop(0);
         }
@@ -85,18 +88,26 @@ class EscalationTest {
 
     @OnEveryJdk
     void aWebhookThatNeverAnswersIsRecordedAsFailedWithoutHoldingTheCall(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path file = dir.resolve("records.jsonl");
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file + ",incident_webhook=http://127.0.0.1:" + closedPort + "/x")
-                .classpath(AppClasspath.basic()).main(EscalationApp.class, "3", "8000").run().assertExit(0);
+        ForkedJvm.Run run;
+        List<JsonNode> failures;
+        try (AgentApp.Running app = AgentApp.on(jdk, dir).policy(POLICY)
+                .option("incident_webhook=http://127.0.0.1:" + closedPort + "/x")
+                .main(EscalationApp.class, "3").start()) {
+            app.awaitMark("done");
+            // the webhook is retried in the background: its failure is recorded after the last retry
+            failures = app.awaitValue("the webhook's failure recorded", () -> {
+                List<JsonNode> recorded = app.records().ofKind("incident_webhook_failed");
+                return recorded.isEmpty() ? null : recorded;
+            });
+            app.signal("exit");
+            run = app.finish().assertExit(0);
+        }
         String why = run.describe();
         assertEquals("escalate", run.output().denied("agent-9 #3").verdict(), why);
-        List<JsonNode> failures = Records.read(file).ofKind("incident_webhook_failed");
         assertEquals(1, failures.size(), why);
         assertEquals(4, failures.get(0).get("attempts").asInt(), "one attempt and three retries");
     }

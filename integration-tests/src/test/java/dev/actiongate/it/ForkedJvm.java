@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -75,28 +73,6 @@ public final class ForkedJvm {
                     + AGENT_JAR_FALLBACK + " at one");
         }
         return jar;
-    }
-
-    /**
-     * Ends every JVM whose command line contains {@code marker} and waits until each is gone: a
-     * test's temporary folder is deleted right after it, and a JVM still running could write there
-     * meanwhile (an agent that finds its records file deleted makes a new one).
-     */
-    public static void stopAll(String marker) {
-        List<ProcessHandle> found = ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
-                .toList();
-        found.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : found) {
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("process " + process.pid() + " did not end: " + e, e);
-            }
-        }
     }
 
     /** Attaches the agent with {@code args} ({@code key=value,...}; may be empty). */
@@ -161,8 +137,19 @@ public final class ForkedJvm {
         return this;
     }
 
-    /** Runs the JVM to its end; fails the test if it outlives the timeout. */
+    /** Runs the JVM to its end, with no standard input; fails the test if it outlives the timeout. */
     public Run run() {
+        try (StartedJvm started = start()) {
+            started.closeInput();
+            return started.finish();
+        }
+    }
+
+    /**
+     * Starts the JVM and returns at once: the test talks to it (standard input, its output so far)
+     * while it runs, and {@link StartedJvm#close() closing} it ends it.
+     */
+    public StartedJvm start() {
         List<String> command = command();
         Path out = null;
         Path err = null;
@@ -178,26 +165,11 @@ public final class ForkedJvm {
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(name -> name.startsWith("ACTIONGATE_") || DROPPED_VARIABLES.contains(name));
             env.putAll(environment);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                Run partial = new Run(command, -1, Files.readString(out), Files.readString(err), Duration.ZERO);
-                return fail("forked JVM did not end within " + timeout + "\n" + partial.describe());
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            return new Run(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), took);
+            return new StartedJvm(command, builder.start(), out, err, timeout);
         } catch (IOException e) {
-            return fail("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail("interrupted while running " + String.join(" ", command), e);
-        } finally {
             deleteQuietly(out);
             deleteQuietly(err);
+            return fail("cannot run " + String.join(" ", command), e);
         }
     }
 
@@ -224,7 +196,7 @@ public final class ForkedJvm {
         return command;
     }
 
-    private static void deleteQuietly(Path file) {
+    static void deleteQuietly(Path file) {
         if (file != null) {
             try {
                 Files.deleteIfExists(file);

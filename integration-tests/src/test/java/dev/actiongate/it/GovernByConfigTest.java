@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.PlainMailApp;
 import dev.actiongate.it.apps.ToolApp;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -56,13 +55,11 @@ class GovernByConfigTest {
 
     @OnEveryJdk
     void jakartaMailTransportSendIsGovernedWithoutAnyAnnotation(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.mail())
+        AgentApp.Result result = AgentApp.on(jdk, dir).policy(POLICY).classpath(AppClasspath.mail())
                 .main(PlainMailApp.class, "127.0.0.1", Integer.toString(smtp.getSmtp().getPort()),
                         "acme:ann@acme.example", "globex:gus@globex.example")
-                .run().assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         AppOutput out = run.output();
         assertTrue(out.allowed("ann@acme.example"), run.describe());
         AppOutput.Denial denied = out.denied("gus@globex.example");
@@ -70,13 +67,15 @@ class GovernByConfigTest {
         assertEquals("send_any_email", denied.action());
 
         assertTrue(smtp.waitForIncomingEmail(10_000, 1), run.describe());
-        Thread.sleep(300);
+        // The application has ended, and GreenMail stores a message before it acknowledges it:
+        // every email the application sent is here, so no wait for more.
         List<String> recipients = Arrays.stream(smtp.getReceivedMessages())
                 .map(GovernByConfigTest::recipient).toList();
         assertEquals(List.of("ann@acme.example"), recipients, "the denied email never reached the server");
 
-        List<JsonNode> decisions = Records.read(records).decisions("send_any_email");
-        assertEquals(2, decisions.size());
+        List<JsonNode> decisions = result.records().decisions("send_any_email");
+        assertEquals(List.of("allow", "deny"), decisions.stream().map(d -> d.get("verdict").asText()).toList(),
+                decisions.toString());
         JsonNode message = decisions.get(0).get("arguments").get("arg0");
         assertEquals("jakarta.mail.internet.MimeMessage", message.get("@type").asText(), message.toString());
         assertEquals("Invoice for acme", message.get("subject").asText(), message.toString());
@@ -90,48 +89,33 @@ class GovernByConfigTest {
 
     @OnEveryJdk
     void langChain4jToolsAreGovernedAsTheFrameworkCallsThem(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path records = dir.resolve("records.jsonl");
-        Path looked = dir.resolve("looked");
-        int port = AdminClient.freePort();
-        java.util.concurrent.CompletableFuture<ForkedJvm.Run> running = java.util.concurrent.CompletableFuture.supplyAsync(
-                ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records + ",admin_port=" + port
-                                + ",admin_token=status-token")
-                        .classpath(AppClasspath.langchain4j())
-                        .main(ToolApp.class,
-                                "send_customer_email={\"to\":\"ann@acme.example\",\"text\":\"hello\"}",
-                                "send_customer_email={\"to\":\"eve@blocked.example\",\"text\":\"hello\"}",
-                                "lookupOrder={\"orderId\":\"o-17\"}", "gate=" + looked)::run);
+        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin("status-token")
+                .classpath(AppClasspath.langchain4j())
+                .main(ToolApp.class,
+                        "send_customer_email={\"to\":\"ann@acme.example\",\"text\":\"hello\"}",
+                        "send_customer_email={\"to\":\"eve@blocked.example\",\"text\":\"hello\"}",
+                        "lookupOrder={\"orderId\":\"o-17\"}", "gate=looked");
         ForkedJvm.Run run;
-        try {
+        Records written;
+        try (AgentApp.Running app = setup.start()) {
             // status says which methods the policy's govern: entries added, and from which entry
-            AdminClient admin = new AdminClient("http://127.0.0.1:" + port, "status-token");
-            JsonNode governed = null;
-            for (int i = 0; i < 300 && (governed == null || governed.size() < 2); i++) {
-                AdminClient.sleep(100);
-                try {
-                    AdminClient.Answer status = admin.get("/status");
-                    governed = status.status() == 200 ? status.body().get("governed_methods") : null;
-                } catch (AssertionError notUpYet) {
-                    governed = null;
-                }
-            }
-            assertTrue(governed != null && governed.size() == 2, String.valueOf(governed));
+            JsonNode governed = app.awaitValue("both tools governed", () -> {
+                JsonNode methods = app.admin().get("/status").body().get("governed_methods");
+                return methods.size() >= 2 ? methods : null;
+            });
+            assertEquals(2, governed.size(), governed.toString());
             for (JsonNode method : governed) {
                 assertEquals("config", method.get("source").asText(), method.toString());
                 assertEquals("@dev.langchain4j.agent.tool.Tool", method.get("govern_entry").asText(), method.toString());
             }
-            Files.createFile(looked);
-            run = running.get().assertExit(0);
-        } finally {
-            running.cancel(true);
-            ForkedJvm.stopAll(looked.toString());
+            app.signal("looked");
+            run = app.finish().assertExit(0);
+            written = app.records();
         }
         AppOutput out = run.output();
         assertEquals(List.of("tool send_customer_email ann@acme.example", "tool lookupOrder o-17"), out.bodies(),
                 "the blocked tool call never ran\n" + run.describe());
 
-        Records written = Records.read(records);
         JsonNode allowed = written.decisionWithArgument("to", "ann@acme.example");
         assertEquals("allow", allowed.get("verdict").asText());
         assertEquals("send_customer_email", allowed.get("action").asText(), "the action is the @Tool's name");

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.UnlocatableApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,21 +30,15 @@ class InstrumentationFailureTest {
 
     @OnEveryJdk
     void anUnlocatableSuperclassIsDescribedFromItsLoadedFormAndAFailureIsReported(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path records = dir.resolve("records.jsonl");
-        Path tokenFile = Files.writeString(dir.resolve("token"), "unlocatable-token-0123456789\n");
-        Path done = dir.resolve("done");
-        int port = AdminClient.freePort();
-        String url = "http://127.0.0.1:" + port;
-        ForkedJvm app = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records + ",admin_port=" + port
-                        + ",admin_token_file=" + tokenFile)
-                .classpath(AppClasspath.basic()).main(UnlocatableApp.class, done.toString())
-                .timeout(Duration.ofSeconds(90));
-        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(app::run);
-        try {
-            AdminClient admin = new AdminClient(url, "unlocatable-token-0123456789");
-            JsonNode status = awaitFailures(admin, Duration.ofSeconds(45));
+        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin("unlocatable-token-0123456789")
+                .main(UnlocatableApp.class, "done").timeout(Duration.ofSeconds(90));
+        try (AgentApp.Running app = setup.start()) {
+            String url = app.adminUrl();
+            Path tokenFile = setup.tokenFile();
+            JsonNode status = app.awaitValue("/status listing an instrumentation failure", () -> {
+                JsonNode body = app.admin().get("/status").body();
+                return body.path("instrumentation_failures").size() > 0 ? body : null;
+            });
             assertEquals(1, status.get("instrumentation_failures").size(), status.toPrettyString());
             assertEquals(1, status.get("instrumentation_failures_count").asInt(), status.toPrettyString());
             JsonNode failure = status.get("instrumentation_failures").get(0);
@@ -62,8 +54,8 @@ class InstrumentationFailureTest {
                     cli.describe());
             assertTrue(cli.stdout().contains("\"instrumentation_failures\""), "the status itself is printed\n" + cli.describe());
 
-            Files.createFile(done);
-            ForkedJvm.Run run = running.get();
+            app.signal("done");
+            ForkedJvm.Run run = app.finish().run();
             run.assertExit(0);
             AppOutput out = run.output();
             assertEquals("deny", out.denied("sub").verdict(), "Sub overrides a governed method of a class its loader"
@@ -73,7 +65,7 @@ class InstrumentationFailureTest {
             assertTrue(run.stderr().contains("ERROR could not instrument " + UnlocatableApp.class.getName() + "$Broken"),
                     run.describe());
 
-            Records written = Records.read(records);
+            Records written = app.records();
             List<JsonNode> failed = written.ofKind("instrumentation_failed");
             assertEquals(1, failed.size(), written.records().toString());
             JsonNode record = failed.get(0);
@@ -83,28 +75,6 @@ class InstrumentationFailureTest {
             assertEquals(UnlocatableApp.class.getName(), record.get("service").asText());
             assertTrue(record.hasNonNull("timestamp"), record.toString());
             assertEquals(1, written.decisions("transfer_funds").size(), "only Sub's call was decided");
-        } finally {
-            running.cancel(true);
-            ForkedJvm.stopAll(done.toString());
         }
-    }
-
-    /** {@code /status} once it lists a failure; the admin API starts in the background. */
-    private static JsonNode awaitFailures(AdminClient admin, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                AdminClient.Answer answer = admin.get("/status");
-                last = answer.status() + " " + answer.body();
-                if (answer.status() == 200 && answer.body().path("instrumentation_failures").size() > 0) {
-                    return answer.body();
-                }
-            } catch (RuntimeException | AssertionError notUpYet) {
-                last = notUpYet.toString();
-            }
-            AdminClient.sleep(100);
-        }
-        throw new AssertionError("/status never listed an instrumentation failure; last answer: " + last);
     }
 }

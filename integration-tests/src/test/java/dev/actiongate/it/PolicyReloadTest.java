@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -169,45 +168,42 @@ class PolicyReloadTest {
     }
 
     /** Starts ReloadApp and returns once the agent watches the policy file. */
-    private Running start(Jdk jdk, Path policy, Path records) throws Exception {
-        Path watching = dir.resolve("watching");
-        Path stop = dir.resolve("stop");
-        ForkedJvm app = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.basic())
-                .main(ReloadApp.class, "60000", "watching=" + watching, "stop=" + stop)
-                .timeout(Duration.ofSeconds(90));
-        Running running = new Running(CompletableFuture.supplyAsync(app::run), records, stop);
-        running.await("the agent watches " + policy, () -> Files.exists(watching));
-        return running;
+    private Running start(Jdk jdk, Path policy, Path records) {
+        AgentApp.Running app = AgentApp.on(jdk, dir).policyFile(policy).records(records)
+                .main(ReloadApp.class, "60000", "watching", "stop").timeout(Duration.ofSeconds(90)).start();
+        app.awaitMark("watching");
+        return new Running(app, records);
     }
 
     /** A ReloadApp that is running, and the conditions a test waits for. */
-    private record Running(CompletableFuture<ForkedJvm.Run> run, Path records, Path stop) {
+    private record Running(AgentApp.Running app, Path records) {
 
-        void awaitRecords(String kind, int count) throws Exception {
+        void awaitRecords(String kind, int count) {
             await(count + " " + kind + " record(s)", () -> lines().stream()
                     .filter(line -> line.contains("\"kind\":\"" + kind + "\"")).count() >= count);
         }
 
-        void awaitDecision(String policyVersion) throws Exception {
+        void awaitDecision(String policyVersion) {
             await("a decision under " + policyVersion, () -> lines().stream()
                     .anyMatch(line -> line.contains("\"policy_version\":\"" + policyVersion + "\"")));
         }
 
-        ForkedJvm.Run finish() throws Exception {
-            Files.createFile(stop);
-            return run.get().assertExit(0);
+        ForkedJvm.Run finish() {
+            try (app) {
+                app.signal("stop");
+                return app.finish().assertExit(0);
+            }
         }
 
         private List<String> lines() throws java.io.IOException {
             return Files.exists(records) ? Files.readAllLines(records) : List.of();
         }
 
-        private void await(String what, Await.Condition check) throws Exception {
+        private void await(String what, Await.Condition check) {
             try {
-                Await.until(what, Duration.ofSeconds(30), run, check);
+                app.await(what, check);
             } catch (AssertionError notInTime) {
-                Files.createFile(stop);
+                app.close();
                 throw notInTime;
             }
         }

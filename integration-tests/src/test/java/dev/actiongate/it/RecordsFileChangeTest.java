@@ -14,10 +14,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -116,31 +112,25 @@ class RecordsFileChangeTest {
                     when: 'args.call >= 0'
                     verdict: allow
                 """);
-        Path stop = dir.resolve("stop");
-        CompletableFuture<ForkedJvm.Run> run = CompletableFuture.supplyAsync(() -> ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file + ",records_journal=" + journal)
-                .classpath(AppClasspath.appsOnly())
-                .main(RecordsFileApp.class, Integer.toString(THREADS), stop.toString())
-                .run());
-        await("records in " + file, run, () -> lines(file) >= 200);
-        return new Running(run, stop);
+        AgentApp.Running run = AgentApp.on(jdk, dir).policyFile(policy).records(file)
+                .option("records_journal=" + journal).classpath(AppClasspath.appsOnly())
+                .main(RecordsFileApp.class, Integer.toString(THREADS)).start();
+        run.await("records in " + file, () -> lines(file) >= 200);
+        return new Running(run);
     }
 
-    private record Running(CompletableFuture<ForkedJvm.Run> run, Path stop) {
+    private record Running(AgentApp.Running run) {
 
         /** Waits for the new file to begin with a continuation record and fill, then stops the app. */
-        ForkedJvm.Run finish(Path file) throws Exception {
-            await("a new " + file + " that begins with records_continued", run, () -> continued(file));
-            long linesThen = lines(file);
-            await("more records in the new " + file, run, () -> lines(file) >= linesThen + 200);
-            Files.createFile(stop);
-            return run.get(60, TimeUnit.SECONDS).assertExit(0);
+        ForkedJvm.Run finish(Path file) {
+            try (run) {
+                run.await("a new " + file + " that begins with records_continued", () -> continued(file));
+                long linesThen = lines(file);
+                run.await("more records in the new " + file, () -> lines(file) >= linesThen + 200);
+                run.signal("stop");
+                return run.finish().assertExit(0);
+            }
         }
-    }
-
-    private static void await(String what, CompletableFuture<ForkedJvm.Run> run, BooleanSupplier condition)
-            throws Exception {
-        Await.until(what, Duration.ofSeconds(20), run, condition::getAsBoolean);
     }
 
     private static long lines(Path file) {

@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +52,8 @@ class SpringBootProxyTest {
     private static final String PLACE = "dev.actiongate.it.spring.OrderService#place(java.lang.String,int)";
     private static final String REFUND = "dev.actiongate.it.spring.SupportTools#refund(java.lang.String,int)";
 
+    private static final Pattern SERVER_STARTED = Pattern.compile("started on port[^0-9]*(\\d+)");
+
     @TempDir
     Path dir;
 
@@ -60,18 +62,19 @@ class SpringBootProxyTest {
         Path jar = Path.of(System.getProperty("actiongate.it.spring.app.jar",
                 "../integration-tests-spring/target/actiongate-it-spring-app.jar")).toAbsolutePath().normalize();
         assertTrue(Files.isRegularFile(jar), "the Spring Boot test service is built: " + jar);
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path records = dir.resolve("records.jsonl");
-        int port = AdminClient.freePort();
-        String url = "http://127.0.0.1:" + port;
-        CompletableFuture<ForkedJvm.Run> running = CompletableFuture.supplyAsync(
-                ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
-                        .jvmOption("-XX:TieredStopAtLevel=1")
-                        .timeout(Duration.ofSeconds(150))
-                        .jar(jar, "--server.port=" + port, "--spring.main.banner-mode=off")::run);
+        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).jvmOption("-XX:TieredStopAtLevel=1")
+                .timeout(Duration.ofSeconds(150))
+                .jar(jar, "--server.port=0", "--spring.main.banner-mode=off");
+        Path records = setup.recordsFile();
         ForkedJvm.Run run;
-        try {
-            JsonNode facts = awaitUp(url, running);
+        try (AgentApp.Running running = setup.start()) {
+            // the service listens on a port of its own choosing, which its log names
+            String url = "http://127.0.0.1:" + Await.value("the service to listen", Duration.ofSeconds(120),
+                    running.jvm(), () -> {
+                        Matcher started = SERVER_STARTED.matcher(running.jvm().stdout());
+                        return started.find() ? started.group(1) : null;
+                    });
+            JsonNode facts = awaitUp(url, running.jvm());
             assertTrue(facts.path("orders.class").asText().contains("$$SpringCGLIB$$"), facts.toString());
             assertTrue(facts.path("tools.class").asText().contains("$$SpringCGLIB$$"), facts.toString());
 
@@ -86,10 +89,10 @@ class SpringBootProxyTest {
             assertEquals("refund_order", bigRefund.path("action").asText(), bigRefund.toString());
 
             call(url, "/exit", null);
-            run = running.get(60, TimeUnit.SECONDS).assertExit(0);
+            run = running.finish().assertExit(0);
 
             String why = run.describe();
-            Records written = Records.read(records);
+            Records written = running.records();
             List<JsonNode> decisions = written.decisions();
             assertEquals(6, decisions.size(), "one decision per call\n" + decisions + "\n" + why);
             assertDecision(decisions.get(0), "place_order", PLACE, "allow", "customer", "acme", "quantity", 3);
@@ -111,9 +114,6 @@ class SpringBootProxyTest {
             assertEquals(2, lines.stream().filter(line -> line.startsWith("TX begin")).count(),
                     "a denied call never began a transaction\n" + why);
             assertFalse(run.stderr().contains("ERROR"), why);
-        } finally {
-            running.cancel(true);
-            ForkedJvm.stopAll(records.toString());
         }
         ForkedJvm.agentCli(jdk, "verify", records.toString()).assertExit(0);
     }
@@ -136,7 +136,7 @@ class SpringBootProxyTest {
     }
 
     /** Waits for the service to answer; fails at once if its JVM ended first. */
-    private static JsonNode awaitUp(String url, CompletableFuture<ForkedJvm.Run> running) throws Exception {
+    private static JsonNode awaitUp(String url, StartedJvm running) {
         JsonNode[] facts = new JsonNode[1];
         Await.until("the service answers on " + url + "/facts", Duration.ofSeconds(120), running, () -> {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/facts"))

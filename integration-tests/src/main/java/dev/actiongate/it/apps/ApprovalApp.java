@@ -3,8 +3,6 @@ package dev.actiongate.it.apps;
 import dev.actiongate.ActionContext;
 import dev.actiongate.ApprovalPendingException;
 import dev.actiongate.GovernedAction;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +13,8 @@ import java.util.List;
  *   <li>{@code call:LABEL:TO[:fail_fast][:actor=NAME]}: one governed send to {@code TO};</li>
  *   <li>{@code parallel:N:PREFIX}: {@code N} threads each send to {@code PREFIX-i@example.com}
  *       (labels {@code PREFIX-i}) and wait for a reviewer at the same time;</li>
- *   <li>{@code gate:FILE}: waits until {@code FILE} exists, so the test sets the pace;</li>
- *   <li>{@code mark:FILE}: creates {@code FILE}, so the test knows how far the application got.</li>
+ *   <li>{@code gate:NAME}: waits until the test sends {@code NAME}, so the test sets the pace;</li>
+ *   <li>{@code mark:NAME}: prints {@code MARK NAME}, so the test knows how far the application got.</li>
  * </ul>
  * A fail-fast call that is still pending prints {@code PENDING label<TAB>approval id}.
  */
@@ -40,8 +38,8 @@ public final class ApprovalApp {
             switch (parts[0]) {
                 case "call" -> call(mailer, parts);
                 case "parallel" -> parallel(mailer, Integer.parseInt(parts[1]), parts[2]);
-                case "gate" -> gate(Path.of(step.substring("gate:".length())));
-                case "mark" -> Files.createFile(Path.of(step.substring("mark:".length())));
+                case "gate" -> Signals.awaitSignal(parts[1]);
+                case "mark" -> Signals.mark(parts[1]);
                 default -> throw new IllegalArgumentException("unknown step " + step);
             }
             System.out.flush();
@@ -98,13 +96,4 @@ public final class ApprovalApp {
                 .environment("production");
     }
 
-    private static void gate(Path file) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!Files.exists(file)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the test never opened " + file);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

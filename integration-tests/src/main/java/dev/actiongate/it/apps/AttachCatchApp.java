@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -25,7 +24,7 @@ import java.util.Arrays;
  *       when asked;</li>
  *   <li>{@code child:LABEL[:...]}: the same call, from classes a child-first class loader defines from
  *       this application's class path;</li>
- *   <li>{@code gate:FILE} waits until {@code FILE} exists; {@code mark:FILE} creates it.</li>
+ *   <li>{@code gate:NAME} waits until the test sends {@code NAME}; {@code mark:NAME} prints {@code MARK NAME}.</li>
  * </ul>
  * A call prints {@code CAUGHT label<TAB>exception class<TAB>verdict<TAB>where the class came from<TAB>decision id},
  * {@code PENDING ...} likewise when it was an {@code ApprovalPendingException}, {@code ALLOWED label},
@@ -90,8 +89,8 @@ public final class AttachCatchApp {
                 case "load" -> System.out.println("LOADED " + origin(Class.forName("dev.actiongate." + parts[1])));
                 case "call" -> call(AttachCatchApp.class.getClassLoader(), parts);
                 case "child" -> call(childFirst(), parts);
-                case "gate" -> gate(Path.of(step.substring("gate:".length())));
-                case "mark" -> Files.createFile(Path.of(step.substring("mark:".length())));
+                case "gate" -> Signals.awaitSignal(parts[1]);
+                case "mark" -> Signals.mark(parts[1]);
                 default -> throw new IllegalArgumentException("unknown step " + step);
             }
             System.out.flush();
@@ -130,15 +129,6 @@ public final class AttachCatchApp {
         return loader == null ? "bootstrap" : "child-first".equals(loader.getName()) ? "child-first" : "application";
     }
 
-    private static void gate(Path file) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!Files.exists(file)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the test never opened " + file);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     /** Defines every class of the application's class path itself, as web containers and plugin hosts do. */
     private static final class ChildFirst extends URLClassLoader {

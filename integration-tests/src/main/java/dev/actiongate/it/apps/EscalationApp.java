@@ -5,8 +5,8 @@ import dev.actiongate.GovernedAction;
 
 /**
  * An AI agent that keeps trying a refund the policy denies, then one other actor trying once.
- * {@code EscalationApp ATTEMPTS LINGER_MS}: the actor's attempts, and how long to stay alive
- * afterwards so that webhook deliveries can finish.
+ * {@code EscalationApp ATTEMPTS}: the actor's attempts; then it prints {@code MARK done} and
+ * stays alive until the test sends {@code exit}, so that webhook deliveries can finish.
  */
 public final class EscalationApp {
 
@@ -21,7 +21,7 @@ public final class EscalationApp {
     }
 
     @SuppressWarnings("try")
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         int attempts = Integer.parseInt(args[0]);
         Payments payments = new Payments();
         try (ActionContext.Scope scope = ActionContext.builder().actor("agent-9").tenant("acme").reason("r").open()) {
@@ -33,6 +33,7 @@ public final class EscalationApp {
         try (ActionContext.Scope scope = ActionContext.builder().actor("person-1").tenant("acme").reason("r").open()) {
             Probe.attempt("person-1 #1", () -> payments.refund(9_000));
         }
-        Thread.sleep(Long.parseLong(args[1]));
+        Signals.mark("done");
+        Signals.awaitSignal("exit");
     }
 }

@@ -1,8 +1,8 @@
 package dev.actiongate.it.apps;
 
 /**
- * Makes {@link BasicApp}'s governed calls, then stays up for {@code LINGER_MS} so that a test can
- * look at the running agent.
+ * Makes {@link BasicApp}'s governed calls, prints {@code MARK ready}, then stays up until the
+ * test sends {@code exit}, so that the test can look at the running agent.
  */
 public final class LingeringApp {
 
@@ -11,8 +11,7 @@ public final class LingeringApp {
 
     public static void main(String[] args) throws Exception {
         BasicApp.main(new String[0]);
-        System.out.println("READY");
-        System.out.flush();
-        Thread.sleep(Long.parseLong(args[0]));
+        Signals.mark("ready");
+        Signals.awaitSignal("exit");
     }
 }

@@ -12,7 +12,8 @@ import java.security.CodeSource;
  *   <li>{@code DENIED label<TAB>verdict<TAB>action<TAB>decisionId<TAB>rule,rule<TAB>reason}: the
  *       call threw {@link ActionDeniedException}, caught by the application;</li>
  *   <li>{@code THREW label<TAB>exception class<TAB>message}: the call threw something else;</li>
- *   <li>{@code FACT key=value}: something the application observed about its JVM.</li>
+ *   <li>{@code FACT key=value}: something the application observed about its JVM;</li>
+ *   <li>{@code MARK name}: the application got this far ({@link Signals#mark}).</li>
  * </ul>
  */
 public final class Probe {

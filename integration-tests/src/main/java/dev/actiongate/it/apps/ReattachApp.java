@@ -2,8 +2,6 @@ package dev.actiongate.it.apps;
 
 import dev.actiongate.GovernedAction;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Runs the steps its arguments name, in order, so that a test can attach, detach and attach the
@@ -16,7 +14,7 @@ import java.nio.file.Path;
  *       attached or while detached;</li>
  *   <li>{@code proxy:LABEL}: makes a JDK proxy of the annotated interface whose handler does the
  *       work itself, as generated clients and repositories do, and calls it;</li>
- *   <li>{@code gate:FILE}: waits until {@code FILE} exists; {@code mark:FILE}: creates it.</li>
+ *   <li>{@code gate:NAME}: waits until the test sends {@code NAME}; {@code mark:NAME}: prints {@code MARK NAME}.</li>
  * </ul>
  */
 public final class ReattachApp {
@@ -49,8 +47,8 @@ public final class ReattachApp {
                 case "lambda-b" -> Probe.attempt(value, () -> siteB().run(value));
                 case "lambda-c" -> Probe.attempt(value, () -> siteC().run(value));
                 case "proxy" -> Probe.attempt(value, () -> proxy().run(value));
-                case "gate" -> gate(Path.of(value));
-                case "mark" -> Files.createFile(Path.of(value));
+                case "gate" -> Signals.awaitSignal(value);
+                case "mark" -> Signals.mark(value);
                 default -> throw new IllegalArgumentException("unknown step " + step);
             }
             System.out.flush();
@@ -89,13 +87,4 @@ public final class ReattachApp {
                 });
     }
 
-    private static void gate(Path file) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!Files.exists(file)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the test never opened " + file);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

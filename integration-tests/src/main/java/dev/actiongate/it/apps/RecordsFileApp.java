@@ -2,17 +2,16 @@ package dev.actiongate.it.apps;
 
 import dev.actiongate.ActionDeniedException;
 import dev.actiongate.GovernedAction;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code RecordsFileApp THREADS STOP_FILE}: every thread makes governed calls, one after another
- * with a short pause, until {@code STOP_FILE} exists; then it prints, per thread, how many calls it
+ * {@code RecordsFileApp THREADS}: every thread makes governed calls, one after another
+ * with a short pause, until the test sends {@code stop}; then it prints, per thread, how many calls it
  * made ({@code FACT calls.T}) and which were denied ({@code FACT denied.T}, call numbers), and how
  * many bodies ran in all ({@code FACT bodies}). A test changes the records file meanwhile.
  */
@@ -32,7 +31,7 @@ public final class RecordsFileApp {
 
     public static void main(String[] args) throws Exception {
         int threadCount = Integer.parseInt(args[0]);
-        Path stop = Path.of(args[1]);
+        BooleanSupplier stop = Signals.signalled("stop");
         Worker worker = new Worker();
         int[] calls = new int[threadCount];
         List<List<Integer>> denied = new ArrayList<>();
@@ -43,7 +42,7 @@ public final class RecordsFileApp {
             denied.add(refused);
             threads.add(new Thread(() -> {
                 int call = 0;
-                while (call % 64 != 0 || !Files.exists(stop)) {
+                while (call % 64 != 0 || !stop.getAsBoolean()) {
                     try {
                         worker.work(thread, call);
                     } catch (ActionDeniedException e) {

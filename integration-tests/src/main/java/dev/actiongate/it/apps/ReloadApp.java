@@ -2,18 +2,17 @@ package dev.actiongate.it.apps;
 
 import dev.actiongate.ActionDeniedException;
 import dev.actiongate.GovernedAction;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Four threads making governed calls for {@code RUN_MS} while a test swaps the policy under
  * them. Prints how many calls were allowed, denied, or failed any other way.
- * {@code ReloadApp RUN_MS [watching=FILE] [stop=FILE]}: creates the first file once the agent
- * watches its policy file (so a test knows an edit from then on is seen), and ends early once
- * the second file exists.
+ * {@code ReloadApp RUN_MS [watching] [stop]}: with {@code watching} it prints {@code MARK watching}
+ * once the agent watches its policy file (so a test knows an edit from then on is seen), and with
+ * {@code stop} it ends early once the test sends {@code stop}.
  */
 public final class ReloadApp {
 
@@ -29,10 +28,10 @@ public final class ReloadApp {
 
     public static void main(String[] args) throws Exception {
         long until = System.currentTimeMillis() + Long.parseLong(args[0]);
-        Path watching = option(args, "watching=");
-        Path stop = option(args, "stop=");
-        if (watching != null) {
-            Thread signal = new Thread(() -> signalWatching(watching), "signal-watching");
+        List<String> options = List.of(args);
+        BooleanSupplier stop = options.contains("stop") ? Signals.signalled("stop") : () -> false;
+        if (options.contains("watching")) {
+            Thread signal = new Thread(ReloadApp::signalWatching, "signal-watching");
             signal.setDaemon(true);
             signal.start();
         }
@@ -43,7 +42,7 @@ public final class ReloadApp {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             Thread thread = new Thread(() -> {
-                while (System.currentTimeMillis() < until && (stop == null || !Files.exists(stop))) {
+                while (System.currentTimeMillis() < until && !stop.getAsBoolean()) {
                     try {
                         ledger.post(10);
                         allowed.incrementAndGet();
@@ -70,24 +69,19 @@ public final class ReloadApp {
         Probe.fact("failed", failed.get());
     }
 
-    private static Path option(String[] args, String prefix) {
-        for (String arg : args) {
-            if (arg.startsWith(prefix)) {
-                return Path.of(arg.substring(prefix.length()));
-            }
-        }
-        return null;
-    }
 
-    /** The agent's watcher is a thread of this JVM: its name is all a test needs to know. */
-    private static void signalWatching(Path marker) {
+    /**
+     * The agent's watcher is a thread of this JVM: its name is all a test needs to know. The agent
+     * announces it nowhere, so this looks for it a few times a second.
+     */
+    private static void signalWatching() {
         try {
             while (Thread.getAllStackTraces().keySet().stream()
                     .noneMatch(thread -> thread.getName().equals("actiongate-policy-watch"))) {
                 Thread.sleep(20);
             }
-            Files.createFile(marker);
-        } catch (InterruptedException | java.io.IOException e) {
+            Signals.mark("watching");
+        } catch (InterruptedException e) {
             Probe.fact("watching", e);
         }
     }

@@ -9,7 +9,7 @@ import java.lang.reflect.Method;
 /**
  * An LLM agent's tools written for LangChain4j, with no ActionGate annotation, executed the way
  * LangChain4j executes a tool call the model asked for: {@code ToolApp TOOL=JSON_ARGUMENTS...};
- * an argument {@code gate=FILE} waits until {@code FILE} exists, so a test can look at the agent.
+ * an argument {@code gate=NAME} waits until the test sends {@code NAME}, so a test can look at the agent.
  */
 public final class ToolApp {
 
@@ -39,7 +39,7 @@ public final class ToolApp {
         int n = 0;
         for (String call : args) {
             if (call.startsWith("gate=")) {
-                awaitFile(java.nio.file.Path.of(call.substring("gate=".length())));
+                Signals.awaitSignal(call.substring("gate=".length()));
                 continue;
             }
             String name = call.substring(0, call.indexOf('='));
@@ -55,17 +55,6 @@ public final class ToolApp {
         }
     }
 
-    private static void awaitFile(java.nio.file.Path file) {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!java.nio.file.Files.exists(file) && System.currentTimeMillis() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 
     private static Method toolMethod(String name) {
         for (Method method : SupportTools.class.getDeclaredMethods()) {

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -20,7 +18,7 @@ import java.util.Map;
  *       JVM does not check), so it cannot be instrumented at all.</li>
  * </ul>
  * Calls {@code Sub.transfer} (label {@code sub}) and {@code Broken.transfer} (label {@code broken}),
- * prints {@code READY}, then waits until the file named by its argument exists.
+ * prints {@code READY}, then waits until the test sends the name its argument gives.
  */
 public final class UnlocatableApp {
 
@@ -66,10 +64,7 @@ public final class UnlocatableApp {
         System.out.println("READY");
         System.out.flush();
         if (args.length > 0) {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!Files.exists(Path.of(args[0])) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+            Signals.awaitSignal(args[0]);
         }
     }
 
