@@ -27,8 +27,7 @@ import java.util.concurrent.Callable;
  */
 public final class ActionContext {
 
-    private static final ActionContext EMPTY =
-            new ActionContext(null, null, null, null, null, null, Map.of());
+    private static final ActionContext EMPTY = new ActionContext(null, null, null, null, null, null, Map.of());
     private static final ThreadLocal<ActionContext> CURRENT = new ThreadLocal<>();
 
     /** Set by the agent at start-up; read when no scope names an environment. */
@@ -57,8 +56,14 @@ public final class ActionContext {
         FAIL_FAST
     }
 
-    private ActionContext(String actor, String onBehalfOf, String tenant, String reason,
-                          String environment, Approval approval, Map<String, String> attributes) {
+    private ActionContext(
+            String actor,
+            String onBehalfOf,
+            String tenant,
+            String reason,
+            String environment,
+            Approval approval,
+            Map<String, String> attributes) {
         this.actor = actor;
         this.onBehalfOf = onBehalfOf;
         this.tenant = tenant;
@@ -169,8 +174,7 @@ public final class ActionContext {
         private Approval approval;
         private final Map<String, String> attributes = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder actor(String actor) {
             this.actor = actor;

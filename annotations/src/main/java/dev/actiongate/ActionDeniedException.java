@@ -23,8 +23,8 @@ public class ActionDeniedException extends RuntimeException {
      * @param reason       why the call was not allowed
      * @param matchedRules ids of the policy rules that matched, possibly empty
      */
-    public ActionDeniedException(String decisionId, String action, String verdict, String reason,
-                                 List<String> matchedRules) {
+    public ActionDeniedException(
+            String decisionId, String action, String verdict, String reason, List<String> matchedRules) {
         super(message(decisionId, action, verdict, reason, matchedRules));
         this.decisionId = decisionId;
         this.action = action;
@@ -33,8 +33,8 @@ public class ActionDeniedException extends RuntimeException {
         this.matchedRules = matchedRules == null ? List.of() : List.copyOf(matchedRules);
     }
 
-    private static String message(String decisionId, String action, String verdict, String reason,
-                                  List<String> matchedRules) {
+    private static String message(
+            String decisionId, String action, String verdict, String reason, List<String> matchedRules) {
         String rules = matchedRules == null || matchedRules.isEmpty()
                 ? "no rule matched"
                 : "rules " + String.join(", ", matchedRules);

@@ -36,8 +36,7 @@ public final class ActionGate {
 
     private static volatile boolean scopeChecked;
 
-    private ActionGate() {
-    }
+    private ActionGate() {}
 
     /** Whether the ActionGate agent runs in this JVM and governs the methods annotated {@link GovernedAction}. */
     public static boolean agentRunning() {
@@ -66,8 +65,8 @@ public final class ActionGate {
      */
     public static void denyWithoutAgent(String action) {
         if (!agent && System.getProperty(RUNNING_PROPERTY) == null) {
-            throw new ActionDeniedException(null, action, "deny", "denied by the ActionGate build guard: "
-                    + NOT_RUNNING, List.of());
+            throw new ActionDeniedException(
+                    null, action, "deny", "denied by the ActionGate build guard: " + NOT_RUNNING, List.of());
         }
     }
 
@@ -84,8 +83,11 @@ public final class ActionGate {
         }
         scopeChecked = true;
         if (!agentRunning()) {
-            System.getLogger("actiongate").log(System.Logger.Level.WARNING, "An ActionContext scope was opened but "
-                    + NOT_RUNNING + ". Call ActionGate.requireAgent() at start-up to refuse to run without it.");
+            System.getLogger("actiongate")
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "An ActionContext scope was opened but " + NOT_RUNNING
+                                    + ". Call ActionGate.requireAgent() at start-up to refuse to run without it.");
         }
     }
 }

@@ -13,7 +13,6 @@ import dev.actiongate.agent.policy.PolicySource;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,8 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionGateAgent {
 
-    private ActionGateAgent() {
-    }
+    private ActionGateAgent() {}
 
     /**
      * Called reflectively by the launcher, in the agent's isolated class loader.
@@ -44,7 +42,8 @@ public final class ActionGateAgent {
             config = AgentConfig.resolve(agentArgs, System.getProperties(), System.getenv());
         } catch (RuntimeException | LinkageError fault) {
             // Nothing to govern with, but the annotated methods are still known: deny them all.
-            return FailClosedStart.install(instrumentation, attached, "its configuration could not be resolved: " + fault);
+            return FailClosedStart.install(
+                    instrumentation, attached, "its configuration could not be resolved: " + fault);
         }
         if (!config.enabled()) {
             // Plain stderr: a disabled agent should not even pay for starting its logging.
@@ -67,15 +66,15 @@ public final class ActionGateAgent {
     }
 
     /** Plugs in the gate and installs the instrumentation; {@code bridged} is set once the gate is in. */
-    private static Runnable govern(AgentConfig config, Instrumentation instrumentation, boolean attached,
-                                   AtomicBoolean bridged) {
+    private static Runnable govern(
+            AgentConfig config, Instrumentation instrumentation, boolean attached, AtomicBoolean bridged) {
         // Synchronously, with the policy's govern: entries: a class loaded before the transformer
         // is installed would run ungoverned. Bounded: a policy on a hung mount must not hold main.
         List<GovernEntry> read;
         String readProblem = null;
         try {
-            read = BoundedIo.call("reading policy " + config.policy(), config.startupTimeout(),
-                    () -> governEntries(config));
+            read = BoundedIo.call(
+                    "reading policy " + config.policy(), config.startupTimeout(), () -> governEntries(config));
         } catch (Exception e) {
             read = List.of();
             readProblem = e.getMessage();
@@ -96,17 +95,24 @@ public final class ActionGateAgent {
         }
         AtomicReference<RunningAgent> running = new AtomicReference<>();
         CountDownLatch installed = new CountDownLatch(1);
-        inBackground("actiongate-startup", new BackgroundStart(config, gate, registry, startup, step::set,
-                readProblem, running::get, installed));
+        inBackground(
+                "actiongate-startup",
+                new BackgroundStart(config, gate, registry, startup, step::set, readProblem, running::get, installed));
 
         keepByteBuddyOffUnsafe();
         boolean reversible = attached || govern.stream().anyMatch(GovernEntry::isMethodEntry);
-        ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
-                ActionGateAgent.class.getClassLoader(), govern, gate.instrumentationFailures());
+        ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(
+                instrumentation,
+                registry,
+                ActionGateAgent.class.getClassLoader(),
+                govern,
+                gate.instrumentationFailures());
         running.set(new RunningAgent(instrumentation, transformer, reversible, startup, gate));
         installed.countDown();
-        System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + version() + ", "
-                + (attached ? "attached" : "javaagent") + ", since " + java.time.Instant.now());
+        System.setProperty(
+                RunningAgent.RUNNING_PROPERTY,
+                "ActionGate " + version() + ", " + (attached ? "attached" : "javaagent") + ", since "
+                        + java.time.Instant.now());
         AgentRunningMark.set(true);
         System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(reversible));
         publishGoverned(registry);
@@ -128,20 +134,31 @@ public final class ActionGateAgent {
     }
 
     private static Gate newGate(AgentConfig config, MethodRegistry registry, CompletableFuture<GateState> startup) {
-        return new Gate(registry, startup, config.service(),
+        return new Gate(
+                registry,
+                startup,
+                config.service(),
                 config.incidentWebhook() == null ? null : new IncidentWebhook(config.incidentWebhook()),
-                config.contextMdc(), config.approvals().timeout(),
+                config.contextMdc(),
+                config.approvals().timeout(),
                 // Set by the operator, the environment is a deployment fact no scope may contradict.
-                config.sources().containsKey(AgentConfig.ENVIRONMENT) && !config.environment().isBlank()
-                        ? config.environment() : null,
+                config.sources().containsKey(AgentConfig.ENVIRONMENT)
+                                && !config.environment().isBlank()
+                        ? config.environment()
+                        : null,
                 new DenialCounter());
     }
 
     /** Keeps {@link RunningAgent#GOVERNS_PROPERTY} current, for {@code attach} to print. */
     private static void publishGoverned(MethodRegistry registry) {
         StringBuilder governs = new StringBuilder();
-        registry.all().forEach(method -> governs.append(method.action()).append(" <- ").append(method.signature())
-                .append(" (").append(method.source()).append(")\n"));
+        registry.all()
+                .forEach(method -> governs.append(method.action())
+                        .append(" <- ")
+                        .append(method.signature())
+                        .append(" (")
+                        .append(method.source())
+                        .append(")\n"));
         System.setProperty(RunningAgent.GOVERNS_PROPERTY, governs.toString());
     }
 
@@ -150,7 +167,9 @@ public final class ActionGateAgent {
      * read of the file that {@link StartupState#prepare} compiles.
      */
     private static List<GovernEntry> governEntries(AgentConfig config) {
-        return config.policy() == null ? List.of() : PolicySource.forStart(config, config.policy()).governEntries();
+        return config.policy() == null
+                ? List.of()
+                : PolicySource.forStart(config, config.policy()).governEntries();
     }
 
     static void inBackground(String name, Runnable task) {

@@ -10,8 +10,7 @@ import java.lang.reflect.Field;
  */
 final class AgentRunningMark {
 
-    private AgentRunningMark() {
-    }
+    private AgentRunningMark() {}
 
     static void set(boolean running) {
         try {

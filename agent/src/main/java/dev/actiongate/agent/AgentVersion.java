@@ -11,8 +11,7 @@ import java.util.Properties;
  */
 public final class AgentVersion {
 
-    private AgentVersion() {
-    }
+    private AgentVersion() {}
 
     public static String get() {
         try (InputStream in = AgentVersion.class.getResourceAsStream("version.properties")) {

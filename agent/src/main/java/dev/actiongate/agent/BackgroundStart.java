@@ -24,9 +24,16 @@ import org.slf4j.LoggerFactory;
  * @param startupProblem why the {@code govern:} entries could not be read in time, or {@code null}
  * @param running        the running agent, once the instrumentation is installed ({@code installed} counted down)
  */
-record BackgroundStart(AgentConfig config, Gate gate, MethodRegistry registry, CompletableFuture<GateState> startup,
-                       Consumer<String> step, String startupProblem, Supplier<RunningAgent> running,
-                       CountDownLatch installed) implements Runnable {
+record BackgroundStart(
+        AgentConfig config,
+        Gate gate,
+        MethodRegistry registry,
+        CompletableFuture<GateState> startup,
+        Consumer<String> step,
+        String startupProblem,
+        Supplier<RunningAgent> running,
+        CountDownLatch installed)
+        implements Runnable {
 
     @Override
     public void run() {
@@ -58,7 +65,8 @@ record BackgroundStart(AgentConfig config, Gate gate, MethodRegistry registry, C
             log().error("ActionGate start-up failed; every governed call will be denied", fault);
             // A problem this start-up named itself reads best without its exception class.
             String cause = fault instanceof IllegalStateException && fault.getMessage() != null
-                    ? fault.getMessage() : fault.toString();
+                    ? fault.getMessage()
+                    : fault.toString();
             startup.complete(GateState.failed("the agent's start-up failed: " + cause, StartupState.hostName()));
         }
     }
@@ -84,11 +92,17 @@ record BackgroundStart(AgentConfig config, Gate gate, MethodRegistry registry, C
             if (approvals != null) {
                 approvals.reviewable(true);
             }
-            log().info("admin API listening on http://{}:{}/ (bearer token required)",
-                    admin.address().getHostString(), admin.address().getPort());
+            log().info(
+                            "admin API listening on http://{}:{}/ (bearer token required)",
+                            admin.address().getHostString(),
+                            admin.address().getPort());
             return admin;
         } catch (IOException | RuntimeException e) {
-            log().error("admin API not started on {}:{}: {}", config.admin().bind(), config.admin().port(), e.toString());
+            log().error(
+                            "admin API not started on {}:{}: {}",
+                            config.admin().bind(),
+                            config.admin().port(),
+                            e.toString());
             return null;
         }
     }
@@ -101,8 +115,10 @@ record BackgroundStart(AgentConfig config, Gate gate, MethodRegistry registry, C
         try {
             return PolicyFileWatcher.watch(config.policy(), () -> gate.reload(config.policy(), "file-change"));
         } catch (RuntimeException e) {
-            log().warn("policy {} is not watched for changes ({}); reload it through the admin API",
-                    config.policy(), e.toString());
+            log().warn(
+                            "policy {} is not watched for changes ({}); reload it through the admin API",
+                            config.policy(),
+                            e.toString());
             return null;
         }
     }

@@ -15,8 +15,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class BoundedIo {
 
-    private BoundedIo() {
-    }
+    private BoundedIo() {}
 
     /** What the deadline cut short, said so that ops know which path to look at. */
     static final class DeadlinePassed extends Exception {
@@ -36,13 +35,15 @@ final class BoundedIo {
      */
     static <T> T call(String what, Duration timeout, Callable<T> io) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(io.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "actiongate-io");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        result.complete(io.call());
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                },
+                "actiongate-io");
         thread.setDaemon(true);
         thread.start();
         try {

@@ -29,8 +29,7 @@ public final class BridgeInstaller {
 
     private static volatile MethodHandles.Lookup bridgeLookup;
 
-    private BridgeInstaller() {
-    }
+    private BridgeInstaller() {}
 
     /**
      * Defines the bridge in {@code java.base} unless an earlier start in this JVM did. Opens
@@ -44,8 +43,13 @@ public final class BridgeInstaller {
             return;
         }
         Module base = Object.class.getModule();
-        instrumentation.redefineModule(base, Set.of(ActionDeniedException.class.getModule()), Map.of(),
-                Map.of("java.lang", Set.of(BridgeInstaller.class.getModule())), Set.of(), Map.of());
+        instrumentation.redefineModule(
+                base,
+                Set.of(ActionDeniedException.class.getModule()),
+                Map.of(),
+                Map.of("java.lang", Set.of(BridgeInstaller.class.getModule())),
+                Set.of(),
+                Map.of());
         Class<?> bridge;
         try {
             bridge = Class.forName(BRIDGE, false, null);
@@ -83,8 +87,10 @@ public final class BridgeInstaller {
             throw new IllegalStateException("the bridge was not defined before the agent started");
         }
         try {
-            Class<?> type = Class.forName(DISPATCHER, false, lookup.lookupClass().getClassLoader());
-            MethodHandle method = lookup.findStatic(lookup.lookupClass(), name, MethodType.methodType(boolean.class, type));
+            Class<?> type =
+                    Class.forName(DISPATCHER, false, lookup.lookupClass().getClassLoader());
+            MethodHandle method =
+                    lookup.findStatic(lookup.lookupClass(), name, MethodType.methodType(boolean.class, type));
             return (boolean) method.invoke(dispatcher);
         } catch (RuntimeException | Error e) {
             throw e;

@@ -20,8 +20,7 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
  */
 final class FailClosedStart {
 
-    private FailClosedStart() {
-    }
+    private FailClosedStart() {}
 
     static Runnable install(Instrumentation instrumentation, boolean attached, String cause) {
         String problem = "the agent could not start: " + cause;
@@ -29,15 +28,21 @@ final class FailClosedStart {
                 + " every call of an annotated governed method will be denied (" + problem + "); methods named by a"
                 + " policy's govern: entries are not instrumented");
         MethodRegistry registry = new MethodRegistry();
-        CompletableFuture<GateState> startup = CompletableFuture.completedFuture(GateState.failed(problem, "unknown-host"));
+        CompletableFuture<GateState> startup =
+                CompletableFuture.completedFuture(GateState.failed(problem, "unknown-host"));
         Gate gate = new Gate(registry, startup, "unknown-service", null, Map.of(), Duration.ofMinutes(5));
         if (!BridgeInstaller.install(gate)) {
             return null;
         }
-        ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(instrumentation, registry,
-                FailClosedStart.class.getClassLoader(), List.of(), gate.instrumentationFailures());
-        System.setProperty(RunningAgent.RUNNING_PROPERTY, "ActionGate " + ActionGateAgent.version()
-                + ", failed closed, since " + java.time.Instant.now());
+        ResettableClassFileTransformer transformer = GovernedActionInstrumentation.install(
+                instrumentation,
+                registry,
+                FailClosedStart.class.getClassLoader(),
+                List.of(),
+                gate.instrumentationFailures());
+        System.setProperty(
+                RunningAgent.RUNNING_PROPERTY,
+                "ActionGate " + ActionGateAgent.version() + ", failed closed, since " + java.time.Instant.now());
         System.setProperty(RunningAgent.DETACHABLE_PROPERTY, Boolean.toString(attached));
         return new RunningAgent(instrumentation, transformer, attached, startup, gate);
     }

@@ -3,11 +3,11 @@ package dev.actiongate.agent;
 import dev.actiongate.agent.admin.AdminServer;
 import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
 import java.io.Closeable;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.actiongate.agent.instrumentation.GovernedActionInstrumentation;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,12 @@ public final class RunningAgent implements Runnable {
     private volatile AdminServer admin;
     private volatile Closeable watcher;
 
-    RunningAgent(Instrumentation instrumentation, ResettableClassFileTransformer transformer, boolean reversible,
-                 CompletableFuture<GateState> startup, Object dispatcher) {
+    RunningAgent(
+            Instrumentation instrumentation,
+            ResettableClassFileTransformer transformer,
+            boolean reversible,
+            CompletableFuture<GateState> startup,
+            Object dispatcher) {
         this.instrumentation = instrumentation;
         this.transformer = transformer;
         this.reversible = reversible;
@@ -60,8 +64,9 @@ public final class RunningAgent implements Runnable {
     @Override
     public void run() {
         if (!reversible) {
-            throw new IllegalStateException("this agent was started with -javaagent and cannot give the original"
-                    + " methods back; remove the flag and restart the JVM, or switch governing off (governance --enabled false)");
+            throw new IllegalStateException(
+                    "this agent was started with -javaagent and cannot give the original"
+                            + " methods back; remove the flag and restart the JVM, or switch governing off (governance --enabled false)");
         }
         if (!detached.compareAndSet(false, true)) {
             return;
@@ -105,6 +110,7 @@ public final class RunningAgent implements Runnable {
         AgentRunningMark.set(false);
         System.clearProperty(GOVERNS_PROPERTY);
         System.clearProperty(DETACHABLE_PROPERTY);
-        LoggerFactory.getLogger("actiongate").warn("ActionGate detached: governed methods run their original code, unrecorded");
+        LoggerFactory.getLogger("actiongate")
+                .warn("ActionGate detached: governed methods run their original code, unrecorded");
     }
 }

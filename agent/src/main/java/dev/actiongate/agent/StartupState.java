@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StartupState {
 
-    private StartupState() {
-    }
+    private StartupState() {}
 
     /** Loads the policy and opens the records file and the approvals desk, telling {@code progress} each step. */
     static GateState prepare(AgentConfig config, Consumer<String> progress) {
@@ -33,21 +32,30 @@ final class StartupState {
         Part<Approvals> approvals = approvals(config, records.value());
         String host = hostName();
         if (records.value() != null) {
-            records.value().describeWriter(config.service(), host, ProcessHandle.current().pid());
+            records.value()
+                    .describeWriter(
+                            config.service(), host, ProcessHandle.current().pid());
         }
         logStart(config, policy, records);
-        return new GateState(policy.value(), policy.problem(), records.value(), records.problem(), host,
-                approvals.value(), approvals.problem());
+        return new GateState(
+                policy.value(),
+                policy.problem(),
+                records.value(),
+                records.problem(),
+                host,
+                approvals.value(),
+                approvals.problem());
     }
 
     /** One part of the state: its value, or why there is none. */
-    private record Part<T>(T value, String problem) {
-    }
+    private record Part<T>(T value, String problem) {}
 
     private static Part<Policy> policy(AgentConfig config) {
         if (config.policy() == null) {
-            return new Part<>(null, "no policy is configured: set policy=/path/policy.yaml in the agent arguments,"
-                    + " -Dactiongate.policy or ACTIONGATE_POLICY");
+            return new Part<>(
+                    null,
+                    "no policy is configured: set policy=/path/policy.yaml in the agent arguments,"
+                            + " -Dactiongate.policy or ACTIONGATE_POLICY");
         }
         try {
             return new Part<>(PolicySource.forStart(config, config.policy()).compile(), null);
@@ -73,10 +81,16 @@ final class StartupState {
             return new Part<>(null, "there is no records file to record approvals in");
         }
         try {
-            return new Part<>(Approvals.open(config.approvals().store(), config.approvals().validity(),
-                    Clock.systemUTC(), record -> records.append(record, null)), null);
+            return new Part<>(
+                    Approvals.open(
+                            config.approvals().store(),
+                            config.approvals().validity(),
+                            Clock.systemUTC(),
+                            record -> records.append(record, null)),
+                    null);
         } catch (IOException | RuntimeException e) {
-            String problem = "approvals store " + config.approvals().store().toAbsolutePath() + " cannot be opened: " + e;
+            String problem =
+                    "approvals store " + config.approvals().store().toAbsolutePath() + " cannot be opened: " + e;
             log().error("{}; calls that need approval will be denied", problem);
             return new Part<>(null, problem);
         }
@@ -87,20 +101,32 @@ final class StartupState {
         Policy loaded = policy.value();
         RecordLog log = records.value();
         if (loaded != null && !loaded.enabled()) {
-            log().warn("policy {} says enabled: false: governed methods run undecided and unrecorded until a policy"
-                    + " enables them", loaded.version());
+            log().warn(
+                            "policy {} says enabled: false: governed methods run undecided and unrecorded until a policy"
+                                    + " enables them",
+                            loaded.version());
         }
         if (loaded != null && log != null) {
-            log().info("ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}{}, environment {},"
-                            + " service {}, JDK {}",
-                    ActionGateAgent.version(), loaded.version(), loaded.rules().size(), loaded.mode().wireName(),
-                    config.policy(), log.path(),
-                    log.journaled() ? " (journal " + RecordLog.journalOf(log.path()) + ")" : "",
-                    config.environment(), config.service(), jdk);
+            log().info(
+                            "ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}{}, environment {},"
+                                    + " service {}, JDK {}",
+                            ActionGateAgent.version(),
+                            loaded.version(),
+                            loaded.rules().size(),
+                            loaded.mode().wireName(),
+                            config.policy(),
+                            log.path(),
+                            log.journaled() ? " (journal " + RecordLog.journalOf(log.path()) + ")" : "",
+                            config.environment(),
+                            config.service(),
+                            jdk);
         } else {
-            log().error("ActionGate {} started FAIL-CLOSED: every governed call will be denied. {}{}(JDK {})",
-                    ActionGateAgent.version(), policy.problem() == null ? "" : policy.problem() + ". ",
-                    records.problem() == null ? "" : records.problem() + ". ", jdk);
+            log().error(
+                            "ActionGate {} started FAIL-CLOSED: every governed call will be denied. {}{}(JDK {})",
+                            ActionGateAgent.version(),
+                            policy.problem() == null ? "" : policy.problem() + ". ",
+                            records.problem() == null ? "" : records.problem() + ". ",
+                            jdk);
         }
     }
 

@@ -63,8 +63,7 @@ public final class GateBridge {
     /** Set when the agent was detached on purpose: calls still inside old advice run their body. */
     private static volatile boolean detached;
 
-    private GateBridge() {
-    }
+    private GateBridge() {}
 
     /**
      * Plugs in the agent's dispatcher when none is in force.
@@ -76,7 +75,8 @@ public final class GateBridge {
         Dispatcher current = dispatcher;
         if (current != null && current != installed) {
             try {
-                current.refusedInstall(String.valueOf(installed == null ? null : installed.getClass().getName()));
+                current.refusedInstall(String.valueOf(
+                        installed == null ? null : installed.getClass().getName()));
             } catch (RuntimeException ignored) {
                 // the refusal stands whatever the report does
             }
@@ -110,8 +110,8 @@ public final class GateBridge {
                 return null;
             }
             // Instrumented code without a gate behind it: fail closed.
-            throw new ActionDeniedException(null, "unknown", "deny",
-                    "ActionGate is not initialised in this JVM", List.of());
+            throw new ActionDeniedException(
+                    null, "unknown", "deny", "ActionGate is not initialised in this JVM", List.of());
         }
         return current.enter(methodId, arguments);
     }
@@ -130,17 +130,22 @@ public final class GateBridge {
      * wrapped in a {@link Proxy} of the interface, a class the agent does instrument, whose
      * governed method is decided before it calls the lambda.
      */
-    public static CallSite governedLambda(MethodHandles.Lookup caller, String name, MethodType factoryType,
-                                          MethodType interfaceMethodType, MethodHandle implementation,
-                                          MethodType dynamicMethodType) throws LambdaConversionException,
-            NoSuchMethodException, IllegalAccessException {
-        CallSite lambdas = LambdaMetafactory.metafactory(caller, name, factoryType, interfaceMethodType,
-                implementation, dynamicMethodType);
+    public static CallSite governedLambda(
+            MethodHandles.Lookup caller,
+            String name,
+            MethodType factoryType,
+            MethodType interfaceMethodType,
+            MethodHandle implementation,
+            MethodType dynamicMethodType)
+            throws LambdaConversionException, NoSuchMethodException, IllegalAccessException {
+        CallSite lambdas = LambdaMetafactory.metafactory(
+                caller, name, factoryType, interfaceMethodType, implementation, dynamicMethodType);
         Class<?> type = factoryType.returnType();
-        MethodHandle wrap = MethodHandles.lookup().findStatic(GateBridge.class, "proxied",
-                MethodType.methodType(Object.class, Class.class, Object.class));
-        MethodHandle wrapAsType = MethodHandles.insertArguments(wrap, 0, type)
-                .asType(MethodType.methodType(type, type));
+        MethodHandle wrap = MethodHandles.lookup()
+                .findStatic(
+                        GateBridge.class, "proxied", MethodType.methodType(Object.class, Class.class, Object.class));
+        MethodHandle wrapAsType =
+                MethodHandles.insertArguments(wrap, 0, type).asType(MethodType.methodType(type, type));
         return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
     }
 
@@ -149,9 +154,9 @@ public final class GateBridge {
      * not serializable: one cast to the interface and marker interfaces, or one needing bridges.
      * Wrapped as {@link #governedLambda} does, in a proxy of the interface and the markers.
      */
-    public static CallSite governedAltLambda(MethodHandles.Lookup caller, String name, MethodType factoryType,
-                                             Object... arguments) throws LambdaConversionException,
-            NoSuchMethodException, IllegalAccessException {
+    public static CallSite governedAltLambda(
+            MethodHandles.Lookup caller, String name, MethodType factoryType, Object... arguments)
+            throws LambdaConversionException, NoSuchMethodException, IllegalAccessException {
         CallSite lambdas = LambdaMetafactory.altMetafactory(caller, name, factoryType, arguments);
         Class<?> type = factoryType.returnType();
         List<Class<?>> interfaces = new java.util.ArrayList<>(List.of(type));
@@ -165,9 +170,14 @@ public final class GateBridge {
                 }
             }
         }
-        MethodHandle wrap = MethodHandles.lookup().findStatic(GateBridge.class, "proxied",
-                MethodType.methodType(Object.class, ClassLoader.class, Class[].class, Object.class));
-        ClassLoader loader = interfaces.size() == 1 ? type.getClassLoader() : caller.lookupClass().getClassLoader();
+        MethodHandle wrap = MethodHandles.lookup()
+                .findStatic(
+                        GateBridge.class,
+                        "proxied",
+                        MethodType.methodType(Object.class, ClassLoader.class, Class[].class, Object.class));
+        ClassLoader loader = interfaces.size() == 1
+                ? type.getClassLoader()
+                : caller.lookupClass().getClassLoader();
         MethodHandle wrapAsType = MethodHandles.insertArguments(wrap, 0, loader, interfaces.toArray(new Class<?>[0]))
                 .asType(MethodType.methodType(type, type));
         return new ConstantCallSite(MethodHandles.filterReturnValue(lambdas.getTarget(), wrapAsType));
@@ -239,9 +249,15 @@ public final class GateBridge {
             if (current == null ? detached : current.runsDecided(method.getName(), arguments)) {
                 return;
             }
-            throw new ActionDeniedException(null, "unknown", "deny", "a governed lambda of " + interfaces[0].getName()
-                    + " was called through its proxy's handler, outside the governed call of " + method.getName()
-                    + ": refused", List.of());
+            throw new ActionDeniedException(
+                    null,
+                    "unknown",
+                    "deny",
+                    "a governed lambda of " + interfaces[0].getName()
+                            + " was called through its proxy's handler, outside the governed call of "
+                            + method.getName()
+                            + ": refused",
+                    List.of());
         }
     }
 }

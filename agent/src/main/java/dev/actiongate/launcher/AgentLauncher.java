@@ -26,8 +26,7 @@ public final class AgentLauncher {
     /** What detaches the agent this launcher started; {@code null} when none runs. */
     private static volatile Runnable running;
 
-    private AgentLauncher() {
-    }
+    private AgentLauncher() {}
 
     public static void premain(String agentArgs, Instrumentation instrumentation) {
         start(agentArgs, instrumentation, false);
@@ -64,7 +63,8 @@ public final class AgentLauncher {
         System.setProperty(JAR_PROPERTY, agentJar().getAbsolutePath());
         Object exitCode;
         try {
-            exitCode = loader.loadClass(CLI_CLASS).getMethod("run", String[].class).invoke(null, (Object) args);
+            exitCode =
+                    loader.loadClass(CLI_CLASS).getMethod("run", String[].class).invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
         }
@@ -87,7 +87,8 @@ public final class AgentLauncher {
             instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarFile));
             ClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), agentJarUrl());
             // First, before any class that names the bridge is loaded: see BridgeInstaller.
-            loader.loadClass(BRIDGE_INSTALLER_CLASS).getMethod("define", Instrumentation.class)
+            loader.loadClass(BRIDGE_INSTALLER_CLASS)
+                    .getMethod("define", Instrumentation.class)
                     .invoke(null, instrumentation);
             running = (Runnable) loader.loadClass(AGENT_CLASS)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class)

@@ -35,8 +35,7 @@ public final class ApplicationApiCopies {
 
     private static final String PACKAGE = "dev/actiongate/";
 
-    private ApplicationApiCopies() {
-    }
+    private ApplicationApiCopies() {}
 
     /**
      * Defines in each such loader the API classes it has not resolved yet, from that loader's own
@@ -55,13 +54,13 @@ public final class ApplicationApiCopies {
             }
             owners.forEach((loader, sample) -> complete(instrumentation, loader, sample, api));
         } catch (RuntimeException | LinkageError e) {
-            System.err.println("[actiongate] WARN  could not check the application's own copies of the ActionGate"
-                    + " API: " + e);
+            System.err.println(
+                    "[actiongate] WARN  could not check the application's own copies of the ActionGate" + " API: " + e);
         }
     }
 
-    private static void complete(Instrumentation instrumentation, ClassLoader loader, Class<?> sample,
-                                 Set<String> api) {
+    private static void complete(
+            Instrumentation instrumentation, ClassLoader loader, Class<?> sample, Set<String> api) {
         try {
             Set<String> resolved = new HashSet<>();
             for (Class<?> initiated : instrumentation.getInitiatedClasses(loader)) {
@@ -100,7 +99,9 @@ public final class ApplicationApiCopies {
         Set<String> names = new HashSet<>();
         for (JarEntry entry : java.util.Collections.list(agentJar.entries())) {
             String path = entry.getName();
-            if (path.startsWith(PACKAGE) && path.endsWith(".class") && path.indexOf('/', PACKAGE.length()) < 0
+            if (path.startsWith(PACKAGE)
+                    && path.endsWith(".class")
+                    && path.indexOf('/', PACKAGE.length()) < 0
                     && !path.endsWith("/package-info.class")) {
                 names.add(path.substring(0, path.length() - ".class".length()).replace('/', '.'));
             }
@@ -111,7 +112,9 @@ public final class ApplicationApiCopies {
     /** Where {@code type}'s class file came from, or {@code null} when the loader does not say. */
     private static String location(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();
-        return source == null || source.getLocation() == null ? null : source.getLocation().toExternalForm();
+        return source == null || source.getLocation() == null
+                ? null
+                : source.getLocation().toExternalForm();
     }
 
     /**
@@ -142,8 +145,8 @@ public final class ApplicationApiCopies {
         return ordered;
     }
 
-    private static void visit(String name, Map<String, List<String>> supertypes, List<String> ordered,
-                              Set<String> visiting) {
+    private static void visit(
+            String name, Map<String, List<String>> supertypes, List<String> ordered, Set<String> visiting) {
         if (!supertypes.containsKey(name) || ordered.contains(name) || !visiting.add(name)) {
             return;
         }
@@ -156,8 +159,7 @@ public final class ApplicationApiCopies {
     /** Reads a class file's superclass and interface names, nothing else. */
     static final class ClassFileSupertypes {
 
-        private ClassFileSupertypes() {
-        }
+        private ClassFileSupertypes() {}
 
         static List<String> of(byte[] classFile) throws IOException {
             DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(classFile));

@@ -24,11 +24,11 @@ public final class AgentForkProfiler implements ExternalProfiler {
 
     /** The records file of the fork being started; JMH runs the forks of a benchmark one by one. */
     private Path records;
+
     private String agentOption;
 
     /** For {@code ServiceLoader}, which JMH uses to list profilers; must not fail. */
-    public AgentForkProfiler() {
-    }
+    public AgentForkProfiler() {}
 
     /** What JMH calls for {@code -prof}; fails the run up front when the agent jar is missing. */
     public AgentForkProfiler(String options) throws ProfilerException {
@@ -59,7 +59,8 @@ public final class AgentForkProfiler implements ExternalProfiler {
             return List.of();
         }
         BenchWorkspace workspace = BenchWorkspace.get();
-        records = workspace.newRecordsFile(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1));
+        records = workspace.newRecordsFile(
+                params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1));
         agentOption = workspace.javaAgentOption(withAgent.policy(), records);
         return List.of(agentOption, "-D" + ForkChecks.RECORDS_PROPERTY + "=" + records);
     }
@@ -68,9 +69,10 @@ public final class AgentForkProfiler implements ExternalProfiler {
     public void beforeTrial(BenchmarkParams params) {
         // JMH's "# VM options" line does not show what a profiler adds; say it here.
         System.out.println();
-        System.out.println(agentOption == null
-                ? "# ActionGate: this fork runs WITHOUT the agent"
-                : "# ActionGate: this fork runs with " + agentOption);
+        System.out.println(
+                agentOption == null
+                        ? "# ActionGate: this fork runs WITHOUT the agent"
+                        : "# ActionGate: this fork runs with " + agentOption);
     }
 
     @Override

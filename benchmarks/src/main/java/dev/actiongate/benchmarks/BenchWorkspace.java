@@ -124,8 +124,8 @@ final class BenchWorkspace {
         if (configured != null && !configured.isBlank()) {
             Path jar = Path.of(configured).toAbsolutePath().normalize();
             if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException("-D" + AGENT_JAR_PROPERTY + "=" + configured
-                        + " does not name an existing file (" + jar + ")");
+                throw new IllegalStateException(
+                        "-D" + AGENT_JAR_PROPERTY + "=" + configured + " does not name an existing file (" + jar + ")");
             }
             return jar;
         }
@@ -153,7 +153,11 @@ final class BenchWorkspace {
 
     private static Path codeSource() {
         try {
-            Path location = Path.of(BenchWorkspace.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            Path location = Path.of(BenchWorkspace.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
                     .toAbsolutePath();
             // A jar is a file: its folder is where the search starts.
             return Files.isRegularFile(location) ? location.getParent() : location;
@@ -165,8 +169,8 @@ final class BenchWorkspace {
     private static void requireUsable(Path path, String what) {
         String text = path.toString();
         if (text.contains(",") || text.contains("=")) {
-            throw new IllegalStateException(what + " " + text + " contains ',' or '=', which the -javaagent"
-                    + " option cannot carry");
+            throw new IllegalStateException(
+                    what + " " + text + " contains ',' or '=', which the -javaagent" + " option cannot carry");
         }
     }
 }

@@ -29,13 +29,12 @@ final class ForkChecks {
     /** Defined in java.base only when the agent started (see the agent's BridgeInstaller). */
     private static final String BRIDGE = "java.lang.ActionGateBridge";
 
-    private ForkChecks() {
-    }
+    private ForkChecks() {}
 
     static void requireNoAgent() {
         if (bridgeLoadable()) {
-            throw new IllegalStateException("this benchmark must run without the ActionGate agent, but " + BRIDGE
-                    + " is defined in this JVM");
+            throw new IllegalStateException(
+                    "this benchmark must run without the ActionGate agent, but " + BRIDGE + " is defined in this JVM");
         }
     }
 
@@ -62,16 +61,21 @@ final class ForkChecks {
         while (true) {
             List<String> lines = lines(records);
             String decision = lines.stream()
-                    .filter(line -> line.contains("\"kind\":\"decision\"") && line.contains(actionField)
+                    .filter(line -> line.contains("\"kind\":\"decision\"")
+                            && line.contains(actionField)
                             && Stream.of(fields).allMatch(line::contains))
-                    .findFirst().orElse(null);
-            String outcome = decision == null ? null : lines.stream()
-                    .filter(line -> line.contains("\"kind\":\"outcome\"")
-                            && line.contains("\"decision_id\":\"" + field(decision, "decision_id") + "\""))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
+            String outcome = decision == null
+                    ? null
+                    : lines.stream()
+                            .filter(line -> line.contains("\"kind\":\"outcome\"")
+                                    && line.contains("\"decision_id\":\"" + field(decision, "decision_id") + "\""))
+                            .findFirst()
+                            .orElse(null);
             if (decision != null && (outcome != null || !outcomeExpected)) {
-                System.out.println("# ActionGate: " + action + " decision record " + (decision.length() + 1)
-                        + " bytes" + (outcome == null ? "" : ", outcome record " + (outcome.length() + 1) + " bytes"));
+                System.out.println("# ActionGate: " + action + " decision record " + (decision.length() + 1) + " bytes"
+                        + (outcome == null ? "" : ", outcome record " + (outcome.length() + 1) + " bytes"));
                 return;
             }
             if (System.nanoTime() > deadline) {

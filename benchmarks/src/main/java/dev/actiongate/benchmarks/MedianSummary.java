@@ -21,8 +21,7 @@ final class MedianSummary {
 
     private static final String BASELINE = NoAgentBenchmark.class.getName() + ".plainCall";
 
-    private MedianSummary() {
-    }
+    private MedianSummary() {}
 
     static void print(Collection<RunResult> results, PrintStream out) {
         Map<String, Row> rows = new TreeMap<>();
@@ -47,13 +46,22 @@ final class MedianSummary {
         Row baseline = rows.get(BASELINE);
         Row base = baseline == null ? new Row() : baseline; // all NaN: no "extra" column values
         out.println();
-        out.println("ActionGate call cost in " + unit + (baseline == null ? ""
-                : "; \"extra\" = more than " + shortName(BASELINE) + ", the same call without the agent"));
+        out.println("ActionGate call cost in " + unit
+                + (baseline == null
+                        ? ""
+                        : "; \"extra\" = more than " + shortName(BASELINE) + ", the same call without the agent"));
         String format = "%-40s %10s %10s %10s %10s %10s %10s%n";
         out.printf(Locale.ROOT, format, "Benchmark", "median", "extra", "p0.99", "mean", "± error", "extra");
-        rows.forEach((name, row) -> out.printf(Locale.ROOT, format, shortName(name),
-                number(row.median), delta(row.median, base.median), number(row.p99),
-                number(row.mean), number(row.meanError), delta(row.mean, base.mean)));
+        rows.forEach((name, row) -> out.printf(
+                Locale.ROOT,
+                format,
+                shortName(name),
+                number(row.median),
+                delta(row.median, base.median),
+                number(row.p99),
+                number(row.mean),
+                number(row.meanError),
+                delta(row.mean, base.mean)));
     }
 
     private static String shortName(String benchmark) {

@@ -28,8 +28,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 public final class RunBenchmarks {
 
-    private RunBenchmarks() {
-    }
+    private RunBenchmarks() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("startup")) {
@@ -45,8 +44,11 @@ public final class RunBenchmarks {
             System.exit(1);
             return;
         }
-        if (options.shouldHelp() || options.shouldList() || options.shouldListWithParams()
-                || options.shouldListProfilers() || options.shouldListResultFormats()) {
+        if (options.shouldHelp()
+                || options.shouldList()
+                || options.shouldListWithParams()
+                || options.shouldListProfilers()
+                || options.shouldListResultFormats()) {
             // Nothing runs: JMH's own main answers these exactly as documented.
             org.openjdk.jmh.Main.main(args);
             return;

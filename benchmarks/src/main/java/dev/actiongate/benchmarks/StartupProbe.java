@@ -14,8 +14,7 @@ public final class StartupProbe {
 
     static final String PREFIX = "actiongate-startup-probe";
 
-    private StartupProbe() {
-    }
+    private StartupProbe() {}
 
     public static void main(String[] args) {
         long mainMicros = micros(Instant.now());
@@ -23,8 +22,8 @@ public final class StartupProbe {
         long firstCallMicros = micros(Instant.now());
         // Read after the timed part: loading the management classes is not the agent's cost.
         long jvmStartMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println(PREFIX + " main_us=" + mainMicros + " first_call_us=" + firstCallMicros
-                + " jvm_start_ms=" + jvmStartMillis + " result=" + result);
+        System.out.println(PREFIX + " main_us=" + mainMicros + " first_call_us=" + firstCallMicros + " jvm_start_ms="
+                + jvmStartMillis + " result=" + result);
     }
 
     static long micros(Instant instant) {

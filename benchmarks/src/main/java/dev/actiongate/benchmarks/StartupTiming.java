@@ -28,13 +28,13 @@ import java.util.Map;
  */
 final class StartupTiming {
 
-    private static final String[] METRICS = {"spawn to main", "main to first governed call", "spawn to exit",
-        "JVM start to main"};
+    private static final String[] METRICS = {
+        "spawn to main", "main to first governed call", "spawn to exit", "JVM start to main"
+    };
 
-    private StartupTiming() {
-    }
+    private StartupTiming() {}
 
-    static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be at least 1");
@@ -43,8 +43,8 @@ final class StartupTiming {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("java.class.path");
         System.out.println("# ActionGate agent jar: " + workspace.agentJar());
-        System.out.println("# JVM: " + java + " (" + System.getProperty("java.vm.name") + " "
-                + Runtime.version() + "), " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        System.out.println("# JVM: " + java + " (" + System.getProperty("java.vm.name") + " " + Runtime.version()
+                + "), " + Runtime.getRuntime().availableProcessors() + " CPUs");
         System.out.println("# " + runs + " timed starts each, alternating, after one untimed start each");
 
         Map<String, List<double[]>> samples = new HashMap<>();
@@ -52,22 +52,35 @@ final class StartupTiming {
             for (boolean agent : new boolean[] {false, true}) {
                 double[] sample = start(workspace, java, classPath, agent, run == 1 && agent);
                 if (run > 0) {
-                    samples.computeIfAbsent(label(agent), key -> new ArrayList<>()).add(sample);
-                    System.out.printf(Locale.ROOT, "run %d %-13s spawn->main %7.1f ms, main->first call %7.1f ms,"
-                            + " spawn->exit %7.1f ms, JVM start->main %5.0f ms%n", run, label(agent),
-                            sample[0], sample[1], sample[2], sample[3]);
+                    samples.computeIfAbsent(label(agent), key -> new ArrayList<>())
+                            .add(sample);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "run %d %-13s spawn->main %7.1f ms, main->first call %7.1f ms,"
+                                    + " spawn->exit %7.1f ms, JVM start->main %5.0f ms%n",
+                            run,
+                            label(agent),
+                            sample[0],
+                            sample[1],
+                            sample[2],
+                            sample[3]);
                 }
             }
         }
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-28s %13s %13s %13s%n", "median of " + runs + " runs, ms", label(false),
-                label(true), "difference");
+        System.out.printf(
+                Locale.ROOT,
+                "%-28s %13s %13s %13s%n",
+                "median of " + runs + " runs, ms",
+                label(false),
+                label(true),
+                "difference");
         for (int metric = 0; metric < METRICS.length; metric++) {
             double without = median(samples.get(label(false)), metric);
             double with = median(samples.get(label(true)), metric);
-            System.out.printf(Locale.ROOT, "%-28s %13.1f %13.1f %+13.1f%n", METRICS[metric], without, with,
-                    with - without);
+            System.out.printf(
+                    Locale.ROOT, "%-28s %13.1f %13.1f %+13.1f%n", METRICS[metric], without, with, with - without);
         }
     }
 
@@ -76,8 +89,9 @@ final class StartupTiming {
     }
 
     /** One start of the probe; the sample holds the metrics in the order of {@link #METRICS}, in ms. */
-    private static double[] start(BenchWorkspace workspace, String java, String classPath, boolean agent,
-                                  boolean showOutput) throws IOException, InterruptedException {
+    private static double[] start(
+            BenchWorkspace workspace, String java, String classPath, boolean agent, boolean showOutput)
+            throws IOException, InterruptedException {
         Path records = agent ? workspace.newRecordsFile("startup") : null;
         List<String> command = new ArrayList<>();
         command.add(java);
@@ -99,8 +113,8 @@ final class StartupTiming {
             long exitMicros = StartupProbe.micros(Instant.now());
             Map<String, Long> values = parse(output);
             if (exit != 0 || values == null) {
-                throw new IllegalStateException("the start-up probe failed (exit " + exit + "): " + command
-                        + "\n" + output);
+                throw new IllegalStateException(
+                        "the start-up probe failed (exit " + exit + "): " + command + "\n" + output);
             }
             if (showOutput) {
                 System.out.println("# output of a start with the agent:");
@@ -121,7 +135,8 @@ final class StartupTiming {
         for (String line : output.split("\n")) {
             if (line.startsWith(StartupProbe.PREFIX + " ")) {
                 Map<String, Long> values = new HashMap<>();
-                for (String pair : line.substring(StartupProbe.PREFIX.length() + 1).trim().split(" ")) {
+                for (String pair :
+                        line.substring(StartupProbe.PREFIX.length() + 1).trim().split(" ")) {
                     String[] keyValue = pair.split("=", 2);
                     values.put(keyValue[0], Long.parseLong(keyValue[1]));
                 }
@@ -132,7 +147,8 @@ final class StartupTiming {
     }
 
     private static double median(List<double[]> samples, int metric) {
-        double[] values = samples.stream().mapToDouble(sample -> sample[metric]).sorted().toArray();
+        double[] values =
+                samples.stream().mapToDouble(sample -> sample[metric]).sorted().toArray();
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }

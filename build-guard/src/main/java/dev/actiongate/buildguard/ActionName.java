@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Binds the guarded method's action name, a constant, in {@link GuardAdvice}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
-@interface ActionName {
-}
+@interface ActionName {}

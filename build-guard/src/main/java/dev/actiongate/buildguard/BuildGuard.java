@@ -21,8 +21,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
  */
 public final class BuildGuard {
 
-    private BuildGuard() {
-    }
+    private BuildGuard() {}
 
     /** Throws rather than exits on failure: run by {@code exec:java}, an exit would end Maven itself. */
     public static void main(String[] args) {
@@ -79,7 +78,8 @@ public final class BuildGuard {
             summary = new Plugin.Engine.Default()
                     .with(Plugin.Engine.TypeStrategy.Default.DECORATE)
                     .with(classPath)
-                    .withErrorHandlers(Plugin.Engine.ErrorHandler.Enforcing.ALL_TYPES_RESOLVED,
+                    .withErrorHandlers(
+                            Plugin.Engine.ErrorHandler.Enforcing.ALL_TYPES_RESOLVED,
                             Plugin.Engine.ErrorHandler.Failing.FAIL_LAST)
                     .apply(folder.toFile(), folder.toFile(), new Plugin.Factory.Simple(new RequireAgentPlugin()));
         } catch (IOException | RuntimeException e) {
@@ -89,9 +89,10 @@ public final class BuildGuard {
             return 1;
         }
         if (!summary.getFailed().isEmpty()) {
-            for (Map.Entry<TypeDescription, List<Throwable>> failed : summary.getFailed().entrySet()) {
-                err.println("actiongate-build-guard: " + failed.getKey().getName() + " not guarded: "
-                        + failed.getValue());
+            for (Map.Entry<TypeDescription, List<Throwable>> failed :
+                    summary.getFailed().entrySet()) {
+                err.println(
+                        "actiongate-build-guard: " + failed.getKey().getName() + " not guarded: " + failed.getValue());
             }
             return 1;
         }
@@ -105,6 +106,8 @@ public final class BuildGuard {
         if (Files.isDirectory(entry)) {
             return new ClassFileLocator.ForFolder(entry.toFile());
         }
-        return Files.isRegularFile(entry) ? ClassFileLocator.ForJarFile.of(entry.toFile()) : ClassFileLocator.NoOp.INSTANCE;
+        return Files.isRegularFile(entry)
+                ? ClassFileLocator.ForJarFile.of(entry.toFile())
+                : ClassFileLocator.NoOp.INSTANCE;
     }
 }

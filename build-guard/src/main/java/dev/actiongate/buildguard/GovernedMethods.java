@@ -21,15 +21,17 @@ final class GovernedMethods {
 
     static final String ANNOTATION = "dev.actiongate.GovernedAction";
 
-    private GovernedMethods() {
-    }
+    private GovernedMethods() {}
 
     /** Action names of the governed methods {@code type} declares with a body, keyed by {@link #key}. */
     static Map<String, String> of(TypeDescription type) {
         Map<String, String> inherited = null;
         Map<String, String> governed = new LinkedHashMap<>();
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (method.isConstructor() || method.isTypeInitializer() || method.isAbstract() || method.isBridge()
+            if (method.isConstructor()
+                    || method.isTypeInitializer()
+                    || method.isAbstract()
+                    || method.isBridge()
                     || method.isNative()) {
                 continue;
             }

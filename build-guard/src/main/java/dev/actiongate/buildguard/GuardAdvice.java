@@ -9,8 +9,7 @@ import net.bytebuddy.asm.Advice;
  */
 final class GuardAdvice {
 
-    private GuardAdvice() {
-    }
+    private GuardAdvice() {}
 
     @Advice.OnMethodEnter
     static void enter(@ActionName String action) {

@@ -28,10 +28,11 @@ public final class RequireAgentPlugin implements Plugin {
     }
 
     @Override
-    public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type,
-                                        ClassFileLocator classFileLocator) {
+    public DynamicType.Builder<?> apply(
+            DynamicType.Builder<?> builder, TypeDescription type, ClassFileLocator classFileLocator) {
         Map<String, String> actions = GovernedMethods.of(type);
-        return builder.annotateType(AnnotationDescription.Builder.ofType(Guarded.class).build())
+        return builder.annotateType(
+                        AnnotationDescription.Builder.ofType(Guarded.class).build())
                 .visit(Advice.withCustomMapping()
                         .bind(ActionName.class, new ActionNameMapping(actions))
                         .to(GuardAdvice.class)
@@ -46,9 +47,14 @@ public final class RequireAgentPlugin implements Plugin {
     /** The action name of the method being guarded, as a constant in its code. */
     private record ActionNameMapping(Map<String, String> actions) implements Advice.OffsetMapping {
         @Override
-        public Target resolve(TypeDescription instrumentedType, MethodDescription instrumentedMethod,
-                              Assigner assigner, Advice.ArgumentHandler argumentHandler, Sort sort) {
-            return new Target.ForStackManipulation(new TextConstant(actions.get(GovernedMethods.key(instrumentedMethod))));
+        public Target resolve(
+                TypeDescription instrumentedType,
+                MethodDescription instrumentedMethod,
+                Assigner assigner,
+                Advice.ArgumentHandler argumentHandler,
+                Sort sort) {
+            return new Target.ForStackManipulation(
+                    new TextConstant(actions.get(GovernedMethods.key(instrumentedMethod))));
         }
     }
 }

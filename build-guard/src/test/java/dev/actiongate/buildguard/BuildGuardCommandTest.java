@@ -89,7 +89,9 @@ class BuildGuardCommandTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        return BuildGuard.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return BuildGuard.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -104,11 +106,12 @@ class BuildGuardCommandTest {
     private Path compile(String... sources) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src/app"));
         Path classes = Files.createDirectories(dir.resolve("classes"));
-        List<String> arguments = new java.util.ArrayList<>(List.of("-d", classes.toString(), "-classpath",
-                annotationsLocation().toString()));
+        List<String> arguments = new java.util.ArrayList<>(List.of(
+                "-d", classes.toString(), "-classpath", annotationsLocation().toString()));
         int n = 0;
         for (String source : sources) {
-            String name = source.substring(source.indexOf("class ") + 6, source.indexOf(' ', source.indexOf("class ") + 6));
+            String name =
+                    source.substring(source.indexOf("class ") + 6, source.indexOf(' ', source.indexOf("class ") + 6));
             Path file = src.resolve(name + ".java");
             Files.writeString(file, source);
             arguments.add(file.toString());
@@ -120,6 +123,10 @@ class BuildGuardCommandTest {
     }
 
     private static Path annotationsLocation() throws URISyntaxException {
-        return Path.of(GovernedAction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of(GovernedAction.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 }

@@ -57,8 +57,8 @@ final class AdminApi {
          * @param agentArgs the {@code key=value,...} the agent was started with, or {@code null}
          * @return empty when no admin API is configured: then no reviewer can answer a held call
          */
-        static Optional<Settings> resolve(DemoOptions options, String agentArgs, Map<?, ?> systemProperties,
-                                          Map<String, String> environment) {
+        static Optional<Settings> resolve(
+                DemoOptions options, String agentArgs, Map<?, ?> systemProperties, Map<String, String> environment) {
             Map<String, String> args = parseAgentArgs(agentArgs);
             String port = setting(PORT, args, systemProperties, environment);
             URI url = options.adminUrl();
@@ -76,13 +76,17 @@ final class AdminApi {
                     // The agent warns about it and leaves its admin API off.
                     return Optional.empty();
                 }
-                url = number == 0 ? null : URI.create("http://" + connectHost(
-                        Optional.ofNullable(setting(BIND, args, systemProperties, environment)).orElse(DEFAULT_BIND))
-                        + ":" + number);
+                url = number == 0
+                        ? null
+                        : URI.create("http://"
+                                + connectHost(Optional.ofNullable(setting(BIND, args, systemProperties, environment))
+                                        .orElse(DEFAULT_BIND))
+                                + ":" + number);
             }
             String tokenFile = setting(TOKEN_FILE, args, systemProperties, environment);
-            return Optional.of(new Settings(url, options.tokenFile() != null ? null
-                    : setting(TOKEN, args, systemProperties, environment),
+            return Optional.of(new Settings(
+                    url,
+                    options.tokenFile() != null ? null : setting(TOKEN, args, systemProperties, environment),
                     options.tokenFile() != null ? options.tokenFile() : tokenFile == null ? null : Path.of(tokenFile)));
         }
 
@@ -95,7 +99,8 @@ final class AdminApi {
                 return Optional.empty();
             }
             try {
-                String text = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+                String text =
+                        Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
                 // The agent creates the file before it writes the token into it.
                 return text.isEmpty() ? Optional.empty() : Optional.of(text);
             } catch (NoSuchFileException notYet) {
@@ -153,14 +158,17 @@ final class AdminApi {
      */
     static AdminApi open(Settings settings, Duration wait) throws UnusableException, InterruptedException {
         if (settings.url() == null) {
-            throw new UnusableException("admin_port=0 lets the agent pick the port (its log names it): pass"
-                    + " --admin-url http://127.0.0.1:PORT", true);
+            throw new UnusableException(
+                    "admin_port=0 lets the agent pick the port (its log names it): pass"
+                            + " --admin-url http://127.0.0.1:PORT",
+                    true);
         }
         if (settings.token() == null && settings.tokenFile() == null) {
             // The agent keeps its API off without a token.
             throw new UnusableException("admin_port is set but neither admin_token nor admin_token_file", false);
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
         long deadline = System.nanoTime() + wait.toNanos();
         String problem;
         boolean listening = false;
@@ -169,8 +177,8 @@ final class AdminApi {
             try {
                 token = settings.readToken();
             } catch (IOException e) {
-                throw new UnusableException("cannot read the admin token from " + settings.tokenFile() + ": " + e,
-                        true);
+                throw new UnusableException(
+                        "cannot read the admin token from " + settings.tokenFile() + ": " + e, true);
             }
             AdminApi api = new AdminApi(settings.url(), token.orElse(null), settings.tokenFile(), http);
             try {
@@ -180,13 +188,16 @@ final class AdminApi {
                 }
                 // The agent's API answers 401 to a missing or wrong token; anything else is not it.
                 if (status != 401) {
-                    throw new UnusableException("something other than the agent's admin API answers " + status
-                            + " at " + settings.url(), false);
+                    throw new UnusableException(
+                            "something other than the agent's admin API answers " + status + " at " + settings.url(),
+                            false);
                 }
                 if (token.isPresent()) {
                     // A wrong token stays wrong; waiting would only delay the demo.
-                    throw new UnusableException("the admin API at " + settings.url() + " refuses the token"
-                            + (settings.tokenFile() == null ? " given" : " in " + settings.tokenFile()), true);
+                    throw new UnusableException(
+                            "the admin API at " + settings.url() + " refuses the token"
+                                    + (settings.tokenFile() == null ? " given" : " in " + settings.tokenFile()),
+                            true);
                 }
                 listening = true;
                 problem = "the token file " + settings.tokenFile() + " was not written";
@@ -229,8 +240,11 @@ final class AdminApi {
         review.put("reviewer", reviewer);
         review.put("comment", comment);
         String path = "/approvals/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/approve";
-        return call(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(review))), "POST " + path);
+        return call(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(review))),
+                "POST " + path);
     }
 
     private JsonNode call(HttpRequest.Builder request, String what) throws IOException, InterruptedException {
@@ -249,7 +263,8 @@ final class AdminApi {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(REQUEST_TIMEOUT);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url + path)).timeout(REQUEST_TIMEOUT);
         return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
@@ -257,8 +272,8 @@ final class AdminApi {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    private static String setting(String key, Map<String, String> agentArgs, Map<?, ?> systemProperties,
-                                  Map<String, String> environment) {
+    private static String setting(
+            String key, Map<String, String> agentArgs, Map<?, ?> systemProperties, Map<String, String> environment) {
         String value = agentArgs.get(key);
         if (value == null) {
             Object property = systemProperties.get(PROPERTY_PREFIX + key);
@@ -274,7 +289,9 @@ final class AdminApi {
             for (String pair : agentArgs.split(",")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    args.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
+                    args.put(
+                            pair.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                            pair.substring(eq + 1).trim());
                 }
             }
         }

@@ -28,17 +28,19 @@ final class AutoApprover {
      * Starts approving the call of {@code scenario} whose subject is {@code subject}, {@code after}
      * from now. Prints one line when it approved it, or why it could not.
      */
-    static AutoApprover start(AdminApi admin, Scenario scenario, String subject, Duration after, String reviewer,
-                              PrintStream out) {
-        Thread thread = new Thread(() -> {
-            try {
-                Thread.sleep(after.toMillis());
-                approve(admin, scenario, subject, reviewer, out);
-            } catch (InterruptedException e) {
-                // The row ended first (someone decided in the console or CLI): nothing left to do.
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-auto-approver");
+    static AutoApprover start(
+            AdminApi admin, Scenario scenario, String subject, Duration after, String reviewer, PrintStream out) {
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(after.toMillis());
+                        approve(admin, scenario, subject, reviewer, out);
+                    } catch (InterruptedException e) {
+                        // The row ended first (someone decided in the console or CLI): nothing left to do.
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "demo-auto-approver");
         // Never the reason the demo's JVM stays up.
         thread.setDaemon(true);
         thread.start();

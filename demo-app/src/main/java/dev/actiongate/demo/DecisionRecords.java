@@ -20,8 +20,7 @@ import java.util.Optional;
 final class DecisionRecords {
 
     /** The part of a decision record the demo shows. */
-    record Decision(String decisionId, String verdict, List<String> matchedRules, String reason) {
-    }
+    record Decision(String decisionId, String verdict, List<String> matchedRules, String reason) {}
 
     /**
      * How a call held for approval ended: its {@code approval_resolved} record.
@@ -31,8 +30,7 @@ final class DecisionRecords {
      * @param comment  the reviewer's comment, or {@code null}
      * @param waitedMs how long the call waited
      */
-    record Resolution(String verdict, String reviewer, String reason, String comment, long waitedMs) {
-    }
+    record Resolution(String verdict, String reviewer, String reason, String comment, long waitedMs) {}
 
     private final Path file;
     private final ObjectMapper json = new ObjectMapper();
@@ -60,8 +58,10 @@ final class DecisionRecords {
             String line;
             while ((line = lines.readLine()) != null) {
                 JsonNode record = parse(line);
-                if (record != null && "decision".equals(record.path("kind").asText())
-                        && subject.equals(record.path("arguments").path("subject").asText(null))) {
+                if (record != null
+                        && "decision".equals(record.path("kind").asText())
+                        && subject.equals(
+                                record.path("arguments").path("subject").asText(null))) {
                     latest = toDecision(record);
                 }
             }
@@ -77,11 +77,15 @@ final class DecisionRecords {
             String line;
             while ((line = lines.readLine()) != null) {
                 JsonNode record = parse(line);
-                if (record != null && "approval_resolved".equals(record.path("kind").asText())
+                if (record != null
+                        && "approval_resolved".equals(record.path("kind").asText())
                         && decisionId.equals(record.path("decision_id").asText(null))) {
-                    return Optional.of(new Resolution(record.path("verdict").asText(),
-                            record.path("reviewer").asText(null), record.path("reason").asText("-"),
-                            record.path("comment").asText(null), record.path("waited_ms").asLong()));
+                    return Optional.of(new Resolution(
+                            record.path("verdict").asText(),
+                            record.path("reviewer").asText(null),
+                            record.path("reason").asText("-"),
+                            record.path("comment").asText(null),
+                            record.path("waited_ms").asLong()));
                 }
             }
         } catch (NoSuchFileException e) {
@@ -105,7 +109,10 @@ final class DecisionRecords {
     private static Decision toDecision(JsonNode record) {
         List<String> rules = new ArrayList<>();
         record.path("matched_rules").forEach(rule -> rules.add(rule.asText()));
-        return new Decision(record.path("decision_id").asText(null), record.path("verdict").asText(),
-                List.copyOf(rules), record.path("reason").asText("-"));
+        return new Decision(
+                record.path("decision_id").asText(null),
+                record.path("verdict").asText(),
+                List.copyOf(rules),
+                record.path("reason").asText("-"));
     }
 }

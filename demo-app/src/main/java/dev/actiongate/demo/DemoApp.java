@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +25,18 @@ public final class DemoApp {
 
     /** Lives on the bootstrap class path only when the agent was started. */
     private static final String AGENT_BRIDGE = "java.lang.ActionGateBridge";
+
     private static final String SENDER = "support@acme.example";
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(2);
     /** Long enough to catch mail a refused call should never have sent, short enough not to drag. */
     private static final Duration STRAY_MAIL_WAIT = Duration.ofMillis(200);
     /** The agent starts its admin API, and writes a new token file, shortly after the JVM starts. */
     private static final Duration ADMIN_WAIT = Duration.ofSeconds(10);
+
     private static final String REQUIRE_APPROVAL = "require_approval";
     /** The approvers and the timeout of the shipped policy's require_approval rule, for the hint. */
     private static final String SYSTEM_OWNERS = "olivia or omar";
+
     private static final String APPROVAL_TIMEOUT = "2m";
 
     private final DemoOptions options;
@@ -112,20 +115,23 @@ public final class DemoApp {
             Optional<String> divergence = outcome.divergence();
             if (divergence.isPresent()) {
                 diverged++;
-                out.println("DIVERGED row " + outcome.scenario().number() + " (" + outcome.scenario().request()
-                        + "): " + divergence.get());
+                out.println("DIVERGED row " + outcome.scenario().number() + " ("
+                        + outcome.scenario().request() + "): " + divergence.get());
             }
         }
-        out.println(diverged == 0
-                ? "OK: all " + outcomes.size() + " requests were decided as the policy says and only the allowed ones were delivered"
-                : "FAILED: " + diverged + " of " + outcomes.size() + " requests diverged from the policy");
+        out.println(
+                diverged == 0
+                        ? "OK: all " + outcomes.size()
+                                + " requests were decided as the policy says and only the allowed ones were delivered"
+                        : "FAILED: " + diverged + " of " + outcomes.size() + " requests diverged from the policy");
         return diverged == 0 ? 0 : 1;
     }
 
     // The scope is what the agent reads; nothing in the body needs to name it.
     @SuppressWarnings("try")
-    private Outcome attempt(Scenario scenario, CustomerMailer mailer, MailServer server, DecisionRecords records,
-                            Reviewing reviewing) throws InterruptedException {
+    private Outcome attempt(
+            Scenario scenario, CustomerMailer mailer, MailServer server, DecisionRecords records, Reviewing reviewing)
+            throws InterruptedException {
         String subject = scenario.subject(runId);
         String verdict = Outcome.ALLOW;
         List<String> rules = null;
@@ -136,8 +142,8 @@ public final class DemoApp {
         for (int attempt = 1; attempt <= scenario.attempts(); attempt++) {
             verdict = Outcome.ALLOW;
             try (ActionContext.Scope scope = scopeOf(scenario)) {
-                String messageId = mailer.send(scenario.to(), scenario.customerTenant(), subject, scenario.body(),
-                        scenario.dataClass());
+                String messageId = mailer.send(
+                        scenario.to(), scenario.customerTenant(), subject, scenario.body(), scenario.dataClass());
                 sent = true;
                 LOG.info("row {}: sent {} to {}", scenario.number(), messageId, scenario.to());
             } catch (ActionDeniedException e) {
@@ -166,7 +172,8 @@ public final class DemoApp {
                 // A held call's decision says require_approval; its approval_resolved record says
                 // how it ended and who decided.
                 Optional<DecisionRecords.Resolution> resolution = REQUIRE_APPROVAL.equals(verdict)
-                        ? resolution(records, decision.get().decisionId()) : Optional.empty();
+                        ? resolution(records, decision.get().decisionId())
+                        : Optional.empty();
                 if (resolution.isPresent()) {
                     verdict = resolution.get().verdict();
                     reason = sent ? describe(resolution.get()) : reason;
@@ -231,8 +238,8 @@ public final class DemoApp {
      * Without an admin API the agent refuses a held call at once, which row 5 then expects.
      */
     private Reviewing prepareReview(AgentCommand agent) throws InterruptedException {
-        Optional<AdminApi.Settings> settings = AdminApi.Settings.resolve(options, agent == null ? null : agent.args(),
-                System.getProperties(), System.getenv());
+        Optional<AdminApi.Settings> settings = AdminApi.Settings.resolve(
+                options, agent == null ? null : agent.args(), System.getProperties(), System.getenv());
         if (settings.isEmpty()) {
             out.println("Note: the agent has no admin API, so no reviewer can answer: row 5 needs a system owner's"
                     + " approval and will be refused at once (no reviewer channel is configured)."
@@ -277,13 +284,17 @@ public final class DemoApp {
             case AUTOMATIC -> {
                 out.println(row + " waits for a system owner's approval; the demo approves it as " + options.reviewer()
                         + " after " + DemoOptions.describe(options.autoApproveAfter()) + " (--auto-approve-after).");
-                return AutoApprover.start(reviewing.admin(), scenario, subject, options.autoApproveAfter(),
-                        options.reviewer(), out);
+                return AutoApprover.start(
+                        reviewing.admin(), scenario, subject, options.autoApproveAfter(), options.reviewer(), out);
             }
-            case BY_HAND -> out.println(row + " now waits for a system owner (" + SYSTEM_OWNERS + ") to approve or"
-                    + " reject it in the reviewer console" + (reviewing.admin() == null ? "" : " (" + reviewing.admin()
-                    .url() + "/) or with the CLI above") + ", for at most the rule's approval_timeout ("
-                    + APPROVAL_TIMEOUT + " in demo-app/policy.yaml).");
+            case BY_HAND ->
+                out.println(row + " now waits for a system owner (" + SYSTEM_OWNERS + ") to approve or"
+                        + " reject it in the reviewer console"
+                        + (reviewing.admin() == null
+                                ? ""
+                                : " (" + reviewing.admin().url() + "/) or with the CLI above")
+                        + ", for at most the rule's approval_timeout ("
+                        + APPROVAL_TIMEOUT + " in demo-app/policy.yaml).");
             case NONE -> {
                 // Refused at once; the note at start said why.
             }
@@ -296,8 +307,7 @@ public final class DemoApp {
      *
      * @param admin the usable admin API, or {@code null}
      */
-    private record Reviewing(Review review, AdminApi admin) {
-    }
+    private record Reviewing(Review review, AdminApi admin) {}
 
     /**
      * The {@code -javaagent:JAR=ARGS} of the ActionGate agent on this JVM's command line: its

@@ -20,13 +20,20 @@ import java.util.regex.Pattern;
  *                         agent does
  * @param help             {@code --help} was given
  */
-record DemoOptions(SmtpAddress smtp, Path records, Duration autoApproveAfter, String reviewer, URI adminUrl,
-                   Path tokenFile, boolean help) {
+record DemoOptions(
+        SmtpAddress smtp,
+        Path records,
+        Duration autoApproveAfter,
+        String reviewer,
+        URI adminUrl,
+        Path tokenFile,
+        boolean help) {
 
     /** A member of the shipped policy's {@code system-owners}, the approvers of row 5. */
     static final String DEFAULT_REVIEWER = "olivia";
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: java -javaagent:actiongate-agent.jar=policy=policy.yaml,records=FILE \\",
             "            [-Dactiongate.admin_port=PORT -Dactiongate.admin_token_file=FILE] \\",
             "            -jar actiongate-demo-app.jar [--records FILE] [--smtp HOST:PORT]",
@@ -74,7 +81,8 @@ record DemoOptions(SmtpAddress smtp, Path records, Duration autoApproveAfter, St
                 port = -1;
             }
             if (port < 1 || port > 65_535) {
-                throw new IllegalArgumentException("--smtp port must be 1-65535, got '" + text.substring(colon + 1) + "'");
+                throw new IllegalArgumentException(
+                        "--smtp port must be 1-65535, got '" + text.substring(colon + 1) + "'");
             }
             return new SmtpAddress(text.substring(0, colon), port);
         }
@@ -102,11 +110,10 @@ record DemoOptions(SmtpAddress smtp, Path records, Duration autoApproveAfter, St
                 case "--smtp" -> smtp = SmtpAddress.parse(value != null ? value : next(args, ++i, arg));
                 case "--records" -> records = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--auto-approve-after" ->
-                        autoApproveAfter = duration(value != null ? value : next(args, ++i, arg));
+                    autoApproveAfter = duration(value != null ? value : next(args, ++i, arg));
                 case "--reviewer" -> reviewer = nonBlank(value != null ? value : next(args, ++i, arg), arg);
                 case "--admin-url" -> adminUrl = adminUrl(value != null ? value : next(args, ++i, arg));
-                case "--token-file" ->
-                        tokenFile = Path.of(nonBlank(value != null ? value : next(args, ++i, arg), arg));
+                case "--token-file" -> tokenFile = Path.of(nonBlank(value != null ? value : next(args, ++i, arg), arg));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
@@ -114,16 +121,22 @@ record DemoOptions(SmtpAddress smtp, Path records, Duration autoApproveAfter, St
             // Said nothing otherwise: only the demo's own approval is made as someone.
             throw new IllegalArgumentException("--reviewer names who --auto-approve-after approves as; give both");
         }
-        return new DemoOptions(smtp, records, autoApproveAfter, reviewer == null ? DEFAULT_REVIEWER : reviewer,
-                adminUrl, tokenFile, help);
+        return new DemoOptions(
+                smtp,
+                records,
+                autoApproveAfter,
+                reviewer == null ? DEFAULT_REVIEWER : reviewer,
+                adminUrl,
+                tokenFile,
+                help);
     }
 
     /** Parses {@code 500ms}, {@code 3s} or {@code 2m}. */
     static Duration duration(String text) {
         Matcher matcher = DURATION.matcher(text.trim());
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("--auto-approve-after expects a duration such as 500ms, 3s or 2m, got '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "--auto-approve-after expects a duration such as 500ms, 3s or 2m, got '" + text + "'");
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {
@@ -150,8 +163,8 @@ record DemoOptions(SmtpAddress smtp, Path records, Duration autoApproveAfter, St
             }
             return url;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--admin-url expects a URL such as http://127.0.0.1:8477, got '" + text
-                    + "'", e);
+            throw new IllegalArgumentException(
+                    "--admin-url expects a URL such as http://127.0.0.1:8477, got '" + text + "'", e);
         }
     }
 

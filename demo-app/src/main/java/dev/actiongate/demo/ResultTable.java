@@ -13,8 +13,7 @@ final class ResultTable {
     private static final int REASON_WIDTH = 46;
     private static final String GAP = "  ";
 
-    private ResultTable() {
-    }
+    private ResultTable() {}
 
     static String render(List<Outcome> outcomes) {
         List<List<List<String>>> rows = new ArrayList<>();
@@ -44,7 +43,8 @@ final class ResultTable {
     }
 
     private static List<List<String>> cells(Outcome outcome) {
-        List<String> rules = outcome.rules() == null ? List.of("-")
+        List<String> rules = outcome.rules() == null
+                ? List.of("-")
                 : outcome.rules().isEmpty() ? List.of("(none)") : outcome.rules();
         return List.of(
                 List.of(Integer.toString(outcome.scenario().number())),

@@ -14,9 +14,20 @@ import java.util.stream.Stream;
  *                         where a reviewer decides
  * @param expectedRule     a rule that must be among the matched ones
  */
-record Scenario(int number, String request, String actor, int attempts, String tenant, String customerTenant,
-                String reason, String environment, String to, DataClass dataClass, String body,
-                List<String> expectedVerdicts, String expectedRule) {
+record Scenario(
+        int number,
+        String request,
+        String actor,
+        int attempts,
+        String tenant,
+        String customerTenant,
+        String reason,
+        String environment,
+        String to,
+        DataClass dataClass,
+        String body,
+        List<String> expectedVerdicts,
+        String expectedRule) {
 
     static final String ACTOR = "support-agent-7";
     static final String AI_AGENT = "ai-agent-3";
@@ -41,35 +52,95 @@ record Scenario(int number, String request, String actor, int attempts, String t
     /** Rows 1 to 3: a routine email, and two the policy refuses on their context. */
     private static List<Scenario> everyday() {
         return List.of(
-                new Scenario(1, "low-risk email", ACTOR, 1, "acme", "acme", "ticket 4711", "staging",
-                        "alice@customer.example", DataClass.PUBLIC,
+                new Scenario(
+                        1,
+                        "low-risk email",
+                        ACTOR,
+                        1,
+                        "acme",
+                        "acme",
+                        "ticket 4711",
+                        "staging",
+                        "alice@customer.example",
+                        DataClass.PUBLIC,
                         "Your replacement router ships today.",
-                        List.of("allow"), "support-may-email-customers"),
-                new Scenario(2, "wrong tenant", ACTOR, 1, "acme", "globex", "ticket 4712", "staging",
-                        "bob@globex.example", DataClass.PUBLIC,
+                        List.of("allow"),
+                        "support-may-email-customers"),
+                new Scenario(
+                        2,
+                        "wrong tenant",
+                        ACTOR,
+                        1,
+                        "acme",
+                        "globex",
+                        "ticket 4712",
+                        "staging",
+                        "bob@globex.example",
+                        DataClass.PUBLIC,
                         "Your replacement router ships today.",
-                        List.of("deny"), "wrong-tenant"),
-                new Scenario(3, "missing reason", ACTOR, 1, "acme", "acme", null, "staging",
-                        "carol@customer.example", DataClass.INTERNAL,
+                        List.of("deny"),
+                        "wrong-tenant"),
+                new Scenario(
+                        3,
+                        "missing reason",
+                        ACTOR,
+                        1,
+                        "acme",
+                        "acme",
+                        null,
+                        "staging",
+                        "carol@customer.example",
+                        DataClass.INTERNAL,
                         "Here is the internal escalation summary.",
-                        List.of("deny"), "missing-reason"));
+                        List.of("deny"),
+                        "missing-reason"));
     }
 
     /** Rows 4 to 6: a blocked destination, a call held for approval, and retries that escalate. */
     private static List<Scenario> risky(Review review) {
         return List.of(
-                new Scenario(4, "blocked destination", ACTOR, 1, "acme", "acme", "ticket 4714", "staging",
-                        "mallory@blocked.example", DataClass.PUBLIC,
+                new Scenario(
+                        4,
+                        "blocked destination",
+                        ACTOR,
+                        1,
+                        "acme",
+                        "acme",
+                        "ticket 4714",
+                        "staging",
+                        "mallory@blocked.example",
+                        DataClass.PUBLIC,
                         "Your replacement router ships today.",
-                        List.of("deny"), "blocked-destination"),
-                new Scenario(5, "production + sensitive", ACTOR, 1, "acme", "acme", "ticket 4715", "production",
-                        "dave@customer.example", DataClass.SENSITIVE,
+                        List.of("deny"),
+                        "blocked-destination"),
+                new Scenario(
+                        5,
+                        "production + sensitive",
+                        ACTOR,
+                        1,
+                        "acme",
+                        "acme",
+                        "ticket 4715",
+                        "production",
+                        "dave@customer.example",
+                        DataClass.SENSITIVE,
                         "Your account recovery code is 839-201.",
-                        review.verdicts(), APPROVAL_RULE),
-                new Scenario(6, "AI agent retries blocked x5", AI_AGENT, 5, "acme", "acme", "ticket 4716", "staging",
-                        "mallory@blocked.example", DataClass.PUBLIC,
+                        review.verdicts(),
+                        APPROVAL_RULE),
+                new Scenario(
+                        6,
+                        "AI agent retries blocked x5",
+                        AI_AGENT,
+                        5,
+                        "acme",
+                        "acme",
+                        "ticket 4716",
+                        "staging",
+                        "mallory@blocked.example",
+                        DataClass.PUBLIC,
                         "Your replacement router ships today.",
-                        List.of("escalate"), "blocked-destination"));
+                        List.of("escalate"),
+                        "blocked-destination"));
     }
 
     /** Whether the policy holds this request until a reviewer decides. */

@@ -22,7 +22,8 @@ class AdminApiTest {
 
     @Test
     void noPortMeansNoAdminApi() {
-        assertTrue(AdminApi.Settings.resolve(DEFAULTS, "policy=p.yaml", Map.of(), Map.of()).isEmpty());
+        assertTrue(AdminApi.Settings.resolve(DEFAULTS, "policy=p.yaml", Map.of(), Map.of())
+                .isEmpty());
         // The agent leaves its API off on a port that is not one.
         assertTrue(AdminApi.Settings.resolve(DEFAULTS, null, Map.of("actiongate.admin_port", "http"), Map.of())
                 .isEmpty());
@@ -30,16 +31,28 @@ class AdminApiTest {
 
     @Test
     void foundAsTheAgentFindsItAgentArgumentsFirst() {
-        AdminApi.Settings settings = AdminApi.Settings.resolve(DEFAULTS, "policy=p.yaml,admin_port=9001",
-                Map.of("actiongate.admin_port", "9002", "actiongate.admin_token_file", "prop-token"),
-                Map.of("ACTIONGATE_ADMIN_TOKEN_FILE", "env-token", "ACTIONGATE_ADMIN_BIND", "0.0.0.0")).orElseThrow();
+        AdminApi.Settings settings = AdminApi.Settings.resolve(
+                        DEFAULTS,
+                        "policy=p.yaml,admin_port=9001",
+                        Map.of("actiongate.admin_port", "9002", "actiongate.admin_token_file", "prop-token"),
+                        Map.of("ACTIONGATE_ADMIN_TOKEN_FILE", "env-token", "ACTIONGATE_ADMIN_BIND", "0.0.0.0"))
+                .orElseThrow();
         assertEquals(URI.create("http://127.0.0.1:9001"), settings.url());
         assertEquals(Path.of("prop-token"), settings.tokenFile());
         assertNull(settings.token());
 
-        AdminApi.Settings fromEnvironment = AdminApi.Settings.resolve(DEFAULTS, null, Map.of(),
-                Map.of("ACTIONGATE_ADMIN_PORT", "9003", "ACTIONGATE_ADMIN_TOKEN", "secret",
-                        "ACTIONGATE_ADMIN_BIND", "::1")).orElseThrow();
+        AdminApi.Settings fromEnvironment = AdminApi.Settings.resolve(
+                        DEFAULTS,
+                        null,
+                        Map.of(),
+                        Map.of(
+                                "ACTIONGATE_ADMIN_PORT",
+                                "9003",
+                                "ACTIONGATE_ADMIN_TOKEN",
+                                "secret",
+                                "ACTIONGATE_ADMIN_BIND",
+                                "::1"))
+                .orElseThrow();
         assertEquals(URI.create("http://[::1]:9003"), fromEnvironment.url());
         assertEquals("secret", fromEnvironment.token());
     }
@@ -47,8 +60,12 @@ class AdminApiTest {
     @Test
     void theDemosOptionsOverrideTheAgentsSettings() {
         DemoOptions options = DemoOptions.parse("--admin-url", "http://localhost:7000", "--token-file", "mine");
-        AdminApi.Settings settings = AdminApi.Settings.resolve(options, null,
-                Map.of("actiongate.admin_port", "9002", "actiongate.admin_token", "theirs"), Map.of()).orElseThrow();
+        AdminApi.Settings settings = AdminApi.Settings.resolve(
+                        options,
+                        null,
+                        Map.of("actiongate.admin_port", "9002", "actiongate.admin_token", "theirs"),
+                        Map.of())
+                .orElseThrow();
         assertEquals(URI.create("http://localhost:7000"), settings.url());
         assertEquals(Path.of("mine"), settings.tokenFile());
         assertNull(settings.token(), "--token-file wins over the agent's admin_token");
@@ -56,8 +73,8 @@ class AdminApiTest {
 
     @Test
     void anEphemeralPortCannotBeFound() {
-        Optional<AdminApi.Settings> settings = AdminApi.Settings.resolve(DEFAULTS, null,
-                Map.of("actiongate.admin_port", "0", "actiongate.admin_token", "t"), Map.of());
+        Optional<AdminApi.Settings> settings = AdminApi.Settings.resolve(
+                DEFAULTS, null, Map.of("actiongate.admin_port", "0", "actiongate.admin_token", "t"), Map.of());
         assertTrue(settings.isPresent());
         assertNull(settings.get().url());
     }

@@ -14,9 +14,15 @@ class DemoOptionsTest {
 
     @Test
     void autoApproveAfterTakesMillisecondsSecondsAndMinutes() {
-        assertEquals(Duration.ofMillis(500), DemoOptions.parse("--auto-approve-after", "500ms").autoApproveAfter());
-        assertEquals(Duration.ofSeconds(3), DemoOptions.parse("--auto-approve-after=3s").autoApproveAfter());
-        assertEquals(Duration.ofMinutes(2), DemoOptions.parse("--auto-approve-after", "2m").autoApproveAfter());
+        assertEquals(
+                Duration.ofMillis(500),
+                DemoOptions.parse("--auto-approve-after", "500ms").autoApproveAfter());
+        assertEquals(
+                Duration.ofSeconds(3),
+                DemoOptions.parse("--auto-approve-after=3s").autoApproveAfter());
+        assertEquals(
+                Duration.ofMinutes(2),
+                DemoOptions.parse("--auto-approve-after", "2m").autoApproveAfter());
         assertEquals("3s", DemoOptions.describe(Duration.ofSeconds(3)));
         assertEquals("500ms", DemoOptions.describe(Duration.ofMillis(500)));
         assertEquals("2m", DemoOptions.describe(Duration.ofMinutes(2)));
@@ -25,8 +31,8 @@ class DemoOptionsTest {
     @Test
     void aBadDurationIsAUsageError() {
         for (String bad : new String[] {"3", "3x", "-1s", "1.5s", "s", "3 s", "1h"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> DemoOptions.parse("--auto-approve-after", bad), bad);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> DemoOptions.parse("--auto-approve-after", bad), bad);
             assertTrue(e.getMessage().contains("500ms, 3s or 2m"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse("--auto-approve-after"));
@@ -37,7 +43,10 @@ class DemoOptionsTest {
         DemoOptions none = DemoOptions.parse();
         assertNull(none.autoApproveAfter());
         assertEquals("olivia", none.reviewer());
-        assertEquals("omar", DemoOptions.parse("--auto-approve-after", "1s", "--reviewer", "omar").reviewer());
+        assertEquals(
+                "omar",
+                DemoOptions.parse("--auto-approve-after", "1s", "--reviewer", "omar")
+                        .reviewer());
         assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse("--reviewer", "omar"));
     }
 

@@ -35,7 +35,8 @@ class AdminApiTest {
 
     @OnEveryJdk
     void statusNeedsTheTokenAndTellsWhatIsGovernedAndDecided(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin("s3cret-token").main(LingeringApp.class);
+        AgentApp setup =
+                AgentApp.on(jdk, dir).policy(POLICY).admin("s3cret-token").main(LingeringApp.class);
         try (AgentApp.Running app = setup.start()) {
             String url = app.adminUrl();
             String tokenFile = setup.tokenFile().toString();
@@ -43,8 +44,11 @@ class AdminApiTest {
             JsonNode body = app.awaitValue("all three calls decided", () -> {
                 AdminClient.Answer answer = app.admin().get("/status");
                 JsonNode decisions = answer.body().get("decisions");
-                return answer.status() == 200 && decisions.get("deny").asLong() == 1
-                        && decisions.get("allow").asLong() == 2 ? answer.body() : null;
+                return answer.status() == 200
+                                && decisions.get("deny").asLong() == 1
+                                && decisions.get("allow").asLong() == 2
+                        ? answer.body()
+                        : null;
             });
             String status = body.toPrettyString();
             assertEquals("it-admin-1", body.get("policy_version").asText(), status);
@@ -53,12 +57,13 @@ class AdminApiTest {
             assertEquals(1, body.get("decisions").get("deny").asLong(), status);
             assertTrue(body.get("records_bytes").asLong() > 0, status);
             assertEquals(3, body.get("governed_methods").size(), status);
-            assertTrue(status.contains("\"action\" : \"delete_file\"") && status.contains("\"source\" : \"annotation\""),
+            assertTrue(
+                    status.contains("\"action\" : \"delete_file\"") && status.contains("\"source\" : \"annotation\""),
                     status);
 
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(url + "/status")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> anonymous = client.send(
+                    HttpRequest.newBuilder(URI.create(url + "/status")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, anonymous.statusCode());
             assertEquals(401, new AdminClient(url, "guess").get("/status").status());
 
@@ -69,8 +74,10 @@ class AdminApiTest {
             setup.policy(POLICY.replace("it-admin-1", "it-admin-2"));
             ForkedJvm.Run reload = ForkedJvm.agentCli(jdk, "reload", "--url", url, "--token-file", tokenFile);
             reload.assertExit(0);
-            assertTrue((reload.stdout().contains("it-admin-2") && reload.stdout().contains("in force"))
-                    || reload.stdout().contains("unchanged (it-admin-2)"), "the file watcher may have been first\n" + reload.describe());
+            assertTrue(
+                    (reload.stdout().contains("it-admin-2") && reload.stdout().contains("in force"))
+                            || reload.stdout().contains("unchanged (it-admin-2)"),
+                    "the file watcher may have been first\n" + reload.describe());
             AdminClient.Answer after = app.admin().get("/status");
             assertEquals("it-admin-2", after.body().get("policy_version").asText(), after.toString());
             app.signal("exit");

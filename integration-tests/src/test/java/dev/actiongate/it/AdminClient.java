@@ -26,11 +26,12 @@ public record AdminClient(String url, String token) {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** An answer: status and parsed body. */
-    public record Answer(int status, JsonNode body) {
-    }
+    public record Answer(int status, JsonNode body) {}
 
     public Answer get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + token).GET());
+        return send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("Authorization", "Bearer " + token)
+                .GET());
     }
 
     public Answer review(String id, String verb, String reviewer, String comment) {
@@ -39,7 +40,8 @@ public record AdminClient(String url, String token) {
         body.put("comment", comment);
         try {
             return send(HttpRequest.newBuilder(URI.create(url + "/approvals/" + id + "/" + verb))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
         } catch (IOException e) {
             return fail(e);
@@ -64,13 +66,14 @@ public record AdminClient(String url, String token) {
 
     /** Waits for the pending approval of the send to {@code to}. */
     public JsonNode awaitPendingTo(String to) {
-        return awaitPending(approval -> to.equals(approval.path("arguments").path("to").asText()), Duration.ofSeconds(30));
+        return awaitPending(
+                approval -> to.equals(approval.path("arguments").path("to").asText()), Duration.ofSeconds(30));
     }
 
     private static Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
         } catch (IOException e) {
             return fail("admin API not reachable: " + e);

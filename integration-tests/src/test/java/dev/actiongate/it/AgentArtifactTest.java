@@ -23,6 +23,7 @@ class AgentArtifactTest {
 
     /** The build sets it: the agent resolved by coordinates, whatever -Dactiongate.agent.jar says. */
     static final String ARTIFACT_PROPERTY = "actiongate.it.agent.artifact";
+
     private static final String LAUNCHER = "dev.actiongate.launcher.AgentLauncher";
 
     @TempDir
@@ -32,7 +33,9 @@ class AgentArtifactTest {
     void theArtifactIsTheAgentJar() throws IOException {
         Path artifact = artifact();
         try (JarFile jar = new JarFile(artifact.toFile())) {
-            Attributes manifest = jar.getManifest() == null ? new Attributes() : jar.getManifest().getMainAttributes();
+            Attributes manifest = jar.getManifest() == null
+                    ? new Attributes()
+                    : jar.getManifest().getMainAttributes();
             String why = artifact + " resolved as dev.actiongate:actiongate-agent; manifest " + manifest.entrySet();
             assertEquals(LAUNCHER, manifest.getValue("Premain-Class"), why);
             assertEquals(LAUNCHER, manifest.getValue("Agent-Class"), why);
@@ -60,7 +63,10 @@ class AgentArtifactTest {
         Path records = dir.resolve("records.jsonl");
         ForkedJvm.Run run = ForkedJvm.on(jdk)
                 .jvmOption("-javaagent:" + artifact() + "=policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
         assertTrue(run.stderr().contains("started: policy it-artifact-1"), why);
@@ -71,8 +77,10 @@ class AgentArtifactTest {
 
     @OnEveryJdk
     void theArtifactIsTheCommandLine(Jdk jdk) {
-        ForkedJvm.Run version = ForkedJvm.on(jdk).jar(artifact(), "version").run().assertExit(0);
-        assertTrue(version.stdout().startsWith("ActionGate " + System.getProperty("actiongate.it.version")),
+        ForkedJvm.Run version =
+                ForkedJvm.on(jdk).jar(artifact(), "version").run().assertExit(0);
+        assertTrue(
+                version.stdout().startsWith("ActionGate " + System.getProperty("actiongate.it.version")),
                 version.describe());
     }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentCheckTest {
 
-    private static final String WARNING = "An ActionContext scope was opened but the ActionGate agent is not running"
-            + " in this JVM";
+    private static final String WARNING =
+            "An ActionContext scope was opened but the ActionGate agent is not running" + " in this JVM";
     private static final List<String> CALLS = List.of("send 0", "send 1", "send 2", "send on thread");
 
     @TempDir
@@ -25,7 +25,10 @@ class AgentCheckTest {
 
     @OnEveryJdk
     void withoutTheAgentTheFirstScopeWarnsOnceAndRequireAgentThrows(Jdk jdk) {
-        ForkedJvm.Run run = ForkedJvm.on(jdk).classpath(AppClasspath.basic()).main(AgentCheckApp.class).run()
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .classpath(AppClasspath.basic())
+                .main(AgentCheckApp.class)
+                .run()
                 .assertExit(0);
         assertNotRunning(run);
         // The truth without the agent: every body ran, undecided.
@@ -35,8 +38,12 @@ class AgentCheckTest {
 
     @OnEveryJdk
     void anAgentDisabledWithEnabledFalseCountsAsNoAgent(Jdk jdk) {
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("enabled=false").classpath(AppClasspath.basic())
-                .main(AgentCheckApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("enabled=false")
+                .classpath(AppClasspath.basic())
+                .main(AgentCheckApp.class)
+                .run()
+                .assertExit(0);
         assertNotRunning(run);
     }
 
@@ -47,8 +54,12 @@ class AgentCheckTest {
                 default: allow
                 """);
         Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.basic()).main(AgentCheckApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.basic())
+                .main(AgentCheckApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
         assertEquals("true", out.fact("agentRunning"), why);
@@ -65,13 +76,16 @@ class AgentCheckTest {
         String why = run.describe();
         assertEquals("false", out.fact("agentRunning"), why);
         String refused = out.fact("requireAgent");
-        assertTrue(refused.startsWith("java.lang.IllegalStateException: the ActionGate agent is not running in this"
-                + " JVM"), why);
-        assertTrue(refused.contains("-javaagent:/path/to/actiongate-agent.jar"), why);
-        List<String> warnings = run.stderr().lines().filter(line -> line.contains(WARNING)).toList();
-        assertEquals(1, warnings.size(), "one warning for four scopes on two threads\n" + why);
-        assertTrue(warnings.get(0).contains("-javaagent:") && warnings.get(0).contains("ActionGate.requireAgent()"),
+        assertTrue(
+                refused.startsWith(
+                        "java.lang.IllegalStateException: the ActionGate agent is not running in this" + " JVM"),
                 why);
+        assertTrue(refused.contains("-javaagent:/path/to/actiongate-agent.jar"), why);
+        List<String> warnings =
+                run.stderr().lines().filter(line -> line.contains(WARNING)).toList();
+        assertEquals(1, warnings.size(), "one warning for four scopes on two threads\n" + why);
+        assertTrue(
+                warnings.get(0).contains("-javaagent:") && warnings.get(0).contains("ActionGate.requireAgent()"), why);
         assertTrue(run.stderr().contains("WARNING"), "logged on System.Logger at WARNING\n" + why);
         assertEquals("true", out.fact("done"), why);
     }

@@ -24,8 +24,7 @@ public final class AppClasspath {
 
     static final String LEGACY_LIBS_PROPERTY = "actiongate.it.legacy.libs";
 
-    private AppClasspath() {
-    }
+    private AppClasspath() {}
 
     /** The compiled test applications only: no ActionGate jar at all. */
     public static List<Path> appsOnly() {
@@ -47,8 +46,13 @@ public final class AppClasspath {
     /** {@link #basic()} plus LangChain4j with what it needs to execute tools. */
     public static List<Path> langchain4j() {
         List<Path> path = new ArrayList<>(basic());
-        path.addAll(jarsNamed("langchain4j-core-", "langchain4j-1", "jackson-databind-", "jackson-core-",
-                "jackson-annotations-", "slf4j-api-"));
+        path.addAll(jarsNamed(
+                "langchain4j-core-",
+                "langchain4j-1",
+                "jackson-databind-",
+                "jackson-core-",
+                "jackson-annotations-",
+                "slf4j-api-"));
         return path;
     }
 
@@ -63,15 +67,20 @@ public final class AppClasspath {
     public static List<Path> legacy() {
         String property = System.getProperty(LEGACY_LIBS_PROPERTY);
         if (property == null) {
-            return fail("-D" + LEGACY_LIBS_PROPERTY + " is not set; the build passes it (see integration-tests/pom.xml)");
+            return fail(
+                    "-D" + LEGACY_LIBS_PROPERTY + " is not set; the build passes it (see integration-tests/pom.xml)");
         }
         Path folder = Path.of(property);
         List<Path> jars;
         try (Stream<Path> files = Files.list(folder)) {
-            jars = files.filter(file -> file.toString().endsWith(".jar")).sorted().toList();
+            jars = files.filter(file -> file.toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the legacy libraries in " + folder
-                    + " (mvn generate-test-resources copies them there)", e);
+            throw new UncheckedIOException(
+                    "cannot list the legacy libraries in " + folder
+                            + " (mvn generate-test-resources copies them there)",
+                    e);
         }
         assertEquals(7, jars.size(), "legacy jars in " + folder + ": " + jars);
         List<Path> path = new ArrayList<>(basic());
@@ -81,7 +90,8 @@ public final class AppClasspath {
 
     private static Path locationOf(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate " + type, e);
         }
@@ -90,7 +100,8 @@ public final class AppClasspath {
     /** One jar of the test JVM's class path per file name prefix; fails the test if one is missing. */
     private static List<Path> jarsNamed(String... prefixes) {
         List<Path> classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(Path::of).toList();
+                .map(Path::of)
+                .toList();
         List<Path> found = new ArrayList<>();
         for (String prefix : prefixes) {
             List<Path> matches = classpath.stream()

@@ -41,8 +41,8 @@ public record AppOutput(List<String> lines, ForkedJvm.Run run) {
             if (line.startsWith("DENIED " + label + "\t")) {
                 String[] parts = line.substring("DENIED ".length()).split("\t", -1);
                 List<String> rules = parts[4].isEmpty() ? List.of() : List.of(parts[4].split(","));
-                return Optional.of(new Denial(parts[0], parts[1], parts[2],
-                        "null".equals(parts[3]) ? null : parts[3], rules, parts[5]));
+                return Optional.of(new Denial(
+                        parts[0], parts[1], parts[2], "null".equals(parts[3]) ? null : parts[3], rules, parts[5]));
             }
         }
         return Optional.empty();
@@ -50,7 +50,9 @@ public record AppOutput(List<String> lines, ForkedJvm.Run run) {
 
     /** Every call that was denied. */
     public List<String> deniedLabels() {
-        return withPrefix("DENIED ").stream().map(line -> line.substring(0, line.indexOf('\t'))).toList();
+        return withPrefix("DENIED ").stream()
+                .map(line -> line.substring(0, line.indexOf('\t')))
+                .toList();
     }
 
     /** Every call that threw something other than a denial: {@code label<TAB>class<TAB>message}. */
@@ -60,17 +62,19 @@ public record AppOutput(List<String> lines, ForkedJvm.Run run) {
 
     /** A {@code FACT key=value} the application printed; fails the test if it did not. */
     public String fact(String key) {
-        return withPrefix("FACT " + key + "=").stream().findFirst()
+        return withPrefix("FACT " + key + "=").stream()
+                .findFirst()
                 .orElseGet(() -> fail("the application printed no fact '" + key + "'\n" + run.describe()));
     }
 
     private List<String> withPrefix(String prefix) {
-        return lines.stream().filter(line -> line.startsWith(prefix)).map(line -> line.substring(prefix.length()))
+        return lines.stream()
+                .filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length()))
                 .toList();
     }
 
     /** An {@code ActionDeniedException} as the application caught it. */
-    public record Denial(String label, String verdict, String action, String decisionId, List<String> matchedRules,
-                         String reason) {
-    }
+    public record Denial(
+            String label, String verdict, String action, String decisionId, List<String> matchedRules, String reason) {}
 }

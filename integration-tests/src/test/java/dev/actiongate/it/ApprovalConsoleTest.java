@@ -89,10 +89,13 @@ class ApprovalConsoleTest {
         AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin(TOKEN).timeout(Duration.ofSeconds(90));
         String consoleToken = TOKEN;
         if (ownToken) {
-            ForkedJvm.Run minted = ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0);
+            ForkedJvm.Run minted =
+                    ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0);
             List<String> lines = minted.stdout().lines().toList();
-            consoleToken = lines.get(0).substring(lines.get(0).lastIndexOf(": ") + 2).trim();
-            Path file = Files.writeString(dir.resolve("reviewers"),
+            consoleToken =
+                    lines.get(0).substring(lines.get(0).lastIndexOf(": ") + 2).trim();
+            Path file = Files.writeString(
+                    dir.resolve("reviewers"),
                     lines.get(1).substring(lines.get(1).lastIndexOf(": ") + 2).trim() + "\n");
             setup.option("reviewer_tokens_file=" + file);
         }
@@ -104,21 +107,33 @@ class ApprovalConsoleTest {
         Path profile = null;
         try (AgentApp.Running running = setup.start()) {
             String url = running.adminUrl();
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
 
             // The console itself needs no token (it asks for one); the API behind it does.
-            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(url + "/"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = client.send(
+                    HttpRequest.newBuilder(URI.create(url + "/"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode(), "GET / without a token serves the console: " + page.body());
-            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+            assertTrue(
+                    page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
                     "GET / is HTML: " + page.headers().map());
             assertTrue(page.body().contains("ActionGate — pending approvals"), page.body());
-            assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"),
+            assertTrue(
+                    page.headers()
+                            .firstValue("Content-Security-Policy")
+                            .orElse("")
+                            .contains("default-src 'self'"),
                     "GET / sends a Content-Security-Policy: " + page.headers().map());
-            HttpResponse<String> script = client.send(HttpRequest.newBuilder(URI.create(url + "/console.js")).build(),
+            HttpResponse<String> script = client.send(
+                    HttpRequest.newBuilder(URI.create(url + "/console.js")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, script.statusCode(), "GET /console.js without a token");
-            HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(url + "/approvals")).build(),
+            HttpResponse<String> anonymous = client.send(
+                    HttpRequest.newBuilder(URI.create(url + "/approvals")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(401, anonymous.statusCode(), "GET /approvals without a token: " + anonymous.body());
 
@@ -130,11 +145,13 @@ class ApprovalConsoleTest {
             wait.withMessage(() -> "no approval card for " + TO + " in the console\n" + describe(browser, running));
             WebElement card = wait.until(d -> d.findElements(By.cssSelector(".approval")).stream()
                     .filter(element -> element.getText().contains(TO))
-                    .findFirst().orElse(null));
+                    .findFirst()
+                    .orElse(null));
             String id = card.getDomAttribute("data-id");
             assertTrue(id != null && !id.isBlank(), "the card carries data-id\n" + describe(driver, running));
-            assertTrue(!driver.getCurrentUrl().contains(consoleToken), "the console drops the token from the address: "
-                    + driver.getCurrentUrl());
+            assertTrue(
+                    !driver.getCurrentUrl().contains(consoleToken),
+                    "the console drops the token from the address: " + driver.getCurrentUrl());
 
             WebElement reviewer = driver.findElement(By.id("reviewer"));
             if (ownToken) {
@@ -146,7 +163,8 @@ class ApprovalConsoleTest {
             }
             driver.findElement(By.id("comment")).sendKeys("checked the order, fine to send");
             card.findElement(By.cssSelector(".approve")).click();
-            wait.withMessage(() -> "the console did not confirm the approval of " + id + "\n" + describe(browser, running));
+            wait.withMessage(
+                    () -> "the console did not confirm the approval of " + id + "\n" + describe(browser, running));
             wait.until(d -> {
                 WebElement message = d.findElement(By.id("message"));
                 String classes = message.getDomAttribute("class");
@@ -154,7 +172,8 @@ class ApprovalConsoleTest {
                     fail("the console shows an error after approving: " + message.getText() + "\n"
                             + describe(d, running));
                 }
-                return message.getText().contains("approved " + id) && message.getText().contains("olivia");
+                return message.getText().contains("approved " + id)
+                        && message.getText().contains("olivia");
             });
 
             ForkedJvm.Run run = running.finish().assertExit(0);
@@ -168,7 +187,11 @@ class ApprovalConsoleTest {
             // every email the application sent is here, so no wait for more.
             MimeMessage[] received = smtp.getReceivedMessages();
             assertEquals(1, received.length, "GreenMail received exactly one email\n" + why);
-            assertEquals(List.of(TO), Arrays.stream(received[0].getAllRecipients()).map(Address::toString).toList());
+            assertEquals(
+                    List.of(TO),
+                    Arrays.stream(received[0].getAllRecipients())
+                            .map(Address::toString)
+                            .toList());
             assertEquals("Your order for " + TO, received[0].getSubject());
 
             Records written = running.records();
@@ -176,9 +199,12 @@ class ApprovalConsoleTest {
                     .filter(record -> "allow".equals(record.path("verdict").asText()))
                     .filter(record -> "olivia".equals(record.path("reviewer").asText()))
                     .toList();
-            assertEquals(1, resolved.size(), "one approval_resolved record with verdict allow by olivia in "
-                    + written.file() + ":\n" + written.records().stream().map(JsonNode::toString)
-                    .collect(Collectors.joining("\n")));
+            assertEquals(
+                    1,
+                    resolved.size(),
+                    "one approval_resolved record with verdict allow by olivia in "
+                            + written.file() + ":\n"
+                            + written.records().stream().map(JsonNode::toString).collect(Collectors.joining("\n")));
         } finally {
             if (driver != null) {
                 try {
@@ -209,9 +235,18 @@ class ApprovalConsoleTest {
     static WebDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1024", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1024",
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort()
@@ -223,10 +258,16 @@ class ApprovalConsoleTest {
     private static String describe(WebDriver driver, AgentApp.Running running) {
         StringBuilder text = new StringBuilder();
         try {
-            text.append("--- page ").append(driver.getCurrentUrl()).append(" ---\n")
-                    .append(driver.findElement(By.tagName("body")).getText()).append('\n');
+            text.append("--- page ")
+                    .append(driver.getCurrentUrl())
+                    .append(" ---\n")
+                    .append(driver.findElement(By.tagName("body")).getText())
+                    .append('\n');
             text.append("--- browser log ---\n");
-            driver.manage().logs().get("browser").forEach(entry -> text.append(entry).append('\n'));
+            driver.manage()
+                    .logs()
+                    .get("browser")
+                    .forEach(entry -> text.append(entry).append('\n'));
         } catch (WebDriverException e) {
             text.append("(cannot read the page: ").append(e.getMessage()).append(")\n");
         }
@@ -239,7 +280,8 @@ class ApprovalConsoleTest {
             return;
         }
         try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(file -> file.toFile().delete());
         } catch (IOException | RuntimeException ignored) {
             // a browser profile left in the temp folder is harmless
         }

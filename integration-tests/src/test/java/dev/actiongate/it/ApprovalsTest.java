@@ -58,7 +58,10 @@ class ApprovalsTest {
         final Path records;
 
         Held(Jdk jdk, String extraAgentArgs, String... steps) {
-            setup = AgentApp.on(jdk, dir).admin(TOKEN).main(ApprovalApp.class, steps).timeout(Duration.ofSeconds(90));
+            setup = AgentApp.on(jdk, dir)
+                    .admin(TOKEN)
+                    .main(ApprovalApp.class, steps)
+                    .timeout(Duration.ofSeconds(90));
             Path policy = dir.resolve("policy.yaml");
             if (Files.exists(policy)) {
                 setup.policyFile(policy);
@@ -85,45 +88,72 @@ class ApprovalsTest {
 
     @OnEveryJdk
     void approvedCallRunsRejectedAndTimedOutOnesNeverDo(Jdk jdk) throws Exception {
-        try (Held held = new Held(jdk, "", "call:approved:a@x.example", "call:rejected:r@x.example",
-                "call:timeout:t@x.example", "call:rejected-again:r@x.example:fail_fast")) {
+        try (Held held = new Held(
+                jdk,
+                "",
+                "call:approved:a@x.example",
+                "call:rejected:r@x.example",
+                "call:timeout:t@x.example",
+                "call:rejected-again:r@x.example:fail_fast")) {
             // filed a moment before its caller starts waiting on it
-            JsonNode pending = held.admin.awaitPending(a -> "a@x.example".equals(a.path("arguments").path("to").asText())
-                    && a.path("waiting").asBoolean(), Duration.ofSeconds(30));
+            JsonNode pending = held.admin.awaitPending(
+                    a -> "a@x.example".equals(a.path("arguments").path("to").asText())
+                            && a.path("waiting").asBoolean(),
+                    Duration.ofSeconds(30));
             assertEquals("support-bot", pending.get("actor").asText());
             assertEquals("acme", pending.get("tenant").asText());
             assertEquals("[\"owner-approval\"]", pending.get("matched_rules").toString());
             assertTrue(pending.get("waiting").asBoolean(), pending.toString());
             assertEquals(64, pending.get("action_digest").asText().length());
             String approvedId = pending.get("id").asText();
-            assertEquals(200, held.admin.review(approvedId, "approve", "olivia", "ok for ticket 9").status());
+            assertEquals(
+                    200,
+                    held.admin
+                            .review(approvedId, "approve", "olivia", "ok for ticket 9")
+                            .status());
 
-            String rejectedId = held.admin.awaitPendingTo("r@x.example").get("id").asText();
+            String rejectedId =
+                    held.admin.awaitPendingTo("r@x.example").get("id").asText();
             // Separation of duties, named approvers only, authentication
             AdminClient.Answer self = held.admin.review(rejectedId, "approve", "support-bot", "");
             assertEquals(403, self.status(), self.toString());
             assertTrue(self.body().get("error").asText().contains("separation of duties"), self.toString());
-            assertEquals(403, held.admin.review(rejectedId, "approve", "user-42", "").status());
+            assertEquals(
+                    403, held.admin.review(rejectedId, "approve", "user-42", "").status());
             AdminClient.Answer stranger = held.admin.review(rejectedId, "approve", "mallory", "");
             assertEquals(403, stranger.status());
             assertTrue(stranger.body().get("error").asText().contains("not an approver"), stranger.toString());
             assertEquals(400, held.admin.review(rejectedId, "approve", " ", "").status());
-            assertEquals(401, new AdminClient(held.admin.url(), "wrong").get("/approvals").status());
-            HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(held.admin.url() + "/approvals/" + rejectedId + "/approve"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"reviewer\":\"olivia\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(
+                    401,
+                    new AdminClient(held.admin.url(), "wrong").get("/approvals").status());
+            HttpResponse<String> anonymous = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(held.admin.url() + "/approvals/" + rejectedId + "/approve"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"reviewer\":\"olivia\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(401, anonymous.statusCode());
-            assertEquals(200, held.admin.review(rejectedId, "reject", "omar", "not this one").status());
+            assertEquals(
+                    200,
+                    held.admin
+                            .review(rejectedId, "reject", "omar", "not this one")
+                            .status());
             AdminClient.Answer twice = held.admin.review(rejectedId, "approve", "olivia", "");
             assertEquals(409, twice.status(), twice.toString());
 
             AppOutput out = held.output();
-            assertTrue(out.allowed("approved") && out.bodyRan("send a@x.example"), out.run().describe());
+            assertTrue(
+                    out.allowed("approved") && out.bodyRan("send a@x.example"),
+                    out.run().describe());
             assertEquals("approval_rejected", out.denied("rejected").verdict());
-            assertTrue(out.denied("rejected").reason().contains("omar") && out.denied("rejected").reason().contains("not this one"));
+            assertTrue(out.denied("rejected").reason().contains("omar")
+                    && out.denied("rejected").reason().contains("not this one"));
             assertEquals("approval_timeout", out.denied("timeout").verdict());
-            assertFalse(out.bodyRan("send r@x.example") || out.bodyRan("send t@x.example"), out.run().describe());
+            assertFalse(
+                    out.bodyRan("send r@x.example") || out.bodyRan("send t@x.example"),
+                    out.run().describe());
             AppOutput.Denial again = out.denied("rejected-again");
             assertEquals("deny", again.verdict(), "a retry of a rejected call is refused, not filed again");
             assertTrue(again.reason().contains("omar rejected approval " + rejectedId), again.reason());
@@ -136,14 +166,23 @@ class ApprovalsTest {
             JsonNode granted = resolution(records, approvedId);
             assertEquals("allow", granted.get("verdict").asText());
             assertEquals("olivia", granted.get("reviewer").asText());
-            assertTrue(granted.hasNonNull("reviewed_at") && granted.get("waited_ms").asLong() >= 0, granted.toString());
+            assertTrue(
+                    granted.hasNonNull("reviewed_at")
+                            && granted.get("waited_ms").asLong() >= 0,
+                    granted.toString());
             assertTrue(records.outcome(approvedId).isPresent(), "the approved body ran and its outcome is recorded");
-            assertEquals("approval_rejected", resolution(records, rejectedId).get("verdict").asText());
+            assertEquals(
+                    "approval_rejected",
+                    resolution(records, rejectedId).get("verdict").asText());
             List<JsonNode> refused = records.ofKind("approval_refused");
             assertEquals(4, refused.size(), refused.toString()); // actor, person acted for, stranger, twice
             assertEquals(2, records.ofKind("approval_reviewed").size());
-            String timedOutId = records.decisionWithArgument("to", "t@x.example").get("decision_id").asText();
-            assertEquals("approval_timeout", resolution(records, timedOutId).get("verdict").asText());
+            String timedOutId = records.decisionWithArgument("to", "t@x.example")
+                    .get("decision_id")
+                    .asText();
+            assertEquals(
+                    "approval_timeout",
+                    resolution(records, timedOutId).get("verdict").asText());
 
             ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", held.records.toString());
             verify.assertExit(0);
@@ -153,9 +192,11 @@ class ApprovalsTest {
     @OnEveryJdk
     void withReviewerTokensEachReviewerReviewsWithTheirOwnAndTheAdminTokenReviewsNothing(Jdk jdk) throws Exception {
         // minted as ops would: the file keeps digests, each reviewer keeps a token
-        ForkedJvm.Run olivia = ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0);
+        ForkedJvm.Run olivia =
+                ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0);
         ForkedJvm.Run omar = ForkedJvm.agentCli(jdk, "reviewer-token", "omar").assertExit(0);
-        Path reviewers = Files.writeString(dir.resolve("reviewers"),
+        Path reviewers = Files.writeString(
+                dir.resolve("reviewers"),
                 "# the owners\n" + minted(olivia, "line") + "\n" + minted(omar, "line") + "\n");
         try (Held held = new Held(jdk, "reviewer_tokens_file=" + reviewers, "call:approved:a@x.example")) {
             String id = held.admin.awaitPendingTo("a@x.example").get("id").asText();
@@ -172,13 +213,21 @@ class ApprovalsTest {
             AdminClient.Answer listed = asOlivia.get("/approvals");
             assertEquals(200, listed.status());
             assertEquals("olivia", listed.body().path("reviewer").asText(), "the API says whose token it is");
-            assertTrue(held.admin.get("/approvals").body().path("reviewer").isMissingNode(), "the admin token is nobody's");
-            assertEquals(401, new AdminClient(held.admin.url(), "olivia").get("/approvals").status());
+            assertTrue(
+                    held.admin.get("/approvals").body().path("reviewer").isMissingNode(),
+                    "the admin token is nobody's");
+            assertEquals(
+                    401,
+                    new AdminClient(held.admin.url(), "olivia")
+                            .get("/approvals")
+                            .status());
             AdminClient.Answer approved = asOlivia.review(id, "approve", null, "mine to approve");
             assertEquals(200, approved.status(), approved.toString());
 
             AppOutput out = held.output();
-            assertTrue(out.allowed("approved") && out.bodyRan("send a@x.example"), out.run().describe());
+            assertTrue(
+                    out.allowed("approved") && out.bodyRan("send a@x.example"),
+                    out.run().describe());
             JsonNode granted = resolution(Records.read(held.records), id);
             assertEquals("olivia", granted.get("reviewer").asText(), "the token says who reviewed");
         }
@@ -187,27 +236,58 @@ class ApprovalsTest {
     /** What {@code reviewer-token} printed: the {@code token} or the {@code line} for the file. */
     private static String minted(ForkedJvm.Run run, String what) {
         String prefix = what.equals("token") ? "token for " : "line for reviewer_tokens_file: ";
-        String line = run.stdout().lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+        String line = run.stdout()
+                .lines()
+                .filter(l -> l.startsWith(prefix))
+                .findFirst()
+                .orElseThrow();
         return line.substring(line.lastIndexOf(": ") + 2).trim();
     }
 
     @OnEveryJdk
     void failFastCallRunsOnceWhenRetriedAfterApprovalAndOnlyWithTheSameArguments(Jdk jdk) throws Exception {
-        try (Held held = new Held(jdk, "", "call:first:f@x.example:fail_fast", "gate:approved",
-                "call:other-args:g@x.example:fail_fast", "call:retry:f@x.example:fail_fast",
-                "call:again:f@x.example:fail_fast", "gate:looked")) {
+        try (Held held = new Held(
+                jdk,
+                "",
+                "call:first:f@x.example:fail_fast",
+                "gate:approved",
+                "call:other-args:g@x.example:fail_fast",
+                "call:retry:f@x.example:fail_fast",
+                "call:again:f@x.example:fail_fast",
+                "gate:looked")) {
             String id = held.admin.awaitPendingTo("f@x.example").get("id").asText();
             // through the CLI, as a reviewer at a terminal would
             String tokenFile = held.setup.tokenFile().toString();
-            ForkedJvm.Run list = ForkedJvm.agentCli(jdk, "approvals", "list", "--url", held.admin.url(), "--token-file", tokenFile);
+            ForkedJvm.Run list =
+                    ForkedJvm.agentCli(jdk, "approvals", "list", "--url", held.admin.url(), "--token-file", tokenFile);
             list.assertExit(0);
             assertTrue(list.stdout().contains(id) && list.stdout().contains("f@x.example"), list.describe());
-            ForkedJvm.Run self = ForkedJvm.agentCli(jdk, "approvals", "approve", id, "--reviewer", "support-bot",
-                    "--url", held.admin.url(), "--token-file", tokenFile);
+            ForkedJvm.Run self = ForkedJvm.agentCli(
+                    jdk,
+                    "approvals",
+                    "approve",
+                    id,
+                    "--reviewer",
+                    "support-bot",
+                    "--url",
+                    held.admin.url(),
+                    "--token-file",
+                    tokenFile);
             self.assertExit(1);
             assertTrue(self.stderr().contains("separation of duties"), self.describe());
-            ForkedJvm.Run approve = ForkedJvm.agentCli(jdk, "approvals", "approve", id, "--reviewer", "omar",
-                    "--comment", "fine", "--url", held.admin.url(), "--token-file", tokenFile);
+            ForkedJvm.Run approve = ForkedJvm.agentCli(
+                    jdk,
+                    "approvals",
+                    "approve",
+                    id,
+                    "--reviewer",
+                    "omar",
+                    "--comment",
+                    "fine",
+                    "--url",
+                    held.admin.url(),
+                    "--token-file",
+                    tokenFile);
             approve.assertExit(0);
             assertTrue(approve.stdout().contains("\"status\" : \"approved\""), approve.describe());
             held.app.signal("approved");
@@ -221,7 +301,8 @@ class ApprovalsTest {
             AppOutput out = held.output();
             assertEquals("approval_pending", out.denied("first").verdict());
             assertEquals(id, out.denied("first").decisionId(), "the exception carries the pending approval's id");
-            assertEquals("approval_pending", out.denied("other-args").verdict(), "other arguments need their own approval");
+            assertEquals(
+                    "approval_pending", out.denied("other-args").verdict(), "other arguments need their own approval");
             assertNotEquals(id, out.denied("other-args").decisionId());
             assertTrue(out.allowed("retry"), out.run().describe());
             assertEquals("approval_pending", out.denied("again").verdict(), "an approval is used once");
@@ -229,10 +310,13 @@ class ApprovalsTest {
 
             Records records = Records.read(held.records);
             JsonNode retry = records.decisions("send_customer_email").stream()
-                    .filter(d -> "allow".equals(d.get("verdict").asText())).findFirst().orElseThrow();
+                    .filter(d -> "allow".equals(d.get("verdict").asText()))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(id, retry.get("approval_consumed").asText());
             assertEquals("omar", retry.get("reviewer").asText());
-            assertEquals(retry.get("decision_id").asText(), state.get("consumed_by").asText());
+            assertEquals(
+                    retry.get("decision_id").asText(), state.get("consumed_by").asText());
         }
     }
 
@@ -241,15 +325,30 @@ class ApprovalsTest {
         int calls = 50;
         try (Held held = new Held(jdk, "", "parallel:" + calls + ":c")) {
             List<JsonNode> pending = held.app.awaitValue("every call waiting on its own request", () -> {
-                List<JsonNode> waiting = StreamSupport.stream(held.admin.get("/approvals").body().get("approvals")
-                        .spliterator(), false).filter(a -> a.get("waiting").asBoolean()).toList();
+                List<JsonNode> waiting = StreamSupport.stream(
+                                held.admin
+                                        .get("/approvals")
+                                        .body()
+                                        .get("approvals")
+                                        .spliterator(),
+                                false)
+                        .filter(a -> a.get("waiting").asBoolean())
+                        .toList();
                 return waiting.size() >= calls ? waiting : null;
             });
             assertEquals(calls, pending.size(), "every call waits on its own request");
             for (JsonNode approval : pending) {
-                int n = Integer.parseInt(approval.get("arguments").get("to").asText().replaceAll("\\D", ""));
-                assertEquals(200, held.admin.review(approval.get("id").asText(), n % 2 == 0 ? "approve" : "reject",
-                        "olivia", "call " + n).status());
+                int n = Integer.parseInt(
+                        approval.get("arguments").get("to").asText().replaceAll("\\D", ""));
+                assertEquals(
+                        200,
+                        held.admin
+                                .review(
+                                        approval.get("id").asText(),
+                                        n % 2 == 0 ? "approve" : "reject",
+                                        "olivia",
+                                        "call " + n)
+                                .status());
             }
             AppOutput out = held.output();
             for (int i = 0; i < calls; i++) {
@@ -264,7 +363,11 @@ class ApprovalsTest {
             Records records = Records.read(held.records);
             List<JsonNode> resolved = records.ofKind("approval_resolved");
             assertEquals(calls, resolved.size());
-            assertEquals(calls / 2, resolved.stream().filter(r -> "allow".equals(r.get("verdict").asText())).count());
+            assertEquals(
+                    calls / 2,
+                    resolved.stream()
+                            .filter(r -> "allow".equals(r.get("verdict").asText()))
+                            .count());
             assertEquals(calls / 2, records.outcomes().size());
         }
     }
@@ -280,29 +383,48 @@ class ApprovalsTest {
         }
         try (Held second = new Held(jdk, "", "call:after:p@x.example:fail_fast")) {
             AppOutput out = second.output();
-            assertTrue(out.allowed("after") && out.bodyRan("send p@x.example"), out.run().describe());
+            assertTrue(
+                    out.allowed("after") && out.bodyRan("send p@x.example"),
+                    out.run().describe());
             JsonNode retry = Records.read(second.records).decisions("send_customer_email").stream()
-                    .filter(d -> "allow".equals(d.get("verdict").asText())).findFirst().orElseThrow();
+                    .filter(d -> "allow".equals(d.get("verdict").asText()))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(id, retry.get("approval_consumed").asText());
         }
     }
 
     @OnEveryJdk
     void anExpiredApprovalIsNeverUsed(Jdk jdk) throws Exception {
-        try (Held held = new Held(jdk, "approval_validity=2s", "call:first:e@x.example:fail_fast", "gate:approved",
+        try (Held held = new Held(
+                jdk,
+                "approval_validity=2s",
+                "call:first:e@x.example:fail_fast",
+                "gate:approved",
                 "call:late:e@x.example:fail_fast")) {
             String id = held.admin.awaitPendingTo("e@x.example").get("id").asText();
             assertEquals(200, held.admin.review(id, "approve", "olivia", null).status());
-            held.app.await("approval " + id + " expired", () -> "expired".equals(
-                    held.admin.get("/approvals/" + id).body().get("status").asText()));
+            held.app.await(
+                    "approval " + id + " expired",
+                    () -> "expired"
+                            .equals(held.admin
+                                    .get("/approvals/" + id)
+                                    .body()
+                                    .get("status")
+                                    .asText()));
             held.app.signal("approved");
             AppOutput out = held.output();
-            assertEquals("approval_pending", out.denied("late").verdict(), out.run().describe());
+            assertEquals(
+                    "approval_pending", out.denied("late").verdict(), out.run().describe());
             assertNotEquals(id, out.denied("late").decisionId(), "a new request, not the expired approval");
             assertTrue(out.bodies().isEmpty(), out.run().describe());
             List<JsonNode> expired = Records.read(held.records).ofKind("approval_expired");
-            assertTrue(expired.stream().anyMatch(r -> id.equals(r.get("decision_id").asText())
-                    && "approved".equals(r.get("previous_status").asText())), expired.toString());
+            assertTrue(
+                    expired.stream()
+                            .anyMatch(r -> id.equals(r.get("decision_id").asText())
+                                    && "approved"
+                                            .equals(r.get("previous_status").asText())),
+                    expired.toString());
         }
     }
 
@@ -313,8 +435,13 @@ class ApprovalsTest {
                   after_denials: 2
                   within: 10m
                 rules:"""));
-        try (Held held = new Held(jdk, "", "call:ask:z@x.example:fail_fast", "gate:rejected",
-                "call:retry-1:z@x.example:fail_fast", "call:retry-2:z@x.example:fail_fast",
+        try (Held held = new Held(
+                jdk,
+                "",
+                "call:ask:z@x.example:fail_fast",
+                "gate:rejected",
+                "call:retry-1:z@x.example:fail_fast",
+                "call:retry-2:z@x.example:fail_fast",
                 "call:retry-3:z@x.example:fail_fast")) {
             String id = held.admin.awaitPendingTo("z@x.example").get("id").asText();
             assertEquals(200, held.admin.review(id, "reject", "olivia", "no").status());
@@ -322,15 +449,19 @@ class ApprovalsTest {
             AppOutput out = held.output();
             assertEquals("deny", out.denied("retry-1").verdict());
             assertEquals("deny", out.denied("retry-2").verdict());
-            assertEquals("escalate", out.denied("retry-3").verdict(), "an agent loop retrying a rejected call is escalated");
+            assertEquals(
+                    "escalate", out.denied("retry-3").verdict(), "an agent loop retrying a rejected call is escalated");
             assertEquals(1, Records.read(held.records).ofKind("incident").size());
         }
     }
 
     @OnEveryJdk
     void withoutAReviewerChannelAHeldCallIsDeniedAtOnce(Jdk jdk) throws Exception {
-        ForkedJvm.Run run = AgentApp.on(jdk, dir).policy(POLICY)
-                .main(ApprovalApp.class, "call:nobody:a@x.example").run().run();
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .main(ApprovalApp.class, "call:nobody:a@x.example")
+                .run()
+                .run();
         AppOutput.Denial denial = run.assertExit(0).output().denied("nobody");
         assertEquals("require_approval", denial.verdict());
         assertTrue(denial.reason().contains("no reviewer channel"), denial.reason());
@@ -339,7 +470,8 @@ class ApprovalsTest {
 
     private static JsonNode resolution(Records records, String decisionId) {
         return records.ofKind("approval_resolved").stream()
-                .filter(r -> decisionId.equals(r.get("decision_id").asText())).findFirst()
+                .filter(r -> decisionId.equals(r.get("decision_id").asText()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no approval_resolved record for " + decisionId));
     }
 }

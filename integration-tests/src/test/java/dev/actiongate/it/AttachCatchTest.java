@@ -39,9 +39,16 @@ class AttachCatchTest {
 
     @OnEveryJdk
     void nothingLoadedBeforeTheAttachAndAChildFirstLoader(Jdk jdk) throws Exception {
-        AppOutput out = attachBetween(jdk, List.of(),
-                List.of("call:plain", "call:scoped:scope", "call:ff-a:fail_fast",
-                        "child:child-plain", "child:child-scoped:scope", "child:ff-child:fail_fast"));
+        AppOutput out = attachBetween(
+                jdk,
+                List.of(),
+                List.of(
+                        "call:plain",
+                        "call:scoped:scope",
+                        "call:ff-a:fail_fast",
+                        "child:child-plain",
+                        "child:child-scoped:scope",
+                        "child:ff-child:fail_fast"));
         assertCaught(out, "plain", "bootstrap");
         assertCaught(out, "scoped", "bootstrap");
         assertPending(out, "ff-a", "bootstrap");
@@ -53,8 +60,8 @@ class AttachCatchTest {
 
     @OnEveryJdk
     void contextLoadedBeforeTheAttach(Jdk jdk) throws Exception {
-        AppOutput out = attachBetween(jdk, List.of("load:ActionContext"),
-                List.of("call:scoped:scope", "call:ff-b:fail_fast", "call:plain"));
+        AppOutput out = attachBetween(
+                jdk, List.of("load:ActionContext"), List.of("call:scoped:scope", "call:ff-b:fail_fast", "call:plain"));
         assertCaught(out, "scoped", "application");
         assertPending(out, "ff-b", "application");
         assertCaught(out, "plain", "application");
@@ -63,7 +70,9 @@ class AttachCatchTest {
 
     @OnEveryJdk
     void exceptionLoadedBeforeTheAttach(Jdk jdk) throws Exception {
-        AppOutput out = attachBetween(jdk, List.of("load:ActionDeniedException"),
+        AppOutput out = attachBetween(
+                jdk,
+                List.of("load:ActionDeniedException"),
                 List.of("call:plain", "call:scoped:scope", "call:ff-c:fail_fast"));
         assertCaught(out, "plain", "application");
         assertCaught(out, "scoped", "application");
@@ -81,15 +90,20 @@ class AttachCatchTest {
         steps.add("mark:ready");
         steps.add("gate:attached");
         steps.addAll(after);
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).option("admin_port=0,admin_token=attach-catch-token-0123456789")
-                .withoutAgent().jvmOption("-XX:+EnableDynamicAgentLoading")
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .option("admin_port=0,admin_token=attach-catch-token-0123456789")
+                .withoutAgent()
+                .jvmOption("-XX:+EnableDynamicAgentLoading")
                 .main(AttachCatchApp.class, steps.toArray(String[]::new));
         try (AgentApp.Running app = setup.start()) {
             app.awaitMark("ready");
-            ForkedJvm.agentCli(jdk, "attach", Long.toString(app.jvm().pid()), setup.agentArgs()).assertExit(0);
+            ForkedJvm.agentCli(jdk, "attach", Long.toString(app.jvm().pid()), setup.agentArgs())
+                    .assertExit(0);
             app.signal("attached");
             ForkedJvm.Run run = app.finish().assertExit(0);
-            assertTrue(run.stdout().lines().noneMatch(line -> line.startsWith("MISSED ")),
+            assertTrue(
+                    run.stdout().lines().noneMatch(line -> line.startsWith("MISSED ")),
                     "the application's catch missed a denial\n" + run.describe());
             return run.output();
         }
@@ -114,14 +128,22 @@ class AttachCatchTest {
     }
 
     private static String line(AppOutput out, String prefix) {
-        return out.lines().stream().filter(line -> line.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no line " + prefix.trim() + "\n" + out.run().describe()));
+        return out.lines().stream()
+                .filter(line -> line.startsWith(prefix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "no line " + prefix.trim() + "\n" + out.run().describe()));
     }
 
     /** Each decision's actor, {@code -} when none: read from the copy the scope was opened with. */
     private void assertActors(List<String> expected) {
         List<JsonNode> decisions = Records.read(records()).decisions();
-        assertEquals(expected, decisions.stream().map(d -> d.path("actor").isNull() ? "-" : d.path("actor").asText())
-                .toList(), decisions.toString());
+        assertEquals(
+                expected,
+                decisions.stream()
+                        .map(d ->
+                                d.path("actor").isNull() ? "-" : d.path("actor").asText())
+                        .toList(),
+                decisions.toString());
     }
 }

@@ -27,10 +27,18 @@ class AttachTest {
 
     @OnEveryJdk
     void attachGovernsLoadedClassesAndDetachRestoresThem(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).withoutAgent()
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .withoutAgent()
                 .jvmOption("-XX:+EnableDynamicAgentLoading")
-                .main(ApprovalApp.class, "call:before:one@x.example", "mark:ran", "gate:attached",
-                        "call:attached:two@x.example", "mark:denied", "gate:detached",
+                .main(
+                        ApprovalApp.class,
+                        "call:before:one@x.example",
+                        "mark:ran",
+                        "gate:attached",
+                        "call:attached:two@x.example",
+                        "mark:denied",
+                        "gate:detached",
                         "call:after:three@x.example");
         String agentArgs = setup.agentArgs();
         try (AgentApp.Running app = setup.start()) {
@@ -43,7 +51,8 @@ class AttachTest {
 
             ForkedJvm.Run attach = ForkedJvm.agentCli(jdk, "attach", pid, agentArgs);
             attach.assertExit(0);
-            assertTrue(attach.stdout().contains("send_customer_email <- dev.actiongate.it.apps.ApprovalApp$Mailer#send("),
+            assertTrue(
+                    attach.stdout().contains("send_customer_email <- dev.actiongate.it.apps.ApprovalApp$Mailer#send("),
                     "attach prints what it governs\n" + attach.describe());
             ForkedJvm.Run twice = ForkedJvm.agentCli(jdk, "attach", pid, agentArgs);
             twice.assertExit(1);
@@ -62,16 +71,21 @@ class AttachTest {
             app.signal("detached");
 
             AppOutput out = app.output();
-            assertTrue(out.allowed("before") && out.bodyRan("send one@x.example"), out.run().describe());
+            assertTrue(
+                    out.allowed("before") && out.bodyRan("send one@x.example"),
+                    out.run().describe());
             AppOutput.Denial denial = out.denied("attached");
             assertEquals("deny", denial.verdict(), "caught as the application's own ActionDeniedException");
-            assertTrue(out.allowed("after") && out.bodyRan("send three@x.example"), out.run().describe());
+            assertTrue(
+                    out.allowed("after") && out.bodyRan("send three@x.example"),
+                    out.run().describe());
 
             List<JsonNode> decisions = app.records().decisions();
             assertEquals(1, decisions.size(), "only the call made while attached is recorded");
             JsonNode decision = decisions.get(0);
             assertEquals("two@x.example", decision.get("arguments").get("to").asText());
-            assertEquals("support-bot", decision.get("actor").asText(), "read from the application's own ActionContext");
+            assertEquals(
+                    "support-bot", decision.get("actor").asText(), "read from the application's own ActionContext");
             assertEquals(denial.decisionId(), decision.get("decision_id").asText());
         }
     }

@@ -14,8 +14,7 @@ final class Await {
 
     private static final Duration POLL = Duration.ofMillis(20);
 
-    private Await() {
-    }
+    private Await() {}
 
     /** A condition to wait for; it may throw, which counts as not yet. */
     @FunctionalInterface

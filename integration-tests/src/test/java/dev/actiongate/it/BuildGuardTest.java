@@ -64,7 +64,11 @@ class BuildGuardTest {
     @OnEveryJdk
     void withoutTheAgentEveryGuardedCallIsDeniedNamingTheMissingJavaagent(Jdk jdk) throws Exception {
         Path classes = guardedApp(jdk);
-        ForkedJvm.Run run = ForkedJvm.on(jdk).classpath(appClasspath(classes)).mainClass(APP).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .classpath(appClasspath(classes))
+                .mainClass(APP)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
         assertEquals(List.of("send", "delete", "send again"), out.deniedLabels(), why);
@@ -73,8 +77,11 @@ class BuildGuardTest {
         assertEquals("deny", send.verdict(), why);
         assertEquals("send_mail", send.action(), why);
         assertNull(send.decisionId(), "no agent, no record\n" + why);
-        assertTrue(send.reason().startsWith("denied by the ActionGate build guard: the ActionGate agent is not"
-                + " running in this JVM"), why);
+        assertTrue(
+                send.reason()
+                        .startsWith("denied by the ActionGate build guard: the ActionGate agent is not"
+                                + " running in this JVM"),
+                why);
         assertTrue(send.reason().contains("-javaagent:/path/to/actiongate-agent.jar"), why);
         assertEquals("delete_file", out.denied("delete").action(), why);
         assertEquals("true", out.fact("done"), why);
@@ -95,8 +102,12 @@ class BuildGuardTest {
                     reason: "deleting is not allowed"
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
-                .classpath(appClasspath(classes)).mainClass(APP).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
+                .classpath(appClasspath(classes))
+                .mainClass(APP)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
         assertTrue(out.allowed("send") && out.allowed("send again"), why);
@@ -114,20 +125,29 @@ class BuildGuardTest {
     /** Compiles the application and guards it, twice, as two builds without {@code clean} would. */
     private Path guardedApp(Jdk jdk) throws Exception {
         Path classes = CompiledApp.compile(dir, APP, SOURCE, List.of("-parameters"));
-        String classPath = AppClasspath.basic().stream().map(Path::toString)
-                .collect(Collectors.joining(File.pathSeparator));
-        List<Path> guardPath = List.of(locationOf("dev.actiongate.buildguard.BuildGuard"),
-                locationOf("net.bytebuddy.ByteBuddy"), locationOf("dev.actiongate.ActionGate"));
-        ForkedJvm.Run first = ForkedJvm.on(jdk).classpath(guardPath)
+        String classPath =
+                AppClasspath.basic().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        List<Path> guardPath = List.of(
+                locationOf("dev.actiongate.buildguard.BuildGuard"),
+                locationOf("net.bytebuddy.ByteBuddy"),
+                locationOf("dev.actiongate.ActionGate"));
+        ForkedJvm.Run first = ForkedJvm.on(jdk)
+                .classpath(guardPath)
                 .mainClass("dev.actiongate.buildguard.BuildGuard", "--classpath", classPath, classes.toString())
-                .run().assertExit(0);
-        assertTrue(first.stdout().startsWith("ActionGate build guard: 2 classes in " + classes.toAbsolutePath()
-                + " guarded"), "SmtpSender and Storage are guarded, the interface has no body\n" + first.describe());
-        ForkedJvm.Run again = ForkedJvm.on(jdk).classpath(guardPath)
+                .run()
+                .assertExit(0);
+        assertTrue(
+                first.stdout()
+                        .startsWith("ActionGate build guard: 2 classes in " + classes.toAbsolutePath() + " guarded"),
+                "SmtpSender and Storage are guarded, the interface has no body\n" + first.describe());
+        ForkedJvm.Run again = ForkedJvm.on(jdk)
+                .classpath(guardPath)
                 .mainClass("dev.actiongate.buildguard.BuildGuard", "--classpath", classPath, classes.toString())
-                .run().assertExit(0);
-        assertTrue(again.stdout().startsWith("ActionGate build guard: 0 classes"), "nothing is guarded twice\n"
-                + again.describe());
+                .run()
+                .assertExit(0);
+        assertTrue(
+                again.stdout().startsWith("ActionGate build guard: 0 classes"),
+                "nothing is guarded twice\n" + again.describe());
         return classes;
     }
 
@@ -139,6 +159,9 @@ class BuildGuardTest {
 
     private static Path locationOf(String className) throws ClassNotFoundException, URISyntaxException {
         return Path.of(Class.forName(className, false, BuildGuardTest.class.getClassLoader())
-                .getProtectionDomain().getCodeSource().getLocation().toURI());
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 }

@@ -60,40 +60,71 @@ class BypassTest {
     void applicationCodeCannotReplaceOrShadowTheBridge(Jdk jdk) throws IOException {
         Path shadow = shadowBridge();
         Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
-                .classpath(AppClasspath.basic()).main(BridgeAttackApp.class, shadow.toString()).run().assertExit(0)
+        AppOutput out = ForkedJvm.on(jdk)
+                .agent("policy=" + policy() + ",records=" + records)
+                .classpath(AppClasspath.basic())
+                .main(BridgeAttackApp.class, shadow.toString())
+                .run()
+                .assertExit(0)
                 .output();
-        assertEquals("InaccessibleObjectException", out.fact("install"), out.run().describe());
+        assertEquals(
+                "InaccessibleObjectException", out.fact("install"), out.run().describe());
         assertEquals("child-first", out.fact("child-first loader"), out.run().describe());
-        assertEquals(List.of(), out.bodies(), "no governed body may run\n" + out.run().describe());
-        assertEquals(List.of("greet after replace", "greet child-first"), out.deniedLabels(), out.run().describe());
+        assertEquals(
+                List.of(),
+                out.bodies(),
+                "no governed body may run\n" + out.run().describe());
+        assertEquals(
+                List.of("greet after replace", "greet child-first"),
+                out.deniedLabels(),
+                out.run().describe());
         assertEquals(2, Records.read(records).decisions("greet").size(), "each call decided once and recorded");
     }
 
     @OnEveryJdk
     void aSecondInstallIsRefusedAndRecordedEvenWithJavaLangOpened(Jdk jdk) throws IOException {
         Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
+        AppOutput out = ForkedJvm.on(jdk)
+                .agent("policy=" + policy() + ",records=" + records)
                 .jvmOption("--add-opens=java.base/java.lang=ALL-UNNAMED")
-                .classpath(AppClasspath.basic()).main(BridgeAttackApp.class, shadowBridge().toString()).run()
-                .assertExit(0).output();
-        assertEquals("false", out.fact("install"), "the install must be refused\n" + out.run().describe());
+                .classpath(AppClasspath.basic())
+                .main(BridgeAttackApp.class, shadowBridge().toString())
+                .run()
+                .assertExit(0)
+                .output();
+        assertEquals(
+                "false",
+                out.fact("install"),
+                "the install must be refused\n" + out.run().describe());
         assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(List.of("greet after replace", "greet child-first"), out.deniedLabels(), out.run().describe());
+        assertEquals(
+                List.of("greet after replace", "greet child-first"),
+                out.deniedLabels(),
+                out.run().describe());
         Records written = Records.read(records);
         assertEquals(1, written.ofKind("bridge_install_refused").size(), "the refused install is recorded");
-        assertTrue(out.run().stdout().contains("refused an attempt to replace ActionGate's dispatcher")
-                || out.run().stderr().contains("refused an attempt to replace ActionGate's dispatcher"), out.run().describe());
+        assertTrue(
+                out.run().stdout().contains("refused an attempt to replace ActionGate's dispatcher")
+                        || out.run().stderr().contains("refused an attempt to replace ActionGate's dispatcher"),
+                out.run().describe());
     }
 
     @OnEveryJdk
     void aBridgeOnTheBootClassPathDoesNotShadowTheGate(Jdk jdk) throws IOException {
         Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
+        AppOutput out = ForkedJvm.on(jdk)
+                .agent("policy=" + policy() + ",records=" + records)
                 .jvmOption("-Xbootclasspath/a:" + shadowBridge())
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0)
+                .output();
         assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), out.run().describe());
+        assertEquals(
+                List.of("greet world", "delete", "transfer"),
+                out.deniedLabels(),
+                out.run().describe());
     }
 
     @OnEveryJdk
@@ -103,22 +134,44 @@ class BypassTest {
         AppOutput out = ForkedJvm.on(jdk)
                 .agentBefore(early, BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName())
                 .agent("policy=" + policy() + ",records=" + records)
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
-        assertEquals(BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName(),
-                out.fact("early-loaded"), out.run().describe());
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0)
+                .output();
+        assertEquals(
+                BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName(),
+                out.fact("early-loaded"),
+                out.run().describe());
         assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), out.run().describe());
+        assertEquals(
+                List.of("greet world", "delete", "transfer"),
+                out.deniedLabels(),
+                out.run().describe());
         assertEquals(1, Records.read(records).decisions("greet").size());
     }
 
     @OnEveryJdk
     void anAgentThatCannotStartDeniesEveryCallNamingTheCause(Jdk jdk) throws IOException {
-        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy()).env("ACTIONGATE_RECORDS", "/")
-                .workingDirectory(dir).classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0).output();
+        AppOutput out = ForkedJvm.on(jdk)
+                .agent("policy=" + policy())
+                .env("ACTIONGATE_RECORDS", "/")
+                .workingDirectory(dir)
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0)
+                .output();
         assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), out.run().describe());
+        assertEquals(
+                List.of("greet world", "delete", "transfer"),
+                out.deniedLabels(),
+                out.run().describe());
         assertFalse(Files.exists(dir.resolve("null.journal")), "nothing is created for a path that names no file");
-        assertTrue(out.denied("greet world").reason().contains("records file / cannot be opened: java.io.IOException: / is not a file path"),
+        assertTrue(
+                out.denied("greet world")
+                        .reason()
+                        .contains("records file / cannot be opened: java.io.IOException: / is not a file path"),
                 out.run().describe());
     }
 
@@ -127,20 +180,28 @@ class BypassTest {
         Path fifo = fifo("policy.fifo");
         ForkedJvm.Run run = ForkedJvm.on(jdk)
                 .agent("policy=" + fifo + ",records=" + dir.resolve("records.jsonl") + ",startup_timeout=2s")
-                .classpath(AppClasspath.basic()).main(BasicApp.class).timeout(Duration.ofSeconds(40)).run()
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .timeout(Duration.ofSeconds(40))
+                .run()
                 .assertExit(0);
         AppOutput out = run.output();
         assertEquals(List.of(), out.bodies(), run.describe());
         assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), run.describe());
-        assertTrue(out.denied("greet world").reason().contains("reading policy " + fifo + " did not finish within"),
+        assertTrue(
+                out.denied("greet world").reason().contains("reading policy " + fifo + " did not finish within"),
                 run.describe());
     }
 
     @OnEveryJdk
     void aRecordsPathThatNeverAnswersDeniesCallsPastTheDeadline(Jdk jdk) throws Exception {
         Path fifo = fifo("records.fifo");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + fifo + ",startup_timeout=2s")
-                .classpath(AppClasspath.basic()).main(BasicApp.class).timeout(Duration.ofSeconds(40)).run()
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy() + ",records=" + fifo + ",startup_timeout=2s")
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .timeout(Duration.ofSeconds(40))
+                .run()
                 .assertExit(0);
         AppOutput out = run.output();
         assertEquals(List.of(), out.bodies(), run.describe());
@@ -155,7 +216,8 @@ class BypassTest {
 
     private Path fifo(String name) throws IOException, InterruptedException {
         Path fifo = dir.resolve(name);
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertEquals(0, mkfifo.waitFor(), "mkfifo " + fifo);
         return fifo;
     }
@@ -165,7 +227,8 @@ class BypassTest {
         Path sources = Files.createDirectories(dir.resolve("shadow-src/dev/actiongate/bootstrap"));
         Path source = Files.writeString(sources.resolve("GateBridge.java"), SHADOW_BRIDGE);
         Path classes = Files.createDirectories(dir.resolve("shadow"));
-        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), source.toString());
+        int status =
+                ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), source.toString());
         assertEquals(0, status, "the shadow bridge compiles");
         return classes;
     }
@@ -176,7 +239,8 @@ class BypassTest {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), EarlyLoaderAgent.class.getName());
         Path jar = dir.resolve("early-agent.jar");
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
             out.flush();
         }
         return jar;

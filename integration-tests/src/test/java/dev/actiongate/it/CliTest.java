@@ -27,7 +27,9 @@ class CliTest {
                     verdict: allow
                 """);
         ForkedJvm.Run run = ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(0);
-        assertEquals(policy + ": OK, policy it-cli-1, 2 rules, default deny, enforce mode", run.stdout().strip(),
+        assertEquals(
+                policy + ": OK, policy it-cli-1, 2 rules, default deny, enforce mode",
+                run.stdout().strip(),
                 run.describe());
     }
 
@@ -43,11 +45,17 @@ class CliTest {
                     verdict: deny
                 """);
         ForkedJvm.Run run = ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(1);
-        List<String> problems = run.stderr().lines().filter(line -> line.startsWith(policy.toString())).toList();
+        List<String> problems = run.stderr()
+                .lines()
+                .filter(line -> line.startsWith(policy.toString()))
+                .toList();
         assertEquals(2, problems.size(), run.describe());
         assertTrue(problems.get(0).startsWith(policy + ":4:14: rule 'typo': unknown verdict 'alow'"), run.describe());
-        assertTrue(problems.get(1).startsWith(policy + ":6:11: rule 'bad-condition': condition 'args.to.endsWith('"
-                + " does not compile: CEL 1:"), run.describe());
+        assertTrue(
+                problems.get(1)
+                        .startsWith(policy + ":6:11: rule 'bad-condition': condition 'args.to.endsWith('"
+                                + " does not compile: CEL 1:"),
+                run.describe());
         assertTrue(!run.stdout().contains("OK"), run.describe());
     }
 
@@ -56,9 +64,10 @@ class CliTest {
         ForkedJvm.Run version = ForkedJvm.agentCli(jdk, "version").assertExit(0);
         org.junit.jupiter.api.Assertions.assertTrue(version.stdout().startsWith("ActionGate 0."), version.describe());
         ForkedJvm.Run help = ForkedJvm.agentCli(jdk, "help").assertExit(0);
-        for (String verb : java.util.List.of("verify", "check", "status", "reload", "approvals", "governance", "attach",
-                "detach", "version")) {
-            org.junit.jupiter.api.Assertions.assertTrue(help.stdout().contains("  " + verb + " "), verb + "\n" + help.describe());
+        for (String verb : java.util.List.of(
+                "verify", "check", "status", "reload", "approvals", "governance", "attach", "detach", "version")) {
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    help.stdout().contains("  " + verb + " "), verb + "\n" + help.describe());
         }
         ForkedJvm.agentCli(jdk, "frobnicate").assertExit(2);
     }

@@ -3,9 +3,9 @@ package dev.actiongate.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +20,7 @@ import javax.tools.ToolProvider;
  */
 final class CompiledApp {
 
-    private CompiledApp() {
-    }
+    private CompiledApp() {}
 
     /**
      * Compiles {@code source}, the class {@code className}, for Java 17 against {@link AppClasspath#basic()}.
@@ -38,7 +37,12 @@ final class CompiledApp {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         assertTrue(compiler != null, "the tests run on a JDK, which has a compiler");
         List<String> arguments = new ArrayList<>(options);
-        arguments.addAll(List.of("--release", "17", "-d", classes.toString(), "-classpath",
+        arguments.addAll(List.of(
+                "--release",
+                "17",
+                "-d",
+                classes.toString(),
+                "-classpath",
                 AppClasspath.basic().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
                 file.toString()));
         ByteArrayOutputStream messages = new ByteArrayOutputStream();

@@ -36,10 +36,12 @@ class ConcurrencyTest {
                     verdict: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
                 .classpath(AppClasspath.appsOnly())
                 .main(ConcurrencyApp.class, Integer.toString(THREADS), Integer.toString(CALLS))
-                .run().assertExit(0);
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         int total = THREADS * CALLS;
         assertEquals(Integer.toString(total), out.fact("bodies"), run.describe());
@@ -53,14 +55,17 @@ class ConcurrencyTest {
         assertEquals(total, outcomes.size(), "outcome records");
         assertEquals(2 * total, records.size(), "nothing else in the file");
 
-        Set<String> ids = decisions.stream().map(record -> record.get("decision_id").asText())
+        Set<String> ids = decisions.stream()
+                .map(record -> record.get("decision_id").asText())
                 .collect(Collectors.toCollection(HashSet::new));
         assertEquals(total, ids.size(), "every decision id is unique");
-        Set<String> outcomeIds = outcomes.stream().map(record -> record.get("decision_id").asText())
+        Set<String> outcomeIds = outcomes.stream()
+                .map(record -> record.get("decision_id").asText())
                 .collect(Collectors.toCollection(HashSet::new));
         assertEquals(ids, outcomeIds, "one outcome per decision, by id");
         Map<String, Long> perThread = decisions.stream()
-                .collect(Collectors.groupingBy(record -> record.get("thread").asText(), TreeMap::new, Collectors.counting()));
+                .collect(Collectors.groupingBy(
+                        record -> record.get("thread").asText(), TreeMap::new, Collectors.counting()));
         Map<String, Long> expected = new TreeMap<>();
         for (int t = 0; t < THREADS; t++) {
             expected.put("worker-" + t, (long) CALLS);
@@ -68,7 +73,8 @@ class ConcurrencyTest {
         assertEquals(expected, perThread, "decisions per thread");
         decisions.forEach(record -> assertEquals("allow", record.get("verdict").asText()));
 
-        ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+        ForkedJvm.Run verify =
+                ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
         assertTrue(verify.stdout().contains(file + ": OK, " + (2 * total) + " records"), verify.describe());
     }
 }

@@ -43,7 +43,10 @@ class ConfigurationTest {
                 .env("ACTIONGATE_SERVICE", "svc-from-variable")
                 .env("ACTIONGATE_RECORDS", fromEnv.toString())
                 .env("ACTIONGATE_NOPE", "x")
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -57,7 +60,8 @@ class ConfigurationTest {
         assertTrue(out.denied("delete").matchedRules().contains("no-deletes"), "the policy from the agent argument");
 
         for (String unknown : List.of("'colour'", "'actiongate.bogus'", "'ACTIONGATE_NOPE'")) {
-            assertTrue(warnings(run).stream().anyMatch(line -> line.contains(unknown)),
+            assertTrue(
+                    warnings(run).stream().anyMatch(line -> line.contains(unknown)),
                     "a start-up warning names " + unknown + "\n" + why);
         }
         String started = startupLine(run);
@@ -66,7 +70,9 @@ class ConfigurationTest {
         assertTrue(started.contains("policy it-config-3"), "policy version: " + started);
         assertTrue(started.contains("2 rules"), "number of rules: " + started);
         assertTrue(started.contains("records " + fromEnv), "records path: " + started);
-        assertTrue(started.contains("JDK ") && started.contains(out.fact("jdk")), "the JDK " + out.fact("jdk") + ": " + started);
+        assertTrue(
+                started.contains("JDK ") && started.contains(out.fact("jdk")),
+                "the JDK " + out.fact("jdk") + ": " + started);
         assertTrue(out.fact("jdk").startsWith(Integer.toString(jdk.feature())), out.fact("jdk"));
     }
 
@@ -79,10 +85,14 @@ class ConfigurationTest {
     void theAgentStartsAndGovernsWithBytecodeVerificationOff(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
                 .jvmOption("-XX:+UnlockDiagnosticVMOptions")
                 .jvmOption("-XX:-BytecodeVerificationRemote")
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         String why = run.describe();
         assertFalse(run.stderr().contains("could not start"), why);
         assertTrue(run.output().denied("delete").matchedRules().contains("no-deletes"), why);
@@ -92,10 +102,14 @@ class ConfigurationTest {
     @OnEveryJdk
     void withoutSettingsTheDefaultsApply(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("")
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("")
                 .env("ACTIONGATE_POLICY", policy.toString())
                 .workingDirectory(dir)
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         String why = run.describe();
 
         Path defaultRecords = dir.resolve("actiongate-decisions.jsonl");
@@ -116,9 +130,13 @@ class ConfigurationTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         for (String journal : List.of("true", "false")) {
             Path file = dir.resolve("records-" + journal + ".jsonl");
-            ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
+            ForkedJvm.Run run = ForkedJvm.on(jdk)
+                    .agent("policy=" + policy + ",records=" + file)
                     .env("ACTIONGATE_RECORDS_JOURNAL", journal)
-                    .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+                    .classpath(AppClasspath.basic())
+                    .main(BasicApp.class)
+                    .run()
+                    .assertExit(0);
             String why = run.describe();
             Records records = Records.read(file);
             assertEquals(3, records.decisions().size(), why);
@@ -126,10 +144,12 @@ class ConfigurationTest {
             assertEquals(List.of(), warnings(run), why);
             Path journalFile = dir.resolve(file.getFileName() + ".journal");
             assertEquals(journal.equals("true"), Files.exists(journalFile), "the journal exists only when on\n" + why);
-            ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+            ForkedJvm.Run verify =
+                    ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
             assertTrue(verify.stdout().contains(file + ": OK, 5 records"), verify.describe());
-            assertFalse(verify.stdout().contains("more record"), "a clean exit leaves nothing in the journal\n"
-                    + verify.describe());
+            assertFalse(
+                    verify.stdout().contains("more record"),
+                    "a clean exit leaves nothing in the journal\n" + verify.describe());
         }
     }
 
@@ -137,15 +157,21 @@ class ConfigurationTest {
     void disabledTheAgentInstrumentsNothing(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file + ",enabled=false")
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file + ",enabled=false")
                 .workingDirectory(dir)
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
         assertEquals(List.of(), out.deniedLabels(), why);
-        assertEquals(List.of("greet world", "delete_file /srv/data/report.csv", "transfer_money acct-1->acct-2"),
-                out.bodies(), "every body runs, the denied delete too\n" + why);
+        assertEquals(
+                List.of("greet world", "delete_file /srv/data/report.csv", "transfer_money acct-1->acct-2"),
+                out.bodies(),
+                "every body runs, the denied delete too\n" + why);
         assertFalse(Files.exists(file), "no records file is created");
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(policy), files.toList(), "nothing else is created either");
@@ -156,11 +182,17 @@ class ConfigurationTest {
 
     /** The agent's WARN lines. */
     private static List<String> warnings(ForkedJvm.Run run) {
-        return run.stderr().lines().filter(line -> line.contains("[actiongate] WARN")).toList();
+        return run.stderr()
+                .lines()
+                .filter(line -> line.contains("[actiongate] WARN"))
+                .toList();
     }
 
     private static String startupLine(ForkedJvm.Run run) {
-        return run.stderr().lines().filter(line -> line.contains("[actiongate]") && line.contains(" started"))
-                .findFirst().orElseGet(() -> org.junit.jupiter.api.Assertions.fail("no start-up line\n" + run.describe()));
+        return run.stderr()
+                .lines()
+                .filter(line -> line.contains("[actiongate]") && line.contains(" started"))
+                .findFirst()
+                .orElseGet(() -> org.junit.jupiter.api.Assertions.fail("no start-up line\n" + run.describe()));
     }
 }

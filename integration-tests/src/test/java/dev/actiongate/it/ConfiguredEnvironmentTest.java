@@ -35,37 +35,55 @@ class ConfiguredEnvironmentTest {
     @OnEveryJdk
     void aScopeCannotContradictTheConfiguredEnvironment(Jdk jdk) throws Exception {
         Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records
-                        + ",environment=production")
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy() + ",records=" + records + ",environment=production")
                 .classpath(AppClasspath.basic())
-                .main(AttachCatchApp.class, "call:staging-1:env=staging", "call:staging-2:env=staging",
-                        "call:dev:env=dev", "call:unclaimed:scope", "call:agreeing:env=production")
-                .run().assertExit(0);
+                .main(
+                        AttachCatchApp.class,
+                        "call:staging-1:env=staging",
+                        "call:staging-2:env=staging",
+                        "call:dev:env=dev",
+                        "call:unclaimed:scope",
+                        "call:agreeing:env=production")
+                .run()
+                .assertExit(0);
         for (String label : List.of("staging-1", "staging-2", "dev", "unclaimed", "agreeing")) {
             assertTrue(run.stdout().contains("CAUGHT " + label + "\t"), label + " is denied\n" + run.describe());
         }
         assertFalse(run.stdout().contains("BODY "), run.describe());
 
         List<JsonNode> decisions = Records.read(records).decisions();
-        assertEquals(List.of("production", "production", "production", "production", "production"),
+        assertEquals(
+                List.of("production", "production", "production", "production", "production"),
                 decisions.stream().map(d -> d.get("environment").asText()).toList());
-        assertEquals(List.of("staging", "staging", "dev", "-", "-"),
-                decisions.stream().map(d -> d.has("caller_environment") ? d.get("caller_environment").asText() : "-")
-                        .toList(), "the caller's claim, where it differs");
-        decisions.forEach(d -> assertEquals("[\"production-only\"]", d.get("matched_rules").toString()));
+        assertEquals(
+                List.of("staging", "staging", "dev", "-", "-"),
+                decisions.stream()
+                        .map(d -> d.has("caller_environment")
+                                ? d.get("caller_environment").asText()
+                                : "-")
+                        .toList(),
+                "the caller's claim, where it differs");
+        decisions.forEach(d ->
+                assertEquals("[\"production-only\"]", d.get("matched_rules").toString()));
 
-        assertEquals(1, occurrences(run.stderr(), "claims environment 'staging'"), "warned once per claim\n" + run.describe());
+        assertEquals(
+                1,
+                occurrences(run.stderr(), "claims environment 'staging'"),
+                "warned once per claim\n" + run.describe());
         assertEquals(1, occurrences(run.stderr(), "claims environment 'dev'"), run.describe());
     }
 
     @OnEveryJdk
     void anEnvironmentVariableConfiguresItToo(Jdk jdk) throws Exception {
         Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy() + ",records=" + records)
                 .env("ACTIONGATE_ENVIRONMENT", "production")
                 .classpath(AppClasspath.basic())
                 .main(AttachCatchApp.class, "call:staging:env=staging")
-                .run().assertExit(0);
+                .run()
+                .assertExit(0);
         assertTrue(run.stdout().contains("CAUGHT staging\t"), run.describe());
         JsonNode decision = Records.read(records).decisions().get(0);
         assertEquals("production", decision.get("environment").asText());
@@ -75,14 +93,18 @@ class ConfiguredEnvironmentTest {
     @OnEveryJdk
     void withoutAConfiguredEnvironmentTheScopeStands(Jdk jdk) throws Exception {
         Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy() + ",records=" + records)
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy() + ",records=" + records)
                 .classpath(AppClasspath.basic())
                 .main(AttachCatchApp.class, "call:staging:env=staging", "call:production:env=production")
-                .run().assertExit(0);
+                .run()
+                .assertExit(0);
         assertTrue(run.stdout().contains("ALLOWED staging"), run.describe());
         assertTrue(run.stdout().contains("CAUGHT production\t"), run.describe());
         List<JsonNode> decisions = Records.read(records).decisions();
-        assertEquals(List.of("staging", "production"), decisions.stream().map(d -> d.get("environment").asText()).toList());
+        assertEquals(
+                List.of("staging", "production"),
+                decisions.stream().map(d -> d.get("environment").asText()).toList());
         assertTrue(decisions.stream().noneMatch(d -> d.has("caller_environment")), decisions.toString());
         assertFalse(run.stderr().contains("claims environment"), run.describe());
     }

@@ -35,8 +35,12 @@ class ContextMdcTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file + ",context_mdc=actor=user_id;tenant=tenant_id;reason=ticket")
-                .classpath(AppClasspath.legacy()).main(MdcApp.class).run().assertExit(0);
+                .agent("policy=" + policy + ",records=" + file
+                        + ",context_mdc=actor=user_id;tenant=tenant_id;reason=ticket")
+                .classpath(AppClasspath.legacy())
+                .main(MdcApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -49,10 +53,16 @@ class ContextMdcTest {
         assertEquals(4, decisions.size(), why);
         assertEquals("alice", decisions.get(0).get("actor").asText());
         assertEquals("acme", decisions.get(0).get("tenant").asText());
-        assertEquals("mdc:user_id", decisions.get(0).get("context_sources").get("actor").asText());
-        assertEquals("mdc:tenant_id", decisions.get(0).get("context_sources").get("tenant").asText());
-        assertEquals("unset", decisions.get(0).get("context_sources").get("reason").asText());
-        assertEquals("scope", decisions.get(2).get("context_sources").get("tenant").asText());
+        assertEquals(
+                "mdc:user_id",
+                decisions.get(0).get("context_sources").get("actor").asText());
+        assertEquals(
+                "mdc:tenant_id",
+                decisions.get(0).get("context_sources").get("tenant").asText());
+        assertEquals(
+                "unset", decisions.get(0).get("context_sources").get("reason").asText());
+        assertEquals(
+                "scope", decisions.get(2).get("context_sources").get("tenant").asText());
         assertEquals("globex", decisions.get(1).get("tenant").asText());
     }
 
@@ -61,7 +71,10 @@ class ContextMdcTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         ForkedJvm.Run run = ForkedJvm.on(jdk)
                 .agent("policy=" + policy + ",records=" + dir.resolve("r.jsonl") + ",context_mdc=actor=user_id")
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         assertTrue(run.stderr().contains("context_mdc is set") && run.stderr().contains("no SLF4J"), run.describe());
     }
 }

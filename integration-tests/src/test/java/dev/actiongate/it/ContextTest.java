@@ -38,31 +38,79 @@ class ContextTest {
     void scopesNestRestoreAndTravelToOtherThreadsWhenWrapped(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file + ",environment=staging")
-                .classpath(AppClasspath.basic()).main(ContextApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file + ",environment=staging")
+                .classpath(AppClasspath.basic())
+                .main(ContextApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         Records records = Records.read(file);
         String why = run.describe();
 
         assertContext(records, "no-scope", null, null, null, null, "staging", "{}", "main");
-        assertContext(records, "outer", "agent-7", "user-42", "acme", "ticket 4711", "staging",
-                "{\"channel\":\"chat\"}", "main");
+        assertContext(
+                records,
+                "outer",
+                "agent-7",
+                "user-42",
+                "acme",
+                "ticket 4711",
+                "staging",
+                "{\"channel\":\"chat\"}",
+                "main");
         // The operator configured staging: the inner scope's "production" is a claim, kept beside it
-        assertContext(records, "inner", "agent-8", "user-42", "acme", "ticket 4711", "staging",
-                "{\"channel\":\"chat\",\"priority\":\"high\"}", "main");
-        assertEquals("production", records.decisionWithArgument("label", "inner").get("caller_environment").textValue());
+        assertContext(
+                records,
+                "inner",
+                "agent-8",
+                "user-42",
+                "acme",
+                "ticket 4711",
+                "staging",
+                "{\"channel\":\"chat\",\"priority\":\"high\"}",
+                "main");
+        assertEquals(
+                "production",
+                records.decisionWithArgument("label", "inner")
+                        .get("caller_environment")
+                        .textValue());
         assertFalse(records.decisionWithArgument("label", "outer").has("caller_environment"));
         assertTrue(out.fact("inner.context").contains("actor=agent-8"), why);
         assertTrue(out.fact("restored.context").contains("actor=agent-7"), why);
         assertTrue(out.fact("restored.context").contains("environment=staging"), why);
-        assertContext(records, "outer-again", "agent-7", "user-42", "acme", "ticket 4711", "staging",
-                "{\"channel\":\"chat\"}", "main");
+        assertContext(
+                records,
+                "outer-again",
+                "agent-7",
+                "user-42",
+                "acme",
+                "ticket 4711",
+                "staging",
+                "{\"channel\":\"chat\"}",
+                "main");
 
         // ActionContext.wrap carries the context to the pool thread; an unwrapped task has none
-        assertContext(records, "wrapped-runnable", "agent-7", "user-42", "acme", "ticket 4711", "staging",
-                "{\"channel\":\"chat\"}", "ctx-worker-1");
-        assertContext(records, "wrapped-callable", "agent-7", "user-42", "acme", "ticket 4711", "staging",
-                "{\"channel\":\"chat\"}", "ctx-worker-1");
+        assertContext(
+                records,
+                "wrapped-runnable",
+                "agent-7",
+                "user-42",
+                "acme",
+                "ticket 4711",
+                "staging",
+                "{\"channel\":\"chat\"}",
+                "ctx-worker-1");
+        assertContext(
+                records,
+                "wrapped-callable",
+                "agent-7",
+                "user-42",
+                "acme",
+                "ticket 4711",
+                "staging",
+                "{\"channel\":\"chat\"}",
+                "ctx-worker-1");
         assertContext(records, "unwrapped", null, null, null, null, "staging", "{}", "ctx-worker-1");
 
         assertTrue(out.fact("after.context").contains("actor=null"), why);
@@ -75,12 +123,21 @@ class ContextTest {
         assertFalse(out.bodyRan("run_task sms"), why);
         Denial evil = out.denied("evil-tenant");
         assertEquals(List.of("evil-tenant"), evil.matchedRules());
-        assertEquals("evil-corp", records.decision(evil.decisionId()).get("tenant").asText());
+        assertEquals(
+                "evil-corp", records.decision(evil.decisionId()).get("tenant").asText());
         assertEquals(List.of("sms", "evil-tenant"), out.deniedLabels(), why);
     }
 
-    private static void assertContext(Records records, String label, String actor, String onBehalfOf, String tenant,
-                                      String reason, String environment, String attributes, String thread)
+    private static void assertContext(
+            Records records,
+            String label,
+            String actor,
+            String onBehalfOf,
+            String tenant,
+            String reason,
+            String environment,
+            String attributes,
+            String thread)
             throws Exception {
         JsonNode record = records.decisionWithArgument("label", label);
         String where = label + ": " + record;

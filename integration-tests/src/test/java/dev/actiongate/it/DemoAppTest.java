@@ -25,7 +25,9 @@ class DemoAppTest {
 
     @OnEveryJdk
     void theDemoDecidesEveryRowAsItsPolicySaysAndDeliversOnlyTheAllowedAndApprovedEmails(Jdk jdk) throws Exception {
-        Path demo = Path.of(System.getProperty("actiongate.it.demo.dir", "../demo-app")).toAbsolutePath().normalize();
+        Path demo = Path.of(System.getProperty("actiongate.it.demo.dir", "../demo-app"))
+                .toAbsolutePath()
+                .normalize();
         Path jar = demo.resolve("target/actiongate-demo-app.jar");
         assertTrue(Files.isRegularFile(jar), "the demo jar is built: " + jar);
         Path records = dir.resolve("demo-decisions.jsonl");
@@ -39,7 +41,8 @@ class DemoAppTest {
                 .systemProperty("actiongate.admin_token_file", tokenFile.toString())
                 .workingDirectory(dir)
                 .jar(jar, "--records", records.toString(), "--auto-approve-after", "1s")
-                .run().assertExit(0);
+                .run()
+                .assertExit(0);
         String why = run.describe();
         String stdout = run.stdout();
         assertTrue(stdout.contains("OK: all 6 requests were decided as the policy says"), why);
@@ -48,8 +51,8 @@ class DemoAppTest {
         String token = Files.readString(tokenFile).trim();
         assertFalse(token.isEmpty(), "the agent wrote a token into " + tokenFile);
         assertTrue(stdout.contains("Reviewer console: http://127.0.0.1:" + port + "/#token=" + token), why);
-        assertTrue(stdout.contains("approvals list --url http://127.0.0.1:" + port + " --token-file " + tokenFile),
-                why);
+        assertTrue(
+                stdout.contains("approvals list --url http://127.0.0.1:" + port + " --token-file " + tokenFile), why);
         assertTrue(stdout.contains("Auto-approve: olivia approved request "), why);
         String row5 = tableRow(stdout, 5, why);
         assertTrue(row5.matches("5\\s+production \\+ sensitive\\s+allow\\s+.*"), row5 + "\n" + why);
@@ -62,9 +65,12 @@ class DemoAppTest {
         assertEquals(1, written.ofKind("incident").size(), "the AI agent's fifth attempt is an incident\n" + why);
 
         JsonNode held = written.decisions().stream()
-                .filter(decision -> "require_approval".equals(decision.path("verdict").asText())).findFirst()
+                .filter(decision ->
+                        "require_approval".equals(decision.path("verdict").asText()))
+                .findFirst()
                 .orElseGet(() -> fail("no decision held row 5 for approval\n" + why));
-        assertTrue(held.path("arguments").path("subject").asText().endsWith("#5] production + sensitive"),
+        assertTrue(
+                held.path("arguments").path("subject").asText().endsWith("#5] production + sensitive"),
                 held.toString());
         assertTrue(held.path("matched_rules").toString().contains("sensitive-in-production"), held.toString());
         String decisionId = held.path("decision_id").asText();
@@ -74,7 +80,9 @@ class DemoAppTest {
         assertEquals(decisionId, resolution.path("decision_id").asText(), resolution.toString());
         assertEquals("allow", resolution.path("verdict").asText(), resolution.toString());
         assertEquals("olivia", resolution.path("reviewer").asText(), resolution.toString());
-        assertEquals("approved by the demo's --auto-approve-after", resolution.path("comment").asText(),
+        assertEquals(
+                "approved by the demo's --auto-approve-after",
+                resolution.path("comment").asText(),
                 resolution.toString());
         assertTrue(written.outcome(decisionId).isPresent(), "the approved email ran\n" + why);
         ForkedJvm.agentCli(jdk, "verify", records.toString()).assertExit(0);
@@ -82,7 +90,9 @@ class DemoAppTest {
 
     /** The first line of table row {@code number}: its number, request, verdict, ... delivered. */
     private static String tableRow(String stdout, int number, String why) {
-        return stdout.lines().filter(line -> line.startsWith(number + "  ")).findFirst()
+        return stdout.lines()
+                .filter(line -> line.startsWith(number + "  "))
+                .findFirst()
                 .orElseGet(() -> fail("no row " + number + " in the table\n" + why));
     }
 

@@ -50,7 +50,9 @@ class EscalationTest {
         ForkedJvm.Run run;
         Path file;
         String webhook = "http://127.0.0.1:" + server.getAddress().getPort() + "/incidents";
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).option("incident_webhook=" + webhook)
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .option("incident_webhook=" + webhook)
                 .main(EscalationApp.class, "4");
         try (AgentApp.Running app = setup.start()) {
             app.awaitMark("done");
@@ -75,7 +77,8 @@ class EscalationTest {
         List<JsonNode> incidents = records.ofKind("incident");
         assertEquals(2, incidents.size(), why);
         JsonNode first = incidents.get(0);
-        assertEquals(out.denied("agent-9 #3").decisionId(), first.get("decision_id").asText());
+        assertEquals(
+                out.denied("agent-9 #3").decisionId(), first.get("decision_id").asText());
         assertEquals("agent-9", first.get("actor").asText());
         assertEquals("refund", first.get("action").asText());
         assertEquals(2, first.get("denials").asInt());
@@ -94,9 +97,11 @@ class EscalationTest {
         }
         ForkedJvm.Run run;
         List<JsonNode> failures;
-        try (AgentApp.Running app = AgentApp.on(jdk, dir).policy(POLICY)
+        try (AgentApp.Running app = AgentApp.on(jdk, dir)
+                .policy(POLICY)
                 .option("incident_webhook=http://127.0.0.1:" + closedPort + "/x")
-                .main(EscalationApp.class, "3").start()) {
+                .main(EscalationApp.class, "3")
+                .start()) {
             app.awaitMark("done");
             // the webhook is retried in the background: its failure is recorded after the last retry
             failures = app.awaitValue("the webhook's failure recorded", () -> {

@@ -48,17 +48,16 @@ class FailClosedTest {
 
     static Stream<BrokenPolicy> brokenPolicies() {
         return Stream.of(
-                new BrokenPolicy("missing policy file", null, true,
-                        List.of("@POLICY@: file not found")),
-                new BrokenPolicy("no policy configured", null, false,
-                        List.of("no policy is configured")),
+                new BrokenPolicy("missing policy file", null, true, List.of("@POLICY@: file not found")),
+                new BrokenPolicy("no policy configured", null, false, List.of("no policy is configured")),
                 new BrokenPolicy("bad YAML syntax", """
                         version: "1"
                         rules:
                           - id: a
                             verdict: [allow
                         """, true, List.of("@POLICY@:\\d+:\\d+: not valid YAML")),
-                new BrokenPolicy("unknown verdict", """
+                new BrokenPolicy(
+                        "unknown verdict", """
                         version: "1"
                         rules:
                           - id: fine
@@ -66,46 +65,66 @@ class FailClosedTest {
                           - id: vague
                             verdict: maybe
                         """, true, List.of("@POLICY@:6:14: rule 'vague': unknown verdict 'maybe'")),
-                new BrokenPolicy("duplicate rule id", """
+                new BrokenPolicy(
+                        "duplicate rule id",
+                        """
                         version: "1"
                         rules:
                           - id: twice
                             verdict: allow
                           - id: twice
                             verdict: deny
-                        """, true, List.of("@POLICY@:5:9: rule 'twice': duplicate rule id 'twice'")),
-                new BrokenPolicy("CEL syntax error", """
+                        """,
+                        true,
+                        List.of("@POLICY@:5:9: rule 'twice': duplicate rule id 'twice'")),
+                new BrokenPolicy(
+                        "CEL syntax error",
+                        """
                         version: "1"
                         rules:
                           - id: broken-syntax
                             when: 'args.to ==== "x"'
                             verdict: deny
-                        """, true, List.of("@POLICY@:4:11: rule 'broken-syntax': condition 'args.to ==== \"x\"'"
-                        + " does not compile: CEL 1:\\d+: ")),
-                new BrokenPolicy("CEL type error: not a boolean", """
+                        """,
+                        true,
+                        List.of("@POLICY@:4:11: rule 'broken-syntax': condition 'args.to ==== \"x\"'"
+                                + " does not compile: CEL 1:\\d+: ")),
+                new BrokenPolicy(
+                        "CEL type error: not a boolean",
+                        """
                         version: "1"
                         rules:
                           - id: not-boolean
                             action: greet
                             when: 'args.name + 1'
                             verdict: deny
-                        """, true, List.of("@POLICY@:5:11: rule 'not-boolean': condition 'args.name \\+ 1'"
-                        + " does not compile: CEL 1:\\d+: expected type 'bool' but found 'int'")),
-                new BrokenPolicy("CEL type error: no such overload", """
+                        """,
+                        true,
+                        List.of("@POLICY@:5:11: rule 'not-boolean': condition 'args.name \\+ 1'"
+                                + " does not compile: CEL 1:\\d+: expected type 'bool' but found 'int'")),
+                new BrokenPolicy(
+                        "CEL type error: no such overload",
+                        """
                         version: "1"
                         rules:
                           - id: bad-sum
                             when: '1 + "a" == "1a"'
                             verdict: allow
-                        """, true, List.of("@POLICY@:4:11: rule 'bad-sum': condition '1 \\+ \"a\" == \"1a\"'"
-                        + " does not compile: CEL 1:\\d+: found no matching overload for '_\\+_'")),
-                new BrokenPolicy("unknown rule key", """
+                        """,
+                        true,
+                        List.of("@POLICY@:4:11: rule 'bad-sum': condition '1 \\+ \"a\" == \"1a\"'"
+                                + " does not compile: CEL 1:\\d+: found no matching overload for '_\\+_'")),
+                new BrokenPolicy(
+                        "unknown rule key",
+                        """
                         version: "1"
                         rules:
                           - id: typo
                             verdict: deny
                             whenn: 'true'
-                        """, true, List.of("@POLICY@:5:\\d+: rule 'typo': unknown rule key 'whenn'")));
+                        """,
+                        true,
+                        List.of("@POLICY@:5:\\d+: rule 'typo': unknown rule key 'whenn'")));
     }
 
     static Stream<Arguments> everyJdkAndBrokenPolicy() {
@@ -121,8 +140,12 @@ class FailClosedTest {
         }
         Path file = dir.resolve("records.jsonl");
         String agentArgs = (broken.configured() ? "policy=" + policy + "," : "") + "records=" + file;
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent(agentArgs).classpath(AppClasspath.basic())
-                .main(BasicApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent(agentArgs)
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -160,8 +183,12 @@ class FailClosedTest {
                 default: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
         String problem = policy + ":4:1: duplicate key 'default' (first at line 2)";
@@ -173,11 +200,17 @@ class FailClosedTest {
         for (String label : CALLS) {
             Denial denial = out.denied(label);
             assertEquals("deny", denial.verdict(), why);
-            assertTrue(denial.reason().startsWith("no usable policy: ") && denial.reason().contains(problem),
+            assertTrue(
+                    denial.reason().startsWith("no usable policy: ")
+                            && denial.reason().contains(problem),
                     denial.reason());
-            assertEquals(denial.reason(), Probe.oneLine(records.decision(denial.decisionId()).get("reason").asText()));
+            assertEquals(
+                    denial.reason(),
+                    Probe.oneLine(
+                            records.decision(denial.decisionId()).get("reason").asText()));
         }
-        ForkedJvm.Run check = ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(1);
+        ForkedJvm.Run check =
+                ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(1);
         assertEquals(problem, check.stderr().strip(), "check says the same\n" + check.describe());
     }
 
@@ -192,8 +225,12 @@ class FailClosedTest {
                     verdict: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -223,8 +260,12 @@ class FailClosedTest {
         // Tests run as root, whom permissions do not stop: a regular file where a folder must be does.
         Path notAFolder = Files.writeString(dir.resolve("file.txt"), "I am a file");
         Path file = notAFolder.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
-                .classpath(AppClasspath.basic()).main(BasicApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -238,11 +279,15 @@ class FailClosedTest {
             assertEquals("deny", denial.verdict());
             assertTrue(denial.reason().contains("could not be written"), denial.reason());
             assertTrue(denial.reason().contains(file.toString()), "the reason names the file: " + denial.reason());
-            assertTrue(denial.reason().contains("FileAlreadyExistsException")
-                    || denial.reason().contains("NotDirectoryException")
-                    || denial.reason().contains("Not a directory"), "the reason names the cause: " + denial.reason());
-            assertNull(denial.decisionId(), "ActionDeniedException.decisionId() is null when no record could be written");
+            assertTrue(
+                    denial.reason().contains("FileAlreadyExistsException")
+                            || denial.reason().contains("NotDirectoryException")
+                            || denial.reason().contains("Not a directory"),
+                    "the reason names the cause: " + denial.reason());
+            assertNull(
+                    denial.decisionId(), "ActionDeniedException.decisionId() is null when no record could be written");
         }
-        assertTrue(Files.isRegularFile(notAFolder) && Files.readString(notAFolder).equals("I am a file"));
+        assertTrue(
+                Files.isRegularFile(notAFolder) && Files.readString(notAFolder).equals("I am a file"));
     }
 }

@@ -156,9 +156,8 @@ public final class ForkedJvm {
         try {
             out = Files.createTempFile("forked-jvm-", ".out");
             err = Files.createTempFile("forked-jvm-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             if (workingDirectory != null) {
                 builder.directory(workingDirectory.toFile());
             }
@@ -232,8 +231,8 @@ public final class ForkedJvm {
 
         /** Everything about the run, for assertion messages. */
         public String describe() {
-            return "command: " + String.join(" ", command) + "\nexit code: " + exitCode + "\n--- stdout ---\n"
-                    + stdout + "--- stderr ---\n" + stderr + "--- end ---";
+            return "command: " + String.join(" ", command) + "\nexit code: " + exitCode + "\n--- stdout ---\n" + stdout
+                    + "--- stderr ---\n" + stderr + "--- end ---";
         }
     }
 }

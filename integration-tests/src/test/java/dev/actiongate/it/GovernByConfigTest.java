@@ -1,7 +1,6 @@
 package dev.actiongate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,9 +54,15 @@ class GovernByConfigTest {
 
     @OnEveryJdk
     void jakartaMailTransportSendIsGovernedWithoutAnyAnnotation(Jdk jdk) throws Exception {
-        AgentApp.Result result = AgentApp.on(jdk, dir).policy(POLICY).classpath(AppClasspath.mail())
-                .main(PlainMailApp.class, "127.0.0.1", Integer.toString(smtp.getSmtp().getPort()),
-                        "acme:ann@acme.example", "globex:gus@globex.example")
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .classpath(AppClasspath.mail())
+                .main(
+                        PlainMailApp.class,
+                        "127.0.0.1",
+                        Integer.toString(smtp.getSmtp().getPort()),
+                        "acme:ann@acme.example",
+                        "globex:gus@globex.example")
                 .run();
         ForkedJvm.Run run = result.assertExit(0);
         AppOutput out = run.output();
@@ -70,31 +75,48 @@ class GovernByConfigTest {
         // The application has ended, and GreenMail stores a message before it acknowledges it:
         // every email the application sent is here, so no wait for more.
         List<String> recipients = Arrays.stream(smtp.getReceivedMessages())
-                .map(GovernByConfigTest::recipient).toList();
+                .map(GovernByConfigTest::recipient)
+                .toList();
         assertEquals(List.of("ann@acme.example"), recipients, "the denied email never reached the server");
 
         List<JsonNode> decisions = result.records().decisions("send_any_email");
-        assertEquals(List.of("allow", "deny"), decisions.stream().map(d -> d.get("verdict").asText()).toList(),
+        assertEquals(
+                List.of("allow", "deny"),
+                decisions.stream().map(d -> d.get("verdict").asText()).toList(),
                 decisions.toString());
         JsonNode message = decisions.get(0).get("arguments").get("arg0");
         assertEquals("jakarta.mail.internet.MimeMessage", message.get("@type").asText(), message.toString());
         assertEquals("Invoice for acme", message.get("subject").asText(), message.toString());
-        assertEquals("ann@acme.example", message.get("allRecipients").get(0).get("address").asText(), message.toString());
-        assertEquals("jakarta.mail.Transport#send(jakarta.mail.Message)", decisions.get(0).get("method").asText());
-        assertTrue(run.stderr().contains("governing jakarta.mail.Transport#send(jakarta.mail.Message) as action"
-                + " 'send_any_email'"), run.stderr());
-        assertTrue(run.stderr().contains("govern entry 'com.example.missing.Nothing#here'")
-                && run.stderr().contains("matches nothing"), "an entry that matches nothing is reported\n" + run.stderr());
+        assertEquals(
+                "ann@acme.example",
+                message.get("allRecipients").get(0).get("address").asText(),
+                message.toString());
+        assertEquals(
+                "jakarta.mail.Transport#send(jakarta.mail.Message)",
+                decisions.get(0).get("method").asText());
+        assertTrue(
+                run.stderr()
+                        .contains("governing jakarta.mail.Transport#send(jakarta.mail.Message) as action"
+                                + " 'send_any_email'"),
+                run.stderr());
+        assertTrue(
+                run.stderr().contains("govern entry 'com.example.missing.Nothing#here'")
+                        && run.stderr().contains("matches nothing"),
+                "an entry that matches nothing is reported\n" + run.stderr());
     }
 
     @OnEveryJdk
     void langChain4jToolsAreGovernedAsTheFrameworkCallsThem(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin("status-token")
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .admin("status-token")
                 .classpath(AppClasspath.langchain4j())
-                .main(ToolApp.class,
+                .main(
+                        ToolApp.class,
                         "send_customer_email={\"to\":\"ann@acme.example\",\"text\":\"hello\"}",
                         "send_customer_email={\"to\":\"eve@blocked.example\",\"text\":\"hello\"}",
-                        "lookupOrder={\"orderId\":\"o-17\"}", "gate=looked");
+                        "lookupOrder={\"orderId\":\"o-17\"}",
+                        "gate=looked");
         ForkedJvm.Run run;
         Records written;
         try (AgentApp.Running app = setup.start()) {
@@ -106,14 +128,19 @@ class GovernByConfigTest {
             assertEquals(2, governed.size(), governed.toString());
             for (JsonNode method : governed) {
                 assertEquals("config", method.get("source").asText(), method.toString());
-                assertEquals("@dev.langchain4j.agent.tool.Tool", method.get("govern_entry").asText(), method.toString());
+                assertEquals(
+                        "@dev.langchain4j.agent.tool.Tool",
+                        method.get("govern_entry").asText(),
+                        method.toString());
             }
             app.signal("looked");
             run = app.finish().assertExit(0);
             written = app.records();
         }
         AppOutput out = run.output();
-        assertEquals(List.of("tool send_customer_email ann@acme.example", "tool lookupOrder o-17"), out.bodies(),
+        assertEquals(
+                List.of("tool send_customer_email ann@acme.example", "tool lookupOrder o-17"),
+                out.bodies(),
                 "the blocked tool call never ran\n" + run.describe());
 
         JsonNode allowed = written.decisionWithArgument("to", "ann@acme.example");
@@ -122,7 +149,9 @@ class GovernByConfigTest {
         assertEquals("support-llm", allowed.get("actor").asText());
         JsonNode blocked = written.decisionWithArgument("to", "eve@blocked.example");
         assertEquals("deny", blocked.get("verdict").asText());
-        assertEquals("lookupOrder", written.decisionWithArgument("orderId", "o-17").get("action").asText(),
+        assertEquals(
+                "lookupOrder",
+                written.decisionWithArgument("orderId", "o-17").get("action").asText(),
                 "a @Tool without a name is governed under its method's name");
     }
 

@@ -80,14 +80,18 @@ class GovernSyntaxTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), syntax.policy());
         Path records = dir.resolve("records.jsonl");
 
-        ForkedJvm.Run check = ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(0);
-        assertTrue(check.stdout().contains(policy + ":3: governs " + NOTIFIER + " as action 'notify_customer'"),
+        ForkedJvm.Run check =
+                ForkedJvm.agentCli(jdk, "check", policy.toString()).assertExit(0);
+        assertTrue(
+                check.stdout().contains(policy + ":3: governs " + NOTIFIER + " as action 'notify_customer'"),
                 check.describe());
 
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + records)
                 .classpath(AppClasspath.basic())
                 .main(UnannotatedApp.class, "ann@acme.example", "eve@blocked.example")
-                .run().assertExit(0);
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
         assertTrue(out.allowed("notify ann@acme.example"), why);

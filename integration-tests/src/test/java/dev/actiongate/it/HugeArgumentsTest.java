@@ -41,8 +41,12 @@ class HugeArgumentsTest {
                     verdict: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
-                .classpath(AppClasspath.basic()).main(HugeArgumentsApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
+                .classpath(AppClasspath.basic())
+                .main(HugeArgumentsApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -62,10 +66,15 @@ class HugeArgumentsTest {
         assertEquals("[199900 more items]", arguments.get("rows").get(100).asText());
         assertTrue(arguments.toString().contains("[nested too deep]"), arguments.toString());
         // import's conditions never read the chain: the record shows its type and its scalar field
-        assertEquals(HugeArgumentsApp.Node.class.getName(), arguments.get("chain").get("@type").asText(), arguments.toString());
+        assertEquals(
+                HugeArgumentsApp.Node.class.getName(),
+                arguments.get("chain").get("@type").asText(),
+                arguments.toString());
         assertEquals(1, arguments.get("chain").get("id").asInt(), arguments.toString());
-        JsonNode inspected = records.decisions("inspect_chain").get(0).get("arguments").get("chain");
-        assertEquals(1, inspected.get("next").get("next").get("id").asInt(), "what the condition followed: " + inspected);
+        JsonNode inspected =
+                records.decisions("inspect_chain").get(0).get("arguments").get("chain");
+        assertEquals(
+                1, inspected.get("next").get("next").get("id").asInt(), "what the condition followed: " + inspected);
         assertTrue(Files.size(file) < 64 * 1024, "records stay small: " + Files.size(file) + " bytes");
         ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
         long millis = Long.parseLong(out.fact("millis.import"));

@@ -30,8 +30,11 @@ class InstrumentationFailureTest {
 
     @OnEveryJdk
     void anUnlocatableSuperclassIsDescribedFromItsLoadedFormAndAFailureIsReported(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin("unlocatable-token-0123456789")
-                .main(UnlocatableApp.class, "done").timeout(Duration.ofSeconds(90));
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .admin("unlocatable-token-0123456789")
+                .main(UnlocatableApp.class, "done")
+                .timeout(Duration.ofSeconds(90));
         try (AgentApp.Running app = setup.start()) {
             String url = app.adminUrl();
             Path tokenFile = setup.tokenFile();
@@ -42,34 +45,48 @@ class InstrumentationFailureTest {
             assertEquals(1, status.get("instrumentation_failures").size(), status.toPrettyString());
             assertEquals(1, status.get("instrumentation_failures_count").asInt(), status.toPrettyString());
             JsonNode failure = status.get("instrumentation_failures").get(0);
-            assertEquals(UnlocatableApp.class.getName() + "$Broken", failure.get("type").asText());
+            assertEquals(
+                    UnlocatableApp.class.getName() + "$Broken",
+                    failure.get("type").asText());
             assertTrue(failure.get("loader").asText().startsWith("from-bytes"), failure.toString());
             assertTrue(failure.get("cause").asText().contains("GenericSignatureFormatError"), failure.toString());
             assertTrue(failure.hasNonNull("timestamp"), failure.toString());
 
             ForkedJvm.Run cli = ForkedJvm.agentCli(jdk, "status", "--url", url, "--token-file", tokenFile.toString());
             cli.assertExit(3);
-            assertTrue(cli.stderr().contains("1 class(es) could not be instrumented")
-                    && cli.stderr().contains(UnlocatableApp.class.getName() + "$Broken (class loader from-bytes"),
+            assertTrue(
+                    cli.stderr().contains("1 class(es) could not be instrumented")
+                            && cli.stderr()
+                                    .contains(UnlocatableApp.class.getName() + "$Broken (class loader from-bytes"),
                     cli.describe());
-            assertTrue(cli.stdout().contains("\"instrumentation_failures\""), "the status itself is printed\n" + cli.describe());
+            assertTrue(
+                    cli.stdout().contains("\"instrumentation_failures\""),
+                    "the status itself is printed\n" + cli.describe());
 
             app.signal("done");
             ForkedJvm.Run run = app.finish().run();
             run.assertExit(0);
             AppOutput out = run.output();
-            assertEquals("deny", out.denied("sub").verdict(), "Sub overrides a governed method of a class its loader"
-                    + " hides: governed all the same\n" + run.describe());
+            assertEquals(
+                    "deny",
+                    out.denied("sub").verdict(),
+                    "Sub overrides a governed method of a class its loader" + " hides: governed all the same\n"
+                            + run.describe());
             assertTrue(!out.bodyRan("sub transfer sub-account"), run.describe());
-            assertTrue(out.bodyRan("broken transfer broken-account"), "the failed class runs as compiled\n" + run.describe());
-            assertTrue(run.stderr().contains("ERROR could not instrument " + UnlocatableApp.class.getName() + "$Broken"),
+            assertTrue(
+                    out.bodyRan("broken transfer broken-account"),
+                    "the failed class runs as compiled\n" + run.describe());
+            assertTrue(
+                    run.stderr().contains("ERROR could not instrument " + UnlocatableApp.class.getName() + "$Broken"),
                     run.describe());
 
             Records written = app.records();
             List<JsonNode> failed = written.ofKind("instrumentation_failed");
             assertEquals(1, failed.size(), written.records().toString());
             JsonNode record = failed.get(0);
-            assertEquals(UnlocatableApp.class.getName() + "$Broken", record.get("type").asText());
+            assertEquals(
+                    UnlocatableApp.class.getName() + "$Broken",
+                    record.get("type").asText());
             assertEquals(failure.get("loader").asText(), record.get("loader").asText());
             assertEquals(failure.get("cause").asText(), record.get("cause").asText());
             assertEquals(UnlocatableApp.class.getName(), record.get("service").asText());

@@ -34,8 +34,7 @@ class IsolationTest {
     Path dir;
 
     @OnEveryJdk
-    void anApplicationWithOldJacksonSlf4jAndLogbackWorksAndGetsTheRecordsThroughItsOwnLogger(Jdk jdk)
-            throws Exception {
+    void anApplicationWithOldJacksonSlf4jAndLogbackWorksAndGetsTheRecordsThroughItsOwnLogger(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
                 version: "it-legacy-1"
                 default: allow
@@ -67,9 +66,13 @@ class IsolationTest {
                   </root>
                 </configuration>
                 """.formatted(decisionsLog, appLog));
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file)
                 .systemProperty("logback.configurationFile", logback.toString())
-                .classpath(AppClasspath.legacy()).main(LegacyApp.class).run().assertExit(0);
+                .classpath(AppClasspath.legacy())
+                .main(LegacyApp.class)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -78,7 +81,8 @@ class IsolationTest {
         assertTrue(out.fact("jackson.jar").endsWith("/jackson-databind-2.12.7.jar"), out.fact("jackson.jar"));
         assertTrue(out.fact("slf4j.jar").endsWith("/slf4j-api-1.7.36.jar"), out.fact("slf4j.jar"));
         assertEquals("ch.qos.logback.classic.LoggerContext", out.fact("slf4j.factory"), why);
-        assertTrue(out.fact("slf4j.factory.jar").endsWith("/logback-classic-1.2.13.jar"), out.fact("slf4j.factory.jar"));
+        assertTrue(
+                out.fact("slf4j.factory.jar").endsWith("/logback-classic-1.2.13.jar"), out.fact("slf4j.factory.jar"));
         assertEquals("{\"number\":\"INV-0\",\"total\":1,\"currency\":\"EUR\"}", out.fact("roundtrip"), why);
         assertTrue(out.fact("bytebuddy.jar").endsWith("/byte-buddy-1.12.19.jar"), out.fact("bytebuddy.jar"));
         assertEquals("dev.actiongate.it.apps.LegacyGenerated", out.fact("bytebuddy.generated"), why);
@@ -92,22 +96,30 @@ class IsolationTest {
 
         // its own logging works, and carries nothing of the agent's
         List<String> app = Files.readAllLines(appLog);
-        assertEquals(List.of("INFO legacy-app legacy app started",
-                "INFO legacy-app issued {\"number\":\"INV-1\",\"total\":120,\"currency\":\"EUR\"}",
-                "INFO legacy-app legacy app done"), app);
+        assertEquals(
+                List.of(
+                        "INFO legacy-app legacy app started",
+                        "INFO legacy-app issued {\"number\":\"INV-1\",\"total\":120,\"currency\":\"EUR\"}",
+                        "INFO legacy-app legacy app done"),
+                app);
         // the agent logs through its own Logback, to stderr, whatever the application configures
-        assertTrue(run.stderr().lines().anyMatch(line -> line.contains("[actiongate] INFO") && line.contains(" started")),
+        assertTrue(
+                run.stderr().lines().anyMatch(line -> line.contains("[actiongate] INFO") && line.contains(" started")),
                 why);
 
         // every record also went to the application's logger actiongate.decisions, line for line
         List<String> records = Files.readAllLines(file);
         assertEquals(3, records.size(), "small: decision and outcome; large: decision");
         List<String> forwarded = Files.readAllLines(decisionsLog);
-        assertEquals(records.size(), forwarded.size(), "records that reached the application's SLF4J logger "
-                + "'actiongate.decisions' (its logback.xml appends them to " + decisionsLog + ")");
+        assertEquals(
+                records.size(),
+                forwarded.size(),
+                "records that reached the application's SLF4J logger "
+                        + "'actiongate.decisions' (its logback.xml appends them to " + decisionsLog + ")");
         assertEquals(records, forwarded, "the application's logger gets each record line as written");
         JsonNode decision = Records.read(file).decision(large.decisionId());
-        assertEquals(50_000, decision.get("arguments").get("invoice").get("total").asLong());
+        assertEquals(
+                50_000, decision.get("arguments").get("invoice").get("total").asLong());
     }
 
     @OnEveryJdk
@@ -125,15 +137,20 @@ class IsolationTest {
 
     private ForkedJvm.Run runBasicApp(Jdk jdk, List<Path> classpath) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), BASIC_POLICY);
-        return ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
-                .classpath(classpath).main(BasicApp.class).run().assertExit(0);
+        return ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
+                .classpath(classpath)
+                .main(BasicApp.class)
+                .run()
+                .assertExit(0);
     }
 
     private void assertOneApiIdentity(ForkedJvm.Run run) {
         AppOutput out = run.output();
         String why = run.describe();
         for (String type : List.of("GovernedAction", "ActionDeniedException", "ActionContext")) {
-            assertEquals("bootstrap", out.fact("loader." + type), type + " comes from the agent's bootstrap path\n" + why);
+            assertEquals(
+                    "bootstrap", out.fact("loader." + type), type + " comes from the agent's bootstrap path\n" + why);
         }
         assertTrue(out.allowed("greet world") && out.bodyRan("greet world"), why);
         Denial delete = out.denied("delete");

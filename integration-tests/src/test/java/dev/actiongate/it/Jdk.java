@@ -24,6 +24,7 @@ public record Jdk(int feature, Path home, String origin) {
     static final String JDK25_PROPERTY = "actiongate.it.jdk25.home";
     /** Read when the build did not set {@link #JDK25_PROPERTY}, as when run from an IDE. */
     static final String JDK25_FALLBACK = "jdk25.home";
+
     private static final String JDK25_DEFAULT = "/usr/lib/jvm/temurin-25-jdk-amd64";
     private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"([0-9]+)", Pattern.MULTILINE);
 

@@ -27,28 +27,65 @@ class KillSwitchTest {
 
     @OnEveryJdk
     void governingIsSwitchedOffAndBackOnInMonitorModeAtRunTime(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin("ops-token")
-                .main(ApprovalApp.class, "call:before:one@x.example", "gate:off", "call:while-off:two@x.example",
-                        "mark:passed", "gate:monitor", "call:monitored:three@x.example");
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .admin("ops-token")
+                .main(
+                        ApprovalApp.class,
+                        "call:before:one@x.example",
+                        "gate:off",
+                        "call:while-off:two@x.example",
+                        "mark:passed",
+                        "gate:monitor",
+                        "call:monitored:three@x.example");
         Path tokenFile = setup.tokenFile();
         try (AgentApp.Running app = setup.start()) {
             String url = app.adminUrl();
             AdminClient admin = app.admin();
-            app.await("the first call decided", () -> admin.get("/status").body().get("decisions").get("deny").asLong() == 1);
+            app.await(
+                    "the first call decided",
+                    () -> admin.get("/status")
+                                    .body()
+                                    .get("decisions")
+                                    .get("deny")
+                                    .asLong()
+                            == 1);
 
-            ForkedJvm.Run switchOff = ForkedJvm.agentCli(jdk, "governance", "--enabled", "false", "--by", "ops-alice",
-                    "--reason", "incident 12", "--url", url, "--token-file", tokenFile.toString());
+            ForkedJvm.Run switchOff = ForkedJvm.agentCli(
+                    jdk,
+                    "governance",
+                    "--enabled",
+                    "false",
+                    "--by",
+                    "ops-alice",
+                    "--reason",
+                    "incident 12",
+                    "--url",
+                    url,
+                    "--token-file",
+                    tokenFile.toString());
             switchOff.assertExit(0);
             assertTrue(switchOff.stdout().contains("governing is OFF"), switchOff.describe());
             assertFalse(admin.get("/status").body().get("enabled").asBoolean());
             app.signal("off");
             app.awaitMark("passed");
 
-            ForkedJvm.Run noName = ForkedJvm.agentCli(jdk, "governance", "--enabled", "true", "--url", url,
-                    "--token-file", tokenFile.toString());
+            ForkedJvm.Run noName = ForkedJvm.agentCli(
+                    jdk, "governance", "--enabled", "true", "--url", url, "--token-file", tokenFile.toString());
             assertEquals(2, noName.exitCode(), "a switch must say who makes it\n" + noName.describe());
-            ForkedJvm.Run switchOn = ForkedJvm.agentCli(jdk, "governance", "--enabled", "true", "--mode", "monitor",
-                    "--by", "ops-bob", "--url", url, "--token-file", tokenFile.toString());
+            ForkedJvm.Run switchOn = ForkedJvm.agentCli(
+                    jdk,
+                    "governance",
+                    "--enabled",
+                    "true",
+                    "--mode",
+                    "monitor",
+                    "--by",
+                    "ops-bob",
+                    "--url",
+                    url,
+                    "--token-file",
+                    tokenFile.toString());
             switchOn.assertExit(0);
             JsonNode status = admin.get("/status").body();
             assertEquals("monitor", status.get("mode").asText(), status.toString());
@@ -57,8 +94,12 @@ class KillSwitchTest {
 
             AppOutput out = app.output();
             assertEquals("deny", out.denied("before").verdict());
-            assertTrue(out.allowed("while-off") && out.bodyRan("send two@x.example"), out.run().describe());
-            assertTrue(out.allowed("monitored") && out.bodyRan("send three@x.example"), out.run().describe());
+            assertTrue(
+                    out.allowed("while-off") && out.bodyRan("send two@x.example"),
+                    out.run().describe());
+            assertTrue(
+                    out.allowed("monitored") && out.bodyRan("send three@x.example"),
+                    out.run().describe());
 
             Records written = app.records();
             assertEquals(2, written.decisions().size(), "the call made while governing was off is not recorded");

@@ -9,7 +9,6 @@ import dev.actiongate.it.AppOutput.Denial;
 import dev.actiongate.it.apps.MailApp;
 import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,8 +46,11 @@ class MailTest {
         int port = smtp.getSmtp().getPort();
         assertTrue(port > 0, "GreenMail listens on a port");
 
-        AgentApp.Result result = AgentApp.on(jdk, dir).policy(POLICY).classpath(AppClasspath.mail())
-                .main(MailApp.class, "127.0.0.1", Integer.toString(port), BLOCKED, ALLOWED).run();
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .classpath(AppClasspath.mail())
+                .main(MailApp.class, "127.0.0.1", Integer.toString(port), BLOCKED, ALLOWED)
+                .run();
         ForkedJvm.Run run = result.assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
@@ -70,7 +72,12 @@ class MailTest {
         Records records = result.records();
         JsonNode sent = records.decisionWithArgument("to", ALLOWED);
         assertEquals("allow", sent.get("verdict").asText());
-        assertEquals("returned", records.outcome(sent.get("decision_id").asText()).orElseThrow().get("outcome").asText());
+        assertEquals(
+                "returned",
+                records.outcome(sent.get("decision_id").asText())
+                        .orElseThrow()
+                        .get("outcome")
+                        .asText());
         JsonNode blocked = records.decision(denial.decisionId());
         assertEquals(BLOCKED, blocked.get("arguments").get("to").asText());
         assertEquals("deny", blocked.get("verdict").asText());

@@ -12,5 +12,4 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedTest(name = "{0}")
 @MethodSource("dev.actiongate.it.Jdk#all")
-public @interface OnEveryJdk {
-}
+public @interface OnEveryJdk {}

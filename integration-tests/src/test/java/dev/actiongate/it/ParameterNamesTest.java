@@ -71,17 +71,26 @@ class ParameterNamesTest {
                 """);
         List<Path> classpath = new ArrayList<>(List.of(classes));
         classpath.addAll(AppClasspath.basic());
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
-                .classpath(classpath).mainClass(APP).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
+                .classpath(classpath)
+                .mainClass(APP)
+                .run()
+                .assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
-        List<String> warnings = run.stderr().lines().filter(line -> line.contains("has no parameter names")).toList();
+        List<String> warnings = run.stderr()
+                .lines()
+                .filter(line -> line.contains("has no parameter names"))
+                .toList();
         assertEquals(1, warnings.size(), "one warning, for the one method without names\n" + why);
         String warning = warnings.get(0);
         assertTrue(warning.contains("WARN"), why);
-        assertTrue(warning.contains("governed method " + APP + "$Mailer#send(java.lang.String,java.lang.String)"
-                + " (action 'send_mail')"), why);
+        assertTrue(
+                warning.contains("governed method " + APP + "$Mailer#send(java.lang.String,java.lang.String)"
+                        + " (action 'send_mail')"),
+                why);
         assertTrue(warning.contains("args.arg0"), why);
         assertTrue(warning.contains("Compile " + APP + "$Mailer with -parameters"), why);
         assertTrue(warning.contains("<parameters>true</parameters>"), why);

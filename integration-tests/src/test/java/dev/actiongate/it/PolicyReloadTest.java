@@ -74,8 +74,10 @@ class PolicyReloadTest {
         for (JsonNode decision : records.decisions()) {
             String version = decision.get("policy_version").asText();
             String verdict = decision.get("verdict").asText();
-            assertTrue((version.equals("v-allow") && verdict.equals("allow"))
-                    || (version.equals("v-deny") && verdict.equals("deny")), "one whole policy per decision: " + decision);
+            assertTrue(
+                    (version.equals("v-allow") && verdict.equals("allow"))
+                            || (version.equals("v-deny") && verdict.equals("deny")),
+                    "one whole policy per decision: " + decision);
         }
         List<JsonNode> loaded = records.ofKind("policy_loaded");
         assertEquals(2, loaded.size(), "v-allow -> v-deny -> v-allow\n" + why);
@@ -84,8 +86,11 @@ class PolicyReloadTest {
         List<JsonNode> rejected = records.ofKind("policy_rejected");
         assertEquals(1, rejected.size(), why);
         assertEquals("v-deny", rejected.get(0).get("in_force_version").asText());
-        assertTrue(rejected.get(0).get("problems").toString().contains("unknown verdict 'perhaps'"), rejected.toString());
-        assertEquals(Long.parseLong(out.fact("allowed")) + Long.parseLong(out.fact("denied")), records.decisions().size());
+        assertTrue(
+                rejected.get(0).get("problems").toString().contains("unknown verdict 'perhaps'"), rejected.toString());
+        assertEquals(
+                Long.parseLong(out.fact("allowed")) + Long.parseLong(out.fact("denied")),
+                records.decisions().size());
         ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
     }
 
@@ -110,7 +115,8 @@ class PolicyReloadTest {
         Running app = start(jdk, policy, file);
         // Saved in place, a line at a time: every prefix up to the allow rule is a valid policy
         // that allows everything, which is what a half-written file must never put in force.
-        try (FileChannel out = FileChannel.open(policy, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out =
+                FileChannel.open(policy, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (String line : CLOSED.split("(?<=\\n)")) {
                 Thread.sleep(300); // the writer's pace, not a wait for the agent
                 out.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
@@ -130,8 +136,10 @@ class PolicyReloadTest {
         for (JsonNode decision : records.decisions()) {
             String version = decision.get("policy_version").asText();
             String verdict = decision.get("verdict").asText();
-            assertTrue((version.equals("v-allow") && verdict.equals("allow"))
-                    || (version.equals("v-closed") && verdict.equals("deny")), "the whole file decided: " + decision);
+            assertTrue(
+                    (version.equals("v-allow") && verdict.equals("allow"))
+                            || (version.equals("v-closed") && verdict.equals("deny")),
+                    "the whole file decided: " + decision);
         }
         ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
     }
@@ -161,16 +169,23 @@ class PolicyReloadTest {
         ForkedJvm.Run run = app.finish();
         JsonNode loaded = Records.read(file).ofKind("policy_loaded").get(0);
         assertEquals(1, loaded.get("govern_not_instrumented").size(), loaded + "\n" + run.describe());
-        assertTrue(loaded.get("govern_not_instrumented").get(0).asText().contains("java.util.zip.CRC32#update(int)"),
+        assertTrue(
+                loaded.get("govern_not_instrumented").get(0).asText().contains("java.util.zip.CRC32#update(int)"),
                 loaded.toString());
-        assertTrue(run.stderr().contains("were not instrumented when the service started")
-                || run.stdout().contains("were not instrumented when the service started"), run.describe());
+        assertTrue(
+                run.stderr().contains("were not instrumented when the service started")
+                        || run.stdout().contains("were not instrumented when the service started"),
+                run.describe());
     }
 
     /** Starts ReloadApp and returns once the agent watches the policy file. */
     private Running start(Jdk jdk, Path policy, Path records) {
-        AgentApp.Running app = AgentApp.on(jdk, dir).policyFile(policy).records(records)
-                .main(ReloadApp.class, "60000", "watching", "stop").timeout(Duration.ofSeconds(90)).start();
+        AgentApp.Running app = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(records)
+                .main(ReloadApp.class, "60000", "watching", "stop")
+                .timeout(Duration.ofSeconds(90))
+                .start();
         app.awaitMark("watching");
         return new Running(app, records);
     }
@@ -179,13 +194,19 @@ class PolicyReloadTest {
     private record Running(AgentApp.Running app, Path records) {
 
         void awaitRecords(String kind, int count) {
-            await(count + " " + kind + " record(s)", () -> lines().stream()
-                    .filter(line -> line.contains("\"kind\":\"" + kind + "\"")).count() >= count);
+            await(
+                    count + " " + kind + " record(s)",
+                    () -> lines().stream()
+                                    .filter(line -> line.contains("\"kind\":\"" + kind + "\""))
+                                    .count()
+                            >= count);
         }
 
         void awaitDecision(String policyVersion) {
-            await("a decision under " + policyVersion, () -> lines().stream()
-                    .anyMatch(line -> line.contains("\"policy_version\":\"" + policyVersion + "\"")));
+            await(
+                    "a decision under " + policyVersion,
+                    () -> lines().stream()
+                            .anyMatch(line -> line.contains("\"policy_version\":\"" + policyVersion + "\"")));
         }
 
         ForkedJvm.Run finish() {
@@ -210,8 +231,9 @@ class PolicyReloadTest {
     }
 
     private static String sha256(String text) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** As editors and deployment tools do: write aside, then move over the watched file. */

@@ -39,22 +39,37 @@ class ProxyTest {
     void eachCallThroughAProxyIsDecidedOnceUnderTheApplicationsNames(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path records = dir.resolve("records.jsonl");
-        List<String> calls = List.of("forwarding:acme:500", "forwarding:acme:5000", "self:acme:700",
-                "self:blocked:1", "hidden:acme:600", "hidden:acme:6000", "subclass:acme:300", "subclass:blocked:2",
+        List<String> calls = List.of(
+                "forwarding:acme:500",
+                "forwarding:acme:5000",
+                "self:acme:700",
+                "self:blocked:1",
+                "hidden:acme:600",
+                "hidden:acme:6000",
+                "subclass:acme:300",
+                "subclass:blocked:2",
                 "rewriting:acme:600");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + records)
                 .classpath(AppClasspath.byteBuddy())
                 .main(ProxyApp.class, calls.toArray(String[]::new))
-                .run().assertExit(0);
+                .run()
+                .assertExit(0);
         String why = run.describe();
         AppOutput out = run.output();
         assertTrue(out.fact("class.forwarding").matches("(jdk\\.proxy\\d+|com\\.sun\\.proxy)\\.\\$Proxy\\d+"), why);
         assertTrue(out.fact("class.hidden").matches("dev\\.actiongate\\.it\\.apps\\.\\$Proxy\\d+"), why);
         assertTrue(out.fact("class.subclass").contains("$ByteBuddy$"), why);
-        assertEquals(List.of("forwarding:acme:5000", "self:blocked:1", "hidden:acme:6000", "subclass:blocked:2",
-                "rewriting:acme:600"), out.deniedLabels(), why);
-        assertEquals(List.of("pay acme 500", "self acme 700", "pay acme 600", "pay acme 300"),
-                out.bodies(), why);
+        assertEquals(
+                List.of(
+                        "forwarding:acme:5000",
+                        "self:blocked:1",
+                        "hidden:acme:6000",
+                        "subclass:blocked:2",
+                        "rewriting:acme:600"),
+                out.deniedLabels(),
+                why);
+        assertEquals(List.of("pay acme 500", "self acme 700", "pay acme 600", "pay acme 300"), out.bodies(), why);
 
         Records written = Records.read(records);
         List<JsonNode> decisions = written.decisions("pay");
@@ -73,7 +88,8 @@ class ProxyTest {
         assertEquals(5, written.outcomes().size(), "one outcome per allowed call\n" + written.outcomes());
         for (JsonNode decision : decisions) {
             if (decision.path("verdict").asText().equals("allow")) {
-                assertTrue(written.outcome(decision.path("decision_id").asText()).isPresent(), decision.toString());
+                assertTrue(
+                        written.outcome(decision.path("decision_id").asText()).isPresent(), decision.toString());
             }
         }
         ForkedJvm.agentCli(jdk, "verify", records.toString()).assertExit(0);

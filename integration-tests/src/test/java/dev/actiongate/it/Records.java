@@ -53,7 +53,9 @@ public record Records(Path file, List<JsonNode> records) {
     }
 
     public List<JsonNode> ofKind(String kind) {
-        return records.stream().filter(record -> kind.equals(record.path("kind").asText())).toList();
+        return records.stream()
+                .filter(record -> kind.equals(record.path("kind").asText()))
+                .toList();
     }
 
     public List<JsonNode> decisions() {
@@ -66,13 +68,16 @@ public record Records(Path file, List<JsonNode> records) {
 
     /** The decision records of {@code action}, in file order. */
     public List<JsonNode> decisions(String action) {
-        return decisions().stream().filter(record -> action.equals(record.path("action").asText())).toList();
+        return decisions().stream()
+                .filter(record -> action.equals(record.path("action").asText()))
+                .toList();
     }
 
     /** The one decision record with {@code decisionId}. */
     public JsonNode decision(String decisionId) {
         List<JsonNode> found = decisions().stream()
-                .filter(record -> decisionId.equals(record.path("decision_id").asText())).toList();
+                .filter(record -> decisionId.equals(record.path("decision_id").asText()))
+                .toList();
         assertEquals(1, found.size(), "decision records with id " + decisionId + " in " + file);
         return found.get(0);
     }
@@ -80,7 +85,9 @@ public record Records(Path file, List<JsonNode> records) {
     /** The one decision record whose argument {@code name} has the text {@code value}. */
     public JsonNode decisionWithArgument(String name, String value) {
         List<JsonNode> found = decisions().stream()
-                .filter(record -> value.equals(record.path("arguments").path(name).asText(null))).toList();
+                .filter(record ->
+                        value.equals(record.path("arguments").path(name).asText(null)))
+                .toList();
         assertEquals(1, found.size(), "decision records with argument " + name + "=" + value + " in " + file);
         return found.get(0);
     }
@@ -88,7 +95,8 @@ public record Records(Path file, List<JsonNode> records) {
     /** The outcome record of decision {@code decisionId}, if the body ran. */
     public Optional<JsonNode> outcome(String decisionId) {
         List<JsonNode> found = outcomes().stream()
-                .filter(record -> decisionId.equals(record.path("decision_id").asText())).toList();
+                .filter(record -> decisionId.equals(record.path("decision_id").asText()))
+                .toList();
         if (found.size() > 1) {
             fail(found.size() + " outcome records for decision " + decisionId + " in " + file);
         }

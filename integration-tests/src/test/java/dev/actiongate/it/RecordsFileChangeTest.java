@@ -63,9 +63,14 @@ class RecordsFileChangeTest {
         verify.assertExit(0);
         assertTrue(verify.stdout().contains(file + " continues " + old), verify.describe());
         if (journal) {
-            ForkedJvm.Run backwards = ForkedJvm.agentCli(jdk, "verify", file.toString(), old.toString()).assertExit(1);
-            assertTrue(backwards.stdout().contains("NOT CONTINUED: " + old + " does not begin with a records_continued"
-                    + " record: it does not continue " + file), backwards.describe());
+            ForkedJvm.Run backwards = ForkedJvm.agentCli(jdk, "verify", file.toString(), old.toString())
+                    .assertExit(1);
+            assertTrue(
+                    backwards
+                            .stdout()
+                            .contains("NOT CONTINUED: " + old + " does not begin with a records_continued"
+                                    + " record: it does not continue " + file),
+                    backwards.describe());
         }
     }
 
@@ -90,14 +95,16 @@ class RecordsFileChangeTest {
             assertEquals(size, in.readNBytes(kept, 0, kept.length));
         }
         String text = new String(kept, StandardCharsets.UTF_8);
-        List<String> beforeLines = text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
+        List<String> beforeLines =
+                text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
         Set<String> recorded = allowed(List.of(beforeLines, Files.readAllLines(file)));
         assertEveryBodyRecorded(run, recorded);
         assertNoticed(run, file);
         if (journal) {
             assertTrue(Files.isRegularFile(dir.resolve("records.jsonl.journal")), "the journal is made again");
         }
-        ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+        ForkedJvm.Run verify =
+                ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
         assertTrue(verify.stdout().contains("records_continued"), verify.describe());
     }
 
@@ -112,9 +119,13 @@ class RecordsFileChangeTest {
                     when: 'args.call >= 0'
                     verdict: allow
                 """);
-        AgentApp.Running run = AgentApp.on(jdk, dir).policyFile(policy).records(file)
-                .option("records_journal=" + journal).classpath(AppClasspath.appsOnly())
-                .main(RecordsFileApp.class, Integer.toString(THREADS)).start();
+        AgentApp.Running run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
+                .option("records_journal=" + journal)
+                .classpath(AppClasspath.appsOnly())
+                .main(RecordsFileApp.class, Integer.toString(THREADS))
+                .start();
         run.await("records in " + file, () -> lines(file) >= 200);
         return new Running(run);
     }
@@ -144,7 +155,9 @@ class RecordsFileChangeTest {
     private static boolean continued(Path file) {
         try (var lines = Files.lines(file)) {
             String first = lines.findFirst().orElse("");
-            return first.endsWith("}") && "records_continued".equals(JSON.readTree(first).path("kind").asText());
+            return first.endsWith("}")
+                    && "records_continued"
+                            .equals(JSON.readTree(first).path("kind").asText());
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -156,7 +169,8 @@ class RecordsFileChangeTest {
         for (List<String> lines : files) {
             for (String line : lines) {
                 JsonNode record = JSON.readTree(line);
-                if ("decision".equals(record.path("kind").asText()) && "allow".equals(record.path("verdict").asText())) {
+                if ("decision".equals(record.path("kind").asText())
+                        && "allow".equals(record.path("verdict").asText())) {
                     calls.add(record.path("arguments").path("thread").asInt() + "/"
                             + record.path("arguments").path("call").asInt());
                 }
@@ -171,8 +185,8 @@ class RecordsFileChangeTest {
         List<String> missing = new java.util.ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int calls = Integer.parseInt(out.fact("calls." + t));
-            assertEquals("[]", out.fact("denied." + t), "nothing is denied while a new file can be made\n"
-                    + run.describe());
+            assertEquals(
+                    "[]", out.fact("denied." + t), "nothing is denied while a new file can be made\n" + run.describe());
             for (int call = 0; call < calls; call++) {
                 ran++;
                 if (!recorded.contains(t + "/" + call)) {
@@ -181,8 +195,10 @@ class RecordsFileChangeTest {
             }
         }
         assertEquals(Long.toString(ran), out.fact("bodies"), run.describe());
-        assertTrue(missing.isEmpty(), missing.size() + " of " + ran + " bodies ran without a readable decision"
-                + " record, e.g. " + missing.subList(0, Math.min(10, missing.size())));
+        assertTrue(
+                missing.isEmpty(),
+                missing.size() + " of " + ran + " bodies ran without a readable decision" + " record, e.g. "
+                        + missing.subList(0, Math.min(10, missing.size())));
     }
 
     private static void assertNoticed(ForkedJvm.Run run, Path file) {

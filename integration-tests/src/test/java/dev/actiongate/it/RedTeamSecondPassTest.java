@@ -36,15 +36,20 @@ class RedTeamSecondPassTest {
      */
     @OnEveryJdk
     void aStartupTimeoutTooLargeForNanosecondsIsABadValueNotAnUngovernedJvm(Jdk jdk) {
-        AgentApp.Result result = AgentApp.on(jdk, dir).policy(DENY_ALL).option("startup_timeout=999999999d")
-                .main(BasicApp.class).run();
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .policy(DENY_ALL)
+                .option("startup_timeout=999999999d")
+                .main(BasicApp.class)
+                .run();
         ForkedJvm.Run run = result.assertExit(0);
         AppOutput out = run.output();
         assertEquals(List.of(), out.bodies(), run.describe());
         assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), run.describe());
         assertEquals(1, result.records().decisions("greet").size(), run.describe());
-        assertTrue(run.stdout().contains("startup_timeout='999999999d' is not a duration")
-                || run.stderr().contains("startup_timeout='999999999d' is not a duration"), run.describe());
+        assertTrue(
+                run.stdout().contains("startup_timeout='999999999d' is not a duration")
+                        || run.stderr().contains("startup_timeout='999999999d' is not a duration"),
+                run.describe());
     }
 
     /**
@@ -57,13 +62,31 @@ class RedTeamSecondPassTest {
      */
     @OnEveryJdk
     void aSecondAttachGovernsEverythingTheFirstDidLambdasIncluded(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir).policy(DENY_ALL).withoutAgent()
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(DENY_ALL)
+                .withoutAgent()
                 .jvmOption("-XX:+EnableDynamicAgentLoading")
-                .main(ReattachApp.class, "lambda-a:pre-a", "proxy:pre-p", "mark:started", "gate:attached",
-                        "class:first-class", "proxy:first-p", "lambda-a:first-a", "lambda-c:first-c", "mark:first-done",
-                        "gate:detached", "lambda-b:detached-b", "class:detached-class", "mark:detached-done",
-                        "gate:reattached", "class:second-class", "lambda-a:second-a", "lambda-b:second-b",
-                        "lambda-c:second-c", "proxy:second-p")
+                .main(
+                        ReattachApp.class,
+                        "lambda-a:pre-a",
+                        "proxy:pre-p",
+                        "mark:started",
+                        "gate:attached",
+                        "class:first-class",
+                        "proxy:first-p",
+                        "lambda-a:first-a",
+                        "lambda-c:first-c",
+                        "mark:first-done",
+                        "gate:detached",
+                        "lambda-b:detached-b",
+                        "class:detached-class",
+                        "mark:detached-done",
+                        "gate:reattached",
+                        "class:second-class",
+                        "lambda-a:second-a",
+                        "lambda-b:second-b",
+                        "lambda-c:second-c",
+                        "proxy:second-p")
                 .timeout(Duration.ofSeconds(90));
         String agentArgs = setup.agentArgs();
         try (AgentApp.Running app = setup.start()) {
@@ -80,12 +103,27 @@ class RedTeamSecondPassTest {
 
             ForkedJvm.Run run = app.finish().assertExit(0);
             AppOutput out = run.output();
-            assertEquals(List.of("tool a pre-a", "tool proxy pre-p", "tool b detached-b", "send detached-class"), out.bodies(),
+            assertEquals(
+                    List.of("tool a pre-a", "tool proxy pre-p", "tool b detached-b", "send detached-class"),
+                    out.bodies(),
                     "only the calls made without the agent run their body\n" + run.describe());
-            assertEquals(List.of("first-class", "first-p", "first-a", "first-c", "second-class", "second-a",
-                    "second-b", "second-c", "second-p"), out.deniedLabels(), run.describe());
-            assertEquals(9, app.records().decisions().size(), "each call made while attached is recorded\n"
-                    + run.describe());
+            assertEquals(
+                    List.of(
+                            "first-class",
+                            "first-p",
+                            "first-a",
+                            "first-c",
+                            "second-class",
+                            "second-a",
+                            "second-b",
+                            "second-c",
+                            "second-p"),
+                    out.deniedLabels(),
+                    run.describe());
+            assertEquals(
+                    9,
+                    app.records().decisions().size(),
+                    "each call made while attached is recorded\n" + run.describe());
         }
     }
 }

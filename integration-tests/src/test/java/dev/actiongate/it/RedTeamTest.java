@@ -33,21 +33,33 @@ class RedTeamTest {
     @OnEveryJdk
     void theHandlerOfAGovernedLambdaDoesNotRunTheLambdaUndecided(Jdk jdk) throws IOException {
         AppOutput out = run(jdk, "handler");
-        assertEquals(List.of(), out.bodies(), "no governed body may run\n" + out.run().describe());
+        assertEquals(
+                List.of(),
+                out.bodies(),
+                "no governed body may run\n" + out.run().describe());
     }
 
     @OnEveryJdk
     void theHandlerOfAGovernedLambdaOpensNothingOfJavaBase(Jdk jdk) throws IOException {
         AppOutput out = run(jdk, "escalation");
         assertEquals("false", out.fact("java.lang opened"), out.run().describe());
-        assertEquals(List.of(), out.bodies(), "no governed body may run\n" + out.run().describe());
-        assertEquals(List.of("greet after escalation"), out.deniedLabels(), out.run().describe());
+        assertEquals(
+                List.of(),
+                out.bodies(),
+                "no governed body may run\n" + out.run().describe());
+        assertEquals(
+                List.of("greet after escalation"), out.deniedLabels(), out.run().describe());
     }
 
     @OnEveryJdk
     void aMethodInheritedFromAGenericSuperclassIsGoverned(Jdk jdk) throws IOException {
         assertDeniedOnce(run(jdk, "generic-superclass"), "generic superclass", "notify_user");
-        assertTrue(Records.read(dir.resolve("records.jsonl")).decisions("notify_user").get(0).get("arguments").has("user"),
+        assertTrue(
+                Records.read(dir.resolve("records.jsonl"))
+                        .decisions("notify_user")
+                        .get(0)
+                        .get("arguments")
+                        .has("user"),
                 "named after the interface's parameters");
     }
 
@@ -60,19 +72,32 @@ class RedTeamTest {
     @OnEveryJdk
     void aMethodInheritedAsFinalIsReportedWithoutBreakingTheClass(Jdk jdk) throws IOException {
         AppOutput out = run(jdk, "final-superclass");
-        assertEquals(List.of("final superclass eve"), out.bodies(), "the class loads\n" + out.run().describe());
-        List<com.fasterxml.jackson.databind.JsonNode> failures = Records.read(dir.resolve("records.jsonl"))
-                .ofKind("instrumentation_failed");
+        assertEquals(
+                List.of("final superclass eve"),
+                out.bodies(),
+                "the class loads\n" + out.run().describe());
+        List<com.fasterxml.jackson.databind.JsonNode> failures =
+                Records.read(dir.resolve("records.jsonl")).ofKind("instrumentation_failed");
         assertEquals(1, failures.size(), out.run().describe());
-        assertEquals(RedTeamApp.FinalInheriting.class.getName(), failures.get(0).get("type").asText());
-        assertTrue(failures.get(0).get("cause").asText().contains("cannot be overridden"), failures.get(0).toString());
+        assertEquals(
+                RedTeamApp.FinalInheriting.class.getName(),
+                failures.get(0).get("type").asText());
+        assertTrue(
+                failures.get(0).get("cause").asText().contains("cannot be overridden"),
+                failures.get(0).toString());
     }
 
     @OnEveryJdk
     void aLambdaOfAnInterfaceThatNeedsBridgesIsGoverned(Jdk jdk) throws IOException {
         AppOutput out = run(jdk, "bridged-lambda");
-        assertEquals(List.of(), out.bodies(), "no governed body may run\n" + out.run().describe());
-        assertEquals(List.of("bridged lambda", "bridged lambda erased"), out.deniedLabels(), out.run().describe());
+        assertEquals(
+                List.of(),
+                out.bodies(),
+                "no governed body may run\n" + out.run().describe());
+        assertEquals(
+                List.of("bridged lambda", "bridged lambda erased"),
+                out.deniedLabels(),
+                out.run().describe());
     }
 
     @OnEveryJdk
@@ -112,9 +137,15 @@ class RedTeamTest {
                     verdict: allow
                 """.formatted(RedTeamApp.SafeNotifier.class.getName());
         AppOutput out = run(jdk, "join", onlySafe);
-        assertEquals(List.of("safe eve"), out.bodies(), "the other implementation's body must not run\n"
-                + out.run().describe());
-        assertEquals(2, Records.read(dir.resolve("records.jsonl")).decisions("notify_user").size(),
+        assertEquals(
+                List.of("safe eve"),
+                out.bodies(),
+                "the other implementation's body must not run\n" + out.run().describe());
+        assertEquals(
+                2,
+                Records.read(dir.resolve("records.jsonl"))
+                        .decisions("notify_user")
+                        .size(),
                 "two implementations, two decisions\n" + out.run().describe());
     }
 
@@ -124,14 +155,24 @@ class RedTeamTest {
 
     private AppOutput run(Jdk jdk, String mode, String policyText) throws IOException {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), policyText);
-        return ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
-                .classpath(AppClasspath.basic()).main(RedTeamApp.class, mode).run().assertExit(0).output();
+        return ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
+                .classpath(AppClasspath.basic())
+                .main(RedTeamApp.class, mode)
+                .run()
+                .assertExit(0)
+                .output();
     }
 
     private void assertDeniedOnce(AppOutput out, String label, String action) throws IOException {
-        assertEquals(List.of(), out.bodies(), "no governed body may run\n" + out.run().describe());
+        assertEquals(
+                List.of(),
+                out.bodies(),
+                "no governed body may run\n" + out.run().describe());
         assertEquals(List.of(label), out.deniedLabels(), out.run().describe());
-        assertEquals(1, Records.read(dir.resolve("records.jsonl")).decisions(action).size(),
+        assertEquals(
+                1,
+                Records.read(dir.resolve("records.jsonl")).decisions(action).size(),
                 "decided once and recorded\n" + out.run().describe());
     }
 }

@@ -39,19 +39,31 @@ class ShapesTest {
     void everyShapeOfAnImplementationIsDecidedOnceWithItsParameterNames(Jdk jdk) throws IOException {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.basic()).main(ShapesApp.class).run().assertExit(0).output();
+        AppOutput out = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.basic())
+                .main(ShapesApp.class)
+                .run()
+                .assertExit(0)
+                .output();
         for (String shape : SHAPES) {
             AppOutput.Denial denial = out.denied(shape + " ann");
-            assertEquals("", String.join(",", denial.matchedRules()),
+            assertEquals(
+                    "",
+                    String.join(",", denial.matchedRules()),
                     shape + ": denied by the default, not by a rule that failed to read an argument\n"
                             + out.run().describe());
-            assertTrue(out.allowed(shape + " bob"), shape + " bob is allowed\n" + out.run().describe());
+            assertTrue(
+                    out.allowed(shape + " bob"),
+                    shape + " bob is allowed\n" + out.run().describe());
             assertTrue(out.bodyRan(shape + " bob"), out.run().describe());
         }
-        List<String> expected = new java.util.ArrayList<>(SHAPES.stream().map(shape -> shape + " bob").toList());
+        List<String> expected = new java.util.ArrayList<>(
+                SHAPES.stream().map(shape -> shape + " bob").toList());
         expected.add("inherited carl");
-        assertEquals(expected, out.bodies(),
+        assertEquals(
+                expected,
+                out.bodies(),
                 "only the allowed bodies ran\n" + out.run().describe());
         assertEquals("sent", out.fact("plain sender direct"), "the superclass called directly is not governed");
         assertEquals("true", out.fact("lambda equals itself"), out.run().describe());

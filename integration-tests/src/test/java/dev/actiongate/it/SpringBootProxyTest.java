@@ -48,7 +48,8 @@ class SpringBootProxyTest {
                 verdict: allow
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String PLACE = "dev.actiongate.it.spring.OrderService#place(java.lang.String,int)";
     private static final String REFUND = "dev.actiongate.it.spring.SupportTools#refund(java.lang.String,int)";
 
@@ -59,18 +60,23 @@ class SpringBootProxyTest {
 
     @OnEveryJdk
     void eachCallToAProxiedBeanIsOneDecisionUnderTheApplicationsNames(Jdk jdk) throws Exception {
-        Path jar = Path.of(System.getProperty("actiongate.it.spring.app.jar",
-                "../integration-tests-spring/target/actiongate-it-spring-app.jar")).toAbsolutePath().normalize();
+        Path jar = Path.of(System.getProperty(
+                        "actiongate.it.spring.app.jar",
+                        "../integration-tests-spring/target/actiongate-it-spring-app.jar"))
+                .toAbsolutePath()
+                .normalize();
         assertTrue(Files.isRegularFile(jar), "the Spring Boot test service is built: " + jar);
-        AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).jvmOption("-XX:TieredStopAtLevel=1")
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .jvmOption("-XX:TieredStopAtLevel=1")
                 .timeout(Duration.ofSeconds(150))
                 .jar(jar, "--server.port=0", "--spring.main.banner-mode=off");
         Path records = setup.recordsFile();
         ForkedJvm.Run run;
         try (AgentApp.Running running = setup.start()) {
             // the service listens on a port of its own choosing, which its log names
-            String url = "http://127.0.0.1:" + Await.value("the service to listen", Duration.ofSeconds(120),
-                    running.jvm(), () -> {
+            String url = "http://127.0.0.1:"
+                    + Await.value("the service to listen", Duration.ofMinutes(2), running.jvm(), () -> {
                         Matcher started = SERVER_STARTED.matcher(running.jvm().stdout());
                         return started.find() ? started.group(1) : null;
                     });
@@ -81,7 +87,8 @@ class SpringBootProxyTest {
             assertEquals("200 placed 3 for acme", call(url, "/orders?customer=acme&quantity=3", null));
             JsonNode tooMany = denied(call(url, "/orders?customer=acme&quantity=300", null));
             JsonNode mallory = denied(call(url, "/orders?customer=mallory&quantity=1", null));
-            assertEquals("200 \"refunded 200 on o-1\"",
+            assertEquals(
+                    "200 \"refunded 200 on o-1\"",
                     call(url, "/tools/refund_order", "{\"orderId\":\"o-1\",\"cents\":200}"));
             JsonNode bigRefund = denied(call(url, "/tools/refund_order", "{\"orderId\":\"o-2\",\"cents\":2000}"));
             assertEquals("200 \"order o-3 shipped\"", call(url, "/tools/lookupOrder", "{\"orderId\":\"o-3\"}"));
@@ -100,26 +107,45 @@ class SpringBootProxyTest {
             assertDecision(decisions.get(2), "place_order", PLACE, "deny", "customer", "mallory", "quantity", 1);
             assertDecision(decisions.get(3), "refund_order", REFUND, "allow", "orderId", "o-1", "cents", 200);
             assertDecision(decisions.get(4), "refund_order", REFUND, "deny", "orderId", "o-2", "cents", 2000);
-            assertEquals("dev.actiongate.it.spring.SupportTools#lookupOrder(java.lang.String)",
-                    decisions.get(5).path("method").asText(), decisions.get(5).toString());
+            assertEquals(
+                    "dev.actiongate.it.spring.SupportTools#lookupOrder(java.lang.String)",
+                    decisions.get(5).path("method").asText(),
+                    decisions.get(5).toString());
             assertEquals(List.of("small-orders"), rules(decisions.get(0)), "args.<name> conditions allow");
-            assertEquals(tooMany.path("decision_id").asText(), decisions.get(1).path("decision_id").asText());
-            assertEquals(mallory.path("decision_id").asText(), decisions.get(2).path("decision_id").asText());
-            assertEquals(bigRefund.path("decision_id").asText(), decisions.get(4).path("decision_id").asText());
+            assertEquals(
+                    tooMany.path("decision_id").asText(),
+                    decisions.get(1).path("decision_id").asText());
+            assertEquals(
+                    mallory.path("decision_id").asText(),
+                    decisions.get(2).path("decision_id").asText());
+            assertEquals(
+                    bigRefund.path("decision_id").asText(),
+                    decisions.get(4).path("decision_id").asText());
             assertEquals(3, written.outcomes().size(), "one outcome per allowed call\n" + written.outcomes());
 
             List<String> lines = run.stdout().lines().toList();
-            assertEquals(List.of("BODY place_order acme 3", "BODY refund_order o-1 200", "BODY lookupOrder o-3"),
-                    lines.stream().filter(line -> line.startsWith("BODY ")).toList(), why);
-            assertEquals(2, lines.stream().filter(line -> line.startsWith("TX begin")).count(),
+            assertEquals(
+                    List.of("BODY place_order acme 3", "BODY refund_order o-1 200", "BODY lookupOrder o-3"),
+                    lines.stream().filter(line -> line.startsWith("BODY ")).toList(),
+                    why);
+            assertEquals(
+                    2,
+                    lines.stream().filter(line -> line.startsWith("TX begin")).count(),
                     "a denied call never began a transaction\n" + why);
             assertFalse(run.stderr().contains("ERROR"), why);
         }
         ForkedJvm.agentCli(jdk, "verify", records.toString()).assertExit(0);
     }
 
-    private static void assertDecision(JsonNode decision, String action, String method, String verdict,
-                                       String firstName, String firstValue, String secondName, int secondValue) {
+    private static void assertDecision(
+            JsonNode decision,
+            String action,
+            String method,
+            String verdict,
+            String firstName,
+            String firstValue,
+            String secondName,
+            int secondValue) {
         assertEquals(action, decision.path("action").asText(), decision.toString());
         assertEquals(method, decision.path("method").asText(), decision.toString());
         assertEquals(verdict, decision.path("verdict").asText(), decision.toString());
@@ -139,8 +165,12 @@ class SpringBootProxyTest {
     private static JsonNode awaitUp(String url, StartedJvm running) {
         JsonNode[] facts = new JsonNode[1];
         Await.until("the service answers on " + url + "/facts", Duration.ofSeconds(120), running, () -> {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/facts"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url + "/facts"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return false;
             }
@@ -152,7 +182,8 @@ class SpringBootProxyTest {
 
     /** POSTs as the actor {@code ann}; a JSON body when given. Answers "STATUS BODY". */
     private static String call(String url, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(30))
                 .header("X-Actor", "ann");
         if (json != null) {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));

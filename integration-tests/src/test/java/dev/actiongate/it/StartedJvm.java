@@ -120,8 +120,8 @@ public final class StartedJvm implements AutoCloseable {
             Thread.currentThread().interrupt();
             return fail("interrupted while running " + String.join(" ", command), e);
         }
-        ended = new ForkedJvm.Run(command, process.exitValue(), read(out), read(err),
-                Duration.ofNanos(System.nanoTime() - start));
+        ended = new ForkedJvm.Run(
+                command, process.exitValue(), read(out), read(err), Duration.ofNanos(System.nanoTime() - start));
         return ended;
     }
 

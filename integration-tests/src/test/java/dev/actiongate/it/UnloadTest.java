@@ -34,15 +34,20 @@ class UnloadTest {
     void aDiscardedLoaderIsCollectedAfterItsGovernedClassRan(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + file + ",context_mdc=actor:user")
-                .classpath(AppClasspath.basic()).main(UnloadApp.class).run().assertExit(0);
+        ForkedJvm.Run run = ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + file + ",context_mdc=actor:user")
+                .classpath(AppClasspath.basic())
+                .main(UnloadApp.class)
+                .run()
+                .assertExit(0);
         String why = run.describe();
         assertTrue(run.stdout().contains("RAN ran job-1"), why);
         List<JsonNode> decisions = Records.read(file).decisions();
         assertEquals(1, decisions.size(), why);
         assertEquals("run_plugin", decisions.get(0).get("action").asText());
         assertEquals("allow", decisions.get(0).get("verdict").asText());
-        assertTrue(run.stdout().contains("\nCOLLECTED") || run.stdout().startsWith("COLLECTED"),
+        assertTrue(
+                run.stdout().contains("\nCOLLECTED") || run.stdout().startsWith("COLLECTED"),
                 "the plugin's class loader stayed reachable\n" + why);
     }
 }

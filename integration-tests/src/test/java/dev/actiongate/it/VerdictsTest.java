@@ -105,10 +105,31 @@ class VerdictsTest {
                 approvers: [olivia]
             """;
 
-    private static final List<String> DECISION_FIELDS = List.of("kind", "decision_id", "timestamp", "action",
-            "verdict", "enforced", "reason", "matched_rules", "policy_version", "policy_sha256", "actor",
-            "on_behalf_of", "tenant", "environment", "caller_reason", "arguments", "method", "service", "host",
-            "pid", "thread", "eval_ns", "prev_hash", "hash");
+    private static final List<String> DECISION_FIELDS = List.of(
+            "kind",
+            "decision_id",
+            "timestamp",
+            "action",
+            "verdict",
+            "enforced",
+            "reason",
+            "matched_rules",
+            "policy_version",
+            "policy_sha256",
+            "actor",
+            "on_behalf_of",
+            "tenant",
+            "environment",
+            "caller_reason",
+            "arguments",
+            "method",
+            "service",
+            "host",
+            "pid",
+            "thread",
+            "eval_ns",
+            "prev_hash",
+            "hash");
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final String MAILER = "dev.actiongate.it.apps.VerdictsApp$Mailer";
 
@@ -122,8 +143,7 @@ class VerdictsTest {
     Path dir;
 
     /** The application's run under {@link #ENFORCING_POLICY}, its policy file and its records. */
-    private record Enforced(ForkedJvm.Run run, Path policy, Records records) {
-    }
+    private record Enforced(ForkedJvm.Run run, Path policy, Records records) {}
 
     private static Enforced enforced(Jdk jdk) {
         return ENFORCED.computeIfAbsent(jdk, key -> {
@@ -141,8 +161,12 @@ class VerdictsTest {
 
     private static ForkedJvm.Run run(Jdk jdk, String policyYaml, Path policy, Path records) throws IOException {
         Files.writeString(policy, policyYaml);
-        return ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.basic()).main(VerdictsApp.class).run().assertExit(0);
+        return ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + records)
+                .classpath(AppClasspath.basic())
+                .main(VerdictsApp.class)
+                .run()
+                .assertExit(0);
     }
 
     @OnEveryJdk
@@ -166,8 +190,8 @@ class VerdictsTest {
 
         // a body that throws: allowed, and the outcome says it threw
         assertTrue(out.bodyRan("send_email bounce@example.com"), why);
-        assertEquals(List.of("body-throws\tjava.lang.IllegalStateException\tmailbox full: bounce@example.com"),
-                out.threw());
+        assertEquals(
+                List.of("body-throws\tjava.lang.IllegalStateException\tmailbox full: bounce@example.com"), out.threw());
         JsonNode bounced = records.decisionWithArgument("to", "bounce@example.com");
         JsonNode threw = records.outcome(bounced.get("decision_id").asText()).orElseThrow();
         assertEquals("threw", threw.get("outcome").asText());
@@ -176,8 +200,15 @@ class VerdictsTest {
         // deny: the body never runs; the exception carries what the record says
         Denial deny = out.denied("deny");
         assertFalse(out.bodyRan("send_email bob@blocked.example"), why);
-        assertEquals(new Denial("deny", "deny", "send_email", deny.decisionId(), List.of("blocked-destination"),
-                "destination is blocked"), deny);
+        assertEquals(
+                new Denial(
+                        "deny",
+                        "deny",
+                        "send_email",
+                        deny.decisionId(),
+                        List.of("blocked-destination"),
+                        "destination is blocked"),
+                deny);
         JsonNode denied = records.decision(deny.decisionId());
         assertEquals("bob@blocked.example", denied.get("arguments").get("to").asText());
         assertEquals("deny", denied.get("verdict").asText());
@@ -192,7 +223,9 @@ class VerdictsTest {
         assertEquals("deny", fallback.verdict());
         assertEquals(List.of(), fallback.matchedRules());
         assertEquals("no rule matched; the policy default is deny", fallback.reason());
-        assertEquals(fallback.reason(), records.decision(fallback.decisionId()).get("reason").asText());
+        assertEquals(
+                fallback.reason(),
+                records.decision(fallback.decisionId()).get("reason").asText());
 
         // require_approval: denied at once, as this agent has no reviewer channel (no admin API)
         Denial approval = out.denied("approval");
@@ -214,7 +247,8 @@ class VerdictsTest {
         }
         List<String> recordedDenials = records.decisions().stream()
                 .filter(record -> !record.get("verdict").asText().equals("allow"))
-                .map(record -> record.get("decision_id").asText()).toList();
+                .map(record -> record.get("decision_id").asText())
+                .toList();
         assertEquals(recordedDenials, deniedIds);
         assertEquals(8, deniedIds.size(), why);
         assertEquals(13, records.decisions().size(), "one decision record per governed call");
@@ -226,46 +260,67 @@ class VerdictsTest {
         ForkedJvm.Run run = enforced(jdk).run();
         Records records = enforced(jdk).records();
         Path policy = enforced(jdk).policy();
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(policy)));
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(policy)));
         long pid = Long.parseLong(run.output().fact("pid"));
 
         JsonNode first = records.records().get(0);
         assertEquals("0".repeat(64), first.get("prev_hash").asText(), "the first record links to the genesis hash");
         for (JsonNode record : records.decisions()) {
-            assertAll(record.toString(),
-                    () -> assertEquals(List.of(), DECISION_FIELDS.stream().filter(field -> !record.has(field)).toList(),
+            assertAll(
+                    record.toString(),
+                    () -> assertEquals(
+                            List.of(),
+                            DECISION_FIELDS.stream()
+                                    .filter(field -> !record.has(field))
+                                    .toList(),
                             "missing fields"),
                     () -> assertEquals("decision", record.get("kind").asText()),
                     () -> assertFalse(record.get("decision_id").asText().isBlank()),
                     () -> Instant.parse(record.get("timestamp").asText()),
-                    () -> assertEquals("it-verdicts-7", record.get("policy_version").asText()),
+                    () -> assertEquals(
+                            "it-verdicts-7", record.get("policy_version").asText()),
                     () -> assertEquals(sha256, record.get("policy_sha256").asText()),
                     () -> assertEquals("support-bot-7", record.get("actor").asText()),
                     () -> assertEquals("user-42", record.get("on_behalf_of").asText()),
                     () -> assertEquals("acme", record.get("tenant").asText()),
                     () -> assertEquals("it", record.get("environment").asText()),
-                    () -> assertEquals("ticket 4711", record.get("caller_reason").asText()),
+                    () -> assertEquals(
+                            "ticket 4711", record.get("caller_reason").asText()),
                     () -> assertTrue(record.get("arguments").isObject()),
-                    () -> assertTrue(record.get("method").asText().matches("dev\\.actiongate\\.it\\.apps\\.VerdictsApp\\$\\w+#\\w+\\(.*\\)")),
-                    () -> assertEquals(VerdictsApp.class.getName(), record.get("service").asText()),
+                    () -> assertTrue(record.get("method")
+                            .asText()
+                            .matches("dev\\.actiongate\\.it\\.apps\\.VerdictsApp\\$\\w+#\\w+\\(.*\\)")),
+                    () -> assertEquals(
+                            VerdictsApp.class.getName(), record.get("service").asText()),
                     () -> assertFalse(record.get("host").asText().isBlank()),
                     () -> assertEquals(pid, record.get("pid").asLong()),
                     () -> assertEquals("main", record.get("thread").asText()),
-                    () -> assertTrue(record.get("eval_ns").isIntegralNumber() && record.get("eval_ns").asLong() >= 0),
-                    () -> assertTrue(HEX64.matcher(record.get("prev_hash").asText()).matches()),
+                    () -> assertTrue(record.get("eval_ns").isIntegralNumber()
+                            && record.get("eval_ns").asLong() >= 0),
+                    () -> assertTrue(
+                            HEX64.matcher(record.get("prev_hash").asText()).matches()),
                     () -> assertTrue(HEX64.matcher(record.get("hash").asText()).matches()));
         }
         for (int i = 1; i < records.size(); i++) {
-            assertEquals(records.records().get(i - 1).get("hash").asText(),
-                    records.records().get(i).get("prev_hash").asText(), "record " + (i + 1) + " links to its predecessor");
+            assertEquals(
+                    records.records().get(i - 1).get("hash").asText(),
+                    records.records().get(i).get("prev_hash").asText(),
+                    "record " + (i + 1) + " links to its predecessor");
         }
         JsonNode send = records.decisionWithArgument("to", "ann@example.com");
-        assertEquals(MAILER + "#send(java.lang.String,java.lang.String)", send.get("method").asText());
-        assertEquals(new ObjectMapper().readTree("{\"to\":\"ann@example.com\",\"subject\":\"hello\"}"),
-                send.get("arguments"), "arguments by parameter name");
+        assertEquals(
+                MAILER + "#send(java.lang.String,java.lang.String)",
+                send.get("method").asText());
+        assertEquals(
+                new ObjectMapper().readTree("{\"to\":\"ann@example.com\",\"subject\":\"hello\"}"),
+                send.get("arguments"),
+                "arguments by parameter name");
         JsonNode order = records.decisionWithArgument("priority", "URGENT");
-        assertEquals("dev.actiongate.it.apps.VerdictsApp$Orders#place(dev.actiongate.it.apps.VerdictsApp$Order,"
-                + "java.util.List,java.util.Optional,dev.actiongate.it.apps.VerdictsApp$Priority)", order.get("method").asText());
+        assertEquals(
+                "dev.actiongate.it.apps.VerdictsApp$Orders#place(dev.actiongate.it.apps.VerdictsApp$Order,"
+                        + "java.util.List,java.util.Optional,dev.actiongate.it.apps.VerdictsApp$Priority)",
+                order.get("method").asText());
     }
 
     @OnEveryJdk
@@ -286,7 +341,9 @@ class VerdictsTest {
         assertFalse(text.contains("escalated twice"), "a redacted value never reaches the records file");
         assertFalse(text.contains("4111111111111111"), "a card number never reaches the records file");
 
-        JsonNode order = records.decisionWithArgument("priority", "URGENT").get("arguments").get("order");
+        JsonNode order = records.decisionWithArgument("priority", "URGENT")
+                .get("arguments")
+                .get("order");
         assertEquals("***", order.get("cardNumber").asText(), "record component named cardNumber");
         assertEquals("o-5", order.get("id").asText(), "other components are kept");
 
@@ -294,7 +351,12 @@ class VerdictsTest {
         Denial weak = out.denied("weak-password");
         assertEquals(List.of("accounts", "weak-password"), weak.matchedRules());
         assertEquals("weak password", weak.reason());
-        assertEquals("***", records.decision(weak.decisionId()).get("arguments").get("password").asText());
+        assertEquals(
+                "***",
+                records.decision(weak.decisionId())
+                        .get("arguments")
+                        .get("password")
+                        .asText());
         assertTrue(out.allowed("account"), run.describe());
     }
 
@@ -334,7 +396,12 @@ class VerdictsTest {
         assertEquals("deny", deny.get("verdict").asText());
         assertFalse(deny.get("enforced").asBoolean());
         assertEquals("destination is blocked", deny.get("reason").asText());
-        assertEquals("returned", records.outcome(deny.get("decision_id").asText()).orElseThrow().get("outcome").asText());
+        assertEquals(
+                "returned",
+                records.outcome(deny.get("decision_id").asText())
+                        .orElseThrow()
+                        .get("outcome")
+                        .asText());
 
         assertTrue(out.bodyRan("refund dora"), run.describe());
         JsonNode approval = records.decisionWithArgument("customer", "dora");
@@ -343,7 +410,9 @@ class VerdictsTest {
 
         JsonNode fallback = records.decisionWithArgument("to", "carl@other.org");
         assertEquals("allow", fallback.get("verdict").asText(), "policy default allow");
-        assertEquals("no rule matched; the policy default is allow", fallback.get("reason").asText());
+        assertEquals(
+                "no rule matched; the policy default is allow",
+                fallback.get("reason").asText());
         assertEquals(0, fallback.get("matched_rules").size());
         assertEquals("it-monitor-1", fallback.get("policy_version").asText());
         records.decisions().forEach(record -> assertFalse(record.get("enforced").asBoolean(), record.toString()));

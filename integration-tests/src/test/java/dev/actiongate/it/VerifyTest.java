@@ -37,14 +37,19 @@ class VerifyTest {
                     verdict: deny
                 """);
         Path original = dir.resolve("records.jsonl");
-        ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + original).classpath(AppClasspath.basic())
-                .main(BasicApp.class, "ann", "bob", "cy").run().assertExit(0);
+        ForkedJvm.on(jdk)
+                .agent("policy=" + policy + ",records=" + original)
+                .classpath(AppClasspath.basic())
+                .main(BasicApp.class, "ann", "bob", "cy")
+                .run()
+                .assertExit(0);
         List<String> lines = Files.readAllLines(original);
         // greet ann, bob, cy: decision + outcome each; delete: a denied decision; transfer: decision + outcome
         assertEquals(9, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(6).contains("\"verdict\":\"deny\""), lines.get(6));
 
-        ForkedJvm.Run intact = ForkedJvm.agentCli(jdk, "verify", original.toString()).assertExit(0);
+        ForkedJvm.Run intact =
+                ForkedJvm.agentCli(jdk, "verify", original.toString()).assertExit(0);
         assertTrue(intact.stdout().contains(original + ": OK, 9 records"), intact.describe());
 
         List<String> edited = new ArrayList<>(lines);
@@ -77,28 +82,41 @@ class VerifyTest {
         Path file = dir.resolve("records.jsonl");
         String agent = "policy=" + policy + ",records=" + file;
 
-        ForkedJvm.Run crashed = ForkedJvm.on(jdk).agent(agent).classpath(AppClasspath.basic())
-                .main(CrashApp.class, "--crash").run().assertExit(3);
+        ForkedJvm.Run crashed = ForkedJvm.on(jdk)
+                .agent(agent)
+                .classpath(AppClasspath.basic())
+                .main(CrashApp.class, "--crash")
+                .run()
+                .assertExit(3);
         assertTrue(crashed.output().bodyRan("scram_reactor"), crashed.describe());
         assertFalse(crashed.output().allowed("scram"), crashed.describe());
         // The scram decision was on disk before its body halted the JVM: in the records file, or,
         // when the halt came before the background writer's next pass, in the journal beside it.
         // verify says how many are in the file and how many more in the journal: three in all.
         // (A kill can also leave the file ending in part of a line: verify says so and skips it.)
-        ForkedJvm.Run inspected = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+        ForkedJvm.Run inspected =
+                ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
         Matcher ok = Pattern.compile(": OK, (\\d+) records").matcher(inspected.stdout());
         assertTrue(ok.find(), inspected.describe());
         int inFile = Integer.parseInt(ok.group(1));
         if (inFile < 3) {
             int more = 3 - inFile;
-            assertTrue(inspected.stdout().contains(file + ": " + more + " more record" + (more == 1 ? "" : "s") + " in "
-                    + file + ".journal continue the chain"), inspected.describe());
+            assertTrue(
+                    inspected
+                            .stdout()
+                            .contains(file + ": " + more + " more record" + (more == 1 ? "" : "s") + " in " + file
+                                    + ".journal continue the chain"),
+                    inspected.describe());
         } else {
             assertEquals(3, inFile, "inspect: decision and outcome; scram: decision only");
         }
 
-        ForkedJvm.Run second = ForkedJvm.on(jdk).agent(agent).classpath(AppClasspath.basic())
-                .main(CrashApp.class).run().assertExit(0);
+        ForkedJvm.Run second = ForkedJvm.on(jdk)
+                .agent(agent)
+                .classpath(AppClasspath.basic())
+                .main(CrashApp.class)
+                .run()
+                .assertExit(0);
         assertTrue(second.output().allowed("inspect"), second.describe());
         Records both = Records.read(file);
         assertEquals(5, both.size(), "the first run's three, each once, then the second run's two");
@@ -106,11 +124,15 @@ class VerifyTest {
         assertEquals("scram_reactor", scram.get("action").asText());
         assertEquals("allow", scram.get("verdict").asText());
         assertTrue(both.outcome(scram.get("decision_id").asText()).isEmpty(), "the body never returned");
-        assertEquals(both.records().get(2).get("hash").asText(), both.records().get(3).get("prev_hash").asText(),
+        assertEquals(
+                both.records().get(2).get("hash").asText(),
+                both.records().get(3).get("prev_hash").asText(),
                 "the second run links to the last record of the first");
-        assertFalse(both.records().get(0).get("pid").equals(both.records().get(3).get("pid")), "two processes");
+        assertFalse(
+                both.records().get(0).get("pid").equals(both.records().get(3).get("pid")), "two processes");
 
-        ForkedJvm.Run verify = ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
+        ForkedJvm.Run verify =
+                ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
         assertTrue(verify.stdout().contains(file + ": OK, 5 records"), verify.describe());
     }
 }

@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
@@ -30,7 +30,8 @@ import java.util.concurrent.Executors;
  */
 public final class AdminServer {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final HttpServer server;
     private final byte[] token;
@@ -59,7 +60,8 @@ public final class AdminServer {
             throw new IOException("the admin API needs admin_token or admin_token_file; it stays off");
         }
         // Read before the port is taken: a list that does not read keeps the API off altogether.
-        ReviewerTokens reviewers = admin.reviewerTokensFile() == null ? null : ReviewerTokens.load(admin.reviewerTokensFile());
+        ReviewerTokens reviewers =
+                admin.reviewerTokensFile() == null ? null : ReviewerTokens.load(admin.reviewerTokensFile());
         HttpServer server = HttpServer.create(new InetSocketAddress(admin.bind(), admin.port()), 0);
         // A few threads: one slow client must not keep a reviewer from answering a waiting call.
         server.setExecutor(Executors.newFixedThreadPool(4, task -> {
@@ -80,8 +82,15 @@ public final class AdminServer {
                     : new Answer(200, Map.of("result", reload.outcome()));
         });
         ApprovalRoutes approvals = new ApprovalRoutes(gate, api.reviewers != null);
-        api.route("/approvals", null, true, (exchange, caller) -> approvals.answer(exchange.getRequestMethod(),
-                exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes(), caller));
+        api.route(
+                "/approvals",
+                null,
+                true,
+                (exchange, caller) -> approvals.answer(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(),
+                        exchange.getRequestBody().readAllBytes(),
+                        caller));
         api.route("/governance", "POST", exchange -> switchGoverning(exchange, gate));
         api.route("/detach", "POST", exchange -> {
             try {
@@ -187,15 +196,23 @@ public final class AdminServer {
         } catch (IOException e) {
             return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
         }
-        if (body == null || !body.isObject() || (body.has("enabled") && !body.get("enabled").isBoolean())) {
-            return new Answer(400, Map.of("error", "expected {\"enabled\": true|false, \"mode\":"
-                    + " \"monitor|enforce|policy\", \"by\": \"NAME\", \"reason\": \"...\"}"));
+        if (body == null
+                || !body.isObject()
+                || (body.has("enabled") && !body.get("enabled").isBoolean())) {
+            return new Answer(
+                    400,
+                    Map.of(
+                            "error",
+                            "expected {\"enabled\": true|false, \"mode\":"
+                                    + " \"monitor|enforce|policy\", \"by\": \"NAME\", \"reason\": \"...\"}"));
         }
         try {
-            String result = gate.switchGoverning(body.has("enabled") ? body.get("enabled").booleanValue() : null,
+            String result = gate.switchGoverning(
+                    body.has("enabled") ? body.get("enabled").booleanValue() : null,
                     body.hasNonNull("mode") ? body.get("mode").asText() : null,
                     body.hasNonNull("by") ? body.get("by").asText() : null,
-                    body.hasNonNull("reason") ? body.get("reason").asText() : null, "admin-api");
+                    body.hasNonNull("reason") ? body.get("reason").asText() : null,
+                    "admin-api");
             return new Answer(200, Map.of("result", result));
         } catch (IllegalArgumentException e) {
             return new Answer(400, Map.of("error", e.getMessage()));
@@ -218,7 +235,8 @@ public final class AdminServer {
                 Files.createDirectories(absolute.getParent());
             }
             try {
-                Files.createFile(absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException notPosix) {
                 Files.createFile(absolute);
             } catch (java.nio.file.FileAlreadyExistsException raced) {
@@ -253,5 +271,4 @@ public final class AdminServer {
             out.write(bytes);
         }
     }
-
 }

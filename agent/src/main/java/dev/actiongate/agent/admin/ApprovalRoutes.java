@@ -39,8 +39,13 @@ final class ApprovalRoutes {
         GateState state = gate.state();
         Approvals approvals = state == null ? null : state.approvals();
         if (approvals == null) {
-            return new Answer(503, Map.of("error", state == null ? "the agent is still starting"
-                    : "approvals are unavailable: " + state.approvalsProblem()));
+            return new Answer(
+                    503,
+                    Map.of(
+                            "error",
+                            state == null
+                                    ? "the agent is still starting"
+                                    : "approvals are unavailable: " + state.approvalsProblem()));
         }
         if (path.equals("/approvals") || path.equals("/approvals/")) {
             return method.equals("GET") ? pending(approvals, caller) : new Answer(405, Map.of("error", "use GET"));
@@ -59,10 +64,14 @@ final class ApprovalRoutes {
     }
 
     private static Answer pending(Approvals approvals, AdminServer.Caller caller) {
-        List<Map<String, Object>> pending = approvals.pending().stream().map(approvals::describe).toList();
+        List<Map<String, Object>> pending =
+                approvals.pending().stream().map(approvals::describe).toList();
         // A reviewer's own token says who reviews: the console shows the name instead of asking for it.
-        return new Answer(200, caller.admin() ? Map.of("approvals", pending)
-                : Map.of("approvals", pending, "reviewer", caller.reviewer()));
+        return new Answer(
+                200,
+                caller.admin()
+                        ? Map.of("approvals", pending)
+                        : Map.of("approvals", pending, "reviewer", caller.reviewer()));
     }
 
     private static Answer one(Approvals approvals, String id) {
@@ -78,8 +87,12 @@ final class ApprovalRoutes {
         try {
             JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
             if (request == null || !request.isObject()) {
-                return new Answer(400, Map.of("error", "the body must be a JSON object such as"
-                        + " {\"reviewer\": \"alice\", \"comment\": \"...\"}"));
+                return new Answer(
+                        400,
+                        Map.of(
+                                "error",
+                                "the body must be a JSON object such as"
+                                        + " {\"reviewer\": \"alice\", \"comment\": \"...\"}"));
             }
             reviewer = request.hasNonNull("reviewer") ? request.get("reviewer").asText() : null;
             comment = request.hasNonNull("comment") ? request.get("comment").asText() : null;
@@ -87,13 +100,20 @@ final class ApprovalRoutes {
             return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
         }
         if (ownTokens && caller.admin()) {
-            return new Answer(403, Map.of("error", "reviewers have tokens of their own (reviewer_tokens_file):"
-                    + " review with yours, not with the admin token"));
+            return new Answer(
+                    403,
+                    Map.of(
+                            "error",
+                            "reviewers have tokens of their own (reviewer_tokens_file):"
+                                    + " review with yours, not with the admin token"));
         }
         if (!caller.admin()) {
             if (reviewer != null && !reviewer.equals(caller.reviewer())) {
-                return new Answer(403, Map.of("error", "this token is " + caller.reviewer() + "'s: it cannot review"
-                        + " as " + reviewer));
+                return new Answer(
+                        403,
+                        Map.of(
+                                "error",
+                                "this token is " + caller.reviewer() + "'s: it cannot review" + " as " + reviewer));
             }
             reviewer = caller.reviewer();
         }

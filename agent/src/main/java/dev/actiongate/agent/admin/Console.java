@@ -19,17 +19,22 @@ final class Console {
             "/console.js", new String[] {"console/console.js", "text/javascript; charset=utf-8"},
             "/console.css", new String[] {"console/console.css", "text/css; charset=utf-8"});
 
-    private Console() {
-    }
+    private Console() {}
 
     static void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String[] file = FILES.get(exchange.getRequestURI().getPath());
             if (file == null) {
-                AdminServer.send(exchange, 404, Map.of("error", "no such resource: " + exchange.getRequestURI().getPath()));
+                AdminServer.send(
+                        exchange,
+                        404,
+                        Map.of(
+                                "error",
+                                "no such resource: " + exchange.getRequestURI().getPath()));
                 return;
             }
-            if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+            if (!exchange.getRequestMethod().equals("GET")
+                    && !exchange.getRequestMethod().equals("HEAD")) {
                 AdminServer.send(exchange, 405, Map.of("error", "use GET"));
                 return;
             }
@@ -43,8 +48,10 @@ final class Console {
             }
             exchange.getResponseHeaders().set("Content-Type", file[1]);
             // Everything the page needs comes from this server; no inline script can run, no site can frame it.
-            exchange.getResponseHeaders().set("Content-Security-Policy",
-                    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+            exchange.getResponseHeaders()
+                    .set(
+                            "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
             exchange.getResponseHeaders().set("Cache-Control", "no-store");

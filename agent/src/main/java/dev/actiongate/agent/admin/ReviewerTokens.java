@@ -29,8 +29,7 @@ public final class ReviewerTokens {
     private final Path file;
     private volatile Loaded loaded;
 
-    private record Loaded(FileTime modified, long size, Map<String, byte[]> digests) {
-    }
+    private record Loaded(FileTime modified, long size, Map<String, byte[]> digests) {}
 
     private ReviewerTokens(Path file, Loaded loaded) {
         this.file = file;
@@ -93,7 +92,9 @@ public final class ReviewerTokens {
                 continue;
             }
             String[] parts = line.split("\\s+");
-            if (parts.length != 2 || !NAME.matcher(parts[0]).matches() || !DIGEST.matcher(parts[1]).matches()) {
+            if (parts.length != 2
+                    || !NAME.matcher(parts[0]).matches()
+                    || !DIGEST.matcher(parts[1]).matches()) {
                 throw new IOException(file + ":" + (i + 1) + ": expected 'NAME SHA256-HEX-OF-TOKEN' (see the"
                         + " reviewer-token command), found '" + line + "'");
             }
@@ -107,7 +108,8 @@ public final class ReviewerTokens {
     /** A new random token for {@code name}, and the line that lists its digest: {@code [token, line]}. */
     public static String[] mint(String name) {
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a reviewer name is 1 to 64 letters, digits, '.', '_', '@' or '-': " + name);
+            throw new IllegalArgumentException(
+                    "a reviewer name is 1 to 64 letters, digits, '.', '_', '@' or '-': " + name);
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

@@ -12,12 +12,17 @@ import java.util.Map;
  */
 public final class ActionDigest {
 
-    private ActionDigest() {
-    }
+    private ActionDigest() {}
 
     /** @param arguments the call's full arguments as the policy saw them (not the masked summary) */
-    public static String of(String action, String actor, String onBehalfOf, String tenant, String environment,
-                            Map<String, Object> arguments, String policyVersion) {
+    public static String of(
+            String action,
+            String actor,
+            String onBehalfOf,
+            String tenant,
+            String environment,
+            Map<String, Object> arguments,
+            String policyVersion) {
         Map<String, Object> asked = new LinkedHashMap<>(8);
         asked.put("action", action);
         asked.put("actor", actor);

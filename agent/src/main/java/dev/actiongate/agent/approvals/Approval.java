@@ -21,12 +21,29 @@ import java.util.Set;
  * @param expiresAt     until when a pending request can be decided, or an approval used
  * @param consumedBy    the decision that ran on this approval, once consumed
  */
-public record Approval(String id, ApprovalStatus status, String action, String method, String actor,
-                       String onBehalfOf, String tenant, String environment, String callerReason,
-                       Map<String, Object> arguments, List<String> matchedRules, String reason,
-                       List<String> approvers, Set<String> reviewers, String policyVersion, String actionDigest,
-                       Instant requestedAt, Instant expiresAt, String reviewer, String comment, Instant reviewedAt,
-                       String consumedBy) {
+public record Approval(
+        String id,
+        ApprovalStatus status,
+        String action,
+        String method,
+        String actor,
+        String onBehalfOf,
+        String tenant,
+        String environment,
+        String callerReason,
+        Map<String, Object> arguments,
+        List<String> matchedRules,
+        String reason,
+        List<String> approvers,
+        Set<String> reviewers,
+        String policyVersion,
+        String actionDigest,
+        Instant requestedAt,
+        Instant expiresAt,
+        String reviewer,
+        String comment,
+        Instant reviewedAt,
+        String consumedBy) {
 
     public Approval {
         matchedRules = List.copyOf(matchedRules);
@@ -36,15 +53,55 @@ public record Approval(String id, ApprovalStatus status, String action, String m
 
     /** The same request after a reviewer's decision. */
     Approval reviewed(ApprovalStatus decided, String by, String note, Instant at, Instant validUntil) {
-        return new Approval(id, decided, action, method, actor, onBehalfOf, tenant, environment, callerReason,
-                arguments, matchedRules, reason, approvers, reviewers, policyVersion, actionDigest, requestedAt,
-                validUntil, by, note, at, consumedBy);
+        return new Approval(
+                id,
+                decided,
+                action,
+                method,
+                actor,
+                onBehalfOf,
+                tenant,
+                environment,
+                callerReason,
+                arguments,
+                matchedRules,
+                reason,
+                approvers,
+                reviewers,
+                policyVersion,
+                actionDigest,
+                requestedAt,
+                validUntil,
+                by,
+                note,
+                at,
+                consumedBy);
     }
 
     Approval withStatus(ApprovalStatus newStatus, String consumer) {
-        return new Approval(id, newStatus, action, method, actor, onBehalfOf, tenant, environment, callerReason,
-                arguments, matchedRules, reason, approvers, reviewers, policyVersion, actionDigest, requestedAt,
-                expiresAt, reviewer, comment, reviewedAt, consumer);
+        return new Approval(
+                id,
+                newStatus,
+                action,
+                method,
+                actor,
+                onBehalfOf,
+                tenant,
+                environment,
+                callerReason,
+                arguments,
+                matchedRules,
+                reason,
+                approvers,
+                reviewers,
+                policyVersion,
+                actionDigest,
+                requestedAt,
+                expiresAt,
+                reviewer,
+                comment,
+                reviewedAt,
+                consumer);
     }
 
     /** The form the admin API shows and the store keeps; {@code age_ms} and {@code waiting} are added by the API. */
@@ -79,14 +136,26 @@ public record Approval(String id, ApprovalStatus status, String action, String m
     @SuppressWarnings("unchecked")
     static Approval fromMap(Map<String, Object> map) {
         return new Approval(
-                text(map, "id"), ApprovalStatus.parse(text(map, "status")), text(map, "action"), text(map, "method"),
-                text(map, "actor"), text(map, "on_behalf_of"), text(map, "tenant"), text(map, "environment"),
+                text(map, "id"),
+                ApprovalStatus.parse(text(map, "status")),
+                text(map, "action"),
+                text(map, "method"),
+                text(map, "actor"),
+                text(map, "on_behalf_of"),
+                text(map, "tenant"),
+                text(map, "environment"),
                 text(map, "caller_reason"),
                 map.get("arguments") instanceof Map<?, ?> args ? (Map<String, Object>) args : Map.of(),
-                strings(map.get("matched_rules")), text(map, "reason"), strings(map.get("approvers")),
-                new LinkedHashSet<>(strings(map.get("reviewers"))), text(map, "policy_version"),
-                text(map, "action_digest"), Instant.parse(text(map, "requested_at")),
-                Instant.parse(text(map, "expires_at")), text(map, "reviewer"), text(map, "comment"),
+                strings(map.get("matched_rules")),
+                text(map, "reason"),
+                strings(map.get("approvers")),
+                new LinkedHashSet<>(strings(map.get("reviewers"))),
+                text(map, "policy_version"),
+                text(map, "action_digest"),
+                Instant.parse(text(map, "requested_at")),
+                Instant.parse(text(map, "expires_at")),
+                text(map, "reviewer"),
+                text(map, "comment"),
                 map.get("reviewed_at") == null ? null : Instant.parse(text(map, "reviewed_at")),
                 text(map, "consumed_by"));
     }

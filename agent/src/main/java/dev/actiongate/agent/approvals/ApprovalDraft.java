@@ -16,15 +16,47 @@ import java.util.Set;
  * @param reviewers    the people named, groups expanded
  * @param actionDigest see {@link ActionDigest}
  */
-public record ApprovalDraft(String id, String action, String method, String actor, String onBehalfOf, String tenant,
-                            String environment, String callerReason, Map<String, Object> arguments,
-                            List<String> matchedRules, String reason, List<String> approvers, Set<String> reviewers,
-                            String policyVersion, String actionDigest) {
+public record ApprovalDraft(
+        String id,
+        String action,
+        String method,
+        String actor,
+        String onBehalfOf,
+        String tenant,
+        String environment,
+        String callerReason,
+        Map<String, Object> arguments,
+        List<String> matchedRules,
+        String reason,
+        List<String> approvers,
+        Set<String> reviewers,
+        String policyVersion,
+        String actionDigest) {
 
     /** The request as filed at {@code now}, pending until {@code expiresAt}. */
     Approval pending(Instant now, Instant expiresAt) {
-        return new Approval(id, ApprovalStatus.PENDING, action, method, actor, onBehalfOf, tenant, environment,
-                callerReason, arguments, matchedRules, reason, approvers, reviewers, policyVersion, actionDigest, now,
-                expiresAt, null, null, null, null);
+        return new Approval(
+                id,
+                ApprovalStatus.PENDING,
+                action,
+                method,
+                actor,
+                onBehalfOf,
+                tenant,
+                environment,
+                callerReason,
+                arguments,
+                matchedRules,
+                reason,
+                approvers,
+                reviewers,
+                policyVersion,
+                actionDigest,
+                now,
+                expiresAt,
+                null,
+                null,
+                null,
+                null);
     }
 }

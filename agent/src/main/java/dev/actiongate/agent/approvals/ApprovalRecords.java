@@ -10,8 +10,7 @@ import java.util.Map;
  */
 final class ApprovalRecords {
 
-    private ApprovalRecords() {
-    }
+    private ApprovalRecords() {}
 
     /** {@code approval_reviewed}: a reviewer's decision, {@code approval} being the request after it. */
     static Map<String, Object> reviewed(Approval approval, String reviewer, String comment, String verb) {
@@ -19,8 +18,8 @@ final class ApprovalRecords {
     }
 
     /** {@code approval_refused}: a review that did not take effect, and why. */
-    static Map<String, Object> refused(Approval approval, String reviewer, String comment, String verb,
-                                       String problem) {
+    static Map<String, Object> refused(
+            Approval approval, String reviewer, String comment, String verb, String problem) {
         return review("approval_refused", approval, reviewer, comment, verb, problem);
     }
 
@@ -40,8 +39,8 @@ final class ApprovalRecords {
         return record;
     }
 
-    private static Map<String, Object> review(String kind, Approval approval, String reviewer, String comment,
-                                              String verb, String problem) {
+    private static Map<String, Object> review(
+            String kind, Approval approval, String reviewer, String comment, String verb, String problem) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("action", approval.action());
         record.put("action_digest", approval.actionDigest());

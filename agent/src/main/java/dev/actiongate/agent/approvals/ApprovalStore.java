@@ -32,6 +32,7 @@ final class ApprovalStore implements Closeable {
     private final FileChannel channel;
     /** Held while open: compaction replaces the store file, so the lock is on a file beside it. */
     private final FileChannel lock;
+
     private final Map<String, Approval> byId = new LinkedHashMap<>();
 
     private ApprovalStore(Path file, FileChannel channel, FileChannel lock, Map<String, Approval> loaded) {
@@ -96,8 +97,10 @@ final class ApprovalStore implements Closeable {
                     if (i == lines.size() - 1) {
                         break; // torn by a crash mid-write: that change was never acknowledged
                     }
-                    throw new IOException(absolute + ":" + (i + 1) + ": not an approval (" + e.getMessage()
-                            + "); move the file aside or repair the line", e);
+                    throw new IOException(
+                            absolute + ":" + (i + 1) + ": not an approval (" + e.getMessage()
+                                    + "); move the file aside or repair the line",
+                            e);
                 }
             }
             loaded.values().removeIf(approval -> !approval.status().open());
@@ -106,8 +109,8 @@ final class ApprovalStore implements Closeable {
             loaded.values().forEach(approval -> text.append(line(approval)));
             Files.deleteIfExists(compacted);
             createPrivate(compacted);
-            try (FileChannel out = FileChannel.open(compacted, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel out =
+                    FileChannel.open(compacted, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 writeFully(out, text.toString());
                 out.force(true);
             }
@@ -163,7 +166,8 @@ final class ApprovalStore implements Closeable {
     Approval rejectedFor(String digest) {
         Approval latest = null;
         for (Approval approval : byId.values()) {
-            if (approval.status() == ApprovalStatus.REJECTED && approval.actionDigest().equals(digest)
+            if (approval.status() == ApprovalStatus.REJECTED
+                    && approval.actionDigest().equals(digest)
                     && (latest == null || approval.reviewedAt().isAfter(latest.reviewedAt()))) {
                 latest = approval;
             }

@@ -127,7 +127,8 @@ public final class FileApprovals implements Approvals {
         synchronized (store) {
             Approval approval = store.get(id);
             if (approval == null) {
-                return new Review(404, null, "no approval request " + id + " (it may have been closed before a restart)");
+                return new Review(
+                        404, null, "no approval request " + id + " (it may have been closed before a restart)");
             }
             if (by.isEmpty()) {
                 return new Review(400, approval, "a reviewer name is required");
@@ -146,7 +147,8 @@ public final class FileApprovals implements Approvals {
             try {
                 recorder.record(ApprovalRecords.refused(approval, by, comment, verb, refusal));
             } catch (IOException | RuntimeException e) {
-                return new Review(503, approval, refusal + " (and the refusal could not be recorded: " + e.getMessage() + ")");
+                return new Review(
+                        503, approval, refusal + " (and the refusal could not be recorded: " + e.getMessage() + ")");
             }
             return new Review(approval.status() != ApprovalStatus.PENDING ? 409 : 403, approval, refusal);
         }
@@ -155,13 +157,17 @@ public final class FileApprovals implements Approvals {
     /** Records, then stores, a decision {@code by} may take. Caller holds the store's lock. */
     private Review decide(Approval approval, boolean approve, String by, String comment, String verb) {
         Instant now = now();
-        Approval reviewed = approval.reviewed(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, by,
-                comment, now, approve ? now.plus(validity) : approval.expiresAt());
+        Approval reviewed = approval.reviewed(
+                approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED,
+                by,
+                comment,
+                now,
+                approve ? now.plus(validity) : approval.expiresAt());
         try {
             recorder.record(ApprovalRecords.reviewed(reviewed, by, comment, verb));
         } catch (IOException | RuntimeException e) {
-            return new Review(503, approval, "the review could not be recorded, so it did not take effect: "
-                    + e.getMessage());
+            return new Review(
+                    503, approval, "the review could not be recorded, so it did not take effect: " + e.getMessage());
         }
         try {
             store.put(reviewed);
@@ -182,13 +188,17 @@ public final class FileApprovals implements Approvals {
     /** Why {@code by} may not decide {@code approval} by {@code verb}, or {@code null} when they may. */
     private static String refusal(Approval approval, String by, String verb) {
         if (approval.status() != ApprovalStatus.PENDING) {
-            return "approval " + approval.id() + " is already " + approval.status().wireName()
-                    + (approval.reviewer() == null ? "" : " (by " + approval.reviewer() + " at " + Timestamps.of(approval.reviewedAt()) + ")")
+            return "approval " + approval.id() + " is already "
+                    + approval.status().wireName()
+                    + (approval.reviewer() == null
+                            ? ""
+                            : " (by " + approval.reviewer() + " at " + Timestamps.of(approval.reviewedAt()) + ")")
                     + "; it cannot be decided again";
         }
         if (by.equals(approval.actor()) || by.equals(approval.onBehalfOf())) {
-            return "separation of duties: " + by + " is the " + (by.equals(approval.actor()) ? "actor" : "person acted for")
-                    + " of this call and cannot " + verb + " it";
+            return "separation of duties: " + by + " is the "
+                    + (by.equals(approval.actor()) ? "actor" : "person acted for") + " of this call and cannot " + verb
+                    + " it";
         }
         if (!approval.reviewers().contains(by)) {
             return by + " is not an approver of this call; approvers: " + String.join(", ", approval.approvers());
@@ -225,7 +235,9 @@ public final class FileApprovals implements Approvals {
     @Override
     public Map<String, Object> describe(Approval approval) {
         Map<String, Object> shown = approval.toMap();
-        shown.put("age_ms", Math.max(0, Duration.between(approval.requestedAt(), now()).toMillis()));
+        shown.put(
+                "age_ms",
+                Math.max(0, Duration.between(approval.requestedAt(), now()).toMillis()));
         shown.put("waiting", waiting(approval.id()));
         return shown;
     }
@@ -273,8 +285,12 @@ public final class FileApprovals implements Approvals {
         try {
             recorder.record(record);
         } catch (IOException | RuntimeException e) {
-            LoggerFactory.getLogger("actiongate").error("approval {} expired, but its record could not be written ({}): {}",
-                    approval.id(), e, record);
+            LoggerFactory.getLogger("actiongate")
+                    .error(
+                            "approval {} expired, but its record could not be written ({}): {}",
+                            approval.id(),
+                            e,
+                            record);
         }
         return expired;
     }

@@ -26,8 +26,7 @@ final class AdminCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AdminCommands() {
-    }
+    private AdminCommands() {}
 
     static int approvals(String[] args, PrintStream out, PrintStream err) {
         if (args.length < 2) {
@@ -86,8 +85,7 @@ final class AdminCommands {
      */
     static int status(String[] args, PrintStream out, PrintStream err) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int code = call(args, 1, "GET", "/status", null,
-                new PrintStream(body, true, StandardCharsets.UTF_8), err);
+        int code = call(args, 1, "GET", "/status", null, new PrintStream(body, true, StandardCharsets.UTF_8), err);
         String text = body.toString(StandardCharsets.UTF_8);
         out.print(text);
         if (code != 0) {
@@ -100,10 +98,13 @@ final class AdminCommands {
             if (count == 0) {
                 return 0;
             }
-            err.println(count + " class(es) could not be instrumented; their governed methods, if any, run UNGOVERNED:");
+            err.println(
+                    count + " class(es) could not be instrumented; their governed methods, if any, run UNGOVERNED:");
             for (JsonNode failure : failures) {
-                err.println("  " + failure.path("type").asText() + " (class loader " + failure.path("loader").asText()
-                        + ", " + failure.path("timestamp").asText() + "): " + failure.path("cause").asText());
+                err.println("  " + failure.path("type").asText() + " (class loader "
+                        + failure.path("loader").asText() + ", "
+                        + failure.path("timestamp").asText() + "): "
+                        + failure.path("cause").asText());
             }
             if (count > failures.size()) {
                 err.println("  ... and " + (count - failures.size()) + " more: see the instrumentation_failed records");
@@ -120,7 +121,10 @@ final class AdminCommands {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = from; i < args.length; i += 2) {
             if (!KNOWN_OPTIONS.contains(args[i]) || i + 1 >= args.length) {
-                err.println(KNOWN_OPTIONS.contains(args[i]) ? args[i] + " needs a value" : "unknown option '" + args[i] + "'");
+                err.println(
+                        KNOWN_OPTIONS.contains(args[i])
+                                ? args[i] + " needs a value"
+                                : "unknown option '" + args[i] + "'");
                 return null;
             }
             options.put(args[i], args[i + 1]);
@@ -128,12 +132,18 @@ final class AdminCommands {
         return options;
     }
 
-    private static final List<String> KNOWN_OPTIONS = List.of("--url", "--token-file", "--reviewer", "--comment",
-            "--enabled", "--mode", "--by", "--reason");
+    private static final List<String> KNOWN_OPTIONS =
+            List.of("--url", "--token-file", "--reviewer", "--comment", "--enabled", "--mode", "--by", "--reason");
 
     /** Calls the admin API of a running agent; the options start at {@code args[from]}. */
-    static int call(String[] args, int from, String method, String path, Map<String, ?> body,
-                            PrintStream out, PrintStream err) {
+    static int call(
+            String[] args,
+            int from,
+            String method,
+            String path,
+            Map<String, ?> body,
+            PrintStream out,
+            PrintStream err) {
         Map<String, String> options = options(args, from, err);
         if (options == null) {
             return Cli.usage(err);
@@ -155,8 +165,8 @@ final class AdminCommands {
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
             (response.statusCode() == 200 ? out : err).println(response.body());
             return response.statusCode() == 200 ? 0 : 1;
         } catch (IOException | IllegalArgumentException e) {

@@ -22,11 +22,10 @@ final class Attach {
     private static final String DETACHABLE_PROPERTY = "dev.actiongate.detachable";
     private static final String JAR_PROPERTY = "dev.actiongate.cli.jar";
     /** Agent arguments naming files: resolved against this shell's directory, not the target's. */
-    private static final Set<String> PATH_KEYS = Set.of("policy", "records", "approvals", "admin_token_file",
-            "reviewer_tokens_file");
+    private static final Set<String> PATH_KEYS =
+            Set.of("policy", "records", "approvals", "admin_token_file", "reviewer_tokens_file");
 
-    private Attach() {
-    }
+    private Attach() {}
 
     static int attach(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 2 && args[1].equals("--list")) {
@@ -55,9 +54,11 @@ final class Attach {
             }
             out.println("attached " + after.getProperty(RUNNING_PROPERTY) + " to JVM " + args[1]);
             String governs = after.getProperty(GOVERNS_PROPERTY, "");
-            out.println(governs.isBlank()
-                    ? "it governs no loaded method yet; classes loaded from now on are governed as they load"
-                    : "it governs:\n" + governs.stripTrailing().indent(2).stripTrailing());
+            out.println(
+                    governs.isBlank()
+                            ? "it governs no loaded method yet; classes loaded from now on are governed as they load"
+                            : "it governs:\n"
+                                    + governs.stripTrailing().indent(2).stripTrailing());
             return 0;
         });
     }
@@ -116,7 +117,8 @@ final class Attach {
             List<?> descriptors = (List<?>) type.getMethod("list").invoke(null);
             long self = ProcessHandle.current().pid();
             List<String> lines = new ArrayList<>();
-            Class<?> descriptorType = Class.forName(VIRTUAL_MACHINE + "Descriptor", true, ClassLoader.getSystemClassLoader());
+            Class<?> descriptorType =
+                    Class.forName(VIRTUAL_MACHINE + "Descriptor", true, ClassLoader.getSystemClassLoader());
             for (Object descriptor : descriptors) {
                 String id = (String) descriptorType.getMethod("id").invoke(descriptor);
                 String name = (String) descriptorType.getMethod("displayName").invoke(descriptor);
@@ -143,9 +145,13 @@ final class Attach {
         List<String> pairs = new ArrayList<>();
         for (String pair : agentArgs.split(",")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && PATH_KEYS.contains(pair.substring(0, eq).trim()) && !pair.substring(eq + 1).isBlank()) {
+            if (eq > 0
+                    && PATH_KEYS.contains(pair.substring(0, eq).trim())
+                    && !pair.substring(eq + 1).isBlank()) {
                 pairs.add(pair.substring(0, eq).trim() + "="
-                        + Path.of(pair.substring(eq + 1).trim()).toAbsolutePath().normalize());
+                        + Path.of(pair.substring(eq + 1).trim())
+                                .toAbsolutePath()
+                                .normalize());
             } else {
                 pairs.add(pair);
             }
@@ -171,7 +177,8 @@ final class Attach {
         try {
             return Class.forName(VIRTUAL_MACHINE, true, ClassLoader.getSystemClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new AttachProblem("this Java has no Attach API (module jdk.attach): run the command with a JDK, not a JRE");
+            throw new AttachProblem(
+                    "this Java has no Attach API (module jdk.attach): run the command with a JDK, not a JRE");
         }
     }
 

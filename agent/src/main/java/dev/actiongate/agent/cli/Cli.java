@@ -20,7 +20,8 @@ import java.util.Arrays;
  */
 public final class Cli {
 
-    private static final String USAGE = String.join("\n",
+    private static final String USAGE = String.join(
+            "\n",
             "usage: java -jar actiongate-agent.jar COMMAND",
             "  verify FILE...     check the hash chain of a decision records file",
             "                     (exit 0 when intact, 1 with the first bad line when not); given",
@@ -52,8 +53,7 @@ public final class Cli {
             "  detach PID         restore the original methods in JVM PID and stop the agent there",
             "  version            print the agent version");
 
-    private Cli() {
-    }
+    private Cli() {}
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);
@@ -114,7 +114,10 @@ public final class Cli {
             Path file = Path.of(name);
             ChainVerifier.Result[] result = new ChainVerifier.Result[1];
             exit = Math.max(exit, verify(file, out, err, result));
-            if (before != null && beforeResult != null && beforeResult.intact() && result[0] != null
+            if (before != null
+                    && beforeResult != null
+                    && beforeResult.intact()
+                    && result[0] != null
                     && result[0].intact()) {
                 try {
                     ChainVerifier.Link link = ChainVerifier.link(before, beforeResult, file, result[0]);
@@ -140,7 +143,8 @@ public final class Cli {
             ChainVerifier.Result result = ChainVerifier.verify(file);
             verdict[0] = result;
             if (result.intact()) {
-                out.println(file + ": OK, " + result.records() + " records, chain intact (last hash " + result.lastHash() + ")");
+                out.println(file + ": OK, " + result.records() + " records, chain intact (last hash "
+                        + result.lastHash() + ")");
                 ChainVerifier.Continuation continues = result.continues();
                 if (continues != null) {
                     out.println(file + ": its first record (records_continued) continues the chain of "
@@ -156,14 +160,16 @@ public final class Cli {
                 }
                 int left = RecordLog.leftInJournal(file, result.lastHash()).size();
                 if (left > 0) {
-                    out.println(file + ": " + left + " more record" + (left == 1 ? "" : "s") + " in "
-                            + RecordLog.journalOf(file) + " continue the chain: the process writing this file stopped"
-                            + " before it could append them; the agent appends them when it next starts with this file");
+                    out.println(
+                            file + ": " + left + " more record" + (left == 1 ? "" : "s") + " in "
+                                    + RecordLog.journalOf(file)
+                                    + " continue the chain: the process writing this file stopped"
+                                    + " before it could append them; the agent appends them when it next starts with this file");
                 }
                 return 0;
             }
-            out.println(file + ": BROKEN at line " + result.badLine() + ": " + result.problem()
-                    + " (" + result.records() + " records before it are intact)");
+            out.println(file + ": BROKEN at line " + result.badLine() + ": " + result.problem() + " ("
+                    + result.records() + " records before it are intact)");
             return 1;
         } catch (IOException e) {
             err.println(file + ": cannot be read: " + e);
@@ -189,15 +195,17 @@ public final class Cli {
         if (entry.action() != null) {
             return what + " as action '" + entry.action() + "'";
         }
-        return what + (entry.actionFrom() == GovernEntry.ActionFrom.METHOD
-                ? ", action named after the method"
-                : ", action named by the annotation's name or else the method");
+        return what
+                + (entry.actionFrom() == GovernEntry.ActionFrom.METHOD
+                        ? ", action named after the method"
+                        : ", action named by the annotation's name or else the method");
     }
 
     private static int check(Path file, PrintStream out, PrintStream err) {
         try {
             Policy policy = new PolicyLoader().load(file);
-            out.println(file + ": OK, policy " + policy.version() + ", " + policy.rules().size() + " rules, default "
+            out.println(file + ": OK, policy " + policy.version() + ", "
+                    + policy.rules().size() + " rules, default "
                     + policy.defaultVerdict().wireName() + ", " + policy.mode().wireName() + " mode");
             // What the agent instruments comes from this same parse, whatever syntax the file uses.
             for (GovernEntry entry : policy.govern()) {

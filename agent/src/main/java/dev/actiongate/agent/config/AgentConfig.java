@@ -35,18 +35,27 @@ import java.util.Set;
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
-public record AgentConfig(Path policy, Path records, boolean recordsJournal, String environment, String service,
-                          boolean enabled, URI incidentWebhook, Map<String, String> contextMdc, Admin admin,
-                          Approvals approvals, Duration startupTimeout, Map<String, String> sources,
-                          List<String> warnings) {
+public record AgentConfig(
+        Path policy,
+        Path records,
+        boolean recordsJournal,
+        String environment,
+        String service,
+        boolean enabled,
+        URI incidentWebhook,
+        Map<String, String> contextMdc,
+        Admin admin,
+        Approvals approvals,
+        Duration startupTimeout,
+        Map<String, String> sources,
+        List<String> warnings) {
 
     /**
      * The admin HTTP API: off unless a port is given; loopback unless told otherwise; every
      * request needs the bearer token, given directly or in a file. With a reviewer tokens file,
      * approvals are reviewed with each reviewer's own token, and the admin token reviews nothing.
      */
-    public record Admin(int port, String bind, String token, Path tokenFile, Path reviewerTokensFile) {
-    }
+    public record Admin(int port, String bind, String token, Path tokenFile, Path reviewerTokensFile) {}
 
     /**
      * Approvals.
@@ -55,8 +64,7 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
      * @param validity how long a pending request, or a granted approval not yet used, stays usable
      * @param store    the file that keeps pending and granted approvals across restarts
      */
-    public record Approvals(Duration timeout, Duration validity, Path store) {
-    }
+    public record Approvals(Duration timeout, Duration validity, Path store) {}
 
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
@@ -80,9 +88,24 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
 
     /** Every key the agent understands; anything else is a start-up warning. */
-    public static final Set<String> KEYS = Set.of(POLICY, RECORDS, RECORDS_JOURNAL, ENVIRONMENT, SERVICE, ENABLED,
-            INCIDENT_WEBHOOK, CONTEXT_MDC, ADMIN_PORT, ADMIN_BIND, ADMIN_TOKEN, ADMIN_TOKEN_FILE, REVIEWER_TOKENS_FILE,
-            APPROVAL_TIMEOUT, APPROVAL_VALIDITY, APPROVALS, STARTUP_TIMEOUT);
+    public static final Set<String> KEYS = Set.of(
+            POLICY,
+            RECORDS,
+            RECORDS_JOURNAL,
+            ENVIRONMENT,
+            SERVICE,
+            ENABLED,
+            INCIDENT_WEBHOOK,
+            CONTEXT_MDC,
+            ADMIN_PORT,
+            ADMIN_BIND,
+            ADMIN_TOKEN,
+            ADMIN_TOKEN_FILE,
+            REVIEWER_TOKENS_FILE,
+            APPROVAL_TIMEOUT,
+            APPROVAL_VALIDITY,
+            APPROVALS,
+            STARTUP_TIMEOUT);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -107,22 +130,40 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         String env = values.getOrDefault(ENVIRONMENT, "development");
         String service = values.getOrDefault(SERVICE, defaultService(systemProperties));
         boolean enabled = ConfigValues.flag(values, ENABLED, "the agent stays enabled", warnings);
-        boolean recordsJournal = ConfigValues.flag(values, RECORDS_JOURNAL, "decisions go through the journal", warnings);
+        boolean recordsJournal =
+                ConfigValues.flag(values, RECORDS_JOURNAL, "decisions go through the journal", warnings);
         URI webhook = ConfigValues.webhook(blankToNull(values.get(INCIDENT_WEBHOOK)), warnings);
         Map<String, String> contextMdc = ConfigValues.contextMdc(blankToNull(values.get(CONTEXT_MDC)), warnings);
         Admin admin = ConfigValues.admin(values, warnings);
         Approvals approvals = new Approvals(
                 ConfigValues.duration(values, APPROVAL_TIMEOUT, Duration.ofMinutes(5), warnings),
                 ConfigValues.duration(values, APPROVAL_VALIDITY, Duration.ofHours(1), warnings),
-                Path.of(values.getOrDefault(APPROVALS, approvalsBeside(Path.of(records)).toString())));
+                Path.of(values.getOrDefault(
+                        APPROVALS, approvalsBeside(Path.of(records)).toString())));
         Duration startupTimeout = ConfigValues.duration(values, STARTUP_TIMEOUT, Duration.ofSeconds(10), warnings);
-        return new AgentConfig(policy == null ? null : Path.of(policy), Path.of(records), recordsJournal, env, service,
-                enabled, webhook, contextMdc, admin, approvals, startupTimeout, sources, warnings);
+        return new AgentConfig(
+                policy == null ? null : Path.of(policy),
+                Path.of(records),
+                recordsJournal,
+                env,
+                service,
+                enabled,
+                webhook,
+                contextMdc,
+                admin,
+                approvals,
+                startupTimeout,
+                sources,
+                warnings);
     }
 
     /** Each key from the first place that sets it: agent argument, then system property, then environment. */
-    private static void layer(Map<String, String> args, Map<?, ?> systemProperties, Map<String, String> environment,
-                              Map<String, String> values, Map<String, String> sources) {
+    private static void layer(
+            Map<String, String> args,
+            Map<?, ?> systemProperties,
+            Map<String, String> environment,
+            Map<String, String> values,
+            Map<String, String> sources) {
         for (String key : KEYS) {
             String fromArgs = args.get(key);
             Object fromProperty = systemProperties.get(PROPERTY_PREFIX + key);
@@ -141,8 +182,11 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
     }
 
     /** A misspelt key would otherwise be silently ignored: each one is a start-up warning. */
-    private static void warnUnknownKeys(Map<String, String> args, Map<?, ?> systemProperties,
-                                        Map<String, String> environment, List<String> warnings) {
+    private static void warnUnknownKeys(
+            Map<String, String> args,
+            Map<?, ?> systemProperties,
+            Map<String, String> environment,
+            List<String> warnings) {
         for (String key : args.keySet()) {
             if (!KEYS.contains(key)) {
                 warnings.add("unknown agent argument '" + key + "' ignored; known keys: " + known());
@@ -162,9 +206,6 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         }
     }
 
-
-
-
     /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */
     static Path approvalsBeside(Path records) {
         if (records.getFileName() == null) {
@@ -175,9 +216,6 @@ public record AgentConfig(Path policy, Path records, boolean recordsJournal, Str
         String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
         return records.resolveSibling(base + ".approvals.jsonl");
     }
-
-
-
 
     private static String defaultService(Map<?, ?> systemProperties) {
         Object command = systemProperties.get("sun.java.command");

@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class ConfigValues {
 
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     /** The incident webhook's address, or {@code null} (with a warning) when it is not an http(s) URL. */
     static URI webhook(String value, List<String> warnings) {
@@ -50,7 +49,10 @@ final class ConfigValues {
             String token = AgentConfig.blankToNull(values.get(AgentConfig.ADMIN_TOKEN));
             String tokenFile = AgentConfig.blankToNull(values.get(AgentConfig.ADMIN_TOKEN_FILE));
             String reviewerTokensFile = AgentConfig.blankToNull(values.get(AgentConfig.REVIEWER_TOKENS_FILE));
-            return new AgentConfig.Admin(number, values.getOrDefault(AgentConfig.ADMIN_BIND, "127.0.0.1"), token,
+            return new AgentConfig.Admin(
+                    number,
+                    values.getOrDefault(AgentConfig.ADMIN_BIND, "127.0.0.1"),
+                    token,
                     tokenFile == null ? null : Path.of(tokenFile),
                     reviewerTokensFile == null ? null : Path.of(reviewerTokensFile));
         } catch (NumberFormatException e) {
@@ -82,7 +84,8 @@ final class ConfigValues {
         }
         Duration parsed = Durations.parse(text);
         if (parsed == null) {
-            warnings.add(key + "='" + text + "' is not a duration such as 30s, 5m or 1h; using " + Durations.text(fallback));
+            warnings.add(
+                    key + "='" + text + "' is not a duration such as 30s, 5m or 1h; using " + Durations.text(fallback));
             return fallback;
         }
         return parsed;
@@ -102,7 +105,9 @@ final class ConfigValues {
                 warnings.add("agent argument '" + pair + "' is not key=value; ignored");
                 continue;
             }
-            args.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
+            args.put(
+                    pair.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                    pair.substring(eq + 1).trim());
         }
         return args;
     }
@@ -121,8 +126,11 @@ final class ConfigValues {
             String field = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
             String key = eq < 0 ? "" : entry.substring(eq + 1).trim();
             if (!AgentConfig.CONTEXT_FIELDS.contains(field) || key.isEmpty()) {
-                warnings.add("context_mdc entry '" + entry.trim() + "' ignored: expected FIELD=MDC_KEY with FIELD one of "
-                        + String.join(", ", AgentConfig.CONTEXT_FIELDS.stream().sorted().toList()));
+                warnings.add("context_mdc entry '" + entry.trim()
+                        + "' ignored: expected FIELD=MDC_KEY with FIELD one of "
+                        + String.join(
+                                ", ",
+                                AgentConfig.CONTEXT_FIELDS.stream().sorted().toList()));
             } else {
                 mapping.put(field, key);
             }

@@ -12,8 +12,7 @@ public final class Durations {
     /** The longest duration whose nanoseconds fit a {@code long}. */
     private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** {@code duration} in the same short form ({@code 5m}, {@code 1h30m}, {@code 500ms}), for messages. */
     public static String text(Duration duration) {

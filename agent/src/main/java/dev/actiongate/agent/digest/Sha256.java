@@ -12,8 +12,7 @@ public final class Sha256 {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** A fresh digest, for a caller that hashes often and keeps one per thread. */
     public static MessageDigest newDigest() {

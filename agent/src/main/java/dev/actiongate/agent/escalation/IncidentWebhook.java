@@ -39,7 +39,10 @@ public final class IncidentWebhook implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(retries).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(TIMEOUT)
+                .executor(retries)
+                .build();
     }
 
     /** Ends the retry thread: a detached agent leaves no thread of its own behind. Pending retries are dropped. */
@@ -64,26 +67,30 @@ public final class IncidentWebhook implements AutoCloseable {
         return done;
     }
 
-    private void attempt(String json, int attempt, BiConsumer<Integer, String> failed, CompletableFuture<Integer> done) {
+    private void attempt(
+            String json, int attempt, BiConsumer<Integer, String> failed, CompletableFuture<Integer> done) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
         // The outcome is handled in whenComplete; the future itself has nothing more to say.
-        var unused = client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            String problem = error != null
-                    ? error.toString()
-                    : response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
-            if (problem == null) {
-                done.complete(attempt);
-            } else if (attempt > pauses.length) {
-                failed.accept(attempt, problem);
-                done.complete(attempt);
-            } else {
-                var unusedRetry = retries.schedule(() -> attempt(json, attempt + 1, failed, done),
-                        pauses[attempt - 1].toMillis(), TimeUnit.MILLISECONDS);
-            }
-        });
+        var unused = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .whenComplete((response, error) -> {
+                    String problem = error != null
+                            ? error.toString()
+                            : response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
+                    if (problem == null) {
+                        done.complete(attempt);
+                    } else if (attempt > pauses.length) {
+                        failed.accept(attempt, problem);
+                        done.complete(attempt);
+                    } else {
+                        var unusedRetry = retries.schedule(
+                                () -> attempt(json, attempt + 1, failed, done),
+                                pauses[attempt - 1].toMillis(),
+                                TimeUnit.MILLISECONDS);
+                    }
+                });
     }
 }

@@ -20,12 +20,24 @@ import java.util.Map;
 abstract class ApplicationApi {
 
     /** The scope in force, whichever copy holds it. */
-    record Scope(String actor, String onBehalfOf, String tenant, String reason, String environment,
-                 ActionContext.Approval approval, Map<String, String> attributes) {
+    record Scope(
+            String actor,
+            String onBehalfOf,
+            String tenant,
+            String reason,
+            String environment,
+            ActionContext.Approval approval,
+            Map<String, String> attributes) {
 
         static Scope of(ActionContext context) {
-            return new Scope(context.actor(), context.onBehalfOf(), context.tenant(), context.reason(),
-                    context.environment(), context.approval(), context.attributes());
+            return new Scope(
+                    context.actor(),
+                    context.onBehalfOf(),
+                    context.tenant(),
+                    context.reason(),
+                    context.environment(),
+                    context.approval(),
+                    context.attributes());
         }
     }
 
@@ -57,7 +69,8 @@ abstract class ApplicationApi {
         Class<?> context = resolve(ActionContext.class, loader);
         Class<?> denied = resolve(ActionDeniedException.class, loader);
         Class<?> pending = resolve(ApprovalPendingException.class, loader);
-        if (context == ActionContext.class && denied == ActionDeniedException.class
+        if (context == ActionContext.class
+                && denied == ActionDeniedException.class
                 && (pending == ApprovalPendingException.class || pending == null)) {
             return SHARED;
         }
@@ -66,8 +79,8 @@ abstract class ApplicationApi {
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             // A copy this agent cannot read: deciding with the shared copy's context, which the
             // application never sets, would decide on an empty actor and tenant. Deny instead.
-            return new Unreadable("the application's own copy of the ActionGate API in " + loader
-                    + " cannot be read (" + e + "); calls are denied rather than decided without their context");
+            return new Unreadable("the application's own copy of the ActionGate API in " + loader + " cannot be read ("
+                    + e + "); calls are denied rather than decided without their context");
         }
     }
 
@@ -113,6 +126,7 @@ abstract class ApplicationApi {
         private final Constructor<?> denied;
         /** {@code null} when a pending approval is thrown as {@link #denied} instead. */
         private final Constructor<?> pending;
+
         private final boolean sharedPending;
 
         OwnCopy(Class<?> context, Class<?> deniedType, Class<?> pendingType) throws ReflectiveOperationException {
@@ -126,14 +140,16 @@ abstract class ApplicationApi {
             attributes = ownContext ? context.getMethod("attributes") : null;
             approval = ownContext ? optionalMethod(context, "approval") : null;
             Class<?> deniedResolved = deniedType == null ? ActionDeniedException.class : deniedType;
-            denied = deniedResolved == ActionDeniedException.class ? null
+            denied = deniedResolved == ActionDeniedException.class
+                    ? null
                     : deniedResolved.getConstructor(String.class, String.class, String.class, String.class, List.class);
             // A pending approval the loader's catch of its ActionDeniedException would miss is thrown as a plain
             // denial of that copy, whose verdict says approval_pending.
             boolean catchable = pendingType != null && deniedResolved.isAssignableFrom(pendingType);
             sharedPending = catchable && pendingType == ApprovalPendingException.class;
             pending = catchable && !sharedPending
-                    ? pendingType.getConstructor(String.class, String.class, String.class, List.class) : null;
+                    ? pendingType.getConstructor(String.class, String.class, String.class, List.class)
+                    : null;
             if (ownContext) {
                 copyDefaultEnvironment(context);
             }
@@ -148,8 +164,11 @@ abstract class ApplicationApi {
             try {
                 Object scope = current.invoke(null);
                 Object chosen = approval == null ? null : approval.invoke(scope);
-                return new Scope((String) actor.invoke(scope), (String) onBehalfOf.invoke(scope),
-                        (String) tenant.invoke(scope), (String) reason.invoke(scope),
+                return new Scope(
+                        (String) actor.invoke(scope),
+                        (String) onBehalfOf.invoke(scope),
+                        (String) tenant.invoke(scope),
+                        (String) reason.invoke(scope),
                         (String) environment.invoke(scope),
                         chosen == null ? null : ActionContext.Approval.valueOf(((Enum<?>) chosen).name()),
                         (Map<String, String>) attributes.invoke(scope));
@@ -166,18 +185,35 @@ abstract class ApplicationApi {
                         return original;
                     }
                     if (pending != null) {
-                        return trace((RuntimeException) pending.newInstance(original.decisionId(), original.action(),
-                                original.reason(), original.matchedRules()), original);
+                        return trace(
+                                (RuntimeException) pending.newInstance(
+                                        original.decisionId(),
+                                        original.action(),
+                                        original.reason(),
+                                        original.matchedRules()),
+                                original);
                     }
                 }
                 if (denied == null) {
                     return original instanceof ApprovalPendingException
-                            ? trace(new ActionDeniedException(original.decisionId(), original.action(),
-                                    original.verdict(), original.reason(), original.matchedRules()), original)
+                            ? trace(
+                                    new ActionDeniedException(
+                                            original.decisionId(),
+                                            original.action(),
+                                            original.verdict(),
+                                            original.reason(),
+                                            original.matchedRules()),
+                                    original)
                             : original;
                 }
-                return trace((RuntimeException) denied.newInstance(original.decisionId(), original.action(),
-                        original.verdict(), original.reason(), original.matchedRules()), original);
+                return trace(
+                        (RuntimeException) denied.newInstance(
+                                original.decisionId(),
+                                original.action(),
+                                original.verdict(),
+                                original.reason(),
+                                original.matchedRules()),
+                        original);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 // Still a denial, if one the application may not catch by type.
                 return original;

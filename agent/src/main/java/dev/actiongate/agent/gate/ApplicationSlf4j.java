@@ -68,8 +68,8 @@ final class ApplicationSlf4j implements Consumer<String> {
                     .invoke(LOGGER_NAME);
             MethodHandle info = lookup.findVirtual(loggerType, "info", MethodType.methodType(void.class, String.class))
                     .bindTo(logger);
-            MethodHandle mdcGet = lookup.findStatic(Class.forName(MDC, true, loader), "get",
-                    MethodType.methodType(String.class, String.class));
+            MethodHandle mdcGet = lookup.findStatic(
+                    Class.forName(MDC, true, loader), "get", MethodType.methodType(String.class, String.class));
             return new ApplicationSlf4j(info, mdcGet);
         } catch (Throwable noSlf4j) {
             return NONE;

@@ -31,8 +31,12 @@ final class ApprovalHold {
     @FunctionalInterface
     interface ResolutionSink {
         /** @throws dev.actiongate.ActionDeniedException when the record could not be written */
-        void write(GateState state, GovernedMethod method, Map<String, Object> record, String decisionId,
-                   Decision decision);
+        void write(
+                GateState state,
+                GovernedMethod method,
+                Map<String, Object> record,
+                String decisionId,
+                Decision decision);
     }
 
     private final ApprovalRequests requests;
@@ -46,8 +50,11 @@ final class ApprovalHold {
      * @param deployment      as the gate applies it, to recompute the digest before the body
      * @param records         writes the records, so that a hold fails closed as a decision does
      */
-    ApprovalHold(Duration approvalTimeout, Map<String, String> contextMdc, DeploymentEnvironment deployment,
-                 ResolutionSink records) {
+    ApprovalHold(
+            Duration approvalTimeout,
+            Map<String, String> contextMdc,
+            DeploymentEnvironment deployment,
+            ResolutionSink records) {
         this.requests = new ApprovalRequests(approvalTimeout);
         this.contextMdc = contextMdc;
         this.deployment = deployment;
@@ -55,9 +62,14 @@ final class ApprovalHold {
     }
 
     /** Runs the call on an approval granted earlier, joins or files a request, or refuses it at once. */
-    ApprovalRequests.Held hold(GateState state, GovernedMethod method, CallContext context,
-                               ActionContext.Approval chosen, Map<String, Object> args, Decision decision,
-                               String decisionId) {
+    ApprovalRequests.Held hold(
+            GateState state,
+            GovernedMethod method,
+            CallContext context,
+            ActionContext.Approval chosen,
+            Map<String, Object> args,
+            Decision decision,
+            String decisionId) {
         return requests.hold(state, method, context, chosen, args, decision, decisionId);
     }
 
@@ -67,15 +79,23 @@ final class ApprovalHold {
      *
      * @param args the arguments as the policy saw them when the call was held
      */
-    void awaitReviewer(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                       Map<String, Object> decisionRecord, ApprovalRequests.Held held) {
+    void awaitReviewer(
+            GateState state,
+            GovernedMethod method,
+            Object[] arguments,
+            Map<String, Object> args,
+            Map<String, Object> decisionRecord,
+            ApprovalRequests.Held held) {
         String decisionId = (String) decisionRecord.get("decision_id");
         String approvalId = held.request().id();
         Decision decision = held.decision();
         if (held.failFast()) {
-            ApprovalPendingException pending = new ApprovalPendingException(approvalId, method.action(),
+            ApprovalPendingException pending = new ApprovalPendingException(
+                    approvalId,
+                    method.action(),
                     decision.reason() + "; approval " + approvalId + " is pending: make the same call again once a"
-                            + " reviewer has approved it", decision.matchedRules());
+                            + " reviewer has approved it",
+                    decision.matchedRules());
             throw Denial.trimmed(pending);
         }
         long start = System.nanoTime();
@@ -90,19 +110,20 @@ final class ApprovalHold {
         resolved.put("decision_id", decisionId);
         resolved.put("kind", "approval_resolved");
         resolved.put("reason", ending.reason());
-        resolved.put("reviewed_at", outcome == null || outcome.reviewedAt() == null ? null
-                : Timestamps.of(outcome.reviewedAt()));
+        resolved.put(
+                "reviewed_at",
+                outcome == null || outcome.reviewedAt() == null ? null : Timestamps.of(outcome.reviewedAt()));
         resolved.put("reviewer", outcome == null ? null : outcome.reviewer());
         resolved.put("tenant", decisionRecord.get("tenant"));
         resolved.put("timestamp", Timestamps.now());
         resolved.put("verdict", ending.verdict().wireName());
         resolved.put("waited_ms", waitedMs);
-        Decision resolvedDecision = new Decision(ending.allowed() ? Verdict.ALLOW : Verdict.DENY,
-                decision.matchedRules(), ending.reason(), true);
+        Decision resolvedDecision = new Decision(
+                ending.allowed() ? Verdict.ALLOW : Verdict.DENY, decision.matchedRules(), ending.reason(), true);
         records.write(state, method, resolved, decisionId, resolvedDecision);
         if (!ending.allowed()) {
-            throw Denial.of(decisionId, method.action(), ending.verdict().wireName(), ending.reason(),
-                    decision.matchedRules());
+            throw Denial.of(
+                    decisionId, method.action(), ending.verdict().wireName(), ending.reason(), decision.matchedRules());
         }
     }
 
@@ -118,54 +139,94 @@ final class ApprovalHold {
         }
     }
 
-    private Ending resolve(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                           String decisionId, ApprovalRequests.Held held) {
+    private Ending resolve(
+            GateState state,
+            GovernedMethod method,
+            Object[] arguments,
+            Map<String, Object> args,
+            String decisionId,
+            ApprovalRequests.Held held) {
         String approvalId = held.request().id();
         Approvals approvals = state.approvals();
         try {
             Approval outcome = approvals.await(approvalId, held.timeout());
             return switch (outcome.status()) {
                 case APPROVED -> approved(state, method, arguments, args, decisionId, held, outcome);
-                case REJECTED -> new Ending(outcome, Resolution.REJECTED, "rejected by " + outcome.reviewer()
-                        + (outcome.comment() == null || outcome.comment().isBlank() ? "" : ": " + outcome.comment()));
-                default -> new Ending(outcome, Resolution.TIMEOUT, "approval request " + approvalId + " "
-                        + outcome.status().wireName() + " before a reviewer approved it");
+                case REJECTED ->
+                    new Ending(
+                            outcome,
+                            Resolution.REJECTED,
+                            "rejected by " + outcome.reviewer()
+                                    + (outcome.comment() == null
+                                                    || outcome.comment().isBlank()
+                                            ? ""
+                                            : ": " + outcome.comment()));
+                default ->
+                    new Ending(
+                            outcome,
+                            Resolution.TIMEOUT,
+                            "approval request " + approvalId + " "
+                                    + outcome.status().wireName() + " before a reviewer approved it");
             };
         } catch (TimeoutException e) {
             Approval outcome = approvals.get(approvalId);
-            return new Ending(outcome, Resolution.TIMEOUT, "no reviewer decided within "
-                    + Durations.text(held.timeout()) + "; the request stays pending until "
-                    + (outcome == null ? "it expires" : Timestamps.of(outcome.expiresAt()))
-                    + " and a retry of the same call can use it");
+            return new Ending(
+                    outcome,
+                    Resolution.TIMEOUT,
+                    "no reviewer decided within "
+                            + Durations.text(held.timeout()) + "; the request stays pending until "
+                            + (outcome == null ? "it expires" : Timestamps.of(outcome.expiresAt()))
+                            + " and a retry of the same call can use it");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Ending(approvals.get(approvalId), Resolution.TIMEOUT,
+            return new Ending(
+                    approvals.get(approvalId),
+                    Resolution.TIMEOUT,
                     "interrupted while waiting for approval " + approvalId);
         } catch (IOException | RuntimeException e) {
-            return new Ending(approvals.get(approvalId), Resolution.DENY,
+            return new Ending(
+                    approvals.get(approvalId),
+                    Resolution.DENY,
                     "the approval could not be checked, failing closed: " + e);
         }
     }
 
     /** An approved call runs only if it is still the call that was approved, and the approval is still there. */
-    private Ending approved(GateState state, GovernedMethod method, Object[] arguments, Map<String, Object> args,
-                            String decisionId, ApprovalRequests.Held held, Approval outcome) throws IOException {
+    private Ending approved(
+            GateState state,
+            GovernedMethod method,
+            Object[] arguments,
+            Map<String, Object> args,
+            String decisionId,
+            ApprovalRequests.Held held,
+            Approval outcome)
+            throws IOException {
         Map<String, Object> argsNow = method.arguments(arguments);
         PolicyValues.readLike(argsNow, args);
-        String now = ApprovalRequests.digest(method, deployment.apply(CallContext.of(method.api().scope(), contextMdc,
-                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action()), argsNow,
+        String now = ApprovalRequests.digest(
+                method,
+                deployment.apply(
+                        CallContext.of(
+                                method.api().scope(),
+                                contextMdc,
+                                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()),
+                        method.action()),
+                argsNow,
                 state.policy());
         if (!now.equals(held.digest())) {
-            return new Ending(outcome, Resolution.DENY, "the call changed while it waited for approval"
-                    + " (its action digest is no longer the approved one); the approval stays unused");
+            return new Ending(
+                    outcome,
+                    Resolution.DENY,
+                    "the call changed while it waited for approval"
+                            + " (its action digest is no longer the approved one); the approval stays unused");
         }
         String approvalId = held.request().id();
         if (state.approvals().consume(approvalId, decisionId) == null) {
-            return new Ending(outcome, Resolution.EXPIRED, "approval " + approvalId
-                    + " was granted but expired or was used before this call could run");
+            return new Ending(
+                    outcome,
+                    Resolution.EXPIRED,
+                    "approval " + approvalId + " was granted but expired or was used before this call could run");
         }
         return new Ending(outcome, Resolution.ALLOW, "approved by " + outcome.reviewer());
     }
-
-
 }

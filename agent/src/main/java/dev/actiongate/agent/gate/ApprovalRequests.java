@@ -32,9 +32,13 @@ final class ApprovalRequests {
      * @param request   the request this call waits on or fails fast with; {@code null} when none
      * @param consumed  the approval this call runs on; {@code null} when none
      */
-    record Held(Decision decision, String digest, Approval request, Approval consumed, boolean failFast,
-                Duration timeout) {
-    }
+    record Held(
+            Decision decision,
+            String digest,
+            Approval request,
+            Approval consumed,
+            boolean failFast,
+            Duration timeout) {}
 
     private final Duration approvalTimeout;
 
@@ -43,50 +47,81 @@ final class ApprovalRequests {
         this.approvalTimeout = approvalTimeout;
     }
 
-    Held hold(GateState state, GovernedMethod method, CallContext context, ActionContext.Approval chosen,
-              Map<String, Object> args, Decision decision, String decisionId) {
+    Held hold(
+            GateState state,
+            GovernedMethod method,
+            CallContext context,
+            ActionContext.Approval chosen,
+            Map<String, Object> args,
+            Decision decision,
+            String decisionId) {
         ApprovalRequirement requirement = decision.approval();
         Approvals approvals = state.approvals();
-        boolean failFast = chosen != null ? chosen == ActionContext.Approval.FAIL_FAST : requirement.failFast();
-        Duration timeout = requirement.timeout() != null ? requirement.timeout() : approvalTimeout;
+        Terms terms = new Terms(
+                chosen != null ? chosen == ActionContext.Approval.FAIL_FAST : requirement.failFast(),
+                requirement.timeout() != null ? requirement.timeout() : approvalTimeout);
         // Nobody could ever answer: the call is refused at once, still saying that it needs approval.
-        String unanswerable = approvals == null ? "approvals are unavailable: " + state.approvalsProblem()
-                : !approvals.reviewable() ? "no reviewer channel is configured: set admin_port and admin_token (or"
-                        + " admin_token_file) so reviewers can answer" : null;
+        String unanswerable = approvals == null
+                ? "approvals are unavailable: " + state.approvalsProblem()
+                : !approvals.reviewable()
+                        ? "no reviewer channel is configured: set admin_port and admin_token (or"
+                                + " admin_token_file) so reviewers can answer"
+                        : null;
         if (unanswerable != null) {
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, "approval required (" + decision.reason()
-                    + ") but " + unanswerable), null, null, null, failFast, timeout);
+            String reason = "approval required (" + decision.reason() + ") but " + unanswerable;
+            return terms.held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, reason), null, null, null);
         }
         String digest = digest(method, context, args, state.policy());
         try {
-            Approval open = approvals.openFor(digest);
-            if (open != null && open.status() == ApprovalStatus.APPROVED) {
-                Approval consumed = approvals.consume(open.id(), decisionId);
-                if (consumed != null) {
-                    return new Held(decision.withVerdict(Verdict.ALLOW, "approved by " + consumed.reviewer()
-                            + " (approval " + consumed.id() + ", " + decision.reason() + ")"), digest, null, consumed,
-                            failFast, timeout);
-                }
-                open = null;
-            }
-            Approval rejected = open == null ? approvals.standingRejection(digest) : null;
-            if (rejected != null) {
-                return new Held(decision.withVerdict(Verdict.DENY, alreadyRejected(rejected)), digest, null, null,
-                        failFast, timeout);
-            }
-            // A retry joins the request already waiting for a reviewer instead of filing another;
-            // a second caller waiting on the same call needs an approval of its own.
-            if (open == null || (!failFast && approvals.waiting(open.id()))) {
-                open = approvals.request(draft(state, method, context, args, decision, decisionId, digest));
-            }
-            String reason = "approval required: " + decision.reason() + "; approvers: "
-                    + String.join(", ", requirement.approvers());
-            return new Held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, reason), digest, open, null, failFast, timeout);
+            return fromStore(approvals, state, method, context, args, decision, decisionId, digest, terms);
         } catch (IOException e) {
-            return new Held(decision.withVerdict(Verdict.DENY, "approval required (" + decision.reason()
-                    + ") but the approvals store " + approvals.location() + " failed: " + e), digest, null, null,
-                    failFast, timeout);
+            String reason = "approval required (" + decision.reason() + ") but the approvals store "
+                    + approvals.location() + " failed: " + e;
+            return terms.held(decision.withVerdict(Verdict.DENY, reason), digest, null, null);
         }
+    }
+
+    /** How long a held call waits, and whether it waits at all. */
+    private record Terms(boolean failFast, Duration timeout) {
+        Held held(Decision decision, String digest, Approval request, Approval consumed) {
+            return new Held(decision, digest, request, consumed, failFast, timeout);
+        }
+    }
+
+    /** What the store says of exactly this call: approved earlier, rejected, waited on, or new. */
+    private static Held fromStore(
+            Approvals approvals,
+            GateState state,
+            GovernedMethod method,
+            CallContext context,
+            Map<String, Object> args,
+            Decision decision,
+            String decisionId,
+            String digest,
+            Terms terms)
+            throws IOException {
+        Approval open = approvals.openFor(digest);
+        if (open != null && open.status() == ApprovalStatus.APPROVED) {
+            Approval consumed = approvals.consume(open.id(), decisionId);
+            if (consumed != null) {
+                String reason = "approved by " + consumed.reviewer() + " (approval " + consumed.id() + ", "
+                        + decision.reason() + ")";
+                return terms.held(decision.withVerdict(Verdict.ALLOW, reason), digest, null, consumed);
+            }
+            open = null;
+        }
+        Approval rejected = open == null ? approvals.standingRejection(digest) : null;
+        if (rejected != null) {
+            return terms.held(decision.withVerdict(Verdict.DENY, alreadyRejected(rejected)), digest, null, null);
+        }
+        // A retry joins the request already waiting for a reviewer instead of filing another;
+        // a second caller waiting on the same call needs an approval of its own.
+        if (open == null || (!terms.failFast() && approvals.waiting(open.id()))) {
+            open = approvals.request(draft(state, method, context, args, decision, decisionId, digest));
+        }
+        String reason = "approval required: " + decision.reason() + "; approvers: "
+                + String.join(", ", decision.approval().approvers());
+        return terms.held(decision.withVerdict(Verdict.REQUIRE_APPROVAL, reason), digest, open, null);
     }
 
     private static String alreadyRejected(Approval rejected) {
@@ -96,18 +131,42 @@ final class ApprovalRequests {
                 + "; the same call stays refused until " + Timestamps.of(rejected.expiresAt());
     }
 
-    private static ApprovalDraft draft(GateState state, GovernedMethod method, CallContext context,
-                                       Map<String, Object> args, Decision decision, String decisionId, String digest) {
+    private static ApprovalDraft draft(
+            GateState state,
+            GovernedMethod method,
+            CallContext context,
+            Map<String, Object> args,
+            Decision decision,
+            String decisionId,
+            String digest) {
         ApprovalRequirement requirement = decision.approval();
-        return new ApprovalDraft(decisionId, method.action(), method.signature(), context.actor(),
-                context.onBehalfOf(), context.tenant(), context.environment(), context.reason(),
-                ArgumentSummary.of(args, state.policy().redactedKeys()), decision.matchedRules(), decision.reason(),
-                requirement.approvers(), requirement.reviewers(), state.policy().version(), digest);
+        return new ApprovalDraft(
+                decisionId,
+                method.action(),
+                method.signature(),
+                context.actor(),
+                context.onBehalfOf(),
+                context.tenant(),
+                context.environment(),
+                context.reason(),
+                ArgumentSummary.of(args, state.policy().redactedKeys()),
+                decision.matchedRules(),
+                decision.reason(),
+                requirement.approvers(),
+                requirement.reviewers(),
+                state.policy().version(),
+                digest);
     }
 
     /** What an approval of this call is bound to. */
     static String digest(GovernedMethod method, CallContext context, Map<String, Object> args, Policy policy) {
-        return ActionDigest.of(method.action(), context.actor(), context.onBehalfOf(), context.tenant(),
-                context.environment(), args, policy.version());
+        return ActionDigest.of(
+                method.action(),
+                context.actor(),
+                context.onBehalfOf(),
+                context.tenant(),
+                context.environment(),
+                args,
+                policy.version());
     }
 }

@@ -13,11 +13,24 @@ import java.util.Map;
  * @param callerEnvironment  the environment the scope claimed when the operator's configured one
  *                           overrode it, else {@code null}
  */
-record CallContext(String actor, String onBehalfOf, String tenant, String reason, String environment,
-                   Map<String, String> attributes, Map<String, String> sources, String callerEnvironment) {
+record CallContext(
+        String actor,
+        String onBehalfOf,
+        String tenant,
+        String reason,
+        String environment,
+        Map<String, String> attributes,
+        Map<String, String> sources,
+        String callerEnvironment) {
 
-    CallContext(String actor, String onBehalfOf, String tenant, String reason, String environment,
-                Map<String, String> attributes, Map<String, String> sources) {
+    CallContext(
+            String actor,
+            String onBehalfOf,
+            String tenant,
+            String reason,
+            String environment,
+            Map<String, String> attributes,
+            Map<String, String> sources) {
         this(actor, onBehalfOf, tenant, reason, environment, attributes, sources, null);
     }
 
@@ -28,8 +41,14 @@ record CallContext(String actor, String onBehalfOf, String tenant, String reason
 
     static CallContext of(ApplicationApi.Scope scope, Map<String, String> mdcKeys, ApplicationSlf4j mdc) {
         if (mdcKeys.isEmpty()) {
-            return new CallContext(scope.actor(), scope.onBehalfOf(), scope.tenant(), scope.reason(),
-                    scope.environment(), scope.attributes(), Map.of());
+            return new CallContext(
+                    scope.actor(),
+                    scope.onBehalfOf(),
+                    scope.tenant(),
+                    scope.reason(),
+                    scope.environment(),
+                    scope.attributes(),
+                    Map.of());
         }
         Map<String, String> sources = new LinkedHashMap<>();
         return new CallContext(
@@ -37,11 +56,17 @@ record CallContext(String actor, String onBehalfOf, String tenant, String reason
                 field("on_behalf_of", scope.onBehalfOf(), mdcKeys, mdc, sources),
                 field("tenant", scope.tenant(), mdcKeys, mdc, sources),
                 field("reason", scope.reason(), mdcKeys, mdc, sources),
-                scope.environment(), scope.attributes(), sources);
+                scope.environment(),
+                scope.attributes(),
+                sources);
     }
 
-    private static String field(String name, String fromScope, Map<String, String> mdcKeys, ApplicationSlf4j mdc,
-                                Map<String, String> sources) {
+    private static String field(
+            String name,
+            String fromScope,
+            Map<String, String> mdcKeys,
+            ApplicationSlf4j mdc,
+            Map<String, String> sources) {
         String key = mdcKeys.get(name);
         if (key == null) {
             return fromScope;

@@ -34,7 +34,10 @@ final class CallNesting {
             return outer != null
                     && outer.method().generated()
                     && outer.method().action().equals(method.action())
-                    && outer.method().methodVariable().get("name").equals(method.methodVariable().get("name"))
+                    && outer.method()
+                            .methodVariable()
+                            .get("name")
+                            .equals(method.methodVariable().get("name"))
                     && sameArguments(outer.arguments(), arguments)
                     && outer.scope().equals(method.api().scope());
         }
@@ -45,7 +48,8 @@ final class CallNesting {
          */
         boolean inside(String name, Object[] arguments) {
             Invocation outer = innermost;
-            return outer != null && outer.method().methodVariable().get("name").equals(name)
+            return outer != null
+                    && outer.method().methodVariable().get("name").equals(name)
                     && sameArguments(outer.arguments(), arguments == null ? NO_ARGUMENTS : arguments);
         }
 
@@ -92,8 +96,13 @@ final class CallNesting {
     }
 
     private static boolean isBoxedPrimitive(Object value) {
-        return value instanceof Integer || value instanceof Long || value instanceof Boolean
-                || value instanceof Character || value instanceof Byte || value instanceof Short
-                || value instanceof Double || value instanceof Float;
+        return value instanceof Integer
+                || value instanceof Long
+                || value instanceof Boolean
+                || value instanceof Character
+                || value instanceof Byte
+                || value instanceof Short
+                || value instanceof Double
+                || value instanceof Float;
     }
 }

@@ -77,8 +77,7 @@ final class DecisionRecords {
      * Values every decision record repeats until the policy changes, encoded for JSON once
      * instead of per call.
      */
-    private record RepeatedValues(GateState state, Object host, Object policySha256, Object policyVersion) {
-    }
+    private record RepeatedValues(GateState state, Object host, Object policySha256, Object policyVersion) {}
 
     DecisionRecords(String service, long pid) {
         this.serviceValue = CanonicalJson.constant(service);
@@ -97,9 +96,16 @@ final class DecisionRecords {
      * @param timestamp when the decision started
      * @param evalNanos how long building the input and evaluating the policy took
      */
-    SortedRecord decision(GateState state, GovernedMethod method, CallContext context, Map<String, Object> args,
-                          Decision decision, ApprovalRequests.Held held, String decisionId, String timestamp,
-                          long evalNanos) {
+    SortedRecord decision(
+            GateState state,
+            GovernedMethod method,
+            CallContext context,
+            Map<String, Object> args,
+            Decision decision,
+            ApprovalRequests.Held held,
+            String decisionId,
+            String timestamp,
+            long evalNanos) {
         RepeatedValues repeated = repeatedValues(state);
         Policy policy = state.policy();
         SortedRecord record = new SortedRecord(40);
@@ -174,7 +180,9 @@ final class DecisionRecords {
         RepeatedValues cached = repeatedValues;
         if (cached == null || cached.state() != state) {
             Policy policy = state.policy();
-            cached = new RepeatedValues(state, CanonicalJson.constant(state.host()),
+            cached = new RepeatedValues(
+                    state,
+                    CanonicalJson.constant(state.host()),
                     policy == null ? null : CanonicalJson.constant(policy.sha256()),
                     policy == null ? null : CanonicalJson.constant(policy.version()));
             repeatedValues = cached;

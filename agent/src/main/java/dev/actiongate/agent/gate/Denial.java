@@ -11,11 +11,10 @@ import java.util.List;
  */
 final class Denial {
 
-    private Denial() {
-    }
+    private Denial() {}
 
-    static ActionDeniedException of(String decisionId, String action, String verdict, String reason,
-                                    List<String> matchedRules) {
+    static ActionDeniedException of(
+            String decisionId, String action, String verdict, String reason, List<String> matchedRules) {
         return trimmed(new ActionDeniedException(decisionId, action, verdict, reason, matchedRules));
     }
 

@@ -55,9 +55,11 @@ final class DenialEscalation {
         if (priorDenials < escalation.afterDenials()) {
             return decision;
         }
-        return decision.withVerdict(Verdict.ESCALATE, "escalated for incident review: " + priorDenials
-                + " denied attempts of this action by this actor within " + escalation.withinText()
-                + " (" + decision.reason() + ")");
+        return decision.withVerdict(
+                Verdict.ESCALATE,
+                "escalated for incident review: " + priorDenials
+                        + " denied attempts of this action by this actor within " + escalation.withinText()
+                        + " (" + decision.reason() + ")");
     }
 
     /** Counts the final decision of a call when it refused the call. */
@@ -71,8 +73,12 @@ final class DenialEscalation {
      * Records the incident an escalation raises, says so at ERROR, and posts it to the webhook.
      * The call is denied whatever happens here: the decision record already says so.
      */
-    void incident(GateState state, GovernedMethod method, Map<String, Object> decisionRecord, int priorDenials,
-                  Escalation escalation) {
+    void incident(
+            GateState state,
+            GovernedMethod method,
+            Map<String, Object> decisionRecord,
+            int priorDenials,
+            Escalation escalation) {
         Map<String, Object> incident = new LinkedHashMap<>(24);
         incident.put("action", decisionRecord.get("action"));
         incident.put("actor", decisionRecord.get("actor"));
@@ -90,21 +96,29 @@ final class DenialEscalation {
         incident.put("tenant", decisionRecord.get("tenant"));
         incident.put("timestamp", Timestamps.now());
         incident.put("within", escalation.withinText());
-        log().error("ActionGate incident: actor '{}' (tenant '{}') was denied '{}' {} times within {}; decision {} escalated",
-                incident.get("actor"), incident.get("tenant"), incident.get("action"), priorDenials,
-                escalation.withinText(), incident.get("decision_id"));
+        log().error(
+                        "ActionGate incident: actor '{}' (tenant '{}') was denied '{}' {} times within {}; decision {} escalated",
+                        incident.get("actor"),
+                        incident.get("tenant"),
+                        incident.get("action"),
+                        priorDenials,
+                        escalation.withinText(),
+                        incident.get("decision_id"));
         try {
             state.sink().append(incident, line -> {
                 method.slf4j().accept(line);
                 if (webhook != null) {
                     // Failures are recorded by the callback; the call never waits for delivery.
-                    var unused = webhook.post(line,
-                            (attempts, problem) -> webhookFailed(state, incident, attempts, problem));
+                    var unused = webhook.post(
+                            line, (attempts, problem) -> webhookFailed(state, incident, attempts, problem));
                 }
             });
         } catch (Exception e) {
-            log().error("incident record of decision {} could not be written ({}): {}", incident.get("decision_id"), e,
-                    incident);
+            log().error(
+                            "incident record of decision {} could not be written ({}): {}",
+                            incident.get("decision_id"),
+                            e,
+                            incident);
         }
     }
 
@@ -116,8 +130,12 @@ final class DenialEscalation {
         failure.put("problem", problem);
         failure.put("timestamp", Timestamps.now());
         failure.put("url", webhook.uri().toString());
-        log().error("incident of decision {} could not be posted to {} after {} attempts: {}",
-                incident.get("decision_id"), webhook.uri(), attempts, problem);
+        log().error(
+                        "incident of decision {} could not be posted to {} after {} attempts: {}",
+                        incident.get("decision_id"),
+                        webhook.uri(),
+                        attempts,
+                        problem);
         try {
             state.sink().appendSoon(failure, null);
         } catch (Exception e) {

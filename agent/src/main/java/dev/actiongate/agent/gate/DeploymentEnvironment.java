@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 final class DeploymentEnvironment {
 
     /** Nothing configured explicitly: the scope's environment, or the built-in default, is used. */
-    static final DeploymentEnvironment UNPINNED = new DeploymentEnvironment(null, warning -> { });
+    static final DeploymentEnvironment UNPINNED = new DeploymentEnvironment(null, warning -> {});
 
     /** Beyond this many distinct claims the log says so once and stays quiet; records keep every claim. */
     static final int MAX_WARNED_CLAIMS = 64;

@@ -22,7 +22,8 @@ final class FaultLog {
 
     /** Logs a fault with its stack the first time it is seen, in one line after that. */
     void report(String where, Throwable fault) {
-        String key = where.replaceAll("decision record \\S+", "decision record") + fault.getClass().getName();
+        String key = where.replaceAll("decision record \\S+", "decision record")
+                + fault.getClass().getName();
         if (reported.add(key)) {
             log().error("ActionGate denied a call because of a fault ({}), failing closed", where, fault);
             return;
@@ -33,7 +34,11 @@ final class FaultLog {
         long last = seen.lastLogged.get();
         if (now - last >= REPEAT_NANOS && seen.lastLogged.compareAndSet(last, now)) {
             seen.suppressed.addAndGet(-suppressed);
-            log().error("ActionGate denied {} call(s) because of a fault ({}): {}", suppressed, where, fault.toString());
+            log().error(
+                            "ActionGate denied {} call(s) because of a fault ({}): {}",
+                            suppressed,
+                            where,
+                            fault.toString());
         }
     }
 

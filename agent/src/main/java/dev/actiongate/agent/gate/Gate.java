@@ -53,8 +53,13 @@ public final class Gate implements GateBridge.Dispatcher {
      * @param contextMdc context field to the application's MDC key read when no scope sets it
      * @param approvalTimeout how long a held call waits unless its rule says otherwise
      */
-    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
-                Map<String, String> contextMdc, Duration approvalTimeout) {
+    public Gate(
+            MethodRegistry methods,
+            CompletableFuture<GateState> startup,
+            String service,
+            IncidentWebhook webhook,
+            Map<String, String> contextMdc,
+            Duration approvalTimeout) {
         this(methods, startup, service, webhook, contextMdc, approvalTimeout, null, new DenialCounter());
     }
 
@@ -63,10 +68,17 @@ public final class Gate implements GateBridge.Dispatcher {
      *                          can override; {@code null} when only the built-in default applies
      * @param denials    where denied attempts are counted for the policy's escalation
      */
-    public Gate(MethodRegistry methods, CompletableFuture<GateState> startup, String service, IncidentWebhook webhook,
-                Map<String, String> contextMdc, Duration approvalTimeout, String pinnedEnvironment,
-                EventCounter denials) {
-        this.deployment = pinnedEnvironment == null ? DeploymentEnvironment.UNPINNED
+    public Gate(
+            MethodRegistry methods,
+            CompletableFuture<GateState> startup,
+            String service,
+            IncidentWebhook webhook,
+            Map<String, String> contextMdc,
+            Duration approvalTimeout,
+            String pinnedEnvironment,
+            EventCounter denials) {
+        this.deployment = pinnedEnvironment == null
+                ? DeploymentEnvironment.UNPINNED
                 : new DeploymentEnvironment(pinnedEnvironment, warning -> log().warn(warning));
         this.holds = new ApprovalHold(approvalTimeout, Map.copyOf(contextMdc), deployment, recordOrDeny);
         this.methods = methods;
@@ -144,8 +156,7 @@ public final class Gate implements GateBridge.Dispatcher {
      * @param rejected {@code true} when the file did not compile and the policy in force stays
      * @param outcome  one line saying what is in force now
      */
-    public record Reload(boolean rejected, String outcome) {
-    }
+    public record Reload(boolean rejected, String outcome) {}
 
     /** The environment decisions are made in, as the operator pinned it (or did not). */
     DeploymentEnvironment deployment() {
@@ -198,8 +209,12 @@ public final class Gate implements GateBridge.Dispatcher {
         } catch (Throwable fault) {
             String action = method == null ? "unknown" : method.action();
             faults.report("decision for " + (method == null ? methodId : method.signature()), fault);
-            ActionDeniedException denied = Denial.of(null, action, Verdict.DENY.wireName(),
-                    "internal fault of the ActionGate agent, failing closed: " + fault, List.of());
+            ActionDeniedException denied = Denial.of(
+                    null,
+                    action,
+                    Verdict.DENY.wireName(),
+                    "internal fault of the ActionGate agent, failing closed: " + fault,
+                    List.of());
             throw method == null ? denied : method.api().translate(denied);
         }
     }
@@ -208,14 +223,22 @@ public final class Gate implements GateBridge.Dispatcher {
     public boolean runsDecided(String methodName, Object[] arguments) {
         try {
             GateState state = policyInForce.current();
-            if (!governance.switches().enabled() || (state != null && state.policy() != null && !state.policy().enabled())
+            if (!governance.switches().enabled()
+                    || (state != null
+                            && state.policy() != null
+                            && !state.policy().enabled())
                     || nesting.slot().inside(methodName, arguments)) {
                 return true;
             }
-            log().error("refused to run a governed lambda's {} outside its proxy's governed call: application code"
-                    + " called the proxy's handler directly", methodName);
+            log().error(
+                            "refused to run a governed lambda's {} outside its proxy's governed call: application code"
+                                    + " called the proxy's handler directly",
+                            methodName);
         } catch (RuntimeException | LinkageError e) {
-            log().error("could not tell whether a governed lambda's {} runs decided; refused: {}", methodName, e.toString());
+            log().error(
+                            "could not tell whether a governed lambda's {} runs decided; refused: {}",
+                            methodName,
+                            e.toString());
         }
         return false;
     }
@@ -233,15 +256,17 @@ public final class Gate implements GateBridge.Dispatcher {
         String decisionId = DecisionIds.next();
         String timestamp = Timestamps.now();
         ApplicationApi.Scope scope = method.api().scope();
-        CallContext context = deployment.apply(CallContext.of(scope, contextMdc,
-                contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()), method.action());
+        CallContext context = deployment.apply(
+                CallContext.of(scope, contextMdc, contextMdc.isEmpty() ? ApplicationSlf4j.NONE : method.slf4j()),
+                method.action());
         Policy policy = state.policy();
 
         long start = System.nanoTime();
         Map<String, Object> args = method.arguments(arguments);
-        Decision decision = governance.inForcedMode(policy == null
-                ? new Decision(Verdict.DENY, List.of(), "no usable policy: " + state.policyProblem(), true)
-                : policy.evaluate(method.action(), PolicyInput.variables(method, args, context)));
+        Decision decision = governance.inForcedMode(
+                policy == null
+                        ? new Decision(Verdict.DENY, List.of(), "no usable policy: " + state.policyProblem(), true)
+                        : policy.evaluate(method.action(), PolicyInput.variables(method, args, context)));
         long evalNanos = System.nanoTime() - start;
 
         Escalation escalates = policy == null ? null : policy.escalation();
@@ -262,8 +287,8 @@ public final class Gate implements GateBridge.Dispatcher {
             escalation.counted(denialKey, escalates, decision);
         }
 
-        SortedRecord record = decisionRecords.decision(state, method, context, args, decision, held, decisionId,
-                timestamp, evalNanos);
+        SortedRecord record = decisionRecords.decision(
+                state, method, context, args, decision, held, decisionId, timestamp, evalNanos);
         recordOrDeny.write(state, method, record, decisionId, decision);
         decided.get(decision.verdict()).increment();
         if (decision.verdict() == Verdict.ESCALATE) {
@@ -272,11 +297,15 @@ public final class Gate implements GateBridge.Dispatcher {
         if (held != null && held.request() != null) {
             holds.awaitReviewer(state, method, arguments, args, record, held);
         } else if (decision.enforced() && decision.verdict() != Verdict.ALLOW) {
-            throw Denial.of(decisionId, method.action(), decision.verdict().wireName(), decision.reason(),
+            throw Denial.of(
+                    decisionId,
+                    method.action(),
+                    decision.verdict().wireName(),
+                    decision.reason(),
                     decision.matchedRules());
         }
-        return slot.started(new Invocation(decisionId, method, System.nanoTime(), arguments, scope, slot,
-                slot.innermost()));
+        return slot.started(
+                new Invocation(decisionId, method, System.nanoTime(), arguments, scope, slot, slot.innermost()));
     }
 
     @Override
@@ -299,8 +328,11 @@ public final class Gate implements GateBridge.Dispatcher {
         } catch (Throwable e) {
             // The body has run; the outcome cannot be undone, only reported where ops will see it.
             try {
-                log().error("outcome record of decision {} could not be written ({}): {}", invocation.decisionId(), e,
-                        record);
+                log().error(
+                                "outcome record of decision {} could not be written ({}): {}",
+                                invocation.decisionId(),
+                                e,
+                                record);
             } catch (Throwable ignored) {
                 // nothing left to report with
             }

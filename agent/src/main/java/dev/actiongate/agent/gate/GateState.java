@@ -18,8 +18,14 @@ import dev.actiongate.agent.records.RecordSink;
  * @param approvals       the approval desk, or {@code null}
  * @param approvalsProblem why there is no approval desk, or {@code null}
  */
-public record GateState(Policy policy, String policyProblem, RecordSink sink, String recordsProblem, String host,
-                        Approvals approvals, String approvalsProblem) {
+public record GateState(
+        Policy policy,
+        String policyProblem,
+        RecordSink sink,
+        String recordsProblem,
+        String host,
+        Approvals approvals,
+        String approvalsProblem) {
 
     /** A start-up that failed: every governed call is denied with {@code problem}. */
     public static GateState failed(String problem, String host) {

@@ -52,14 +52,17 @@ final class GovernanceSwitch {
         }
         Switches before = switches;
         Mode forced = mode == null ? before.mode() : forcedMode(mode);
-        Switches after = new Switches(enabled == null ? before.enabled() : enabled, forced, by.trim(), Timestamps.now());
+        Switches after =
+                new Switches(enabled == null ? before.enabled() : enabled, forced, by.trim(), Timestamps.now());
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("by", after.by());
         record.put("enabled", after.enabled());
         record.put("kind", "governance_switched");
         record.put("mode", after.mode() == null ? "policy" : after.mode().wireName());
         record.put("previous_enabled", before.enabled());
-        record.put("previous_mode", before.mode() == null ? "policy" : before.mode().wireName());
+        record.put(
+                "previous_mode",
+                before.mode() == null ? "policy" : before.mode().wireName());
         record.put("reason", reason);
         record.put("service", service);
         record.put("timestamp", after.since());
@@ -87,7 +90,8 @@ final class GovernanceSwitch {
             case "monitor" -> Mode.MONITOR;
             case "enforce" -> Mode.ENFORCE;
             case "policy" -> null;
-            default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (expected monitor, enforce or policy)");
+            default ->
+                throw new IllegalArgumentException("unknown mode '" + mode + "' (expected monitor, enforce or policy)");
         };
     }
 }

@@ -34,9 +34,18 @@ public final class GovernedMethod {
     private volatile WeakReference<ApplicationSlf4j> slf4j = new WeakReference<>(null);
     private volatile WeakReference<ApplicationApi> api = new WeakReference<>(null);
 
-    GovernedMethod(int id, String action, String source, String entry, String className, String methodName,
-                   List<String> parameterTypes, List<String> parameterNames, boolean parameterNamesCompiled,
-                   boolean generated, ClassLoader loader) {
+    GovernedMethod(
+            int id,
+            String action,
+            String source,
+            String entry,
+            String className,
+            String methodName,
+            List<String> parameterTypes,
+            List<String> parameterNames,
+            boolean parameterNamesCompiled,
+            boolean generated,
+            ClassLoader loader) {
         this.id = id;
         this.action = action;
         this.source = source;

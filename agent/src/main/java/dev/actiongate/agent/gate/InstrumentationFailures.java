@@ -30,8 +30,7 @@ public final class InstrumentationFailures {
      * @param cause     why, as the exception said
      * @param timestamp when, RFC 3339
      */
-    public record Failure(String type, String loader, String cause, String timestamp) {
-    }
+    public record Failure(String type, String loader, String cause, String timestamp) {}
 
     private final String service;
     private final Set<String> seen = new HashSet<>();
@@ -50,8 +49,13 @@ public final class InstrumentationFailures {
         try {
             String described = describe(loader);
             String why = why(cause);
-            LoggerFactory.getLogger("actiongate").error("could not instrument {} (class loader {}): its governed"
-                    + " methods, if any, run UNGOVERNED; recorded as instrumentation_failed", typeName, described, cause);
+            LoggerFactory.getLogger("actiongate")
+                    .error(
+                            "could not instrument {} (class loader {}): its governed"
+                                    + " methods, if any, run UNGOVERNED; recorded as instrumentation_failed",
+                            typeName,
+                            described,
+                            cause);
             Failure failure = new Failure(typeName, described, why, Timestamps.now());
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("cause", failure.cause());
@@ -111,8 +115,8 @@ public final class InstrumentationFailures {
         try {
             records.appendSoon(record, null);
         } catch (Exception e) {
-            LoggerFactory.getLogger("actiongate").error("instrumentation_failed record could not be written ({}): {}",
-                    e.toString(), record);
+            LoggerFactory.getLogger("actiongate")
+                    .error("instrumentation_failed record could not be written ({}): {}", e.toString(), record);
         }
     }
 

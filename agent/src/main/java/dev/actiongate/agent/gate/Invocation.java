@@ -9,6 +9,11 @@ package dev.actiongate.agent.gate;
  * @param slot      its thread's nesting slot
  * @param outer     the governed call it runs inside on its thread, or {@code null}
  */
-record Invocation(String decisionId, GovernedMethod method, long startNanos, Object[] arguments,
-                  ApplicationApi.Scope scope, CallNesting.Slot slot, Invocation outer) {
-}
+record Invocation(
+        String decisionId,
+        GovernedMethod method,
+        long startNanos,
+        Object[] arguments,
+        ApplicationApi.Scope scope,
+        CallNesting.Slot slot,
+        Invocation outer) {}

@@ -14,7 +14,7 @@ public final class MethodRegistry {
 
     private final Map<String, Integer> idsByKey = new HashMap<>();
     private volatile GovernedMethod[] methods = new GovernedMethod[0];
-    private Consumer<GovernedMethod> listener = method -> { };
+    private Consumer<GovernedMethod> listener = method -> {};
 
     /**
      * Tells {@code listener} of every method registered so far and of every one registered
@@ -37,19 +37,37 @@ public final class MethodRegistry {
      * @param generated whether the method is a generated class's (a proxy's), registered under the
      *               method it overrides: only such a call can be joined by the call it forwards
      */
-    public synchronized int register(String action, String source, String entry, String className, String methodName,
-                                     List<String> parameterTypes, List<String> parameterNames,
-                                     boolean parameterNamesCompiled, boolean generated, ClassLoader loader) {
-        String key = System.identityHashCode(loader) + "/" + className + "#" + methodName + parameterTypes + "=" + action
-                + (generated ? "/generated" : "");
+    public synchronized int register(
+            String action,
+            String source,
+            String entry,
+            String className,
+            String methodName,
+            List<String> parameterTypes,
+            List<String> parameterNames,
+            boolean parameterNamesCompiled,
+            boolean generated,
+            ClassLoader loader) {
+        String key = System.identityHashCode(loader) + "/" + className + "#" + methodName + parameterTypes + "="
+                + action + (generated ? "/generated" : "");
         Integer existing = idsByKey.get(key);
         if (existing != null) {
             return existing;
         }
         int id = methods.length;
         GovernedMethod[] grown = Arrays.copyOf(methods, id + 1);
-        grown[id] = new GovernedMethod(id, action, source, entry, className, methodName, parameterTypes, parameterNames,
-                parameterNamesCompiled, generated, loader);
+        grown[id] = new GovernedMethod(
+                id,
+                action,
+                source,
+                entry,
+                className,
+                methodName,
+                parameterTypes,
+                parameterNames,
+                parameterNamesCompiled,
+                generated,
+                loader);
         methods = grown;
         idsByKey.put(key, id);
         listener.accept(grown[id]);

@@ -37,6 +37,7 @@ final class PolicyInForce {
     private volatile Set<String> instrumentedGovern = Set.of();
     /** When a governed call stops waiting for start-up and is denied instead; see {@link #startupDeadline}. */
     private volatile long startupDeadlineNanos = Long.MAX_VALUE;
+
     private volatile Supplier<String> startupStep = () -> "starting";
 
     PolicyInForce(CompletableFuture<GateState> startup, String service, FaultLog faults) {
@@ -107,8 +108,9 @@ final class PolicyInForce {
             outcome = loaded(file, old, loaded, record);
             log().info("{} ({})", outcome, trigger);
             if (!loaded.enabled()) {
-                log().warn("policy {} says enabled: false: governed methods run unrecorded until a policy enables them",
-                        loaded.version());
+                log().warn(
+                                "policy {} says enabled: false: governed methods run unrecorded until a policy enables them",
+                                loaded.version());
             }
         } catch (PolicyException e) {
             record.put("file", file.toString());
@@ -131,15 +133,22 @@ final class PolicyInForce {
     private String loaded(Path file, Policy old, Policy loaded, Map<String, Object> record) {
         // Compared with what was instrumented, not with the policy before: a start that failed
         // instrumented no govern: entry at all, whatever the fixed file now names.
-        List<String> notInstrumented = loaded.govern().stream().map(GovernEntry::text)
-                .filter(text -> !instrumentedGovern.contains(text)).toList();
+        List<String> notInstrumented = loaded.govern().stream()
+                .map(GovernEntry::text)
+                .filter(text -> !instrumentedGovern.contains(text))
+                .toList();
         if (!notInstrumented.isEmpty()) {
-            log().error("govern: entries of {} were not instrumented when the service started, so the methods"
-                    + " only they name run UNDECIDED until the service restarts: {}", file, notInstrumented);
+            log().error(
+                            "govern: entries of {} were not instrumented when the service started, so the methods"
+                                    + " only they name run UNDECIDED until the service restarts: {}",
+                            file,
+                            notInstrumented);
             record.put("govern_not_instrumented", notInstrumented);
         } else if (old != null && !old.govern().equals(loaded.govern())) {
-            log().warn("the govern: entries of {} changed; methods are instrumented at class loading, so the"
-                    + " change takes effect when the service restarts", file);
+            log().warn(
+                            "the govern: entries of {} changed; methods are instrumented at class loading, so the"
+                                    + " change takes effect when the service restarts",
+                            file);
         }
         record.put("file", file.toString());
         record.put("enabled", loaded.enabled());

@@ -5,8 +5,7 @@ import java.util.Map;
 /** The variables a policy's CEL conditions see for one call: {@code action}, {@code args}, {@code ctx}, {@code method}. */
 final class PolicyInput {
 
-    private PolicyInput() {
-    }
+    private PolicyInput() {}
 
     /** @param args the call's arguments as {@link GovernedMethod#arguments} converted them */
     static Map<String, Object> variables(GovernedMethod method, Map<String, Object> args, CallContext context) {

@@ -22,8 +22,8 @@ final class RecordOrDeny implements ApprovalHold.ResolutionSink {
      * @throws dev.actiongate.ActionDeniedException when the record could not be written
      */
     @Override
-    public void write(GateState state, GovernedMethod method, Map<String, Object> record, String decisionId,
-                      Decision decision) {
+    public void write(
+            GateState state, GovernedMethod method, Map<String, Object> record, String decisionId, Decision decision) {
         RecordSink sink = state.sink();
         String problem;
         if (sink == null) {
@@ -38,7 +38,11 @@ final class RecordOrDeny implements ApprovalHold.ResolutionSink {
         }
         faults.report("decision record " + decisionId, new IllegalStateException(problem));
         // No decision id: the exception must not point ops at a record that does not exist.
-        throw Denial.of(null, method.action(), Verdict.DENY.wireName(),
-                "the decision record could not be written (" + problem + ")", decision.matchedRules());
+        throw Denial.of(
+                null,
+                method.action(),
+                Verdict.DENY.wireName(),
+                "the decision record could not be written (" + problem + ")",
+                decision.matchedRules());
     }
 }

@@ -11,14 +11,16 @@ import org.slf4j.LoggerFactory;
  */
 final class RefusedInstall {
 
-    private RefusedInstall() {
-    }
+    private RefusedInstall() {}
 
     /** Never throws: it runs on the attacker's thread, inside the bridge. */
     static void record(String attempt, String service, GateState state) {
         try {
-            LoggerFactory.getLogger("actiongate").error("refused an attempt to replace ActionGate's dispatcher with {}:"
-                    + " governed calls stay decided by this agent", attempt);
+            LoggerFactory.getLogger("actiongate")
+                    .error(
+                            "refused an attempt to replace ActionGate's dispatcher with {}:"
+                                    + " governed calls stay decided by this agent",
+                            attempt);
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("attempt", attempt);
             record.put("kind", "bridge_install_refused");
@@ -29,8 +31,8 @@ final class RefusedInstall {
                 state.sink().append(record, null);
             }
         } catch (Exception | LinkageError e) {
-            LoggerFactory.getLogger("actiongate").error("the refused dispatcher install could not be recorded: {}",
-                    e.toString());
+            LoggerFactory.getLogger("actiongate")
+                    .error("the refused dispatcher install could not be recorded: {}", e.toString());
         }
     }
 }

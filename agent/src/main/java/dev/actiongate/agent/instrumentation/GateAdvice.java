@@ -9,8 +9,7 @@ import net.bytebuddy.asm.Advice;
  */
 final class GateAdvice {
 
-    private GateAdvice() {
-    }
+    private GateAdvice() {}
 
     /** Throws {@code ActionDeniedException} before the first statement of the body when the call is not allowed. */
     @Advice.OnMethodEnter

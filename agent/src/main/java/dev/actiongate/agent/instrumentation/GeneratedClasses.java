@@ -13,17 +13,16 @@ final class GeneratedClasses {
 
     /** Name parts the common generators put into the classes they define. */
     private static final String[] MARKERS = {
-        "$$SpringCGLIB$$",  // Spring's CGLIB: AOP proxies, @Configuration classes
-        "$$EnhancerBy",     // CGLIB before Spring 6: $$EnhancerBySpringCGLIB$$, $$EnhancerByCGLIB$$, Guice
-        "_$$_jvst",         // Javassist
-        "$$_Weld",          // CDI proxies of Weld
-        "$ByteBuddy$",      // Byte Buddy's default naming
+        "$$SpringCGLIB$$", // Spring's CGLIB: AOP proxies, @Configuration classes
+        "$$EnhancerBy", // CGLIB before Spring 6: $$EnhancerBySpringCGLIB$$, $$EnhancerByCGLIB$$, Guice
+        "_$$_jvst", // Javassist
+        "$$_Weld", // CDI proxies of Weld
+        "$ByteBuddy$", // Byte Buddy's default naming
         "$HibernateProxy$",
         "$MockitoMock$",
     };
 
-    private GeneratedClasses() {
-    }
+    private GeneratedClasses() {}
 
     /** Whether {@code type} was generated at run time to wrap or stand in for other code. */
     static boolean isGenerated(TypeDescription type) {
@@ -37,7 +36,8 @@ final class GeneratedClasses {
      */
     static boolean isJdkProxy(TypeDescription type) {
         TypeDescription.Generic superClass = type.getSuperClass();
-        return superClass != null && superClass.asErasure().getName().equals("java.lang.reflect.Proxy")
+        return superClass != null
+                && superClass.asErasure().getName().equals("java.lang.reflect.Proxy")
                 && type.getSimpleName().startsWith("$Proxy");
     }
 

@@ -32,8 +32,7 @@ import net.bytebuddy.utility.JavaModule;
  */
 public final class GovernedActionInstrumentation {
 
-    private GovernedActionInstrumentation() {
-    }
+    private GovernedActionInstrumentation() {}
 
     /**
      * Installs the agent's transformer for classes loaded from now on and retransforms the
@@ -44,17 +43,21 @@ public final class GovernedActionInstrumentation {
      *
      * @return the transformer, whose reset restores the original methods
      */
-    public static ResettableClassFileTransformer install(Instrumentation instrumentation, MethodRegistry registry,
-                                                         ClassLoader agentLoader, List<GovernEntry> govern,
-                                                         InstrumentationFailures failures) {
+    public static ResettableClassFileTransformer install(
+            Instrumentation instrumentation,
+            MethodRegistry registry,
+            ClassLoader agentLoader,
+            List<GovernEntry> govern,
+            InstrumentationFailures failures) {
         GovernedMethodLocator locator = new GovernedMethodLocator(govern);
         AgentBuilder.RedefinitionListenable.WithoutBatchStrategy retransforming = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         // Byte Buddy's own pass over every loaded class is needed only for JDK classes a govern:
         // entry names; the application's loaded classes get one pass below, for both transformers.
-        ResettableClassFileTransformer transformer = (namesJdkMethod(govern) ? retransforming
-                : retransforming.redefineOnly())
+        ResettableClassFileTransformer transformer = (namesJdkMethod(govern)
+                        ? retransforming
+                        : retransforming.redefineOnly())
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new OverridingTypeStrategy(locator))
                 .with(new SharedTypePoolCache())
@@ -62,7 +65,8 @@ public final class GovernedActionInstrumentation {
                 // undeployed application's class loader alive.
                 .with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK)
                 .with(new FailureListener(failures))
-                .ignore(nameStartsWith("dev.actiongate.agent.")
+                .ignore(
+                        nameStartsWith("dev.actiongate.agent.")
                                 .or(nameStartsWith("dev.actiongate.bootstrap."))
                                 .or(nameStartsWith("dev.actiongate.launcher."))
                                 .or(nameStartsWith("dev.actiongate.shaded."))
@@ -82,8 +86,9 @@ public final class GovernedActionInstrumentation {
     }
 
     private static boolean namesJdkMethod(List<GovernEntry> govern) {
-        return govern.stream().anyMatch(entry -> entry.isMethodEntry()
-                && LambdaCallSites.isPlatformName(entry.className().replace('.', '/')));
+        return govern.stream()
+                .anyMatch(entry -> entry.isMethodEntry()
+                        && LambdaCallSites.isPlatformName(entry.className().replace('.', '/')));
     }
 
     /**
@@ -91,8 +96,8 @@ public final class GovernedActionInstrumentation {
      * this one, or before an attach): their governed methods get the advice, and their lambda
      * call sites not yet linked create governed lambdas. Usually there are none at {@code premain}.
      */
-    private static void retransformLoadedApplicationClasses(Instrumentation instrumentation, ClassLoader agentLoader,
-                                              InstrumentationFailures failures) {
+    private static void retransformLoadedApplicationClasses(
+            Instrumentation instrumentation, ClassLoader agentLoader, InstrumentationFailures failures) {
         ClassLoader platform = ClassLoader.getPlatformClassLoader();
         List<Class<?>> candidates = new java.util.ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
@@ -101,9 +106,13 @@ public final class GovernedActionInstrumentation {
             // A JDK proxy of an application interface has a JDK name (jdk.proxy1.$Proxy12) but is the
             // application's: after a detach and a new attach, the proxies that wrap governed lambdas
             // are loaded already, and without this pass every such lambda would be refused undecided.
-            if (loader != null && loader != platform && loader != agentLoader && !type.isHidden()
-                    && !type.isArray() && (!LambdaCallSites.isPlatformName(type.getName().replace('.', '/'))
-                    || java.lang.reflect.Proxy.isProxyClass(type))
+            if (loader != null
+                    && loader != platform
+                    && loader != agentLoader
+                    && !type.isHidden()
+                    && !type.isArray()
+                    && (!LambdaCallSites.isPlatformName(type.getName().replace('.', '/'))
+                            || java.lang.reflect.Proxy.isProxyClass(type))
                     && !type.getName().startsWith("dev.actiongate.launcher.")
                     && instrumentation.isModifiableClass(type)) {
                 candidates.add(type);
@@ -140,33 +149,49 @@ public final class GovernedActionInstrumentation {
 
     /** JDK types are never governed unless a {@code govern:} entry names one. */
     private static ElementMatcher.Junction<TypeDescription> jdkType(GovernedMethodLocator locator) {
-        ElementMatcher.Junction<TypeDescription> jdk = nameStartsWith("java.").or(nameStartsWith("jdk."))
-                .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun."));
+        ElementMatcher.Junction<TypeDescription> jdk = nameStartsWith("java.")
+                .or(nameStartsWith("jdk."))
+                .or(nameStartsWith("sun."))
+                .or(nameStartsWith("com.sun."));
         return jdk.and(type -> !locator.namesJdkType(type.getName()));
     }
 
     /** The agent's own loader never; the bootstrap loader only when an entry names a JDK type. */
     private static ElementMatcher<ClassLoader> ignoredLoader(ClassLoader agentLoader, List<GovernEntry> govern) {
-        boolean namesJdk = govern.stream().anyMatch(entry -> entry.isMethodEntry()
-                && (entry.className().startsWith("java.") || entry.className().startsWith("jdk.")
-                || entry.className().startsWith("sun.") || entry.className().startsWith("com.sun.")));
-        return namesJdk ? loader -> loader == agentLoader : isBootstrapClassLoader().or(loader -> loader == agentLoader);
+        boolean namesJdk = govern.stream()
+                .anyMatch(entry -> entry.isMethodEntry()
+                        && (entry.className().startsWith("java.")
+                                || entry.className().startsWith("jdk.")
+                                || entry.className().startsWith("sun.")
+                                || entry.className().startsWith("com.sun.")));
+        return namesJdk
+                ? loader -> loader == agentLoader
+                : isBootstrapClassLoader().or(loader -> loader == agentLoader);
     }
 
-    private static DynamicType.Builder<?> advise(DynamicType.Builder<?> builder, TypeDescription type,
-                                                 ClassLoader loader, MethodRegistry registry,
-                                                 GovernedMethodLocator locator, InstrumentationFailures failures) {
+    private static DynamicType.Builder<?> advise(
+            DynamicType.Builder<?> builder,
+            TypeDescription type,
+            ClassLoader loader,
+            MethodRegistry registry,
+            GovernedMethodLocator locator,
+            InstrumentationFailures failures) {
         Map<String, GovernedMethodLocator.Target> governed = new LinkedHashMap<>(locator.governedMethods(type));
-        for (Map.Entry<String, GovernedMethodLocator.Inherited> inherited
-                : locator.inheritedImplementations(type).entrySet()) {
+        for (Map.Entry<String, GovernedMethodLocator.Inherited> inherited :
+                locator.inheritedImplementations(type).entrySet()) {
             MethodDescription implementation = inherited.getValue().implementation();
             if (!inherited.getValue().overridable()) {
                 // Loud, not fatal: an added override of a final method would make the class fail to load.
-                failures.report(type.getName(), loader, false, new IllegalStateException(type.getName()
-                        + " implements a governed method with the final method " + implementation.getDeclaringType()
-                        .asErasure().getName() + "#" + implementation.getName() + ", which cannot be overridden:"
-                        + " calls through the interface run undecided; make that method non-final or implement"
-                        + " it in " + type.getSimpleName()));
+                failures.report(
+                        type.getName(),
+                        loader,
+                        false,
+                        new IllegalStateException(type.getName()
+                                + " implements a governed method with the final method "
+                                + implementation.getDeclaringType().asErasure().getName() + "#"
+                                + implementation.getName() + ", which cannot be overridden:"
+                                + " calls through the interface run undecided; make that method non-final or implement"
+                                + " it in " + type.getSimpleName()));
                 continue;
             }
             builder = overriding(builder, implementation);
@@ -188,15 +213,18 @@ public final class GovernedActionInstrumentation {
      * that conditions can name the arguments.
      */
     private static DynamicType.Builder<?> overriding(DynamicType.Builder<?> builder, MethodDescription inherited) {
-        DynamicType.Builder.MethodDefinition.ParameterDefinition.Initial<?> method = builder
-                .defineMethod(inherited.getName(), inherited.getReturnType().asErasure(), Visibility.PUBLIC);
+        DynamicType.Builder.MethodDefinition.ParameterDefinition.Initial<?> method = builder.defineMethod(
+                inherited.getName(), inherited.getReturnType().asErasure(), Visibility.PUBLIC);
         DynamicType.Builder.MethodDefinition.ParameterDefinition<?> parameters = null;
         for (ParameterDescription parameter : inherited.getParameters()) {
             String name = parameter.isNamed() ? parameter.getName() : "arg" + parameter.getIndex();
-            parameters = (parameters == null ? method : parameters).withParameter(parameter.getType().asErasure(), name);
+            parameters = (parameters == null ? method : parameters)
+                    .withParameter(parameter.getType().asErasure(), name);
         }
-        DynamicType.Builder.MethodDefinition.ExceptionDefinition<?> signature = parameters == null ? method : parameters;
-        return signature.throwing(inherited.getExceptionTypes().asErasures())
+        DynamicType.Builder.MethodDefinition.ExceptionDefinition<?> signature =
+                parameters == null ? method : parameters;
+        return signature
+                .throwing(inherited.getExceptionTypes().asErasures())
                 .intercept(MethodCall.invoke(inherited).onSuper().withAllArguments());
     }
 
@@ -209,7 +237,8 @@ public final class GovernedActionInstrumentation {
 
         @Override
         public boolean matches(TypeDescription type) {
-            return !locator.governedMethods(type).isEmpty() || !locator.inheritedImplementations(type).isEmpty();
+            return !locator.governedMethods(type).isEmpty()
+                    || !locator.inheritedImplementations(type).isEmpty();
         }
     }
 
@@ -227,8 +256,8 @@ public final class GovernedActionInstrumentation {
         }
 
         @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
+        public void onError(
+                String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             failures.report(typeName, classLoader, loaded, throwable);
         }
     }

@@ -37,7 +37,9 @@ final class GovernedMethodLocator {
     GovernedMethodLocator(List<GovernEntry> entries) {
         for (GovernEntry entry : entries) {
             if (entry.isMethodEntry()) {
-                methodEntries.computeIfAbsent(entry.className(), name -> new ArrayList<>()).add(entry);
+                methodEntries
+                        .computeIfAbsent(entry.className(), name -> new ArrayList<>())
+                        .add(entry);
             } else {
                 annotationEntries.putIfAbsent(entry.annotation(), entry);
             }
@@ -95,7 +97,8 @@ final class GovernedMethodLocator {
      */
     private static boolean bridgesToSuperclass(TypeDescription type, MethodDescription bridge) {
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (!method.isBridge() && method.getName().equals(bridge.getName())
+            if (!method.isBridge()
+                    && method.getName().equals(bridge.getName())
                     && method.getParameters().size() == bridge.getParameters().size()) {
                 return false;
             }
@@ -126,8 +129,9 @@ final class GovernedMethodLocator {
         governed.forEach((parameterKey, target) -> {
             if (!declared.contains(parameterKey)) {
                 MethodDescription implementation = superclassImplementation(type, parameterKey);
-                if (implementation != null && !governedMethods(implementation.getDeclaringType().asErasure())
-                        .containsKey(key(implementation))) {
+                if (implementation != null
+                        && !governedMethods(implementation.getDeclaringType().asErasure())
+                                .containsKey(key(implementation))) {
                     found.put(key(implementation), new Inherited(implementation, target));
                 }
             }
@@ -166,13 +170,14 @@ final class GovernedMethodLocator {
         return governed;
     }
 
-    private static boolean matching(TypeDefinition type, String name, String descriptor, Map<String, Target> governed,
-                                    Set<String> visited) {
+    private static boolean matching(
+            TypeDefinition type, String name, String descriptor, Map<String, Target> governed, Set<String> visited) {
         if (!visited.add(type.asErasure().getName())) {
             return false;
         }
         for (MethodDescription method : type.getDeclaredMethods()) {
-            if (method.getName().equals(name) && method.asDefined().getDescriptor().equals(descriptor)
+            if (method.getName().equals(name)
+                    && method.asDefined().getDescriptor().equals(descriptor)
                     && governed.containsKey(parameterKey(method))) {
                 return true;
             }
@@ -196,10 +201,13 @@ final class GovernedMethodLocator {
 
     /** The first non-abstract instance method up the superclass chain with this name and parameters. */
     private static MethodDescription superclassImplementation(TypeDescription type, String parameterKey) {
-        for (TypeDescription.Generic superClass = type.getSuperClass(); superClass != null;
-             superClass = superClass.asErasure().getSuperClass()) {
+        for (TypeDescription.Generic superClass = type.getSuperClass();
+                superClass != null;
+                superClass = superClass.asErasure().getSuperClass()) {
             for (MethodDescription method : superClass.asErasure().getDeclaredMethods()) {
-                if (!method.isStatic() && !method.isPrivate() && !method.isConstructor()
+                if (!method.isStatic()
+                        && !method.isPrivate()
+                        && !method.isConstructor()
                         && parameterKey(method).equals(parameterKey)) {
                     return method.isAbstract() ? null : method;
                 }
@@ -267,7 +275,8 @@ final class GovernedMethodLocator {
             }
             if (entry.parameterTypes() != null) {
                 List<String> types = method.getParameters().asTypeList().asErasures().stream()
-                        .map(TypeDescription::getName).toList();
+                        .map(TypeDescription::getName)
+                        .toList();
                 if (!types.equals(entry.parameterTypes())) {
                     continue;
                 }
@@ -282,9 +291,13 @@ final class GovernedMethodLocator {
         if (entry.action() != null) {
             return entry.action();
         }
-        if (annotation != null && entry.actionFrom() == GovernEntry.ActionFrom.NAME_OR_METHOD
-                && !annotation.getAnnotationType().getDeclaredMethods()
-                        .filter(net.bytebuddy.matcher.ElementMatchers.named("name")).isEmpty()) {
+        if (annotation != null
+                && entry.actionFrom() == GovernEntry.ActionFrom.NAME_OR_METHOD
+                && !annotation
+                        .getAnnotationType()
+                        .getDeclaredMethods()
+                        .filter(net.bytebuddy.matcher.ElementMatchers.named("name"))
+                        .isEmpty()) {
             Object name = annotation.getValue("name").resolve();
             if (name instanceof String text && !text.isBlank()) {
                 return text;

@@ -33,12 +33,19 @@ final class LambdaCallSites implements ClassFileTransformer {
     private static final String BOOTSTRAP_DESCRIPTOR = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;"
             + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;";
-    private static final Handle GOVERNED_LAMBDA = new Handle(Opcodes.H_INVOKESTATIC,
-            GateBridge.class.getName().replace('.', '/'), "governedLambda", BOOTSTRAP_DESCRIPTOR, false);
-    private static final Handle GOVERNED_ALT_LAMBDA = new Handle(Opcodes.H_INVOKESTATIC,
-            GateBridge.class.getName().replace('.', '/'), "governedAltLambda",
+    private static final Handle GOVERNED_LAMBDA = new Handle(
+            Opcodes.H_INVOKESTATIC,
+            GateBridge.class.getName().replace('.', '/'),
+            "governedLambda",
+            BOOTSTRAP_DESCRIPTOR,
+            false);
+    private static final Handle GOVERNED_ALT_LAMBDA = new Handle(
+            Opcodes.H_INVOKESTATIC,
+            GateBridge.class.getName().replace('.', '/'),
+            "governedAltLambda",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
-                    + "[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false);
+                    + "[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;",
+            false);
     /** {@code LambdaMetafactory.FLAG_SERIALIZABLE}. */
     private static final int SERIALIZABLE = 1;
 
@@ -52,17 +59,28 @@ final class LambdaCallSites implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
-                            ProtectionDomain protectionDomain, byte[] bytes) {
-        if (loader == null || loader == agentLoader || className == null || isPlatformName(className)
+    public byte[] transform(
+            ClassLoader loader,
+            String className,
+            Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain,
+            byte[] bytes) {
+        if (loader == null
+                || loader == agentLoader
+                || className == null
+                || isPlatformName(className)
                 || !contains(bytes, METAFACTORY)) {
             return null;
         }
         try {
             return rewrite(loader, bytes);
         } catch (RuntimeException | LinkageError e) {
-            LoggerFactory.getLogger("actiongate").error("could not look at the lambdas of {}: a lambda of a governed"
-                    + " interface created there is NOT governed", className.replace('/', '.'), e);
+            LoggerFactory.getLogger("actiongate")
+                    .error(
+                            "could not look at the lambdas of {}: a lambda of a governed"
+                                    + " interface created there is NOT governed",
+                            className.replace('/', '.'),
+                            e);
             return null;
         }
     }
@@ -75,35 +93,46 @@ final class LambdaCallSites implements ClassFileTransformer {
         }
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] rewritten = {false};
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+        reader.accept(
+                new ClassVisitor(Opcodes.ASM9, writer) {
                     @Override
-                    public void visitInvokeDynamicInsn(String methodName, String callDescriptor, Handle bootstrap,
-                                                       Object... arguments) {
-                        if (isMetafactory(bootstrap, "metafactory") && governed(pool, callDescriptor, methodName, arguments)) {
-                            rewritten[0] = true;
-                            super.visitInvokeDynamicInsn(methodName, callDescriptor, GOVERNED_LAMBDA, arguments);
-                        } else if (isMetafactory(bootstrap, "altMetafactory") && !serializable(arguments)
-                                && governed(pool, callDescriptor, methodName, arguments)) {
-                            // Cast to the interface and a marker, or in need of bridges: wrapped the same way.
-                            rewritten[0] = true;
-                            super.visitInvokeDynamicInsn(methodName, callDescriptor, GOVERNED_ALT_LAMBDA, arguments);
-                        } else {
-                            if (isMetafactory(bootstrap, "altMetafactory")
-                                    && governed(pool, callDescriptor, methodName, arguments)) {
-                                LoggerFactory.getLogger("actiongate").error("a serializable lambda of {} is created in {}"
-                                        + " and is NOT governed: implement the interface with a class instead",
-                                        Type.getReturnType(callDescriptor).getClassName(), reader.getClassName());
+                    public MethodVisitor visitMethod(
+                            int access, String name, String descriptor, String signature, String[] exceptions) {
+                        return new MethodVisitor(
+                                Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+                            @Override
+                            public void visitInvokeDynamicInsn(
+                                    String methodName, String callDescriptor, Handle bootstrap, Object... arguments) {
+                                if (isMetafactory(bootstrap, "metafactory")
+                                        && governed(pool, callDescriptor, methodName, arguments)) {
+                                    rewritten[0] = true;
+                                    super.visitInvokeDynamicInsn(
+                                            methodName, callDescriptor, GOVERNED_LAMBDA, arguments);
+                                } else if (isMetafactory(bootstrap, "altMetafactory")
+                                        && !serializable(arguments)
+                                        && governed(pool, callDescriptor, methodName, arguments)) {
+                                    // Cast to the interface and a marker, or in need of bridges: wrapped the same way.
+                                    rewritten[0] = true;
+                                    super.visitInvokeDynamicInsn(
+                                            methodName, callDescriptor, GOVERNED_ALT_LAMBDA, arguments);
+                                } else {
+                                    if (isMetafactory(bootstrap, "altMetafactory")
+                                            && governed(pool, callDescriptor, methodName, arguments)) {
+                                        LoggerFactory.getLogger("actiongate")
+                                                .error(
+                                                        "a serializable lambda of {} is created in {}"
+                                                                + " and is NOT governed: implement the interface with a class instead",
+                                                        Type.getReturnType(callDescriptor)
+                                                                .getClassName(),
+                                                        reader.getClassName());
+                                    }
+                                    super.visitInvokeDynamicInsn(methodName, callDescriptor, bootstrap, arguments);
+                                }
                             }
-                            super.visitInvokeDynamicInsn(methodName, callDescriptor, bootstrap, arguments);
-                        }
+                        };
                     }
-                };
-            }
-        }, 0);
+                },
+                0);
         return rewritten[0] ? writer.toByteArray() : null;
     }
 
@@ -133,7 +162,8 @@ final class LambdaCallSites implements ClassFileTransformer {
 
     private boolean isGovernedInterface(TypePool pool, String name) {
         TypePool.Resolution resolution = pool.describe(name);
-        return resolution.isResolved() && resolution.resolve().isInterface()
+        return resolution.isResolved()
+                && resolution.resolve().isInterface()
                 && locator.governsAnyInterfaceMethod(resolution.resolve());
     }
 
@@ -143,7 +173,8 @@ final class LambdaCallSites implements ClassFileTransformer {
     }
 
     private static boolean isMetafactory(Handle bootstrap, String name) {
-        return bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory") && bootstrap.getName().equals(name);
+        return bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory")
+                && bootstrap.getName().equals(name);
     }
 
     private boolean governed(TypePool pool, String callDescriptor, String methodName, Object[] arguments) {
@@ -161,15 +192,23 @@ final class LambdaCallSites implements ClassFileTransformer {
 
     private TypePool poolOf(ClassLoader loader) {
         synchronized (pools) {
-            return pools.computeIfAbsent(loader, key -> new TypePool.Default(new TypePool.CacheProvider.Simple(),
-                    ClassFileLocator.ForClassLoader.of(key), TypePool.Default.ReaderMode.FAST));
+            return pools.computeIfAbsent(
+                    loader,
+                    key -> new TypePool.Default(
+                            new TypePool.CacheProvider.Simple(),
+                            ClassFileLocator.ForClassLoader.of(key),
+                            TypePool.Default.ReaderMode.FAST));
         }
     }
 
     static boolean isPlatformName(String internalName) {
-        return internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
-                || internalName.startsWith("com/sun/") || internalName.startsWith("dev/actiongate/agent/")
-                || internalName.startsWith("dev/actiongate/shaded/") || internalName.startsWith("jdk/internal/");
+        return internalName.startsWith("java/")
+                || internalName.startsWith("jdk/")
+                || internalName.startsWith("sun/")
+                || internalName.startsWith("com/sun/")
+                || internalName.startsWith("dev/actiongate/agent/")
+                || internalName.startsWith("dev/actiongate/shaded/")
+                || internalName.startsWith("jdk/internal/");
     }
 
     private static boolean contains(byte[] bytes, byte[] part) {

@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Binds an advice parameter to the governed method's registry id, inlined as a constant. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
-@interface MethodId {
-}
+@interface MethodId {}

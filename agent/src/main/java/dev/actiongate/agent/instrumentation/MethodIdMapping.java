@@ -25,16 +25,29 @@ final class MethodIdMapping implements Advice.OffsetMapping {
     }
 
     @Override
-    public Target resolve(TypeDescription instrumentedType, MethodDescription instrumentedMethod, Assigner assigner,
-                          Advice.ArgumentHandler argumentHandler, Sort sort) {
+    public Target resolve(
+            TypeDescription instrumentedType,
+            MethodDescription instrumentedMethod,
+            Assigner assigner,
+            Advice.ArgumentHandler argumentHandler,
+            Sort sort) {
         GovernedMethodLocator.Target target = targets.get(GovernedMethodLocator.key(instrumentedMethod));
         RegisteredName name = RegisteredName.of(instrumentedType, instrumentedMethod);
         // Without -parameters a class file has no names: policies then see arg0, arg1, ... and the agent says so.
         // A generated class borrows the names of the method it overrides, so only that one's class file matters.
         boolean namesCompiled = name.parameterNames().stream().noneMatch(MethodIdMapping::isPlaceholder)
                 || instrumentedMethod.getParameters().isEmpty();
-        int id = registry.register(target.action(), target.source(), target.entry(), name.className(),
-                instrumentedMethod.getName(), name.parameterTypes(), name.parameterNames(), namesCompiled, name.generated(), loader);
+        int id = registry.register(
+                target.action(),
+                target.source(),
+                target.entry(),
+                name.className(),
+                instrumentedMethod.getName(),
+                name.parameterTypes(),
+                name.parameterNames(),
+                namesCompiled,
+                name.generated(),
+                loader);
         return new Target.ForStackManipulation(IntegerConstant.forValue(id));
     }
 

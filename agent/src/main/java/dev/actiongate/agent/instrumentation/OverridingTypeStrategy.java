@@ -24,14 +24,19 @@ final class OverridingTypeStrategy implements AgentBuilder.TypeStrategy {
     }
 
     @Override
-    public DynamicType.Builder<?> builder(TypeDescription type, ByteBuddy byteBuddy, ClassFileLocator classFileLocator,
-                                         MethodNameTransformer methodNameTransformer, ClassLoader classLoader,
-                                         JavaModule module, ProtectionDomain protectionDomain) {
+    public DynamicType.Builder<?> builder(
+            TypeDescription type,
+            ByteBuddy byteBuddy,
+            ClassFileLocator classFileLocator,
+            MethodNameTransformer methodNameTransformer,
+            ClassLoader classLoader,
+            JavaModule module,
+            ProtectionDomain protectionDomain) {
         AgentBuilder.TypeStrategy strategy = locator.inheritedImplementations(type).values().stream()
-                .noneMatch(GovernedMethodLocator.Inherited::overridable)
+                        .noneMatch(GovernedMethodLocator.Inherited::overridable)
                 ? AgentBuilder.TypeStrategy.Default.DECORATE
                 : AgentBuilder.TypeStrategy.Default.REDEFINE;
-        return strategy.builder(type, byteBuddy, classFileLocator, methodNameTransformer, classLoader, module,
-                protectionDomain);
+        return strategy.builder(
+                type, byteBuddy, classFileLocator, methodNameTransformer, classLoader, module, protectionDomain);
     }
 }

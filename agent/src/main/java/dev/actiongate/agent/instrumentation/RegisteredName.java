@@ -29,8 +29,10 @@ record RegisteredName(String className, List<String> parameterTypes, List<String
         List<MethodDescription> overridden = overridden(type, method);
         boolean generated = !overridden.isEmpty() && GeneratedClasses.isGenerated(type);
         MethodDescription named = generated ? overridden.get(0) : method;
-        List<String> types = (generated ? overridden.get(0).asDefined() : method).getParameters().asTypeList()
-                .asErasures().stream().map(TypeDescription::getName).toList();
+        List<String> types = (generated ? overridden.get(0).asDefined() : method)
+                .getParameters().asTypeList().asErasures().stream()
+                        .map(TypeDescription::getName)
+                        .toList();
         List<String> names = namesOf(named);
         if (names == null) {
             for (MethodDescription candidate : overridden) {
@@ -41,9 +43,12 @@ record RegisteredName(String className, List<String> parameterTypes, List<String
             }
         }
         if (names == null) {
-            names = method.getParameters().stream().map(parameter -> "arg" + parameter.getIndex()).toList();
+            names = method.getParameters().stream()
+                    .map(parameter -> "arg" + parameter.getIndex())
+                    .toList();
         }
-        String className = generated ? overridden.get(0).getDeclaringType().asErasure().getName() : type.getName();
+        String className =
+                generated ? overridden.get(0).getDeclaringType().asErasure().getName() : type.getName();
         return new RegisteredName(className, types, names, generated);
     }
 
@@ -85,8 +90,11 @@ record RegisteredName(String className, List<String> parameterTypes, List<String
                 continue;
             }
             for (MethodDescription candidate : supertype.getDeclaredMethods()) {
-                if (!candidate.isStatic() && !candidate.isPrivate() && !candidate.isBridge()
-                        && !candidate.isConstructor() && GovernedMethodLocator.parameterKey(candidate).equals(key)) {
+                if (!candidate.isStatic()
+                        && !candidate.isPrivate()
+                        && !candidate.isBridge()
+                        && !candidate.isConstructor()
+                        && GovernedMethodLocator.parameterKey(candidate).equals(key)) {
                     found.add(candidate);
                 }
             }

@@ -43,16 +43,16 @@ final class SharedTypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCa
 
     @Override
     public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader) {
-        return new TypePool.LazyFacade(new LoadedTypeFallback(locate(classLoader), classFileLocator, readerMode,
-                lazinessMode, classLoader));
+        return new TypePool.LazyFacade(
+                new LoadedTypeFallback(locate(classLoader), classFileLocator, readerMode, lazinessMode, classLoader));
     }
 
     @Override
     public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader, String name) {
-        TypePool.CacheProvider cache = new TypePool.CacheProvider.Discriminating(ElementMatchers.is(name),
-                new TypePool.CacheProvider.Simple(), locate(classLoader));
-        return new TypePool.LazyFacade(new LoadedTypeFallback(cache, classFileLocator, readerMode, lazinessMode,
-                classLoader));
+        TypePool.CacheProvider cache = new TypePool.CacheProvider.Discriminating(
+                ElementMatchers.is(name), new TypePool.CacheProvider.Simple(), locate(classLoader));
+        return new TypePool.LazyFacade(
+                new LoadedTypeFallback(cache, classFileLocator, readerMode, lazinessMode, classLoader));
     }
 
     /** Describes a type its class file cannot be found for from the class its loader resolves. */
@@ -60,8 +60,12 @@ final class SharedTypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCa
         /** Weak: cached descriptions keep their pool, and the cache lives as long as the loader's entry. */
         private final WeakReference<ClassLoader> loader;
 
-        LoadedTypeFallback(TypePool.CacheProvider cache, ClassFileLocator locator, ReaderMode readerMode,
-                           LazinessMode lazinessMode, ClassLoader loader) {
+        LoadedTypeFallback(
+                TypePool.CacheProvider cache,
+                ClassFileLocator locator,
+                ReaderMode readerMode,
+                LazinessMode lazinessMode,
+                ClassLoader loader) {
             super(cache, locator, readerMode, lazinessMode);
             this.loader = loader == null ? null : new WeakReference<>(loader);
         }

@@ -18,8 +18,7 @@ final class ApprovalReader {
 
     private static final List<String> APPROVAL_KEYS = List.of("approvers", "approval_timeout", "approval");
 
-    private ApprovalReader() {
-    }
+    private ApprovalReader() {}
 
     /**
      * What a require_approval rule asks for, its reviewers not yet expanded; {@code null} for a
@@ -29,7 +28,10 @@ final class ApprovalReader {
         if (verdict != Verdict.REQUIRE_APPROVAL) {
             for (String key : APPROVAL_KEYS) {
                 if (rule.fields().containsKey(key)) {
-                    problems.add(rule.valueAt(key), label, "'" + key + "' only applies to a rule with verdict require_approval");
+                    problems.add(
+                            rule.valueAt(key),
+                            label,
+                            "'" + key + "' only applies to a rule with verdict require_approval");
                 }
             }
             return null;
@@ -40,7 +42,9 @@ final class ApprovalReader {
             String text = DocumentText.scalar(rule.get("approval_timeout"));
             timeout = text == null ? null : Durations.parse(text);
             if (timeout == null) {
-                problems.add(rule.valueAt("approval_timeout"), label,
+                problems.add(
+                        rule.valueAt("approval_timeout"),
+                        label,
                         "approval_timeout must be a duration such as 30s, 5m or 1h, not '" + text + "'");
             }
         }
@@ -50,7 +54,10 @@ final class ApprovalReader {
             if ("fail_fast".equals(text)) {
                 failFast = true;
             } else if (!"wait".equals(text)) {
-                problems.add(rule.valueAt("approval"), label, "unknown approval '" + text + "' (expected wait or fail_fast)");
+                problems.add(
+                        rule.valueAt("approval"),
+                        label,
+                        "unknown approval '" + text + "' (expected wait or fail_fast)");
             }
         }
         return new ApprovalRequirement(names, Set.of(), timeout, failFast);
@@ -62,16 +69,21 @@ final class ApprovalReader {
         JsonLocation at = rule.valueAt("approvers");
         List<String> names = new ArrayList<>();
         if (approvers == null) {
-            problems.add(rule.at(), label, "a require_approval rule must name who may approve, for example"
-                    + " approvers: [alice, group:support-leads]");
+            problems.add(
+                    rule.at(),
+                    label,
+                    "a require_approval rule must name who may approve, for example"
+                            + " approvers: [alice, group:support-leads]");
         } else if (!approvers.isArray() || approvers.isEmpty()) {
             problems.add(at, label, "'approvers' must be a non-empty list of reviewer names and group:NAME entries");
         } else {
             for (JsonNode item : approvers) {
                 String name = DocumentText.scalar(item);
                 if (name == null || name.isBlank() || name.equals(ReviewerGroups.PREFIX)) {
-                    problems.add(at, label, "approver '" + DocumentText.shown(item)
-                            + "' is not a reviewer name or group:NAME");
+                    problems.add(
+                            at,
+                            label,
+                            "approver '" + DocumentText.shown(item) + "' is not a reviewer name or group:NAME");
                 } else if (!names.contains(name.trim())) {
                     names.add(name.trim());
                 }
@@ -94,14 +106,25 @@ final class ApprovalReader {
             }
             Set<String> members = groups.get(name.substring(ReviewerGroups.PREFIX.length()));
             if (members == null) {
-                problems.add(rule.line(), 1, rule.id(), "approver '" + name + "' names a group that 'groups:' does not define"
-                        + (groups.isEmpty() ? "" : " (defined: " + String.join(", ", groups.keySet()) + ")"));
+                problems.add(
+                        rule.line(),
+                        1,
+                        rule.id(),
+                        "approver '" + name + "' names a group that 'groups:' does not define"
+                                + (groups.isEmpty() ? "" : " (defined: " + String.join(", ", groups.keySet()) + ")"));
             } else {
                 reviewers.addAll(members);
             }
         }
-        return new Rule(rule.id(), rule.action(), rule.when(), rule.verdict(), rule.reason(), rule.line(),
-                rule.actionPattern(), rule.condition(),
+        return new Rule(
+                rule.id(),
+                rule.action(),
+                rule.when(),
+                rule.verdict(),
+                rule.reason(),
+                rule.line(),
+                rule.actionPattern(),
+                rule.condition(),
                 new ApprovalRequirement(approval.approvers(), reviewers, approval.timeout(), approval.failFast()));
     }
 }

@@ -28,7 +28,8 @@ public record ApprovalRequirement(List<String> approvers, Set<String> reviewers,
         other.approvers.stream().filter(name -> !names.contains(name)).forEach(names::add);
         Set<String> both = new java.util.HashSet<>(reviewers);
         both.retainAll(other.reviewers);
-        Duration shorter = timeout == null ? other.timeout
+        Duration shorter = timeout == null
+                ? other.timeout
                 : other.timeout == null ? timeout : (timeout.compareTo(other.timeout) <= 0 ? timeout : other.timeout);
         return new ApprovalRequirement(names, both, shorter, failFast || other.failFast);
     }

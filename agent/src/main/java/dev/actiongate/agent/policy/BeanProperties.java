@@ -30,8 +30,7 @@ import java.util.TreeMap;
 final class BeanProperties extends AbstractMap<String, Object> implements PartlyRead {
 
     /** How a class's properties are read: Jackson's view of its getters, and the fields behind them. */
-    private record Accessors(Map<String, AnnotatedMember> getters, Map<String, AnnotatedField> fields) {
-    }
+    private record Accessors(Map<String, AnnotatedMember> getters, Map<String, AnnotatedField> fields) {}
 
     private static final ClassValue<Accessors> ACCESSORS = new ClassValue<>() {
         @Override
@@ -59,8 +58,7 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
     }
 
     /** A property whose getter threw: every later read fails the same way, and records show the text. */
-    private record Unreadable(String text, IllegalStateException error) {
-    }
+    private record Unreadable(String text, IllegalStateException error) {}
 
     @Override
     public Object get(Object key) {
@@ -80,8 +78,8 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
             value = PolicyValues.of(getter.getValue(bean));
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() instanceof InvocationTargetException target ? target.getCause() : e;
-            IllegalStateException error = new IllegalStateException("property '" + key + "' of "
-                    + bean.getClass().getName() + " could not be read: " + cause, cause);
+            IllegalStateException error = new IllegalStateException(
+                    "property '" + key + "' of " + bean.getClass().getName() + " could not be read: " + cause, cause);
             read.put((String) key, new Unreadable("<unreadable: " + cause + ">", error));
             throw error;
         }
@@ -127,15 +125,20 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
         accessors.fields().forEach((name, field) -> {
             try {
                 Object value = field.getValue(bean);
-                if (value == null || value instanceof CharSequence || value instanceof Number || value instanceof Boolean
-                        || value instanceof Character || value instanceof Enum<?>) {
+                if (value == null
+                        || value instanceof CharSequence
+                        || value instanceof Number
+                        || value instanceof Boolean
+                        || value instanceof Character
+                        || value instanceof Enum<?>) {
                     shown.put(name, PolicyValues.of(value));
                 }
             } catch (RuntimeException e) {
                 // a field this JVM will not let us read: only conditions can show it
             }
         });
-        read.forEach((name, value) -> shown.put(name, value instanceof Unreadable unreadable ? unreadable.text() : value));
+        read.forEach(
+                (name, value) -> shown.put(name, value instanceof Unreadable unreadable ? unreadable.text() : value));
         shown.put("@type", bean.getClass().getName());
         return shown;
     }

@@ -17,9 +17,8 @@ import dev.cel.runtime.Program;
  */
 final class Conditions {
 
-    private static final CelOptions OPTIONS = CelOptions.current()
-            .enableHeterogeneousNumericComparisons(true)
-            .build();
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
@@ -34,21 +33,21 @@ final class Conditions {
     // The evaluator every bounded-cost and fail-closed test was written against; moving to CEL's
     // newer runtime is a change of its own, measured with the benchmarks.
     @SuppressWarnings("InlineMeInliner")
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .setOptions(OPTIONS)
-            .build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     /** Compiles a condition, or returns the checker's issues. */
     static Compiled compile(String expression) {
         CelValidationResult result = COMPILER.compile(expression);
         if (result.hasError()) {
-            return new Compiled(null, result.getErrors().stream()
-                    .map(issue -> "CEL " + issue.getSourceLocation().getLine() + ":"
-                            + (issue.getSourceLocation().getColumn() + 1) + ": " + issue.getMessage())
-                    .toList());
+            return new Compiled(
+                    null,
+                    result.getErrors().stream()
+                            .map(issue -> "CEL " + issue.getSourceLocation().getLine() + ":"
+                                    + (issue.getSourceLocation().getColumn() + 1) + ": " + issue.getMessage())
+                            .toList());
         }
         try {
             return new Compiled(RUNTIME.createProgram(result.getAst()), java.util.List.of());
@@ -57,6 +56,5 @@ final class Conditions {
         }
     }
 
-    record Compiled(Program program, java.util.List<String> errors) {
-    }
+    record Compiled(Program program, java.util.List<String> errors) {}
 }

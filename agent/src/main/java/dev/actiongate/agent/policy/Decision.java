@@ -12,8 +12,8 @@ import java.util.List;
  * @param approval     for {@code require_approval}: who may approve, combined over the rules that asked;
  *                     else {@code null}
  */
-public record Decision(Verdict verdict, List<String> matchedRules, String reason, boolean enforced,
-                       ApprovalRequirement approval) {
+public record Decision(
+        Verdict verdict, List<String> matchedRules, String reason, boolean enforced, ApprovalRequirement approval) {
 
     public Decision {
         matchedRules = List.copyOf(matchedRules);
@@ -30,7 +30,11 @@ public record Decision(Verdict verdict, List<String> matchedRules, String reason
 
     /** The same decision with another verdict and reason, as escalation makes of it. */
     public Decision withVerdict(Verdict newVerdict, String newReason) {
-        return new Decision(newVerdict, matchedRules, newReason, enforced,
+        return new Decision(
+                newVerdict,
+                matchedRules,
+                newReason,
+                enforced,
                 newVerdict == Verdict.REQUIRE_APPROVAL ? approval : null);
     }
 }

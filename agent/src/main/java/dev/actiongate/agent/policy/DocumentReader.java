@@ -19,8 +19,8 @@ import java.util.Set;
  */
 final class DocumentReader {
 
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "default", "mode", "redact", "rules",
-            "escalation", "groups", "govern", "enabled");
+    private static final Set<String> TOP_LEVEL_KEYS =
+            Set.of("version", "default", "mode", "redact", "rules", "escalation", "groups", "govern", "enabled");
 
     private final PolicyProblems problems;
     private final RuleCompiler ruleCompiler;
@@ -77,8 +77,11 @@ final class DocumentReader {
             case "escalation" -> escalation = EscalationReader.read(value, problems);
             case "groups" -> groups = ReviewerGroups.read(value, problems);
             case "govern" -> GovernParser.read(value, problems, govern);
-            default -> problems.add(field.keyAt(), null, "unknown key '" + field.key() + "' (known keys: "
-                    + DocumentText.keyList(TOP_LEVEL_KEYS) + ")");
+            default ->
+                problems.add(
+                        field.keyAt(),
+                        null,
+                        "unknown key '" + field.key() + "' (known keys: " + DocumentText.keyList(TOP_LEVEL_KEYS) + ")");
         }
     }
 
@@ -94,8 +97,11 @@ final class DocumentReader {
         String text = DocumentText.scalar(node);
         Verdict parsed = Verdict.parse(text);
         if (parsed == Verdict.REQUIRE_APPROVAL) {
-            problems.add(at, null, "the default cannot be require_approval: no rule would name"
-                    + " its approvers; write a rule with verdict require_approval and approvers");
+            problems.add(
+                    at,
+                    null,
+                    "the default cannot be require_approval: no rule would name"
+                            + " its approvers; write a rule with verdict require_approval and approvers");
         } else if (parsed == null) {
             problems.add(at, null, "unknown default verdict '" + text + "' (expected allow or deny)");
         } else {
@@ -126,7 +132,7 @@ final class DocumentReader {
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
-        return new Policy(file, version, Sha256.hex(bytes), defaultVerdict, mode, rules, redact, escalation, govern,
-                enabled);
+        return new Policy(
+                file, version, Sha256.hex(bytes), defaultVerdict, mode, rules, redact, escalation, govern, enabled);
     }
 }

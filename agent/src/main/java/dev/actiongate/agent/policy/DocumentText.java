@@ -7,8 +7,7 @@ import java.util.StringJoiner;
 /** How the readers of a policy document take a value's text, and how problems show values and keys. */
 final class DocumentText {
 
-    private DocumentText() {
-    }
+    private DocumentText() {}
 
     /** The text of a scalar; {@code null} for a missing, null, list or mapping value. */
     static String scalar(JsonNode node) {

@@ -8,8 +8,7 @@ import java.util.List;
  */
 final class DuplicateKeys {
 
-    private DuplicateKeys() {
-    }
+    private DuplicateKeys() {}
 
     static void report(PolicyTree tree, PolicyProblems problems) {
         for (PolicyTree.Duplicate duplicate : tree.duplicates()) {
@@ -25,9 +24,15 @@ final class DuplicateKeys {
                 rest = 2;
             }
             String where = describe(path.subList(rest, path.size()));
-            problems.add(duplicate.at(), rule, prefix + "duplicate key '" + duplicate.key() + "'"
-                    + (where.isEmpty() ? "" : " in " + where)
-                    + " (first at line " + (duplicate.firstAt() == null ? "?" : duplicate.firstAt().getLineNr()) + ")");
+            problems.add(
+                    duplicate.at(),
+                    rule,
+                    prefix + "duplicate key '" + duplicate.key() + "'"
+                            + (where.isEmpty() ? "" : " in " + where)
+                            + " (first at line "
+                            + (duplicate.firstAt() == null
+                                    ? "?"
+                                    : duplicate.firstAt().getLineNr()) + ")");
         }
     }
 

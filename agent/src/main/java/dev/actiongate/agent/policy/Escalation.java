@@ -11,5 +11,4 @@ import java.time.Duration;
  * @param within       the sliding window the denials are counted in
  * @param withinText   the window as the policy wrote it, for records and messages
  */
-public record Escalation(int afterDenials, Duration within, String withinText) {
-}
+public record Escalation(int afterDenials, Duration within, String withinText) {}

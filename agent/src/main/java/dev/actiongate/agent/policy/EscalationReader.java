@@ -14,8 +14,7 @@ final class EscalationReader {
 
     private static final Set<String> KEYS = Set.of("after_denials", "within");
 
-    private EscalationReader() {
-    }
+    private EscalationReader() {}
 
     /** The block's escalation, or {@code null} after adding its problems. */
     static Escalation read(PolicyTree.Node block, PolicyProblems problems) {
@@ -26,19 +25,25 @@ final class EscalationReader {
         int before = problems.size();
         for (PolicyTree.Field field : block.fields().values()) {
             if (!KEYS.contains(field.key())) {
-                problems.add(field.keyAt(), null, "unknown escalation key '" + field.key()
-                        + "' (known keys: after_denials, within)");
+                problems.add(
+                        field.keyAt(),
+                        null,
+                        "unknown escalation key '" + field.key() + "' (known keys: after_denials, within)");
             }
         }
         JsonNode count = block.get("after_denials");
         if (count == null || !count.canConvertToInt() || !count.isIntegralNumber() || count.intValue() < 1) {
-            problems.add(valueAt(block, "after_denials"), null,
+            problems.add(
+                    valueAt(block, "after_denials"),
+                    null,
                     "escalation.after_denials must be a whole number of at least 1");
         }
         String within = DocumentText.scalar(block.get("within"));
         Duration window = within == null ? null : Durations.parse(within);
         if (window == null) {
-            problems.add(valueAt(block, "within"), null,
+            problems.add(
+                    valueAt(block, "within"),
+                    null,
                     "escalation.within must be a duration such as 30s, 10m or 1h, not '" + within + "'");
         }
         return problems.size() > before ? null : new Escalation(count.intValue(), window, within);

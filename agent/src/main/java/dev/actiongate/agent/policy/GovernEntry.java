@@ -16,8 +16,15 @@ import java.util.List;
  * @param actionFrom     how the action name is found when {@code action} is {@code null}
  * @param line           where the entry is in the policy file
  */
-public record GovernEntry(String text, String className, String methodName, List<String> parameterTypes,
-                          String annotation, String action, ActionFrom actionFrom, int line) {
+public record GovernEntry(
+        String text,
+        String className,
+        String methodName,
+        List<String> parameterTypes,
+        String annotation,
+        String action,
+        ActionFrom actionFrom,
+        int line) {
 
     /** Where an entry without a fixed {@code action} takes the action name from. */
     public enum ActionFrom {

@@ -20,14 +20,16 @@ final class GovernParser {
             "([\\p{L}_$][\\p{L}\\p{N}_$]*(?:\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*)#([\\p{L}_$][\\p{L}\\p{N}_$]*)"
                     + "(?:\\(([^()]*)\\))?");
 
-    private GovernParser() {
-    }
+    private GovernParser() {}
 
     /** Adds the well-formed entries of {@code list} to {@code govern}, and the others' problems. */
     static void read(PolicyTree.Node list, PolicyProblems problems, List<GovernEntry> govern) {
         if (!list.isList()) {
-            problems.add(list.at(), null, "'govern' must be a list of {method: \"com.acme.Mailer#send\", action: ...} or"
-                    + " {annotation: \"com.acme.Tool\", action_from: name_or_method} entries");
+            problems.add(
+                    list.at(),
+                    null,
+                    "'govern' must be a list of {method: \"com.acme.Mailer#send\", action: ...} or"
+                            + " {annotation: \"com.acme.Tool\", action_from: name_or_method} entries");
             return;
         }
         int index = 0;
@@ -80,7 +82,8 @@ final class GovernParser {
             place.problem(label + ": 'action' must not be blank");
             return null;
         }
-        return method != null ? methodEntry(place, method, action, actionFrom)
+        return method != null
+                ? methodEntry(place, method, action, actionFrom)
                 : annotationEntry(place, annotation, action, actionFrom);
     }
 
@@ -89,7 +92,8 @@ final class GovernParser {
             case "name_or_method" -> GovernEntry.ActionFrom.NAME_OR_METHOD;
             case "method" -> GovernEntry.ActionFrom.METHOD;
             default -> {
-                place.problem(place.label() + ": unknown action_from '" + from + "' (expected name_or_method or method)");
+                place.problem(
+                        place.label() + ": unknown action_from '" + from + "' (expected name_or_method or method)");
                 yield null;
             }
         };
@@ -116,18 +120,32 @@ final class GovernParser {
                 }
             }
         }
-        return new GovernEntry(method.trim(), m.group(1), m.group(2), parameters, null, action,
-                from == null ? GovernEntry.ActionFrom.METHOD : from, place.line());
+        return new GovernEntry(
+                method.trim(),
+                m.group(1),
+                m.group(2),
+                parameters,
+                null,
+                action,
+                from == null ? GovernEntry.ActionFrom.METHOD : from,
+                place.line());
     }
 
-    private static GovernEntry annotationEntry(Place place, String annotation, String action,
-                                               GovernEntry.ActionFrom from) {
+    private static GovernEntry annotationEntry(
+            Place place, String annotation, String action, GovernEntry.ActionFrom from) {
         if (annotation.isBlank() || annotation.contains("#")) {
             place.problem(place.label() + ": annotation '" + annotation + "' must be an annotation type's"
                     + " fully qualified name");
             return null;
         }
-        return new GovernEntry("@" + annotation.trim(), null, null, null, annotation.trim(), action,
-                from == null ? GovernEntry.ActionFrom.NAME_OR_METHOD : from, place.line());
+        return new GovernEntry(
+                "@" + annotation.trim(),
+                null,
+                null,
+                null,
+                annotation.trim(),
+                action,
+                from == null ? GovernEntry.ActionFrom.NAME_OR_METHOD : from,
+                place.line());
     }
 }

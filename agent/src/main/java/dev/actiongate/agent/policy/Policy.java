@@ -29,8 +29,17 @@ public final class Policy {
     /** The rules that can apply to an action, found once per action name rather than per call. */
     private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
 
-    Policy(Path file, String version, String sha256, Verdict defaultVerdict, Mode mode, List<Rule> rules,
-           Set<String> redactedKeys, Escalation escalation, List<GovernEntry> govern, boolean enabled) {
+    Policy(
+            Path file,
+            String version,
+            String sha256,
+            Verdict defaultVerdict,
+            Mode mode,
+            List<Rule> rules,
+            Set<String> redactedKeys,
+            Escalation escalation,
+            List<GovernEntry> govern,
+            boolean enabled) {
         this.govern = List.copyOf(govern);
         this.enabled = enabled;
         this.file = file;
@@ -138,13 +147,20 @@ public final class Policy {
         }
         boolean enforced = mode == Mode.ENFORCE;
         if (verdict == null) {
-            return new Decision(defaultVerdict, List.of(),
-                    "no rule matched; the policy default is " + defaultVerdict.wireName(), enforced);
+            return new Decision(
+                    defaultVerdict,
+                    List.of(),
+                    "no rule matched; the policy default is " + defaultVerdict.wireName(),
+                    enforced);
         }
         String reason = reasonsFor(verdict, verdicts, reasons);
         if (verdict == Verdict.REQUIRE_APPROVAL && approval.reviewers().isEmpty()) {
-            return new Decision(Verdict.DENY, matched, reason + "; but no reviewer is named by every rule asking for"
-                    + " approval (" + String.join(", ", approval.approvers()) + "), so nobody could approve it", enforced);
+            return new Decision(
+                    Verdict.DENY,
+                    matched,
+                    reason + "; but no reviewer is named by every rule asking for" + " approval ("
+                            + String.join(", ", approval.approvers()) + "), so nobody could approve it",
+                    enforced);
         }
         return new Decision(verdict, matched, reason, enforced, verdict == Verdict.REQUIRE_APPROVAL ? approval : null);
     }

@@ -30,8 +30,7 @@ public final class PolicyFileWatcher {
     /** How often the file is looked at; a change is reported one to two intervals after it stops. */
     public static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private PolicyFileWatcher() {
-    }
+    private PolicyFileWatcher() {}
 
     /** Starts watching on a daemon thread; closing the result stops it. */
     public static Closeable watch(Path file, Runnable changed) {
@@ -79,7 +78,9 @@ public final class PolicyFileWatcher {
         static Snapshot of(Path file) {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                return new Snapshot(Objects.requireNonNullElse(attributes.fileKey(), file), attributes.size(),
+                return new Snapshot(
+                        Objects.requireNonNullElse(attributes.fileKey(), file),
+                        attributes.size(),
                         attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
             } catch (IOException | SecurityException e) {
                 return new Snapshot(null, null, null);

@@ -61,8 +61,7 @@ public final class PolicySource {
     }
 
     /** Weakly held, so a start that never asks a second time leaves nothing behind. */
-    private record Shared(WeakReference<Object> start, PolicySource source) {
-    }
+    private record Shared(WeakReference<Object> start, PolicySource source) {}
 
     /** The file this policy is read from. */
     public Path file() {
@@ -113,9 +112,12 @@ public final class PolicySource {
         }
         Policy policy = new PolicyLoader().compile(file, bytes, parsed);
         if (instrumented != null && !instrumented.equals(policy.govern())) {
-            throw new PolicyException(file, List.of(file + ": the agent instrumented " + instrumented.size()
-                    + " govern: entries at start, but the policy has " + policy.govern().size()
-                    + "; this is a fault of the agent, please report it"));
+            throw new PolicyException(
+                    file,
+                    List.of(file + ": the agent instrumented " + instrumented.size()
+                            + " govern: entries at start, but the policy has "
+                            + policy.govern().size()
+                            + "; this is a fault of the agent, please report it"));
         }
         return policy;
     }

@@ -1,16 +1,16 @@
 package dev.actiongate.agent.policy;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -90,8 +90,7 @@ final class PolicyTree {
     }
 
     /** A key of a mapping, where the key is, and its value. */
-    record Field(String key, JsonLocation keyAt, Node value) {
-    }
+    record Field(String key, JsonLocation keyAt, Node value) {}
 
     /**
      * A key given twice in one mapping.
@@ -100,15 +99,13 @@ final class PolicyTree {
      * @param at      where the second key is
      * @param firstAt where the first one is
      */
-    record Duplicate(List<Object> path, String key, JsonLocation at, JsonLocation firstAt) {
-    }
+    record Duplicate(List<Object> path, String key, JsonLocation at, JsonLocation firstAt) {}
 
     /**
      * Why the text is not a usable document: a syntax error, or a second document after the
      * first; {@code null} when it is one.
      */
-    record Syntax(JsonLocation at, String message) {
-    }
+    record Syntax(JsonLocation at, String message) {}
 
     private final Node root;
     private final List<Duplicate> duplicates;
@@ -145,12 +142,15 @@ final class PolicyTree {
             if (parser.nextToken() != null) {
                 builder.value(parser, new ArrayList<>(), node -> builder.root = node);
                 if (parser.nextToken() != null) {
-                    syntax = new Syntax(parser.currentTokenLocation(), "a second YAML document starts here; a policy"
-                            + " is one document (remove the '---' and what follows, or merge it into the first)");
+                    syntax = new Syntax(
+                            parser.currentTokenLocation(),
+                            "a second YAML document starts here; a policy"
+                                    + " is one document (remove the '---' and what follows, or merge it into the first)");
                 }
             }
         } catch (JsonProcessingException e) {
-            syntax = new Syntax(e.getLocation(), "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "));
+            syntax = new Syntax(
+                    e.getLocation(), "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "));
         } catch (IOException | RuntimeException e) {
             syntax = new Syntax(null, "cannot be parsed: " + e);
         }
@@ -182,7 +182,7 @@ final class PolicyTree {
                     if (first != null) {
                         duplicates.add(new Duplicate(List.copyOf(path), key, keyAt, first.keyAt()));
                         // Read for the duplicates inside it, then dropped: the first value stays.
-                        value(parser, child(path, key), dropped -> { });
+                        value(parser, child(path, key), dropped -> {});
                     } else {
                         value(parser, child(path, key), child -> {
                             json.set(key, child.json());
@@ -209,8 +209,11 @@ final class PolicyTree {
             if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
                 // The parser would hand over the anchor's name as a plain string: a rule reading
                 // `action: *pay` would silently match the action "pay". Write values out instead.
-                throw new JsonParseException(parser, "YAML aliases (*" + parser.getText() + ") are not allowed in a"
-                        + " policy: write the value out", at);
+                throw new JsonParseException(
+                        parser,
+                        "YAML aliases (*" + parser.getText() + ") are not allowed in a"
+                                + " policy: write the value out",
+                        at);
             }
             Node node = new Node(at, scalar(parser, token), null, null);
             place.accept(node);
@@ -230,11 +233,12 @@ final class PolicyTree {
                 case VALUE_TRUE -> NODES.booleanNode(true);
                 case VALUE_FALSE -> NODES.booleanNode(false);
                 case VALUE_NULL -> NODES.nullNode();
-                case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                    case INT -> NODES.numberNode(parser.getIntValue());
-                    case LONG -> NODES.numberNode(parser.getLongValue());
-                    default -> NODES.numberNode(parser.getBigIntegerValue());
-                };
+                case VALUE_NUMBER_INT ->
+                    switch (parser.getNumberType()) {
+                        case INT -> NODES.numberNode(parser.getIntValue());
+                        case LONG -> NODES.numberNode(parser.getLongValue());
+                        default -> NODES.numberNode(parser.getBigIntegerValue());
+                    };
                 case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
                 default -> NODES.textNode(parser.getText());
             };

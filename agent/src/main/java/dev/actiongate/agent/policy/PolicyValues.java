@@ -54,8 +54,7 @@ public final class PolicyValues {
         }
     };
 
-    private PolicyValues() {
-    }
+    private PolicyValues() {}
 
     /**
      * Converts {@code value}. A value Jackson cannot convert (a getter that throws, a cycle
@@ -107,8 +106,8 @@ public final class PolicyValues {
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> converted = new LinkedHashMap<>(Math.max(4, map.size() * 2));
-            map.forEach((key, item) -> converted.put(key instanceof Enum<?> e ? e.name() : String.valueOf(key),
-                    of(item, depth + 1)));
+            map.forEach((key, item) ->
+                    converted.put(key instanceof Enum<?> e ? e.name() : String.valueOf(key), of(item, depth + 1)));
             return converted;
         }
         if (BEANS.get(value.getClass())) {

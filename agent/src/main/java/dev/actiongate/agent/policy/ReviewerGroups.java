@@ -13,8 +13,7 @@ final class ReviewerGroups {
 
     static final String PREFIX = "group:";
 
-    private ReviewerGroups() {
-    }
+    private ReviewerGroups() {}
 
     /** Each well-formed group's members, in file order; the problems of the others are added. */
     static Map<String, Set<String>> read(PolicyTree.Node block, PolicyProblems problems) {
@@ -26,15 +25,19 @@ final class ReviewerGroups {
         for (PolicyTree.Field group : block.fields().values()) {
             PolicyTree.Node members = group.value();
             if (!members.isList() || members.items().isEmpty()) {
-                problems.add(group.keyAt(), null, "group '" + group.key() + "' must be a non-empty list of reviewer names");
+                problems.add(
+                        group.keyAt(), null, "group '" + group.key() + "' must be a non-empty list of reviewer names");
                 continue;
             }
             Set<String> names = new LinkedHashSet<>();
             for (PolicyTree.Node member : members.items()) {
                 String name = DocumentText.scalar(member.json());
                 if (name == null || name.isBlank() || name.startsWith(PREFIX)) {
-                    problems.add(member.at(), null, "group '" + group.key() + "' member '"
-                            + DocumentText.shown(member.json()) + "' must be a reviewer name (groups do not nest)");
+                    problems.add(
+                            member.at(),
+                            null,
+                            "group '" + group.key() + "' member '" + DocumentText.shown(member.json())
+                                    + "' must be a reviewer name (groups do not nest)");
                 } else {
                     names.add(name.trim());
                 }

@@ -14,8 +14,16 @@ import java.util.regex.Pattern;
  * @param line      line of the rule in the policy file (1-based)
  * @param approval  who may approve and how long to wait, for a {@code require_approval} rule; else {@code null}
  */
-public record Rule(String id, String action, String when, Verdict verdict, String reason, int line,
-                   Pattern actionPattern, Program condition, ApprovalRequirement approval) {
+public record Rule(
+        String id,
+        String action,
+        String when,
+        Verdict verdict,
+        String reason,
+        int line,
+        Pattern actionPattern,
+        Program condition,
+        ApprovalRequirement approval) {
 
     /** Whether the rule applies to {@code actionName} at all. */
     public boolean appliesTo(String actionName) {

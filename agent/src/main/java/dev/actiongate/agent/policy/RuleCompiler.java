@@ -11,8 +11,8 @@ import java.util.Set;
  */
 final class RuleCompiler {
 
-    private static final Set<String> KEYS = Set.of("id", "action", "when", "verdict", "reason", "approvers",
-            "approval_timeout", "approval");
+    private static final Set<String> KEYS =
+            Set.of("id", "action", "when", "verdict", "reason", "approvers", "approval_timeout", "approval");
 
     private final PolicyProblems problems;
     private final Set<String> ids = new HashSet<>();
@@ -31,7 +31,10 @@ final class RuleCompiler {
         for (PolicyTree.Node item : list.items()) {
             index++;
             if (!item.isMap()) {
-                problems.add(item.at(), null, "rule #" + index + " must be a mapping with id, verdict and optional action, when, reason");
+                problems.add(
+                        item.at(),
+                        null,
+                        "rule #" + index + " must be a mapping with id, verdict and optional action, when, reason");
                 continue;
             }
             Rule rule = rule(index, item);
@@ -49,8 +52,10 @@ final class RuleCompiler {
         int before = problems.size();
         for (PolicyTree.Field field : item.fields().values()) {
             if (!KEYS.contains(field.key())) {
-                problems.add(field.keyAt(), label, "unknown rule key '" + field.key() + "' (known keys: "
-                        + DocumentText.keyList(KEYS) + ")");
+                problems.add(
+                        field.keyAt(),
+                        label,
+                        "unknown rule key '" + field.key() + "' (known keys: " + DocumentText.keyList(KEYS) + ")");
             }
         }
         if (id == null || id.isBlank()) {
@@ -63,8 +68,10 @@ final class RuleCompiler {
         if (verdictText == null) {
             problems.add(ruleAt, label, "rule has no 'verdict' (expected allow, deny or require_approval)");
         } else if (verdict == null) {
-            problems.add(item.valueAt("verdict"), label, "unknown verdict '" + verdictText
-                    + "' (expected allow, deny or require_approval)");
+            problems.add(
+                    item.valueAt("verdict"),
+                    label,
+                    "unknown verdict '" + verdictText + "' (expected allow, deny or require_approval)");
         }
         String action = DocumentText.scalar(item.get("action"));
         if (item.fields().containsKey("action") && (action == null || action.isBlank())) {
@@ -76,9 +83,16 @@ final class RuleCompiler {
         if (problems.size() > before) {
             return null;
         }
-        return new Rule(id, action, DocumentText.scalar(item.get("when")), verdict,
-                reason == null ? "rule '" + id + "' matched" : reason, ruleAt.getLineNr(), Rule.glob(action),
-                condition == null ? null : condition.program(), approval);
+        return new Rule(
+                id,
+                action,
+                DocumentText.scalar(item.get("when")),
+                verdict,
+                reason == null ? "rule '" + id + "' matched" : reason,
+                ruleAt.getLineNr(),
+                Rule.glob(action),
+                condition == null ? null : condition.program(),
+                approval);
     }
 
     /** The rule's compiled {@code when:}, or {@code null} when it has none or it does not compile. */

@@ -22,8 +22,7 @@ public final class ArgumentSummary {
     static final int MAX_ITEMS = 100;
     static final int MAX_DEPTH = 8;
 
-    private ArgumentSummary() {
-    }
+    private ArgumentSummary() {}
 
     /**
      * @param arguments    parameter name to converted value (see {@code PolicyValues})

@@ -32,8 +32,7 @@ public final class CanonicalJson {
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     /** The canonical bytes of a record made of maps, collections, strings, numbers, booleans and nulls. */
     public static byte[] bytes(Map<String, ?> record) {
@@ -83,6 +82,7 @@ public final class CanonicalJson {
         int length;
         /** Jackson, for the strings and numbers the fast path leaves alone; made on first need. */
         private ByteArrayBuilder slowOut;
+
         private JsonGenerator slow;
 
         void value(Object value) {
@@ -126,7 +126,9 @@ public final class CanonicalJson {
                 buffer[length++] = ']';
             } else if (value instanceof Boolean b) {
                 put(b ? TRUE : FALSE);
-            } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+            } else if (value instanceof Long
+                    || value instanceof Integer
+                    || value instanceof Short
                     || value instanceof Byte) {
                 integral(((Number) value).longValue());
             } else if (value instanceof Number n) {

@@ -31,8 +31,14 @@ public final class ChainVerifier {
      *                   went on in a new file when the one before was deleted, moved away or
      *                   replaced), what it says about that file; else {@code null}
      */
-    public record Result(boolean intact, long records, long badLine, String problem, String lastHash,
-                         long tornBytes, Continuation continues) {
+    public record Result(
+            boolean intact,
+            long records,
+            long badLine,
+            String problem,
+            String lastHash,
+            long tornBytes,
+            Continuation continues) {
 
         public Result(boolean intact, long records, long badLine, String problem, String lastHash, long tornBytes) {
             this(intact, records, badLine, problem, lastHash, tornBytes, null);
@@ -49,9 +55,8 @@ public final class ChainVerifier {
      * @param rewritten       how many records after that hash were written again after this record
      *                        (they may be in the old file too, when it was moved rather than deleted)
      */
-    public record Continuation(String previousFile, String previousFileKey, String previousHash, String reason,
-                               long rewritten) {
-    }
+    public record Continuation(
+            String previousFile, String previousFileKey, String previousHash, String reason, long rewritten) {}
 
     /**
      * Whether one file's chain continues in the next.
@@ -59,11 +64,9 @@ public final class ChainVerifier {
      * @param holds       whether it does
      * @param description how, or why not, in a sentence
      */
-    public record Link(boolean holds, String description) {
-    }
+    public record Link(boolean holds, String description) {}
 
-    private ChainVerifier() {
-    }
+    private ChainVerifier() {}
 
     /** Checks {@code file}; a first record of kind {@code records_continued} may link to a hash not in it. */
     public static Result verify(Path file) throws IOException {
@@ -105,7 +108,8 @@ public final class ChainVerifier {
             try {
                 record = CanonicalJson.parse(line);
             } catch (IOException e) {
-                return "not a JSON record: " + e.getMessage().lines().findFirst().orElse("");
+                return "not a JSON record: "
+                        + e.getMessage().lines().findFirst().orElse("");
             }
             Object prev = record.remove("prev_hash");
             Object hash = record.remove("hash");
@@ -118,8 +122,11 @@ public final class ChainVerifier {
                 if (!prev.equals(record.get("previous_hash"))) {
                     return "a records_continued record whose prev_hash is not its previous_hash";
                 }
-                continues = new Continuation(text(record.get("previous_file")), text(record.get("previous_file_key")),
-                        (String) prev, text(record.get("reason")),
+                continues = new Continuation(
+                        text(record.get("previous_file")),
+                        text(record.get("previous_file_key")),
+                        (String) prev,
+                        text(record.get("reason")),
                         record.get("rewritten") instanceof Number n ? n.longValue() : 0);
                 expectedPrev = (String) prev;
             }
@@ -127,7 +134,7 @@ public final class ChainVerifier {
                 return lineNumber == 1
                         ? "prev_hash is not the genesis hash: records before this line are missing"
                         : "prev_hash does not match the hash of line " + (lineNumber - 1)
-                          + ": a line was deleted, inserted or moved";
+                                + ": a line was deleted, inserted or moved";
             }
             expectedPrev = (String) hash;
             good++;
@@ -158,8 +165,8 @@ public final class ChainVerifier {
     public static Link link(Path previous, Result previousResult, Path next, Result nextResult) throws IOException {
         Continuation continues = nextResult.continues();
         if (continues == null) {
-            return new Link(false, next + " does not begin with a records_continued record: it does not continue "
-                    + previous);
+            return new Link(
+                    false, next + " does not begin with a records_continued record: it does not continue " + previous);
         }
         if (continues.previousHash().equals(previousResult.lastHash())) {
             return new Link(true, next + " continues " + previous + " after its last record");
@@ -183,8 +190,10 @@ public final class ChainVerifier {
             }
         }
         if (after == null) {
-            return new Link(false, next + " continues the chain after hash " + continues.previousHash()
-                    + ", which no record of " + previous + " has");
+            return new Link(
+                    false,
+                    next + " continues the chain after hash " + continues.previousHash() + ", which no record of "
+                            + previous + " has");
         }
         try (BufferedReader reader = Files.newBufferedReader(next, StandardCharsets.UTF_8)) {
             reader.readLine();
@@ -196,13 +205,18 @@ public final class ChainVerifier {
                     again.remove("hash");
                 }
                 if (!after.get(i).equals(again)) {
-                    return new Link(false, next + " continues " + previous + " after line " + at + ", but line "
-                            + (at + i + 1) + " of " + previous + " is not written again as line " + (i + 2) + " of "
-                            + next);
+                    return new Link(
+                            false,
+                            next + " continues " + previous + " after line " + at + ", but line "
+                                    + (at + i + 1) + " of " + previous + " is not written again as line " + (i + 2)
+                                    + " of "
+                                    + next);
                 }
             }
         }
-        return new Link(true, next + " continues " + previous + " after line " + at + "; the " + after.size()
-                + " records after it there were written again, unchanged, after the continuation record");
+        return new Link(
+                true,
+                next + " continues " + previous + " after line " + at + "; the " + after.size()
+                        + " records after it there were written again, unchanged, after the continuation record");
     }
 }

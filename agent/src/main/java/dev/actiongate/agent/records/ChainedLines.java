@@ -28,8 +28,10 @@ final class ChainedLines {
     byte[] put(ByteBuffer buffer, byte[] prev, byte[] body) {
         byte[] hash = RecordChain.link(sha256, prev, body);
         buffer.put(body, 0, body.length - 1)
-                .put(PREV_HASH).put(prev)
-                .put(HASH).put(hash)
+                .put(PREV_HASH)
+                .put(prev)
+                .put(HASH)
+                .put(hash)
                 .put(END);
         return hash;
     }
@@ -50,8 +52,7 @@ final class ChainedLines {
     }
 
     /** Chained lines ready to be written, and the hash of the last. */
-    record Chained(ByteBuffer lines, byte[] lastHash) {
-    }
+    record Chained(ByteBuffer lines, byte[] lastHash) {}
 
     /** The canonical bodies of the chained lines in {@code lines}: without {@code prev_hash} and {@code hash}. */
     static List<byte[]> bodies(byte[] lines) {

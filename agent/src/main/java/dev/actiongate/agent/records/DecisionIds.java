@@ -13,8 +13,7 @@ public final class DecisionIds {
     private static long lastMillis;
     private static long sequence;
 
-    private DecisionIds() {
-    }
+    private DecisionIds() {}
 
     public static String next() {
         long millis = System.currentTimeMillis();

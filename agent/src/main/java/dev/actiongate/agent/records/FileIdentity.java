@@ -22,7 +22,8 @@ record FileIdentity(Object key, boolean exists, String problem) {
     /** The identity of the file at {@code path} now: one {@code stat}. */
     static FileIdentity of(Path path) {
         try {
-            return new FileIdentity(Files.readAttributes(path, BasicFileAttributes.class).fileKey(), true, null);
+            return new FileIdentity(
+                    Files.readAttributes(path, BasicFileAttributes.class).fileKey(), true, null);
         } catch (NoSuchFileException e) {
             return new FileIdentity(null, false, null);
         } catch (IOException | RuntimeException e) {
@@ -59,6 +60,5 @@ record FileIdentity(Object key, boolean exists, String problem) {
      *                  (it names another file) or {@code unreadable}: what a continuation record says
      * @param described the same for a log line, completing "the records file PATH ..."
      */
-    record Change(String reason, String described) {
-    }
+    record Change(String reason, String described) {}
 }

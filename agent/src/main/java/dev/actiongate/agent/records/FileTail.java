@@ -14,8 +14,7 @@ final class FileTail {
 
     private static final int BLOCK = 8192;
 
-    private FileTail() {
-    }
+    private FileTail() {}
 
     /** Where the line that ends at {@code end} starts: just after the last newline before {@code end}, or 0. */
     static long lineStart(RandomAccessFile in, long end) throws IOException {

@@ -20,10 +20,12 @@ final class JournalCopy {
 
     /** {@code null} when records are written to the file directly. */
     private RecordJournal journal;
+
     private volatile FileIdentity identity;
     private final int size;
     /** How far (in {@link RecordJournal#end()} bytes) the journal is in the records file. */
     private volatile long copied;
+
     private final byte[] buffer = new byte[256 << 10];
 
     /** {@code journal} may be {@code null}: no journal. */
@@ -111,15 +113,20 @@ final class JournalCopy {
             journal = fresh;
             next = fresh;
             identity = FileIdentity.of(journalPath);
-            LOG.error("the journal {} {} while in use: a new one was made at that path", journalPath, change.described());
+            LOG.error(
+                    "the journal {} {} while in use: a new one was made at that path", journalPath, change.described());
         } catch (IOException | RuntimeException e) {
             RecordsFile.closeQuietly(fresh);
             journal = null;
             identity = null;
             next = new MemoryRing(MemoryRing.DEFAULT_SIZE);
-            LOG.error("the journal {} {} while in use and no new one can be made there ({}); decisions are written to"
-                    + " {} directly from now on, one write per governed call", journalPath, change.described(),
-                    e.toString(), records);
+            LOG.error(
+                    "the journal {} {} while in use and no new one can be made there ({}); decisions are written to"
+                            + " {} directly from now on, one write per governed call",
+                    journalPath,
+                    change.described(),
+                    e.toString(),
+                    records);
         }
         RecordsFile.closeQuietly(old);
         copied = 0;

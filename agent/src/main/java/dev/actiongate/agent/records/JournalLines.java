@@ -16,12 +16,10 @@ import java.util.Map;
  */
 final class JournalLines {
 
-    private JournalLines() {
-    }
+    private JournalLines() {}
 
     /** A line's place in the chain: the hash it follows and its own. */
-    record Link(String previous, String hash) {
-    }
+    record Link(String previous, String hash) {}
 
     /** The lines of {@code lines} that continue the chain from {@code lastHash}, in chain order. */
     static List<String> continuing(List<String> lines, String lastHash) {
@@ -61,8 +59,10 @@ final class JournalLines {
     static Link link(MessageDigest sha256, String line) {
         try {
             Map<String, Object> record = CanonicalJson.parse(line);
-            if (record.remove("prev_hash") instanceof String prev && record.remove("hash") instanceof String hash
-                    && RecordChain.link(sha256, prev, CanonicalJson.bytes(record)).equals(hash)) {
+            if (record.remove("prev_hash") instanceof String prev
+                    && record.remove("hash") instanceof String hash
+                    && RecordChain.link(sha256, prev, CanonicalJson.bytes(record))
+                            .equals(hash)) {
                 return new Link(prev, hash);
             }
         } catch (IOException | RuntimeException ignored) {

@@ -23,8 +23,7 @@ final class NewRecordsFile {
 
     private static final Logger LOG = LoggerFactory.getLogger("actiongate");
 
-    private NewRecordsFile() {
-    }
+    private NewRecordsFile() {}
 
     /**
      * The new file, open for appending.
@@ -34,8 +33,7 @@ final class NewRecordsFile {
      * @param lastHash  the hash its chain ends with, as hex ASCII
      * @param rewritten how many records were written again after the continuation record
      */
-    record Started(FileOutputStream out, FileIdentity identity, byte[] lastHash, int rewritten) {
-    }
+    record Started(FileOutputStream out, FileIdentity identity, byte[] lastHash, int rewritten) {}
 
     /**
      * Makes the new file at {@code path} and writes its first lines.
@@ -46,8 +44,15 @@ final class NewRecordsFile {
      * @param unconfirmed  chained lines written after that record, to be written again
      * @param writerFields who writes: service, host, pid
      */
-    static Started start(Path path, FileIdentity old, FileIdentity.Change change, String previousHash,
-                         byte[] unconfirmed, Map<String, Object> writerFields, ChainedLines chain) throws IOException {
+    static Started start(
+            Path path,
+            FileIdentity old,
+            FileIdentity.Change change,
+            String previousHash,
+            byte[] unconfirmed,
+            Map<String, Object> writerFields,
+            ChainedLines chain)
+            throws IOException {
         FileOutputStream fresh = null;
         try {
             fresh = open(path, previousHash);
@@ -96,7 +101,9 @@ final class NewRecordsFile {
             if (!previousHash.equals(hash)) {
                 Path aside = path.resolveSibling(path.getFileName() + ".foreign-" + System.currentTimeMillis());
                 Files.move(path, aside);
-                LOG.warn("{} was replaced by a file that does not continue its chain; that file was moved to {}", path,
+                LOG.warn(
+                        "{} was replaced by a file that does not continue its chain; that file was moved to {}",
+                        path,
                         aside);
             }
         }

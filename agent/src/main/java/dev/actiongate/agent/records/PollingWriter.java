@@ -20,6 +20,7 @@ final class PollingWriter {
     private final BooleanSupplier pass;
     /** Set while the thread sleeps long, so that the next record wakes it. */
     private volatile boolean idle;
+
     private volatile boolean stopped;
 
     PollingWriter(String name, BooleanSupplier pass) {

@@ -20,8 +20,7 @@ final class QueuedRecords {
     private final AtomicInteger outstanding = new AtomicInteger();
 
     /** A serialised record waiting to be chained and written, and who wants its line once written. */
-    record Pending(byte[] body, Consumer<String> written, boolean queued) {
-    }
+    record Pending(byte[] body, Consumer<String> written, boolean queued) {}
 
     /** Queues {@code body}; {@code false} when the queue is full, and the caller must write it itself. */
     boolean offer(byte[] body, Consumer<String> written) {

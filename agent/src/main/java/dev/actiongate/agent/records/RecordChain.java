@@ -17,8 +17,7 @@ public final class RecordChain {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private RecordChain() {
-    }
+    private RecordChain() {}
 
     /** The hash of a record whose canonical body is {@code body} and whose predecessor hashed to {@code prevHash}. */
     public static String link(MessageDigest sha256, String prevHash, byte[] body) {

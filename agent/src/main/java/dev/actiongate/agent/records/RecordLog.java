@@ -42,6 +42,7 @@ public final class RecordLog implements RecordSink, Closeable {
     private final String continuation;
     /** The file and its journal; its monitor is the records lock, held while records are chained and stored. */
     private final RecordsFile file;
+
     private final QueuedRecords soon = new QueuedRecords();
     private final PollingWriter writer;
     private volatile boolean closed;
@@ -207,8 +208,11 @@ public final class RecordLog implements RecordSink, Closeable {
                 busy |= file.copyFromJournal();
                 lastProblem = null;
             } catch (IOException e) {
-                reportOnce(e.toString(), "records cannot be copied from " + journalOf(path) + " to " + path + ": " + e
-                        + "; they stay in the journal, and calls are denied once it is full", null);
+                reportOnce(
+                        e.toString(),
+                        "records cannot be copied from " + journalOf(path) + " to " + path + ": " + e
+                                + "; they stay in the journal, and calls are denied once it is full",
+                        null);
             }
             // Looked at every pass, whatever the copy found: a vanished file must be noticed.
             boolean came = file.keepCurrent();
@@ -254,12 +258,16 @@ public final class RecordLog implements RecordSink, Closeable {
         try {
             return file.write(batch.stream().map(QueuedRecords.Pending::body).toList());
         } catch (IOException e) {
-            List<QueuedRecords.Pending> queued = batch.stream().filter(QueuedRecords.Pending::queued).toList();
+            List<QueuedRecords.Pending> queued =
+                    batch.stream().filter(QueuedRecords.Pending::queued).toList();
             if (!queued.isEmpty()) {
-                LOG.error("{} queued records could not be written to {}: {}; they follow so that they are not lost",
-                        queued.size(), path, e.toString());
-                queued.forEach(pending -> LOG.error("unwritten record: {}",
-                        new String(pending.body(), StandardCharsets.UTF_8)));
+                LOG.error(
+                        "{} queued records could not be written to {}: {}; they follow so that they are not lost",
+                        queued.size(),
+                        path,
+                        e.toString());
+                queued.forEach(pending ->
+                        LOG.error("unwritten record: {}", new String(pending.body(), StandardCharsets.UTF_8)));
             }
             throw e;
         }

@@ -37,6 +37,7 @@ final class RecordsFile implements Closeable {
     private volatile FileIdentity identity;
     /** Where decisions go first when journaled; replaced, holding both locks, when its file was deleted or replaced. */
     private final JournalCopy journal;
+
     private final Object copyLock = new Object();
     private final ConfirmedRing ring;
     /** The background writer's last look at the ring's end, to tell whether records came. */
@@ -48,6 +49,7 @@ final class RecordsFile implements Closeable {
     private volatile String refusal;
     /** Who writes, for the continuation record: service, host, pid. */
     private volatile Map<String, Object> writerFields = Map.of();
+
     private final ChainedLines chain = new ChainedLines();
     /** The last record's hash as hex ASCII bytes, ready to be written and hashed. */
     private byte[] lastHash;
@@ -57,8 +59,8 @@ final class RecordsFile implements Closeable {
         this.out = opened.out();
         this.identity = opened.identity();
         this.journal = new JournalCopy(opened.journal(), journalSize);
-        this.ring = new ConfirmedRing(journal.present() ? journal.ring() : new MemoryRing(MemoryRing.DEFAULT_SIZE),
-                opened.lastHash());
+        this.ring = new ConfirmedRing(
+                journal.present() ? journal.ring() : new MemoryRing(MemoryRing.DEFAULT_SIZE), opened.lastHash());
         this.lastHash = opened.lastHash().getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -212,8 +214,8 @@ final class RecordsFile implements Closeable {
                 String previousHash = ring.confirmedHash();
                 NewRecordsFile.Started fresh;
                 try {
-                    fresh = NewRecordsFile.start(path, old, change, previousHash, ring.unconfirmed(), writerFields,
-                            chain);
+                    fresh = NewRecordsFile.start(
+                            path, old, change, previousHash, ring.unconfirmed(), writerFields, chain);
                 } catch (IOException | RuntimeException e) {
                     String problem = "the records file " + path + " " + change.described() + " and no new one can be"
                             + " made there (" + e + "); governed calls are denied until one can";
@@ -233,10 +235,15 @@ final class RecordsFile implements Closeable {
                     journal.skipTo(to);
                 }
                 ring.confirmedInNewFile(to, new String(lastHash, StandardCharsets.US_ASCII));
-                LOG.error("the records file {} (file {}) {} while in use: records go on in a new file at that path;"
+                LOG.error(
+                        "the records file {} (file {}) {} while in use: records go on in a new file at that path;"
                                 + " its first record (records_continued) continues the chain after hash {}, and the {}"
-                                + " records not known to be in the old file were written again after it", path,
-                        old.describe(), change.described(), previousHash, fresh.rewritten());
+                                + " records not known to be in the old file were written again after it",
+                        path,
+                        old.describe(),
+                        change.described(),
+                        previousHash,
+                        fresh.rewritten());
                 FileIdentity.Change journalChange = journal.change();
                 if (journalChange != null) {
                     replaceJournal(journalChange);
@@ -294,7 +301,10 @@ final class RecordsFile implements Closeable {
             }
         } catch (IOException e) {
             if (journal.present()) {
-                LOG.error("records stay in {} and are appended to {} at the next start: {}", journal.path(), path,
+                LOG.error(
+                        "records stay in {} and are appended to {} at the next start: {}",
+                        journal.path(),
+                        path,
                         e.toString());
             }
         }
@@ -307,7 +317,9 @@ final class RecordsFile implements Closeable {
     private void logUnconfirmed() {
         synchronized (copyLock) {
             String text = new String(ring.unconfirmed(), StandardCharsets.UTF_8);
-            LOG.error("{}; {} records written before that was noticed follow, since they are in no file", refusal,
+            LOG.error(
+                    "{}; {} records written before that was noticed follow, since they are in no file",
+                    refusal,
                     text.lines().count());
             text.lines().forEach(line -> LOG.error("unwritten record: {}", line));
         }

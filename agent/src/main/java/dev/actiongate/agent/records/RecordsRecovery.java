@@ -21,8 +21,7 @@ final class RecordsRecovery {
 
     private static final Logger LOG = LoggerFactory.getLogger("actiongate");
 
-    private RecordsRecovery() {
-    }
+    private RecordsRecovery() {}
 
     /**
      * A records file open for appending, as found and recovered.
@@ -33,9 +32,8 @@ final class RecordsRecovery {
      * @param continuation the hash of its last record when opened, or {@code null} for a new file
      * @param journal      the journal to write decisions to, or {@code null} to write the file directly
      */
-    record Opened(FileOutputStream out, FileIdentity identity, String lastHash, String continuation,
-                  RecordJournal journal) {
-    }
+    record Opened(
+            FileOutputStream out, FileIdentity identity, String lastHash, String continuation, RecordJournal journal) {}
 
     /** Opens {@code absolute} (its folder exists), with a journal of {@code journalSize} bytes, none when 0. */
     static Opened open(Path absolute, int journalSize) throws IOException {
@@ -50,9 +48,12 @@ final class RecordsRecovery {
                 journal = RecordJournal.open(journalPath);
             } catch (RecordJournal.Locked e) {
                 otherWriter = true;
-                LOG.warn("{}: this process writes {} directly, without a journal; the two processes' records"
-                        + " interleave, which breaks the hash chain where they do. Give every process a records"
-                        + " file of its own", e.getMessage(), absolute);
+                LOG.warn(
+                        "{}: this process writes {} directly, without a journal; the two processes' records"
+                                + " interleave, which breaks the hash chain where they do. Give every process a records"
+                                + " file of its own",
+                        e.getMessage(),
+                        absolute);
             } catch (IOException | RuntimeException e) {
                 cannotUse(journalPath, absolute, e);
             }
@@ -112,8 +113,12 @@ final class RecordsRecovery {
 
     /** The journal only makes writing cheaper: without one, every decision is written to the file directly. */
     private static void cannotUse(Path journalPath, Path file, Exception cause) {
-        LOG.warn("the journal {} cannot be used ({}); decisions are written to {} directly, one write per governed"
-                + " call", journalPath, cause.toString(), file);
+        LOG.warn(
+                "the journal {} cannot be used ({}); decisions are written to {} directly, one write per governed"
+                        + " call",
+                journalPath,
+                cause.toString(),
+                file);
     }
 
     /**
@@ -136,8 +141,12 @@ final class RecordsRecovery {
             Path aside = file.resolveSibling(file.getFileName() + ".torn-" + System.currentTimeMillis());
             Files.write(aside, tail);
             in.setLength(start);
-            LOG.warn("{} ended in part of a line ({} bytes), left by a process stopped while writing it; moved to {}"
-                    + " so that the chain goes on", file, tail.length, aside);
+            LOG.warn(
+                    "{} ended in part of a line ({} bytes), left by a process stopped while writing it; moved to {}"
+                            + " so that the chain goes on",
+                    file,
+                    tail.length,
+                    aside);
         }
     }
 
@@ -148,8 +157,9 @@ final class RecordsRecovery {
      *
      * @return the hash the file's chain now ends with
      */
-    private static String recover(Path file, FileOutputStream out, boolean existed, String lastHash,
-                                  List<String> leftOver, Path journalPath) throws IOException {
+    private static String recover(
+            Path file, FileOutputStream out, boolean existed, String lastHash, List<String> leftOver, Path journalPath)
+            throws IOException {
         String hash = lastHash;
         if (existed) {
             List<String> continuing = JournalLines.continuing(leftOver, lastHash);
@@ -157,19 +167,28 @@ final class RecordsRecovery {
                 StringBuilder missing = new StringBuilder();
                 continuing.forEach(line -> missing.append(line).append('\n'));
                 out.write(missing.toString().getBytes(StandardCharsets.UTF_8));
-                hash = JournalLines.link(Sha256.newDigest(), continuing.get(continuing.size() - 1)).hash();
-                LOG.warn("appended {} records to {} from {}: the process that wrote them stopped before it could",
-                        continuing.size(), file, journalPath);
+                hash = JournalLines.link(Sha256.newDigest(), continuing.get(continuing.size() - 1))
+                        .hash();
+                LOG.warn(
+                        "appended {} records to {} from {}: the process that wrote them stopped before it could",
+                        continuing.size(),
+                        file,
+                        journalPath);
             }
         }
         String journalEnd = JournalLines.lastHash(leftOver);
         if (journalEnd != null && !journalEnd.equals(hash)) {
             // The records file was moved away or cut: the journal's lines belong to the file it
             // had, not to this one. Kept, since they may be the only copy.
-            Path aside = journalPath.resolveSibling(journalPath.getFileName() + ".orphaned-" + System.currentTimeMillis());
+            Path aside =
+                    journalPath.resolveSibling(journalPath.getFileName() + ".orphaned-" + System.currentTimeMillis());
             Files.copy(journalPath, aside);
-            LOG.warn("{} holds {} lines that do not continue {} (moved away or cut since); kept as {}", journalPath,
-                    leftOver.size(), file, aside);
+            LOG.warn(
+                    "{} holds {} lines that do not continue {} (moved away or cut since); kept as {}",
+                    journalPath,
+                    leftOver.size(),
+                    file,
+                    aside);
         }
         return hash;
     }

@@ -55,7 +55,7 @@ public final class SortedRecord extends AbstractMap<String, Object> {
     public SortedRecord add(Field field, Object value) {
         assert size == 0 || fields[size - 1].name.compareTo(field.name) < 0
                 : "field '" + field.name + "' added after '" + fields[size - 1].name
-                  + "': fields must be added in sorted order, each once";
+                        + "': fields must be added in sorted order, each once";
         if (size == fields.length) {
             fields = Arrays.copyOf(fields, size * 2 + 1);
             values = Arrays.copyOf(values, size * 2 + 1);

@@ -13,11 +13,9 @@ public final class Timestamps {
     /** The last millisecond formatted: calls within one millisecond share the string. */
     private static volatile Formatted last = new Formatted(Long.MIN_VALUE, "");
 
-    private record Formatted(long millis, String text) {
-    }
+    private record Formatted(long millis, String text) {}
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /**
      * {@code instant} in the same form as {@link #now()}: every time a record carries (its own

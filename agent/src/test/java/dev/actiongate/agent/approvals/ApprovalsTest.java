@@ -41,8 +41,22 @@ class ApprovalsTest {
     }
 
     private static ApprovalDraft draft(String id, String digest) {
-        return new ApprovalDraft(id, "refund", "C#m()", "bot", "user-1", "acme", "prod", "t-1", Map.of("amount", 5),
-                List.of("r"), "why", List.of("group:leads"), Set.of("alice", "bob"), "v1", digest);
+        return new ApprovalDraft(
+                id,
+                "refund",
+                "C#m()",
+                "bot",
+                "user-1",
+                "acme",
+                "prod",
+                "t-1",
+                Map.of("amount", 5),
+                List.of("r"),
+                "why",
+                List.of("group:leads"),
+                Set.of("alice", "bob"),
+                "v1",
+                digest);
     }
 
     private long kinds(String kind) {
@@ -77,8 +91,13 @@ class ApprovalsTest {
             assertEquals("b", reopened.consume("b", "call-2").id());
             assertNull(reopened.consume("b", "call-3"), "single use");
         }
-        assertEquals(2, Files.readAllLines(dir.resolve("approvals.jsonl")).stream().filter(l -> !l.isBlank())
-                .count() - 1, "compacted to the two open requests, then one line for the consumption");
+        assertEquals(
+                2,
+                Files.readAllLines(dir.resolve("approvals.jsonl")).stream()
+                                .filter(l -> !l.isBlank())
+                                .count()
+                        - 1,
+                "compacted to the two open requests, then one line for the consumption");
     }
 
     @Test
@@ -88,8 +107,10 @@ class ApprovalsTest {
         try (Approvals approvals = open()) {
             filed = approvals.request(draft("a", "da"));
         }
-        String written = Files.readAllLines(dir.resolve("approvals.jsonl")).stream().filter(l -> !l.isBlank())
-                .findFirst().orElseThrow();
+        String written = Files.readAllLines(dir.resolve("approvals.jsonl")).stream()
+                .filter(l -> !l.isBlank())
+                .findFirst()
+                .orElseThrow();
         assertTrue(written.contains("\"requested_at\":\"2026-11-25T10:00:00.123Z\""), written);
         assertTrue(written.contains("\"expires_at\":\"2026-11-25T11:00:00.123Z\""), written);
         try (Approvals reopened = open()) {
@@ -101,13 +122,15 @@ class ApprovalsTest {
     @Test
     void aStoreWrittenBeforeTimesHadOneFormStillLoads() throws Exception {
         // As the previous version wrote an approved request: Instant.toString, to the nanosecond or the second.
-        Files.writeString(dir.resolve("approvals.jsonl"), "{\"action\":\"refund\",\"action_digest\":\"da\","
-                + "\"actor\":\"bot\",\"approvers\":[\"group:leads\"],\"arguments\":{\"amount\":5},"
-                + "\"caller_reason\":\"t-1\",\"comment\":\"ok\",\"consumed_by\":null,\"environment\":\"prod\","
-                + "\"expires_at\":\"2026-11-25T11:00:00Z\",\"id\":\"a\",\"matched_rules\":[\"r\"],\"method\":\"C#m()\","
-                + "\"on_behalf_of\":\"user-1\",\"policy_version\":\"v1\",\"reason\":\"why\","
-                + "\"requested_at\":\"2026-11-25T10:00:00.123456789Z\",\"reviewed_at\":\"2026-11-25T10:05:00.000000001Z\","
-                + "\"reviewer\":\"alice\",\"reviewers\":[\"alice\",\"bob\"],\"status\":\"approved\",\"tenant\":\"acme\"}\n");
+        Files.writeString(
+                dir.resolve("approvals.jsonl"),
+                "{\"action\":\"refund\",\"action_digest\":\"da\","
+                        + "\"actor\":\"bot\",\"approvers\":[\"group:leads\"],\"arguments\":{\"amount\":5},"
+                        + "\"caller_reason\":\"t-1\",\"comment\":\"ok\",\"consumed_by\":null,\"environment\":\"prod\","
+                        + "\"expires_at\":\"2026-11-25T11:00:00Z\",\"id\":\"a\",\"matched_rules\":[\"r\"],\"method\":\"C#m()\","
+                        + "\"on_behalf_of\":\"user-1\",\"policy_version\":\"v1\",\"reason\":\"why\","
+                        + "\"requested_at\":\"2026-11-25T10:00:00.123456789Z\",\"reviewed_at\":\"2026-11-25T10:05:00.000000001Z\","
+                        + "\"reviewer\":\"alice\",\"reviewers\":[\"alice\",\"bob\"],\"status\":\"approved\",\"tenant\":\"acme\"}\n");
         try (Approvals reopened = open()) {
             Approval a = reopened.openFor("da");
             assertEquals(ApprovalStatus.APPROVED, a.status());
@@ -158,7 +181,8 @@ class ApprovalsTest {
             assertTrue(review.done());
             assertFalse(waited.isDone(), "the caller goes on only when the channel wakes it");
             review.wake().run();
-            assertEquals(ApprovalStatus.APPROVED, waited.get(10, TimeUnit.SECONDS).status());
+            assertEquals(
+                    ApprovalStatus.APPROVED, waited.get(10, TimeUnit.SECONDS).status());
         }
     }
 
@@ -170,7 +194,8 @@ class ApprovalsTest {
             assertEquals(0, approvals.expireDue(), "nothing is due before the clock moves");
             clock.advance(Duration.ofMinutes(60));
             assertEquals(1, approvals.expireDue());
-            assertEquals(ApprovalStatus.EXPIRED, waited.get(10, TimeUnit.SECONDS).status());
+            assertEquals(
+                    ApprovalStatus.EXPIRED, waited.get(10, TimeUnit.SECONDS).status());
         }
     }
 
@@ -206,9 +231,10 @@ class ApprovalsTest {
 
     @Test
     void aReviewThatCannotBeRecordedDoesNotTakeEffect() throws Exception {
-        try (Approvals approvals = FileApprovals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, record -> {
-            throw new IOException("disk full");
-        })) {
+        try (Approvals approvals =
+                FileApprovals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, record -> {
+                    throw new IOException("disk full");
+                })) {
             approvals.request(draft("a", "da"));
             Review review = approvals.review("a", true, "alice", null);
             assertEquals(503, review.status());
@@ -219,35 +245,45 @@ class ApprovalsTest {
     @Test
     void theDigestBindsEveryPartOfTheCall() {
         String base = ActionDigest.of("refund", "bot", "u", "acme", "prod", Map.of("amount", 5L, "to", "x"), "v1");
-        assertEquals(base, ActionDigest.of("refund", "bot", "u", "acme", "prod", Map.of("to", "x", "amount", 5L), "v1"),
+        assertEquals(
+                base,
+                ActionDigest.of("refund", "bot", "u", "acme", "prod", Map.of("to", "x", "amount", 5L), "v1"),
                 "key order does not matter");
-        assertTrue(!base.equals(ActionDigest.of("refund", "bot", "u", "acme", "prod", Map.of("amount", 6L, "to", "x"), "v1")));
-        assertTrue(!base.equals(ActionDigest.of("refund", "bot", "u", "acme", "prod", Map.of("amount", 5L, "to", "x"), "v2")));
-        assertTrue(!base.equals(ActionDigest.of("refund", "eve", "u", "acme", "prod", Map.of("amount", 5L, "to", "x"), "v1")));
+        assertTrue(!base.equals(
+                ActionDigest.of("refund", "bot", "u", "acme", "prod", Map.of("amount", 6L, "to", "x"), "v1")));
+        assertTrue(!base.equals(
+                ActionDigest.of("refund", "bot", "u", "acme", "prod", Map.of("amount", 5L, "to", "x"), "v2")));
+        assertTrue(!base.equals(
+                ActionDigest.of("refund", "eve", "u", "acme", "prod", Map.of("amount", 5L, "to", "x"), "v1")));
     }
 
     @Test
     void resolutionsKeepTheirWireNames() {
-        assertEquals(List.of("allow", "deny", "approval_rejected", "approval_timeout", "approval_expired"),
+        assertEquals(
+                List.of("allow", "deny", "approval_rejected", "approval_timeout", "approval_expired"),
                 Arrays.stream(Resolution.values()).map(Resolution::wireName).toList());
         for (Resolution resolution : Resolution.values()) {
             assertEquals(resolution, Resolution.parse(resolution.wireName()));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Resolution.parse("rejected"));
-        assertEquals("unknown approval resolution 'rejected'; expected one of allow, deny, approval_rejected,"
-                + " approval_timeout, approval_expired", e.getMessage());
+        assertEquals(
+                "unknown approval resolution 'rejected'; expected one of allow, deny, approval_rejected,"
+                        + " approval_timeout, approval_expired",
+                e.getMessage());
     }
 
     /** A caller waiting on {@code id} in a thread of its own, returned once it is counted as waiting. */
     private static CompletableFuture<Approval> waitOn(Approvals approvals, String id) throws InterruptedException {
         CompletableFuture<Approval> waited = new CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-            try {
-                waited.complete(approvals.await(id, Duration.ofSeconds(30)));
-            } catch (InterruptedException | TimeoutException | RuntimeException e) {
-                waited.completeExceptionally(e);
-            }
-        }, "approvals-test-caller");
+        Thread caller = new Thread(
+                () -> {
+                    try {
+                        waited.complete(approvals.await(id, Duration.ofSeconds(30)));
+                    } catch (InterruptedException | TimeoutException | RuntimeException e) {
+                        waited.completeExceptionally(e);
+                    }
+                },
+                "approvals-test-caller");
         caller.setDaemon(true);
         caller.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

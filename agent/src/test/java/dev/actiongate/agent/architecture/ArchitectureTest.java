@@ -20,41 +20,67 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        agent = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        agent = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.actiongate");
     }
 
     /** The bridge lives on the bootstrap class path (in java.base): it can see the JDK and the public API only. */
     @Test
     void bootstrapUsesOnlyTheJdkAndThePublicApi() {
-        classes().that().resideInAPackage("dev.actiongate.bootstrap..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.actiongate",
-                        "dev.actiongate.bootstrap..")
+        classes()
+                .that()
+                .resideInAPackage("dev.actiongate.bootstrap..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.actiongate", "dev.actiongate.bootstrap..")
                 .check(agent);
     }
 
     /** The launcher is loaded by the system class loader: it reaches the isolated agent by reflection alone. */
     @Test
     void launcherDoesNotLinkTheIsolatedAgent() {
-        classes().that().resideInAPackage("dev.actiongate.launcher..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "jdk..", "com.sun..",
-                        "dev.actiongate", "dev.actiongate.bootstrap..", "dev.actiongate.launcher..")
+        classes()
+                .that()
+                .resideInAPackage("dev.actiongate.launcher..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "java..",
+                        "javax..",
+                        "jdk..",
+                        "com.sun..",
+                        "dev.actiongate",
+                        "dev.actiongate.bootstrap..",
+                        "dev.actiongate.launcher..")
                 .check(agent);
     }
 
     @Test
     void agentPackagesHaveNoCycles() {
-        slices().matching("dev.actiongate.agent.(*)..").should().beFreeOfCycles().check(agent);
+        slices().matching("dev.actiongate.agent.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(agent);
     }
 
     /** Records know nothing of policies, instrumentation, approvals or the gate: the gate decides what goes in. */
     @Test
     void recordsDependOnNoOtherAgentPackage() {
-        noClasses().that().resideInAPackage("dev.actiongate.agent.records..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.actiongate.agent.gate..",
-                        "dev.actiongate.agent.policy..", "dev.actiongate.agent.instrumentation..",
-                        "dev.actiongate.agent.approvals..", "dev.actiongate.agent.admin..", "dev.actiongate.agent.cli..",
-                        "dev.actiongate.agent.escalation..", "dev.actiongate.agent.config..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.actiongate.agent.records..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.actiongate.agent.gate..",
+                        "dev.actiongate.agent.policy..",
+                        "dev.actiongate.agent.instrumentation..",
+                        "dev.actiongate.agent.approvals..",
+                        "dev.actiongate.agent.admin..",
+                        "dev.actiongate.agent.cli..",
+                        "dev.actiongate.agent.escalation..",
+                        "dev.actiongate.agent.config..")
                 .check(agent);
     }
 
@@ -64,28 +90,48 @@ class ArchitectureTest {
      */
     @Test
     void policyDependsOnNoDecisionMachinery() {
-        noClasses().that().resideInAPackage("dev.actiongate.agent.policy..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.actiongate.agent.gate..",
-                        "dev.actiongate.agent.instrumentation..", "dev.actiongate.agent.approvals..",
-                        "dev.actiongate.agent.admin..", "dev.actiongate.agent.cli..", "dev.actiongate.agent.escalation..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.actiongate.agent.policy..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.actiongate.agent.gate..",
+                        "dev.actiongate.agent.instrumentation..",
+                        "dev.actiongate.agent.approvals..",
+                        "dev.actiongate.agent.admin..",
+                        "dev.actiongate.agent.cli..",
+                        "dev.actiongate.agent.escalation..")
                 .check(agent);
     }
 
     /** SHA-256 is the one helper every package may use, so it may use nothing of theirs. */
     @Test
     void digestUsesOnlyTheJdk() {
-        classes().that().resideInAPackage("dev.actiongate.agent.digest..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.actiongate.agent.digest..")
+        classes()
+                .that()
+                .resideInAPackage("dev.actiongate.agent.digest..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.actiongate.agent.digest..")
                 .check(agent);
     }
 
     /** The gate is reached through the bridge; only the wiring at start-up and its front ends name it. */
     @Test
     void onlyWiringAndFrontEndsUseTheGate() {
-        noClasses().that().resideInAnyPackage("dev.actiongate.agent.records..", "dev.actiongate.agent.policy..",
-                        "dev.actiongate.agent.approvals..", "dev.actiongate.agent.escalation..",
-                        "dev.actiongate.agent.config..", "dev.actiongate.agent.digest..")
-                .should().dependOnClassesThat().resideInAPackage("dev.actiongate.agent.gate..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.actiongate.agent.records..",
+                        "dev.actiongate.agent.policy..",
+                        "dev.actiongate.agent.approvals..",
+                        "dev.actiongate.agent.escalation..",
+                        "dev.actiongate.agent.config..",
+                        "dev.actiongate.agent.digest..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.actiongate.agent.gate..")
                 .check(agent);
     }
 }

@@ -27,8 +27,14 @@ class CodeShapeTest {
     static final int MAX_METHOD_LINES = 59;
 
     /** The main sources of every module, found from the agent module's folder, where the tests run. */
-    private static final List<String> MODULES = List.of("agent", "annotations", "build-guard", "demo-app",
-            "integration-tests", "integration-tests-spring", "benchmarks");
+    private static final List<String> MODULES = List.of(
+            "agent",
+            "annotations",
+            "build-guard",
+            "demo-app",
+            "integration-tests",
+            "integration-tests-spring",
+            "benchmarks");
 
     @Test
     void noFileOrMethodOutgrowsTheLimits() throws IOException {
@@ -42,7 +48,8 @@ class CodeShapeTest {
                 continue;
             }
             try (Stream<Path> walk = Files.walk(sources)) {
-                for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        walk.filter(p -> p.toString().endsWith(".java")).toList()) {
                     files++;
                     tooLong.addAll(problems(root.relativize(file), Files.readString(file)));
                 }
@@ -55,7 +62,8 @@ class CodeShapeTest {
     @Test
     void theMeasureSeesALongMethodAndALongFile() {
         String method = "class A {\n  void m() {\n" + "    int x = 0;\n".repeat(MAX_METHOD_LINES) + "  }\n}\n";
-        assertEquals(List.of("A.java: method void m() is 61 lines (at most " + MAX_METHOD_LINES + ")"),
+        assertEquals(
+                List.of("A.java: method void m() is 61 lines (at most " + MAX_METHOD_LINES + ")"),
                 problems(Path.of("A.java"), method));
         String file = "class B {\n" + "\n".repeat(MAX_FILE_LINES) + "}\n";
         assertEquals(List.of("B.java: 351 lines (at most " + MAX_FILE_LINES + ")"), problems(Path.of("B.java"), file));
@@ -69,7 +77,8 @@ class CodeShapeTest {
         }
         CompilationUnit unit = StaticJavaParser.parse(text);
         for (CallableDeclaration<?> callable : unit.findAll(CallableDeclaration.class)) {
-            int length = callable.getEnd().orElseThrow().line - callable.getBegin().orElseThrow().line + 1;
+            int length =
+                    callable.getEnd().orElseThrow().line - callable.getBegin().orElseThrow().line + 1;
             if (length > MAX_METHOD_LINES) {
                 problems.add(file + ": " + (callable.isConstructorDeclaration() ? "constructor " : "method ")
                         + callable.getDeclarationAsString(false, false, false) + " is " + length + " lines (at most "

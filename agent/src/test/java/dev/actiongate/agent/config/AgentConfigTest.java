@@ -13,9 +13,16 @@ class AgentConfigTest {
 
     @Test
     void agentArgumentsBeatSystemPropertiesBeatEnvironmentBeatDefaults() {
-        AgentConfig config = AgentConfig.resolve("policy=/args.yaml",
+        AgentConfig config = AgentConfig.resolve(
+                "policy=/args.yaml",
                 Map.of("actiongate.policy", "/prop.yaml", "actiongate.environment", "staging"),
-                Map.of("ACTIONGATE_POLICY", "/env.yaml", "ACTIONGATE_ENVIRONMENT", "prod", "ACTIONGATE_SERVICE", "svc"));
+                Map.of(
+                        "ACTIONGATE_POLICY",
+                        "/env.yaml",
+                        "ACTIONGATE_ENVIRONMENT",
+                        "prod",
+                        "ACTIONGATE_SERVICE",
+                        "svc"));
         assertEquals(Path.of("/args.yaml"), config.policy());
         assertEquals("staging", config.environment());
         assertEquals("svc", config.service());
@@ -27,8 +34,8 @@ class AgentConfigTest {
 
     @Test
     void unknownKeysFromEverySourceAreWarnings() {
-        AgentConfig config = AgentConfig.resolve("polcy=/p.yaml,bogus",
-                Map.of("actiongate.recods", "x"), Map.of("ACTIONGATE_ENVIROMENT", "y"));
+        AgentConfig config = AgentConfig.resolve(
+                "polcy=/p.yaml,bogus", Map.of("actiongate.recods", "x"), Map.of("ACTIONGATE_ENVIROMENT", "y"));
         assertEquals(4, config.warnings().size(), config.warnings().toString());
         assertNull(config.policy());
     }
@@ -37,8 +44,8 @@ class AgentConfigTest {
     void contextMdcMapsKnownFieldsAndWarnsAboutTheRest() {
         AgentConfig fromArgs = AgentConfig.resolve("context_mdc=actor=user_id;tenant=tenant_id", Map.of(), Map.of());
         assertEquals(Map.of("actor", "user_id", "tenant", "tenant_id"), fromArgs.contextMdc());
-        AgentConfig fromProperty = AgentConfig.resolve(null,
-                Map.of("actiongate.context_mdc", "actor=user_id,reason=ticket,colour=red,tenant="), Map.of());
+        AgentConfig fromProperty = AgentConfig.resolve(
+                null, Map.of("actiongate.context_mdc", "actor=user_id,reason=ticket,colour=red,tenant="), Map.of());
         assertEquals(Map.of("actor", "user_id", "reason", "ticket"), fromProperty.contextMdc());
         assertEquals(2, fromProperty.warnings().size(), fromProperty.warnings().toString());
     }
@@ -48,8 +55,11 @@ class AgentConfigTest {
         assertNull(AgentConfig.resolve("policy=/p.yaml", Map.of(), Map.of()).admin());
         AgentConfig config = AgentConfig.resolve("admin_port=9901,admin_token_file=/run/token", Map.of(), Map.of());
         assertEquals(new AgentConfig.Admin(9901, "127.0.0.1", null, Path.of("/run/token"), null), config.admin());
-        assertEquals(Path.of("/etc/reviewers"), AgentConfig.resolve("admin_port=9901,reviewer_tokens_file=/etc/reviewers",
-                Map.of(), Map.of()).admin().reviewerTokensFile());
+        assertEquals(
+                Path.of("/etc/reviewers"),
+                AgentConfig.resolve("admin_port=9901,reviewer_tokens_file=/etc/reviewers", Map.of(), Map.of())
+                        .admin()
+                        .reviewerTokensFile());
         AgentConfig bad = AgentConfig.resolve("admin_port=http", Map.of(), Map.of());
         assertNull(bad.admin());
         assertTrue(bad.warnings().get(0).contains("admin_port"), bad.warnings().toString());
@@ -57,8 +67,14 @@ class AgentConfigTest {
 
     @Test
     void serviceDefaultsToJarOrMainClassAndEnabledParses() {
-        assertEquals("billing", AgentConfig.resolve(null, Map.of("sun.java.command", "/opt/billing.jar --x"), Map.of()).service());
-        assertEquals("com.acme.Main", AgentConfig.resolve(null, Map.of("sun.java.command", "com.acme.Main a"), Map.of()).service());
+        assertEquals(
+                "billing",
+                AgentConfig.resolve(null, Map.of("sun.java.command", "/opt/billing.jar --x"), Map.of())
+                        .service());
+        assertEquals(
+                "com.acme.Main",
+                AgentConfig.resolve(null, Map.of("sun.java.command", "com.acme.Main a"), Map.of())
+                        .service());
         assertFalse(AgentConfig.resolve("enabled=false", Map.of(), Map.of()).enabled());
         AgentConfig bad = AgentConfig.resolve("enabled=perhaps", Map.of(), Map.of());
         assertTrue(bad.enabled());
@@ -68,10 +84,14 @@ class AgentConfigTest {
     @Test
     void decisionsGoThroughTheJournalUnlessTurnedOff() {
         assertTrue(AgentConfig.resolve(null, Map.of(), Map.of()).recordsJournal());
-        assertFalse(AgentConfig.resolve(null, Map.of("actiongate.records_journal", "false"), Map.of()).recordsJournal());
-        assertFalse(AgentConfig.resolve(null, Map.of(), Map.of("ACTIONGATE_RECORDS_JOURNAL", "off")).recordsJournal());
+        assertFalse(AgentConfig.resolve(null, Map.of("actiongate.records_journal", "false"), Map.of())
+                .recordsJournal());
+        assertFalse(AgentConfig.resolve(null, Map.of(), Map.of("ACTIONGATE_RECORDS_JOURNAL", "off"))
+                .recordsJournal());
         AgentConfig bad = AgentConfig.resolve("records_journal=sometimes", Map.of(), Map.of());
         assertTrue(bad.recordsJournal());
-        assertTrue(bad.warnings().get(0).startsWith("records_journal='sometimes' is not true or false"), bad.warnings().toString());
+        assertTrue(
+                bad.warnings().get(0).startsWith("records_journal='sometimes' is not true or false"),
+                bad.warnings().toString());
     }
 }

@@ -45,7 +45,8 @@ class IncidentWebhookTest {
                     .get(10, TimeUnit.SECONDS);
             assertEquals(3, attempts);
             assertEquals(null, failure.get());
-            assertEquals(List.of("{\"kind\":\"incident\"}", "{\"kind\":\"incident\"}", "{\"kind\":\"incident\"}"), bodies);
+            assertEquals(
+                    List.of("{\"kind\":\"incident\"}", "{\"kind\":\"incident\"}", "{\"kind\":\"incident\"}"), bodies);
         } finally {
             server.stop(0);
         }
@@ -78,7 +79,7 @@ class IncidentWebhookTest {
         }
         Set<Thread> before = webhookThreads();
         IncidentWebhook webhook = new IncidentWebhook(URI.create("http://127.0.0.1:" + closedPort + "/x"), FAST);
-        webhook.post("{}", (n, problem) -> { }).get(30, TimeUnit.SECONDS);
+        webhook.post("{}", (n, problem) -> {}).get(30, TimeUnit.SECONDS);
         Set<Thread> own = webhookThreads();
         own.removeAll(before);
         assertEquals(1, own.size(), "the retries ran on the webhook's own thread");

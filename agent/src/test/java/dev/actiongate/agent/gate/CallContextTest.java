@@ -16,7 +16,8 @@ class CallContextTest {
     private final DeploymentEnvironment production = new DeploymentEnvironment("production", warnings::add);
 
     private static CallContext claiming(String environment) {
-        ApplicationApi.Scope scope = new ApplicationApi.Scope("bot", null, "acme", "ticket 1", environment, null, Map.of());
+        ApplicationApi.Scope scope =
+                new ApplicationApi.Scope("bot", null, "acme", "ticket 1", environment, null, Map.of());
         return CallContext.of(scope, Map.of(), ApplicationSlf4j.NONE);
     }
 

@@ -12,8 +12,17 @@ class CallNestingTest {
 
     private final MethodRegistry registry = new MethodRegistry();
     private final ClassLoader loader = getClass().getClassLoader();
-    private final GovernedMethod proxy = registry.get(registry.register("pay", "annotation", null, "com.example.Payments",
-            "pay", List.of("java.lang.String", "long"), List.of("account", "cents"), true, true, loader));
+    private final GovernedMethod proxy = registry.get(registry.register(
+            "pay",
+            "annotation",
+            null,
+            "com.example.Payments",
+            "pay",
+            List.of("java.lang.String", "long"),
+            List.of("account", "cents"),
+            true,
+            true,
+            loader));
     private final GovernedMethod target = method("pay", "com.example.Payments", "pay");
     private final CallNesting.Slot slot = new CallNesting().slot();
 
@@ -34,9 +43,11 @@ class CallNestingTest {
         assertFalse(slot.joins(target, new Object[] {new String("acme"), 5000L}), "an equal but other object");
         assertFalse(slot.joins(target, new Object[] {account, 10000L}), "another amount");
         assertFalse(slot.joins(target, new Object[] {account}), "other arguments");
-        assertFalse(slot.joins(method("refund", "com.example.Payments", "pay"), new Object[] {account, 5000L}),
+        assertFalse(
+                slot.joins(method("refund", "com.example.Payments", "pay"), new Object[] {account, 5000L}),
                 "another action");
-        assertFalse(slot.joins(method("pay", "com.example.Payments", "payLater"), new Object[] {account, 5000L}),
+        assertFalse(
+                slot.joins(method("pay", "com.example.Payments", "payLater"), new Object[] {account, 5000L}),
                 "another method");
     }
 
@@ -45,7 +56,8 @@ class CallNestingTest {
         String account = "acme";
         GovernedMethod safe = method("pay", "com.example.SafePayments", "pay");
         start(safe, account, 5000L);
-        assertFalse(slot.joins(target, new Object[] {account, 5000L}),
+        assertFalse(
+                slot.joins(target, new Object[] {account, 5000L}),
                 "only a generated class forwards; another implementation is decided on its own");
     }
 
@@ -66,19 +78,29 @@ class CallNestingTest {
     void aCallUnderAnotherScopeIsDecidedAgain() {
         String account = "acme";
         start(proxy, account, 5000L);
-        try (ActionContext.Scope other = ActionContext.builder().actor("someone-else").open()) {
+        try (ActionContext.Scope other =
+                ActionContext.builder().actor("someone-else").open()) {
             assertFalse(slot.joins(target, new Object[] {account, 5000L}));
         }
         assertTrue(slot.joins(target, new Object[] {account, 5000L}));
     }
 
     private Invocation start(GovernedMethod method, Object... arguments) {
-        return slot.started(new Invocation("d-" + method.id(), method, 0, arguments, method.api().scope(), slot,
-                slot.innermost()));
+        return slot.started(new Invocation(
+                "d-" + method.id(), method, 0, arguments, method.api().scope(), slot, slot.innermost()));
     }
 
     private GovernedMethod method(String action, String className, String name) {
-        return registry.get(registry.register(action, "annotation", null, className, name,
-                List.of("java.lang.String", "long"), List.of("account", "cents"), true, false, loader));
+        return registry.get(registry.register(
+                action,
+                "annotation",
+                null,
+                className,
+                name,
+                List.of("java.lang.String", "long"),
+                List.of("account", "cents"),
+                true,
+                false,
+                loader));
     }
 }

@@ -86,7 +86,8 @@ class GateTest {
     @Test
     void aDeniedCallNeverRunsAndSaysWhy() throws Exception {
         Gate gate = gate(POLICY);
-        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class,
                 () -> asAcme(() -> gate.enter(send, new Object[] {"eve@blocked.example", "hi"})));
         assertEquals("deny", denied.verdict());
         assertEquals(List.of("acme-sends", "blocked-destination"), denied.matchedRules());
@@ -100,16 +101,16 @@ class GateTest {
     @Test
     void noRuleMatchingFallsBackToThePolicyDefault() throws Exception {
         Gate gate = gate(POLICY);
-        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
-                () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
         assertEquals("no rule matched; the policy default is deny", denied.reason());
     }
 
     @Test
     void aConditionThatCannotBeEvaluatedDeniesNamingTheRule() throws Exception {
         Gate gate = gate(POLICY);
-        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
-                () -> gate.enter(refund, new Object[] {500L}));
+        ActionDeniedException denied =
+                assertThrows(ActionDeniedException.class, () -> gate.enter(refund, new Object[] {500L}));
         assertEquals("deny", denied.verdict());
         assertTrue(denied.reason().startsWith("rule 'broken' could not be evaluated: "), denied.reason());
     }
@@ -130,10 +131,10 @@ class GateTest {
 
     @Test
     void withoutAPolicyEveryCallIsDeniedWithTheProblem() {
-        Gate gate = gate(new GateState(null, "policy /etc/p.yaml: no such file", sink, null, "host-1", null,
-                "no approvals"));
-        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
-                () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        Gate gate = gate(
+                new GateState(null, "policy /etc/p.yaml: no such file", sink, null, "host-1", null, "no approvals"));
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
         assertTrue(denied.reason().contains("policy /etc/p.yaml: no such file"), denied.reason());
     }
 
@@ -141,7 +142,8 @@ class GateTest {
     void aRecordThatCannotBeWrittenDeniesTheCall() throws Exception {
         Gate gate = gate(POLICY);
         sink.failing = true;
-        ActionDeniedException denied = assertThrows(ActionDeniedException.class,
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class,
                 () -> asAcme(() -> gate.enter(send, new Object[] {"ann@example.com", "hi"})));
         assertEquals("deny", denied.verdict());
         assertTrue(denied.reason().contains("disk full"), denied.reason());
@@ -151,11 +153,15 @@ class GateTest {
     void repeatedDenialsEscalateAndLeaveAnIncident() throws Exception {
         Gate gate = gate(POLICY);
         for (int i = 0; i < 2; i++) {
-            assertEquals("deny", assertThrows(ActionDeniedException.class,
-                    () -> gate.enter(send, new Object[] {"ann@example.com", "hi"})).verdict());
+            assertEquals(
+                    "deny",
+                    assertThrows(
+                                    ActionDeniedException.class,
+                                    () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}))
+                            .verdict());
         }
-        ActionDeniedException third = assertThrows(ActionDeniedException.class,
-                () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        ActionDeniedException third = assertThrows(
+                ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
         assertEquals("escalate", third.verdict());
         assertEquals(1, sink.kinds("incident").size(), "one incident: " + sink.records);
         assertEquals("send_customer_email", sink.only("incident").get("action"));
@@ -172,19 +178,38 @@ class GateTest {
     }
 
     private Gate gate(String policyText) throws PolicyException {
-        Policy policy = new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
+        Policy policy =
+                new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
         return gate(new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test"));
     }
 
     private Gate gate(GateState state) {
-        return new Gate(registry, CompletableFuture.completedFuture(state), "gate-test", null, Map.of(),
-                Duration.ofSeconds(1), null, counter);
+        return new Gate(
+                registry,
+                CompletableFuture.completedFuture(state),
+                "gate-test",
+                null,
+                Map.of(),
+                Duration.ofSeconds(1),
+                null,
+                counter);
     }
 
     private int register(String action, String name, List<String> parameters) {
-        List<String> types = parameters.stream().map(p -> p.equals("cents") ? "long" : "java.lang.String").toList();
-        return registry.register(action, "annotation", null, "com.example.Mailer", name, types, parameters, true,
-                false, GateTest.class.getClassLoader());
+        List<String> types = parameters.stream()
+                .map(p -> p.equals("cents") ? "long" : "java.lang.String")
+                .toList();
+        return registry.register(
+                action,
+                "annotation",
+                null,
+                "com.example.Mailer",
+                name,
+                types,
+                parameters,
+                true,
+                false,
+                GateTest.class.getClassLoader());
     }
 
     private interface Call {
@@ -193,7 +218,8 @@ class GateTest {
 
     @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
     private static Object asAcme(Call call) throws Exception {
-        try (ActionContext.Scope ignored = ActionContext.builder().actor("bot-1").tenant("acme").open()) {
+        try (ActionContext.Scope ignored =
+                ActionContext.builder().actor("bot-1").tenant("acme").open()) {
             return call.enter();
         }
     }

@@ -18,7 +18,7 @@ class InstrumentationFailuresTest {
     @Test
     void aFailureBeforeTheRecordsFileIsOpenIsRecordedOnceItIs() throws Exception {
         InstrumentationFailures failures = new InstrumentationFailures("billing");
-        ClassLoader loader = new ClassLoader("plugins", null) { };
+        ClassLoader loader = new ClassLoader("plugins", null) {};
         failures.report("com.acme.Early", loader, false, new IllegalStateException("no superclass"));
         failures.report("com.acme.Early", loader, true, new IllegalStateException("no superclass"));
         assertEquals(1, failures.count(), "the same class of the same loader counts once");
@@ -31,13 +31,22 @@ class InstrumentationFailuresTest {
 
         List<String> lines = Files.readAllLines(file);
         assertEquals(2, lines.size(), lines.toString());
-        assertTrue(lines.get(0).contains("\"kind\":\"instrumentation_failed\"") && lines.get(0).contains("\"type\":\"com.acme.Early\"")
-                && lines.get(0).contains("\"loader\":\"plugins (") && lines.get(0).contains("\"service\":\"billing\"")
-                && lines.get(0).contains("\"cause\":\"java.lang.IllegalStateException: no superclass\""), lines.get(0));
-        assertTrue(lines.get(1).contains("\"loader\":\"bootstrap\"")
-                && lines.get(1).contains("java.lang.RuntimeException: outer (caused by java.lang.Error: root)"), lines.get(1));
-        assertEquals(List.of("com.acme.Early", "com.acme.Late"),
-                failures.list().stream().map(InstrumentationFailures.Failure::type).toList());
+        assertTrue(
+                lines.get(0).contains("\"kind\":\"instrumentation_failed\"")
+                        && lines.get(0).contains("\"type\":\"com.acme.Early\"")
+                        && lines.get(0).contains("\"loader\":\"plugins (")
+                        && lines.get(0).contains("\"service\":\"billing\"")
+                        && lines.get(0).contains("\"cause\":\"java.lang.IllegalStateException: no superclass\""),
+                lines.get(0));
+        assertTrue(
+                lines.get(1).contains("\"loader\":\"bootstrap\"")
+                        && lines.get(1).contains("java.lang.RuntimeException: outer (caused by java.lang.Error: root)"),
+                lines.get(1));
+        assertEquals(
+                List.of("com.acme.Early", "com.acme.Late"),
+                failures.list().stream()
+                        .map(InstrumentationFailures.Failure::type)
+                        .toList());
     }
 
     @Test

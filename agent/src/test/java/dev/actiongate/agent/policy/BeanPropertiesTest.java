@@ -72,10 +72,27 @@ class BeanPropertiesTest {
             """;
 
     private static Map<String, Object> variables(String action, Map<String, Object> args) {
-        return Map.of("action", action, "args", args,
-                "ctx", Map.of("actor", "", "on_behalf_of", "", "tenant", "", "environment", "", "reason", "",
-                        "attributes", Map.of()),
-                "method", Map.of("class", "C", "name", "m"));
+        return Map.of(
+                "action",
+                action,
+                "args",
+                args,
+                "ctx",
+                Map.of(
+                        "actor",
+                        "",
+                        "on_behalf_of",
+                        "",
+                        "tenant",
+                        "",
+                        "environment",
+                        "",
+                        "reason",
+                        "",
+                        "attributes",
+                        Map.of()),
+                "method",
+                Map.of("class", "C", "name", "m"));
     }
 
     private static Policy policy() throws PolicyException {
@@ -108,7 +125,9 @@ class BeanPropertiesTest {
         Map<String, Object> args = Map.of("message", PolicyValues.of(message));
         Decision decision = policy().evaluate("send_body", variables("send_body", args));
         assertEquals(Verdict.DENY, decision.verdict());
-        assertEquals(List.of("reads-the-body", "reads-the-body-again"), decision.matchedRules(),
+        assertEquals(
+                List.of("reads-the-body", "reads-the-body-again"),
+                decision.matchedRules(),
                 "the second rule to read the failed property fails too: it does not see a string in its place");
         assertTrue(decision.reason().contains("rule 'reads-the-body-again' could not be evaluated"), decision.reason());
         assertEquals(1, message.bodyReads, "the getter ran once");
@@ -125,7 +144,8 @@ class BeanPropertiesTest {
         policy().evaluate("send", variables("send", seen));
         Map<String, Object> fresh = new LinkedHashMap<>(Map.of("message", PolicyValues.of(message)));
         PolicyValues.readLike(fresh, seen);
-        assertEquals(new String(CanonicalJson.bytes(seen), StandardCharsets.UTF_8),
+        assertEquals(
+                new String(CanonicalJson.bytes(seen), StandardCharsets.UTF_8),
                 new String(CanonicalJson.bytes(fresh), StandardCharsets.UTF_8));
     }
 }

@@ -40,26 +40,52 @@ class PolicyEvaluationTest {
                 reason: too big
             """;
 
-    record Order(double amount, List<String> tags, Optional<String> note) {
-    }
+    record Order(double amount, List<String> tags, Optional<String> note) {}
 
-    enum Kind { PUBLIC, SENSITIVE }
+    enum Kind {
+        PUBLIC,
+        SENSITIVE
+    }
 
     private static Policy policy(String yaml) throws PolicyException {
         return new PolicyLoader().parse(Path.of("test.yaml"), yaml.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, Object> vars(String action, Map<String, Object> args, String tenant, String environment) {
-        return Map.of("action", action, "args", args,
-                "ctx", Map.of("actor", "", "on_behalf_of", "", "tenant", tenant, "environment", environment,
-                        "reason", "", "attributes", Map.of()),
-                "method", Map.of("class", "C", "name", "m"));
+    private static Map<String, Object> vars(
+            String action, Map<String, Object> args, String tenant, String environment) {
+        return Map.of(
+                "action",
+                action,
+                "args",
+                args,
+                "ctx",
+                Map.of(
+                        "actor",
+                        "",
+                        "on_behalf_of",
+                        "",
+                        "tenant",
+                        tenant,
+                        "environment",
+                        environment,
+                        "reason",
+                        "",
+                        "attributes",
+                        Map.of()),
+                "method",
+                Map.of("class", "C", "name", "m"));
     }
 
     @Test
     void allowWhenOnlyAnAllowRuleMatches() throws Exception {
-        Decision d = policy(POLICY).evaluate("send_customer_email",
-                vars("send_customer_email", Map.of("to", "a@ok.example", "sensitive", false), "acme", "staging"));
+        Decision d = policy(POLICY)
+                .evaluate(
+                        "send_customer_email",
+                        vars(
+                                "send_customer_email",
+                                Map.of("to", "a@ok.example", "sensitive", false),
+                                "acme",
+                                "staging"));
         assertEquals(Verdict.ALLOW, d.verdict());
         assertEquals(List.of("acme-may-send"), d.matchedRules());
         assertEquals("acme may send", d.reason());
@@ -68,8 +94,14 @@ class PolicyEvaluationTest {
 
     @Test
     void mostRestrictiveVerdictWinsAndAllMatchesAreListed() throws Exception {
-        Decision d = policy(POLICY).evaluate("send_customer_email",
-                vars("send_customer_email", Map.of("to", "a@blocked.example", "sensitive", true), "acme", "production"));
+        Decision d = policy(POLICY)
+                .evaluate(
+                        "send_customer_email",
+                        vars(
+                                "send_customer_email",
+                                Map.of("to", "a@blocked.example", "sensitive", true),
+                                "acme",
+                                "production"));
         assertEquals(Verdict.DENY, d.verdict());
         assertEquals(List.of("acme-may-send", "blocked-destination", "production-sensitive"), d.matchedRules());
         assertEquals("destination is blocked", d.reason());
@@ -77,15 +109,27 @@ class PolicyEvaluationTest {
 
     @Test
     void requireApprovalBeatsAllow() throws Exception {
-        Decision d = policy(POLICY).evaluate("send_customer_email",
-                vars("send_customer_email", Map.of("to", "a@ok.example", "sensitive", true), "acme", "production"));
+        Decision d = policy(POLICY)
+                .evaluate(
+                        "send_customer_email",
+                        vars(
+                                "send_customer_email",
+                                Map.of("to", "a@ok.example", "sensitive", true),
+                                "acme",
+                                "production"));
         assertEquals(Verdict.REQUIRE_APPROVAL, d.verdict());
     }
 
     @Test
     void defaultAppliesWhenNothingMatches() throws Exception {
-        Decision d = policy(POLICY).evaluate("send_customer_email",
-                vars("send_customer_email", Map.of("to", "a@ok.example", "sensitive", false), "globex", "staging"));
+        Decision d = policy(POLICY)
+                .evaluate(
+                        "send_customer_email",
+                        vars(
+                                "send_customer_email",
+                                Map.of("to", "a@ok.example", "sensitive", false),
+                                "globex",
+                                "staging"));
         assertEquals(Verdict.DENY, d.verdict());
         assertEquals(List.of(), d.matchedRules());
         assertTrue(d.reason().contains("no rule matched"), d.reason());
@@ -93,8 +137,14 @@ class PolicyEvaluationTest {
 
     @Test
     void runtimeErrorDeniesNamingTheRule() throws Exception {
-        Decision d = policy(POLICY).evaluate("send_customer_email",
-                vars("send_customer_email", Map.of("recipient", "a@ok.example", "sensitive", false), "acme", "staging"));
+        Decision d = policy(POLICY)
+                .evaluate(
+                        "send_customer_email",
+                        vars(
+                                "send_customer_email",
+                                Map.of("recipient", "a@ok.example", "sensitive", false),
+                                "acme",
+                                "staging"));
         assertEquals(Verdict.DENY, d.verdict());
         assertTrue(d.matchedRules().contains("blocked-destination"));
         assertTrue(d.reason().contains("rule 'blocked-destination' could not be evaluated"), d.reason());

@@ -56,7 +56,8 @@ class PolicyFileWatcherTest {
             Path v2 = Files.createDirectory(dir.resolve("..v2"));
             Files.writeString(v2.resolve("policy.yaml"), "version: \"2\"\n");
             Path next = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..v2"));
-            Files.move(next, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    next, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             assertTrue(changes.tryAcquire(5, TimeUnit.SECONDS), "the swap is seen");
         }
     }
@@ -75,7 +76,8 @@ class PolicyFileWatcherTest {
         })) {
             // A slow writer saving in place: truncate, then a line at a time with pauses shorter
             // than the watcher's interval, for several intervals in all.
-            try (FileChannel out = FileChannel.open(policy, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out =
+                    FileChannel.open(policy, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (String line : whole.split("(?<=\n)")) {
                     Thread.sleep(300); // the writer's pace, not a wait for the watcher
                     out.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));

@@ -46,14 +46,17 @@ class PolicyLoaderTest {
         assertEquals(1, policy.rules().size());
         assertEquals(3, policy.rules().get(0).line());
         // Computed here, not with the agent's own helper, so that a wrong hash cannot agree with itself.
-        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(yaml.getBytes(StandardCharsets.UTF_8))), policy.sha256());
+        assertEquals(
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(yaml.getBytes(StandardCharsets.UTF_8))),
+                policy.sha256());
     }
 
     @Test
     void missingFileNamesTheFile() throws Exception {
-        PolicyException e = assertThrows(PolicyException.class,
-                () -> new PolicyLoader().load(dir.resolve("nope.yaml")));
+        PolicyException e =
+                assertThrows(PolicyException.class, () -> new PolicyLoader().load(dir.resolve("nope.yaml")));
         assertTrue(e.getMessage().contains("nope.yaml: file not found"), e.getMessage());
     }
 
@@ -102,7 +105,9 @@ class PolicyLoaderTest {
                     when: 'request.to == "x"'
                     verdict: deny
                 """);
-        assertTrue(message.contains("policy.yaml:4:11: rule 'syntax': condition 'args.to.endsWith(' does not compile"), message);
+        assertTrue(
+                message.contains("policy.yaml:4:11: rule 'syntax': condition 'args.to.endsWith(' does not compile"),
+                message);
         assertTrue(message.contains("rule 'not-boolean'"), message);
         assertTrue(message.contains("rule 'unknown-variable'") && message.contains("request"), message);
     }
@@ -145,16 +150,22 @@ class PolicyLoaderTest {
                   withn: 1m
                 """);
         // Each problem points at its own key's line, not at the escalation: block's.
-        assertTrue(message.matches("(?s).*policy\\.yaml:3:\\d+: escalation\\.after_denials must be a whole number of at least 1.*"),
+        assertTrue(
+                message.matches(
+                        "(?s).*policy\\.yaml:3:\\d+: escalation\\.after_denials must be a whole number of at least 1.*"),
                 message);
-        assertTrue(message.matches("(?s).*policy\\.yaml:4:\\d+: escalation\\.within must be a duration such as 30s, 10m or 1h,"
-                + " not 'soon'.*"), message);
+        assertTrue(
+                message.matches(
+                        "(?s).*policy\\.yaml:4:\\d+: escalation\\.within must be a duration such as 30s, 10m or 1h,"
+                                + " not 'soon'.*"),
+                message);
         assertTrue(message.matches("(?s).*policy\\.yaml:5:\\d+: unknown escalation key 'withn'.*"), message);
     }
 
     @Test
     void escalateIsNotARuleVerdict() throws Exception {
-        assertTrue(problems("version: \"1\"\nrules:\n  - id: a\n    verdict: escalate\n").contains("unknown verdict 'escalate'"));
+        assertTrue(problems("version: \"1\"\nrules:\n  - id: a\n    verdict: escalate\n")
+                .contains("unknown verdict 'escalate'"));
     }
 
     @Test
@@ -212,15 +223,21 @@ class PolicyLoaderTest {
                 """);
         assertTrue(message.contains("policy.yaml:2:10: the default cannot be require_approval"), message);
         // Pointed at the member itself, not at groups:, and shown without JSON quotes inside the quotes.
-        assertTrue(message.contains("policy.yaml:4:16: group 'leads' member 'group:other' must be a reviewer name"),
+        assertTrue(
+                message.contains("policy.yaml:4:16: group 'leads' member 'group:other' must be a reviewer name"),
                 message);
         assertTrue(message.contains("rule 'no-approvers': a require_approval rule must name who may approve"), message);
-        assertTrue(message.contains("rule 'unknown-group': approver 'group:nobody' names a group that 'groups:' does not define"),
+        assertTrue(
+                message.contains(
+                        "rule 'unknown-group': approver 'group:nobody' names a group that 'groups:' does not define"),
                 message);
-        assertTrue(message.contains("rule 'approvers-on-deny': 'approvers' only applies to a rule with verdict require_approval"),
+        assertTrue(
+                message.contains(
+                        "rule 'approvers-on-deny': 'approvers' only applies to a rule with verdict require_approval"),
                 message);
         assertTrue(message.contains("rule 'bad-values': approval_timeout must be a duration"), message);
-        assertTrue(message.contains("rule 'bad-values': unknown approval 'later' (expected wait or fail_fast)"), message);
+        assertTrue(
+                message.contains("rule 'bad-values': unknown approval 'later' (expected wait or fail_fast)"), message);
     }
 
     @Test
@@ -242,8 +259,11 @@ class PolicyLoaderTest {
         assertEquals("jakarta.mail.Transport", transport.className());
         assertEquals(java.util.List.of("jakarta.mail.Message"), transport.parameterTypes());
         assertEquals(null, policy.govern().get(1).parameterTypes(), "no parameter list: every overload");
-        assertEquals(GovernEntry.ActionFrom.NAME_OR_METHOD, policy.govern().get(2).actionFrom());
-        assertEquals(java.util.List.of(3, 5, 7), policy.govern().stream().map(GovernEntry::line).toList(),
+        assertEquals(
+                GovernEntry.ActionFrom.NAME_OR_METHOD, policy.govern().get(2).actionFrom());
+        assertEquals(
+                java.util.List.of(3, 5, 7),
+                policy.govern().stream().map(GovernEntry::line).toList(),
                 "each entry knows its own line, for the warnings about it");
         assertEquals(policy.govern(), PolicyLoader.governEntries(dir.resolve("policy.yaml")));
 
@@ -262,12 +282,15 @@ class PolicyLoaderTest {
                     when: always
                 rules: []
                 """);
-        assertTrue(message.contains("policy.yaml:3:5: govern entry #1: method 'Mailer.send' is not Class#method"), message);
+        assertTrue(
+                message.contains("policy.yaml:3:5: govern entry #1: method 'Mailer.send' is not Class#method"),
+                message);
         assertTrue(message.contains("govern entry #2 (com.acme.Mailer#send) needs an 'action' name"), message);
         assertTrue(message.contains("govern entry #3 must have exactly one of 'method' and 'annotation'"), message);
         assertTrue(message.contains("govern entry #4: unknown action_from 'guess'"), message);
         assertTrue(message.contains("govern entry #5: unknown key 'when'"), message);
     }
+
     @Test
     void governEntriesAreTheParsedDocumentsWhateverTheSyntax() throws Exception {
         java.util.List<String> texts = java.util.List.of(
@@ -285,7 +308,8 @@ class PolicyLoaderTest {
             assertEquals("com.acme.Mailer", entry.className(), text);
             assertEquals("send_mail", entry.action(), text);
             assertEquals(policy.govern(), PolicyLoader.governEntries(dir.resolve("policy.yaml")), text);
-            assertEquals(policy.govern(), PolicySource.of(dir.resolve("policy.yaml")).governEntries(), text);
+            assertEquals(
+                    policy.govern(), PolicySource.of(dir.resolve("policy.yaml")).governEntries(), text);
         }
     }
 
@@ -324,7 +348,8 @@ class PolicyLoaderTest {
                 rules: []
                 default: allow
                 """);
-        assertEquals("%s:4:1: duplicate key 'default' (first at line 2)".formatted(dir.resolve("policy.yaml")), message);
+        assertEquals(
+                "%s:4:1: duplicate key 'default' (first at line 2)".formatted(dir.resolve("policy.yaml")), message);
     }
 
     @Test
@@ -344,7 +369,8 @@ class PolicyLoaderTest {
                 """);
         assertTrue(message.contains("policy.yaml:7:5: rule 'x': duplicate key 'when' (first at line 5)"), message);
         assertTrue(message.contains("policy.yaml:10:5: rule 'y': duplicate key 'verdict' (first at line 9)"), message);
-        assertTrue(message.contains("policy.yaml:11:18: rule 'y': duplicate key 'a' in when (first at line 11)"), message);
+        assertTrue(
+                message.contains("policy.yaml:11:18: rule 'y': duplicate key 'a' in when (first at line 11)"), message);
     }
 
     @Test
@@ -366,8 +392,10 @@ class PolicyLoaderTest {
                 rules: []
                 """);
         assertTrue(message.contains("policy.yaml:5:3: duplicate key 'leads' in groups (first at line 3)"), message);
-        assertTrue(message.contains("policy.yaml:9:3: duplicate key 'within' in escalation (first at line 8)"), message);
-        assertTrue(message.contains("policy.yaml:13:5: govern entry #1: duplicate key 'action' (first at line 12)"),
+        assertTrue(
+                message.contains("policy.yaml:9:3: duplicate key 'within' in escalation (first at line 8)"), message);
+        assertTrue(
+                message.contains("policy.yaml:13:5: govern entry #1: duplicate key 'action' (first at line 12)"),
                 message);
     }
 

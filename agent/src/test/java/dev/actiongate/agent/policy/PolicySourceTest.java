@@ -42,7 +42,9 @@ class PolicySourceTest {
         assertEquals("first", policy.version());
         assertEquals(govern, policy.govern());
         assertEquals(1, govern.size());
-        assertEquals("second", PolicySource.forStart(start, file).compile().version(),
+        assertEquals(
+                "second",
+                PolicySource.forStart(start, file).compile().version(),
                 "a third use, or another start, reads the file anew");
     }
 
@@ -88,7 +90,8 @@ class PolicySourceTest {
         assertFalse(PolicySource.cannotSpellGovern(bytes("x: 1\ngovern : []\n")));
         assertFalse(PolicySource.cannotSpellGovern(bytes("{\"governed\": 1}")), "a longer word parses too: no harm");
         assertFalse(PolicySource.cannotSpellGovern(bytes("\"gov\\x65rn\": []")), "an escape can spell it");
-        assertFalse(PolicySource.cannotSpellGovern("govern: []".getBytes(java.nio.charset.StandardCharsets.UTF_16LE)),
+        assertFalse(
+                PolicySource.cannotSpellGovern("govern: []".getBytes(java.nio.charset.StandardCharsets.UTF_16LE)),
                 "in UTF-16 the word is spelt with NUL bytes between its letters");
     }
 

@@ -16,16 +16,25 @@ import org.junit.jupiter.api.Test;
 
 class CanonicalJsonTest {
 
-    private static final List<String> TRICKY = List.of("plain", "quote \" and \\ backslash", "tab\tnew\nline\r",
-            "control \u0001\u001f", "slash / and <script>", "unicode é 漢字 😀", "", "dev.x.A$B#send(java.lang.String)",
-            "del \u007f and nbsp \u00a0", "~ tilde at the edge");
+    private static final List<String> TRICKY = List.of(
+            "plain",
+            "quote \" and \\ backslash",
+            "tab\tnew\nline\r",
+            "control \u0001\u001f",
+            "slash / and <script>",
+            "unicode é 漢字 😀",
+            "",
+            "dev.x.A$B#send(java.lang.String)",
+            "del \u007f and nbsp \u00a0",
+            "~ tilde at the edge");
 
     /**
      * Jackson's own data binding to UTF-8 with sorted keys, as earlier agents wrote records: what
      * the hand-written fast path must match byte for byte.
      */
     private static final ObjectMapper REFERENCE = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
 
     @Test
     void everyValueIsWrittenAsJacksonWritesIt() throws Exception {
@@ -34,8 +43,22 @@ class CanonicalJsonTest {
             record.put("s" + i, TRICKY.get(i));
             record.put(TRICKY.get(i), i);
         }
-        record.put("numbers", List.of(0, 7, 10, -1, Long.MAX_VALUE, Long.MIN_VALUE, 2.5, -0.0, 1e300, 0.1,
-                Double.NaN, Double.POSITIVE_INFINITY, 3.5f));
+        record.put(
+                "numbers",
+                List.of(
+                        0,
+                        7,
+                        10,
+                        -1,
+                        Long.MAX_VALUE,
+                        Long.MIN_VALUE,
+                        2.5,
+                        -0.0,
+                        1e300,
+                        0.1,
+                        Double.NaN,
+                        Double.POSITIVE_INFINITY,
+                        3.5f));
         record.put("nested", Map.of("z", List.of(Map.of("b", true, "a", false)), "a", new LinkedHashMap<>()));
         record.put("nothing", null);
         record.put("empty", List.of());
@@ -82,7 +105,8 @@ class CanonicalJsonTest {
         Map<String, Object> outer = new LinkedHashMap<>();
         outer.put("b", inner);
         outer.put("a", null);
-        assertEquals("{\"a\":null,\"b\":{\"a\":[true,2.5],\"z\":1}}",
+        assertEquals(
+                "{\"a\":null,\"b\":{\"a\":[true,2.5],\"z\":1}}",
                 new String(CanonicalJson.bytes(outer), StandardCharsets.UTF_8));
     }
 

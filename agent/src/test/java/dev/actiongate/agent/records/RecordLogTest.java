@@ -177,7 +177,8 @@ class RecordLogTest {
         assertTrue(result.intact(), String.valueOf(result));
         assertEquals(3, result.records());
         try (var listing = Files.list(dir)) {
-            Path aside = listing.filter(p -> p.getFileName().toString().startsWith("records.jsonl.torn-")).findFirst()
+            Path aside = listing.filter(p -> p.getFileName().toString().startsWith("records.jsonl.torn-"))
+                    .findFirst()
                     .orElseThrow();
             assertEquals("{\"kind\":\"decis", Files.readString(aside), "the fragment is kept, not dropped");
         }
@@ -221,7 +222,9 @@ class RecordLogTest {
             }
             await("the background writer copies the journal to the file", () -> lineCount(file) == 3);
             log.flush();
-            assertEquals(List.of(), RecordJournal.leftOver(RecordLog.journalOf(file)),
+            assertEquals(
+                    List.of(),
+                    RecordJournal.leftOver(RecordLog.journalOf(file)),
                     "after a flush (as at shutdown) the next start has nothing to look at");
             log.append(record(3), null);
             assertEquals(1, RecordJournal.leftOver(RecordLog.journalOf(file)).size(), "only what came since");
@@ -229,7 +232,10 @@ class RecordLogTest {
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
         assertEquals(4, result.records());
-        assertEquals(List.of(), RecordJournal.leftOver(RecordLog.journalOf(file)), "a clean close leaves nothing to recover");
+        assertEquals(
+                List.of(),
+                RecordJournal.leftOver(RecordLog.journalOf(file)),
+                "a clean close leaves nothing to recover");
     }
 
     @Test
@@ -249,7 +255,8 @@ class RecordLogTest {
             for (String line : all) {
                 journal.put(java.nio.ByteBuffer.wrap((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
-            journal.put(java.nio.ByteBuffer.wrap("{\"kind\":\"decis".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            journal.put(
+                    java.nio.ByteBuffer.wrap("{\"kind\":\"decis".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         try (RecordLog log = RecordLog.open(file, true)) {
             log.append(record(6), null);
@@ -275,7 +282,10 @@ class RecordLogTest {
         }
         assertEquals(1, Files.readAllLines(file).size());
         try (var listing = Files.list(dir)) {
-            assertEquals(1, listing.filter(p -> p.getFileName().toString().contains(".journal.orphaned-")).count());
+            assertEquals(
+                    1,
+                    listing.filter(p -> p.getFileName().toString().contains(".journal.orphaned-"))
+                            .count());
         }
     }
 
@@ -308,7 +318,10 @@ class RecordLogTest {
             assertThrows(IOException.class, () -> RecordLog.open(file, true));
             assertEquals(size, Files.size(file), "the other writer's file is not cut");
             try (var listing = Files.list(dir)) {
-                assertEquals(0, listing.filter(p -> p.getFileName().toString().contains(".torn-")).count());
+                assertEquals(
+                        0,
+                        listing.filter(p -> p.getFileName().toString().contains(".torn-"))
+                                .count());
             }
         }
     }
@@ -441,7 +454,8 @@ class RecordLogTest {
                 log.append(record(i), null);
             }
             Set<String> before = hashes(file);
-            String key = String.valueOf(Files.readAttributes(file, BasicFileAttributes.class).fileKey());
+            String key = String.valueOf(
+                    Files.readAttributes(file, BasicFileAttributes.class).fileKey());
             Files.delete(file);
             for (int i = 5; i < 10; i++) {
                 log.append(record(i), null);
@@ -454,12 +468,14 @@ class RecordLogTest {
             assertEquals(file.toString(), continuation.get("previous_file"));
             assertEquals(key, continuation.get("previous_file_key"));
             assertEquals("deleted", continuation.get("reason"));
-            assertTrue(before.contains((String) continuation.get("previous_hash")),
+            assertTrue(
+                    before.contains((String) continuation.get("previous_hash")),
                     "it continues a record of the deleted file: " + continuation);
             assertEquals(continuation.get("previous_hash"), continuation.get("prev_hash"));
             assertNull(log.problem());
         }
-        assertTrue(numbers(file).containsAll(range(5, 15)),
+        assertTrue(
+                numbers(file).containsAll(range(5, 15)),
                 "every record written after the deletion is in the new file: " + numbers(file));
         ChainVerifier.Result result = ChainVerifier.verify(file);
         assertTrue(result.intact(), String.valueOf(result));
@@ -541,7 +557,8 @@ class RecordLogTest {
         }
         written.remove(0);
         assertTrue(continued(file), String.valueOf(firstRecord(file)));
-        assertTrue(numbers(file).containsAll(written), "every record accepted after the folder went is in the new file");
+        assertTrue(
+                numbers(file).containsAll(written), "every record accepted after the folder went is in the new file");
         assertTrue(ChainVerifier.verify(file).intact());
     }
 
@@ -551,10 +568,13 @@ class RecordLogTest {
         Path journal = RecordLog.journalOf(file);
         try (RecordLog log = RecordLog.open(file, true)) {
             log.append(record(0), null);
-            Object key = Files.readAttributes(journal, BasicFileAttributes.class).fileKey();
+            Object key =
+                    Files.readAttributes(journal, BasicFileAttributes.class).fileKey();
             Files.delete(journal);
             await("a new journal", () -> Files.exists(journal));
-            assertNotEquals(key, Files.readAttributes(journal, BasicFileAttributes.class).fileKey());
+            assertNotEquals(
+                    key,
+                    Files.readAttributes(journal, BasicFileAttributes.class).fileKey());
             for (int i = 1; i < 5; i++) {
                 log.append(record(i), null);
             }
@@ -577,7 +597,8 @@ class RecordLogTest {
             assertEquals("replaced", firstRecord(file).get("reason"));
         }
         try (var listing = Files.list(dir)) {
-            List<Path> aside = listing.filter(p -> p.getFileName().toString().startsWith("records.jsonl.foreign-")).toList();
+            List<Path> aside = listing.filter(p -> p.getFileName().toString().startsWith("records.jsonl.foreign-"))
+                    .toList();
             assertEquals(1, aside.size(), "the other file is kept");
             assertEquals("not ours\n", Files.readString(aside.get(0)));
         }

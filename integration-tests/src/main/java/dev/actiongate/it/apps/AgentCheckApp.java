@@ -11,8 +11,7 @@ import dev.actiongate.GovernedAction;
  */
 public final class AgentCheckApp {
 
-    private AgentCheckApp() {
-    }
+    private AgentCheckApp() {}
 
     public static final class Mailer {
         @GovernedAction("send_mail")
@@ -33,13 +32,16 @@ public final class AgentCheckApp {
         Mailer mailer = new Mailer();
         for (int i = 0; i < 3; i++) {
             String label = "send " + i;
-            try (ActionContext.Scope outer = ActionContext.builder().actor("check-app").open();
-                 ActionContext.Scope inner = ActionContext.builder().tenant("tenant-" + i).open()) {
+            try (ActionContext.Scope outer =
+                            ActionContext.builder().actor("check-app").open();
+                    ActionContext.Scope inner =
+                            ActionContext.builder().tenant("tenant-" + i).open()) {
                 Probe.attempt(label, () -> mailer.send("someone@example.com"));
             }
         }
         Thread other = new Thread(() -> {
-            try (ActionContext.Scope scope = ActionContext.builder().actor("check-app-thread").open()) {
+            try (ActionContext.Scope scope =
+                    ActionContext.builder().actor("check-app-thread").open()) {
                 Probe.attempt("send on thread", () -> mailer.send("other@example.com"));
             }
         });

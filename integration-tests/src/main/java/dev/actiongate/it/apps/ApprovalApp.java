@@ -20,8 +20,7 @@ import java.util.List;
  */
 public final class ApprovalApp {
 
-    private ApprovalApp() {
-    }
+    private ApprovalApp() {}
 
     public static final class Mailer {
         @GovernedAction("send_customer_email")
@@ -78,11 +77,13 @@ public final class ApprovalApp {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String label = prefix + "-" + i;
-            Thread thread = new Thread(() -> {
-                try (ActionContext.Scope scope = scope("support-bot").open()) {
-                    Probe.attempt(label, () -> mailer.send(label + "@example.com", "order update"));
-                }
-            }, label);
+            Thread thread = new Thread(
+                    () -> {
+                        try (ActionContext.Scope scope = scope("support-bot").open()) {
+                            Probe.attempt(label, () -> mailer.send(label + "@example.com", "order update"));
+                        }
+                    },
+                    label);
             threads.add(thread);
             thread.start();
         }
@@ -92,8 +93,11 @@ public final class ApprovalApp {
     }
 
     private static ActionContext.Builder scope(String actor) {
-        return ActionContext.builder().actor(actor).onBehalfOf("user-42").tenant("acme").reason("ticket 9")
+        return ActionContext.builder()
+                .actor(actor)
+                .onBehalfOf("user-42")
+                .tenant("acme")
+                .reason("ticket 9")
                 .environment("production");
     }
-
 }

@@ -32,8 +32,7 @@ import java.util.Arrays;
  */
 public final class AttachCatchApp {
 
-    private AttachCatchApp() {
-    }
+    private AttachCatchApp() {}
 
     public static final class Mailer {
         @GovernedAction("send_customer_email")
@@ -45,18 +44,21 @@ public final class AttachCatchApp {
 
     /** The application code that calls the governed method; loaded on its first call. */
     public static final class Caller {
-        private Caller() {
-        }
+        private Caller() {}
 
         @SuppressWarnings("try")
         public static void call(String label, String[] options) {
             boolean scoped = Arrays.asList(options).contains("scope");
             boolean failFast = Arrays.asList(options).contains("fail_fast");
-            String environment = Arrays.stream(options).filter(o -> o.startsWith("env=")).map(o -> o.substring(4))
-                    .findFirst().orElse(null);
+            String environment = Arrays.stream(options)
+                    .filter(o -> o.startsWith("env="))
+                    .map(o -> o.substring(4))
+                    .findFirst()
+                    .orElse(null);
             try {
                 if (scoped || failFast || environment != null) {
-                    ActionContext.Builder builder = ActionContext.builder().actor("attach-bot").tenant("acme");
+                    ActionContext.Builder builder =
+                            ActionContext.builder().actor("attach-bot").tenant("acme");
                     if (failFast) {
                         builder.approval(ActionContext.Approval.FAIL_FAST);
                     }
@@ -75,8 +77,9 @@ public final class AttachCatchApp {
                         + denied.getClass().getName() + "\t" + denied.verdict() + "\t" + origin(denied.getClass())
                         + "\t" + denied.decisionId());
             } catch (RuntimeException other) {
-                System.out.println("MISSED " + label + "\t" + other.getClass().getName() + "\t" + origin(other.getClass())
-                        + "\t" + String.valueOf(other.getMessage()).replace('\n', ' '));
+                System.out.println(
+                        "MISSED " + label + "\t" + other.getClass().getName() + "\t" + origin(other.getClass()) + "\t"
+                                + String.valueOf(other.getMessage()).replace('\n', ' '));
             }
         }
     }
@@ -116,11 +119,13 @@ public final class AttachCatchApp {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                }).toArray(URL[]::new);
+                })
+                .toArray(URL[]::new);
     }
 
     private static void call(ClassLoader loader, String[] parts) throws Exception {
-        Method call = Class.forName(Caller.class.getName(), true, loader).getMethod("call", String.class, String[].class);
+        Method call =
+                Class.forName(Caller.class.getName(), true, loader).getMethod("call", String.class, String[].class);
         call.invoke(null, parts[1], Arrays.copyOfRange(parts, 2, parts.length));
     }
 
@@ -128,7 +133,6 @@ public final class AttachCatchApp {
         ClassLoader loader = type.getClassLoader();
         return loader == null ? "bootstrap" : "child-first".equals(loader.getName()) ? "child-first" : "application";
     }
-
 
     /** Defines every class of the application's class path itself, as web containers and plugin hosts do. */
     private static final class ChildFirst extends URLClassLoader {

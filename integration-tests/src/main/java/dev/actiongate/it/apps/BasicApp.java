@@ -12,8 +12,7 @@ import dev.actiongate.GovernedAction;
  */
 public final class BasicApp {
 
-    private BasicApp() {
-    }
+    private BasicApp() {}
 
     public interface Storage {
         @GovernedAction("delete_file")
@@ -36,8 +35,7 @@ public final class BasicApp {
     }
 
     public static final class Bank {
-        private Bank() {
-        }
+        private Bank() {}
 
         @GovernedAction("transfer_money")
         public static void transfer(String from, String to, long cents) {
@@ -55,7 +53,8 @@ public final class BasicApp {
         Probe.fact("environment", ActionContext.current().environment());
         Greeter greeter = new Greeter();
         Storage storage = new LocalStorage();
-        try (ActionContext.Scope scope = ActionContext.builder().actor("basic-app").open()) {
+        try (ActionContext.Scope scope =
+                ActionContext.builder().actor("basic-app").open()) {
             String[] names = args.length == 0 ? new String[] {"world"} : args;
             for (String name : names) {
                 Probe.attempt("greet " + name, () -> greeter.greet(name));

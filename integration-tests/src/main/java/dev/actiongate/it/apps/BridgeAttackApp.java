@@ -18,18 +18,21 @@ import java.nio.file.Path;
  */
 public final class BridgeAttackApp {
 
-    private BridgeAttackApp() {
-    }
+    private BridgeAttackApp() {}
 
     @SuppressWarnings("try")
     public static void main(String[] args) throws Exception {
-        try (ActionContext.Scope scope = ActionContext.builder().actor("attacker").open()) {
+        try (ActionContext.Scope scope =
+                ActionContext.builder().actor("attacker").open()) {
             replaceDispatcher();
             Probe.attempt("greet after replace", () -> new BasicApp.Greeter().greet("replace"));
-            Object shadowed = childFirst(Path.of(args[0])).loadClass(BasicApp.Greeter.class.getName())
-                    .getConstructor().newInstance();
+            Object shadowed = childFirst(Path.of(args[0]))
+                    .loadClass(BasicApp.Greeter.class.getName())
+                    .getConstructor()
+                    .newInstance();
             Method greet = shadowed.getClass().getMethod("greet", String.class);
-            Probe.fact("child-first loader", shadowed.getClass().getClassLoader().getName());
+            Probe.fact(
+                    "child-first loader", shadowed.getClass().getClassLoader().getName());
             Probe.attempt("greet child-first", () -> greet.invoke(shadowed, "child-first"));
         }
         Probe.fact("done", true);
@@ -40,7 +43,9 @@ public final class BridgeAttackApp {
         try {
             Class<?> bridge = Class.forName("java.lang.ActionGateBridge");
             Class<?> dispatcher = Class.forName("java.lang.ActionGateBridge$Dispatcher");
-            Object allowAll = Proxy.newProxyInstance(BridgeAttackApp.class.getClassLoader(), new Class<?>[] {dispatcher},
+            Object allowAll = Proxy.newProxyInstance(
+                    BridgeAttackApp.class.getClassLoader(),
+                    new Class<?>[] {dispatcher},
                     (proxy, method, methodArgs) -> method.getReturnType() == boolean.class ? Boolean.FALSE : null);
             Method install = bridge.getDeclaredMethod("install", dispatcher);
             install.setAccessible(true);

@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** {@code ConcurrencyApp THREADS CALLS}: every thread makes CALLS governed calls, all at once. */
 public final class ConcurrencyApp {
 
-    private ConcurrencyApp() {
-    }
+    private ConcurrencyApp() {}
 
     public static class Counter {
         final AtomicLong bodies = new AtomicLong();
@@ -32,23 +31,25 @@ public final class ConcurrencyApp {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < threadCount; t++) {
             int thread = t;
-            threads.add(new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                for (int call = 0; call < calls; call++) {
-                    try {
-                        counter.increment(thread, call);
-                    } catch (ActionDeniedException e) {
-                        denied.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        failed.incrementAndGet();
-                    }
-                }
-            }, "worker-" + t));
+            threads.add(new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        for (int call = 0; call < calls; call++) {
+                            try {
+                                counter.increment(thread, call);
+                            } catch (ActionDeniedException e) {
+                                denied.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                failed.incrementAndGet();
+                            }
+                        }
+                    },
+                    "worker-" + t));
         }
         threads.forEach(Thread::start);
         long begin = System.nanoTime();

@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ContextApp {
 
-    private ContextApp() {
-    }
+    private ContextApp() {}
 
     public static class Tasks {
         @GovernedAction("run_task")
@@ -28,37 +27,49 @@ public final class ContextApp {
     public static void main(String[] args) throws Exception {
         Tasks tasks = new Tasks();
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newSingleThreadExecutor(
-                task -> new Thread(task, "ctx-worker-" + threads.incrementAndGet()));
+        ExecutorService pool =
+                Executors.newSingleThreadExecutor(task -> new Thread(task, "ctx-worker-" + threads.incrementAndGet()));
         try {
             Probe.attempt("no-scope", () -> tasks.run("no-scope"));
             try (ActionContext.Scope outer = ActionContext.builder()
-                    .actor("agent-7").onBehalfOf("user-42").tenant("acme").reason("ticket 4711")
-                    .attribute("channel", "chat").open()) {
+                    .actor("agent-7")
+                    .onBehalfOf("user-42")
+                    .tenant("acme")
+                    .reason("ticket 4711")
+                    .attribute("channel", "chat")
+                    .open()) {
                 Probe.attempt("outer", () -> tasks.run("outer"));
                 try (ActionContext.Scope inner = ActionContext.builder()
-                        .actor("agent-8").environment("production").attribute("priority", "high").open()) {
+                        .actor("agent-8")
+                        .environment("production")
+                        .attribute("priority", "high")
+                        .open()) {
                     Probe.attempt("inner", () -> tasks.run("inner"));
                     Probe.fact("inner.context", ActionContext.current());
                 }
                 Probe.fact("restored.context", ActionContext.current());
                 Probe.attempt("outer-again", () -> tasks.run("outer-again"));
 
-                pool.submit(ActionContext.wrap(() -> Probe.attempt("wrapped-runnable",
-                        () -> tasks.run("wrapped-runnable")))).get(30, TimeUnit.SECONDS);
+                pool.submit(ActionContext.wrap(
+                                () -> Probe.attempt("wrapped-runnable", () -> tasks.run("wrapped-runnable"))))
+                        .get(30, TimeUnit.SECONDS);
                 pool.submit(ActionContext.wrap(() -> {
-                    Probe.attempt("wrapped-callable", () -> tasks.run("wrapped-callable"));
-                    return null;
-                })).get(30, TimeUnit.SECONDS);
-                pool.submit(() -> Probe.attempt("unwrapped", () -> tasks.run("unwrapped"))).get(30, TimeUnit.SECONDS);
+                            Probe.attempt("wrapped-callable", () -> tasks.run("wrapped-callable"));
+                            return null;
+                        }))
+                        .get(30, TimeUnit.SECONDS);
+                pool.submit(() -> Probe.attempt("unwrapped", () -> tasks.run("unwrapped")))
+                        .get(30, TimeUnit.SECONDS);
             }
             Probe.fact("after.context", ActionContext.current());
             Probe.attempt("after", () -> tasks.run("after"));
 
-            try (ActionContext.Scope sms = ActionContext.builder().attribute("channel", "sms").open()) {
+            try (ActionContext.Scope sms =
+                    ActionContext.builder().attribute("channel", "sms").open()) {
                 Probe.attempt("sms", () -> tasks.run("sms"));
             }
-            try (ActionContext.Scope evil = ActionContext.builder().tenant("evil-corp").open()) {
+            try (ActionContext.Scope evil =
+                    ActionContext.builder().tenant("evil-corp").open()) {
                 Probe.attempt("evil-tenant", () -> tasks.run("evil-tenant"));
             }
         } finally {

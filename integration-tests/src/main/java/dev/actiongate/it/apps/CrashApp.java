@@ -8,8 +8,7 @@ import dev.actiongate.GovernedAction;
  */
 public final class CrashApp {
 
-    private CrashApp() {
-    }
+    private CrashApp() {}
 
     public static class Reactor {
         @GovernedAction("inspect_reactor")

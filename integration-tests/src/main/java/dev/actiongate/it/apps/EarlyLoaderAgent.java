@@ -8,8 +8,7 @@ import java.lang.instrument.Instrumentation;
  */
 public final class EarlyLoaderAgent {
 
-    private EarlyLoaderAgent() {
-    }
+    private EarlyLoaderAgent() {}
 
     public static void premain(String args, Instrumentation instrumentation) throws ClassNotFoundException {
         for (String name : args.split(",")) {

@@ -10,8 +10,7 @@ import dev.actiongate.GovernedAction;
  */
 public final class EscalationApp {
 
-    private EscalationApp() {
-    }
+    private EscalationApp() {}
 
     public static final class Payments {
         @GovernedAction("refund")
@@ -24,13 +23,21 @@ public final class EscalationApp {
     public static void main(String[] args) {
         int attempts = Integer.parseInt(args[0]);
         Payments payments = new Payments();
-        try (ActionContext.Scope scope = ActionContext.builder().actor("agent-9").tenant("acme").reason("r").open()) {
+        try (ActionContext.Scope scope = ActionContext.builder()
+                .actor("agent-9")
+                .tenant("acme")
+                .reason("r")
+                .open()) {
             for (int i = 1; i <= attempts; i++) {
                 long amount = 5_000L + i;
                 Probe.attempt("agent-9 #" + i, () -> payments.refund(amount));
             }
         }
-        try (ActionContext.Scope scope = ActionContext.builder().actor("person-1").tenant("acme").reason("r").open()) {
+        try (ActionContext.Scope scope = ActionContext.builder()
+                .actor("person-1")
+                .tenant("acme")
+                .reason("r")
+                .open()) {
             Probe.attempt("person-1 #1", () -> payments.refund(9_000));
         }
         Signals.mark("done");

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class HugeArgumentsApp {
 
-    private HugeArgumentsApp() {
-    }
+    private HugeArgumentsApp() {}
 
     /** Refers to itself, so no tree of values can hold all of it; and one of its getters fails. */
     public static final class Node {

@@ -18,8 +18,7 @@ public final class LegacyApp {
     private static final Logger LOG = LoggerFactory.getLogger("legacy-app");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private LegacyApp() {
-    }
+    private LegacyApp() {}
 
     /** A bean the application's Jackson serializes and the agent's converts for the policy. */
     public static final class Invoice {
@@ -27,8 +26,7 @@ public final class LegacyApp {
         private long total;
         private String currency;
 
-        public Invoice() {
-        }
+        public Invoice() {}
 
         public Invoice(String number, long total, String currency) {
             this.number = number;
@@ -76,13 +74,19 @@ public final class LegacyApp {
         Probe.fact("jackson.jar", Probe.origin(ObjectMapper.class));
         Probe.fact("slf4j.jar", Probe.origin(LoggerFactory.class));
         Probe.fact("slf4j.factory", LoggerFactory.getILoggerFactory().getClass().getName());
-        Probe.fact("slf4j.factory.jar", Probe.origin(LoggerFactory.getILoggerFactory().getClass()));
+        Probe.fact(
+                "slf4j.factory.jar",
+                Probe.origin(LoggerFactory.getILoggerFactory().getClass()));
         Invoice sample = MAPPER.readValue("{\"number\":\"INV-0\",\"total\":1,\"currency\":\"EUR\"}", Invoice.class);
         Probe.fact("roundtrip", MAPPER.writeValueAsString(sample));
         // An application that generates classes with its own, older Byte Buddy, as mocking and
         // ORM libraries do, next to the agent's relocated one.
-        Class<?> generated = new ByteBuddy().subclass(Object.class).name("dev.actiongate.it.apps.LegacyGenerated")
-                .make().load(LegacyApp.class.getClassLoader()).getLoaded();
+        Class<?> generated = new ByteBuddy()
+                .subclass(Object.class)
+                .name("dev.actiongate.it.apps.LegacyGenerated")
+                .make()
+                .load(LegacyApp.class.getClassLoader())
+                .getLoaded();
         Probe.fact("bytebuddy.jar", Probe.origin(ByteBuddy.class));
         Probe.fact("bytebuddy.generated", generated.getName());
         LOG.info("legacy app started");

@@ -6,8 +6,7 @@ package dev.actiongate.it.apps;
  */
 public final class LingeringApp {
 
-    private LingeringApp() {
-    }
+    private LingeringApp() {}
 
     public static void main(String[] args) throws Exception {
         BasicApp.main(new String[0]);

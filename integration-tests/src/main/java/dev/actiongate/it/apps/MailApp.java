@@ -16,8 +16,7 @@ import java.util.Properties;
  */
 public final class MailApp {
 
-    private MailApp() {
-    }
+    private MailApp() {}
 
     public static final class CustomerMailer {
         private final Session session;

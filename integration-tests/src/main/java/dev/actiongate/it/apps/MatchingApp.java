@@ -11,8 +11,7 @@ import java.util.function.Consumer;
  */
 public final class MatchingApp {
 
-    private MatchingApp() {
-    }
+    private MatchingApp() {}
 
     public interface Notifier {
         @GovernedAction("notify_user")
@@ -52,8 +51,7 @@ public final class MatchingApp {
         void send(T message);
     }
 
-    public record Email(String to, String subject) {
-    }
+    public record Email(String to, String subject) {}
 
     public static class EmailSender implements Sender<Email> {
         @Override
@@ -63,8 +61,7 @@ public final class MatchingApp {
     }
 
     public static final class Maintenance {
-        private Maintenance() {
-        }
+        private Maintenance() {}
 
         @GovernedAction("purge_cache")
         public static void purge(String region) {

@@ -10,8 +10,7 @@ import org.slf4j.MDC;
  */
 public final class MdcApp {
 
-    private MdcApp() {
-    }
+    private MdcApp() {}
 
     public static final class Documents {
         @GovernedAction("export_document")

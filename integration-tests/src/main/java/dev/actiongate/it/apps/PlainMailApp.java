@@ -15,8 +15,7 @@ import java.util.Properties;
  */
 public final class PlainMailApp {
 
-    private PlainMailApp() {
-    }
+    private PlainMailApp() {}
 
     // The scope is what the agent reads; nothing in the body names it.
     @SuppressWarnings("try")
@@ -28,7 +27,8 @@ public final class PlainMailApp {
         for (int i = 2; i < args.length; i++) {
             String tenant = args[i].substring(0, args[i].indexOf(':'));
             String to = args[i].substring(args[i].indexOf(':') + 1);
-            try (ActionContext.Scope scope = ActionContext.builder().actor("billing-job").tenant(tenant).open()) {
+            try (ActionContext.Scope scope =
+                    ActionContext.builder().actor("billing-job").tenant(tenant).open()) {
                 Probe.attempt(to, () -> {
                     MimeMessage message = new MimeMessage(session);
                     message.setFrom(new InternetAddress("billing@shop.example"));

@@ -18,8 +18,7 @@ import java.security.CodeSource;
  */
 public final class Probe {
 
-    private Probe() {
-    }
+    private Probe() {}
 
     /** Call first thing in a governed body. */
     public static void body(String what) {
@@ -61,12 +60,16 @@ public final class Probe {
     /** Where {@code type} was loaded from: a jar or folder, or {@code bootstrap}. */
     public static String origin(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();
-        return type.getClassLoader() == null || source == null ? "bootstrap" : source.getLocation().toString();
+        return type.getClassLoader() == null || source == null
+                ? "bootstrap"
+                : source.getLocation().toString();
     }
 
     /** {@code text} as {@link #attempt} prints it: tabs and line breaks become spaces. */
     public static String oneLine(String text) {
-        return text == null ? "null" : text.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+        return text == null
+                ? "null"
+                : text.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
     }
 
     /** A call that may throw anything; {@link #attempt} sorts it out. */

@@ -20,8 +20,7 @@ import net.bytebuddy.matcher.ElementMatchers;
  */
 public final class ProxyApp {
 
-    private ProxyApp() {
-    }
+    private ProxyApp() {}
 
     public interface Payments {
         @GovernedAction("pay")
@@ -46,29 +45,37 @@ public final class ProxyApp {
     public static void main(String[] args) throws Exception {
         RealPayments target = new RealPayments();
         ClassLoader loader = ProxyApp.class.getClassLoader();
-        Payments forwarding = (Payments) Proxy.newProxyInstance(loader, new Class<?>[] {Payments.class},
-                forwardTo(target, false));
-        Payments rewriting = (Payments) Proxy.newProxyInstance(loader, new Class<?>[] {Payments.class},
-                forwardTo(target, true));
+        Payments forwarding =
+                (Payments) Proxy.newProxyInstance(loader, new Class<?>[] {Payments.class}, forwardTo(target, false));
+        Payments rewriting =
+                (Payments) Proxy.newProxyInstance(loader, new Class<?>[] {Payments.class}, forwardTo(target, true));
         // What Spring Data or an HTTP client proxy does: no target, the handler is the implementation.
-        Payments self = (Payments) Proxy.newProxyInstance(loader, new Class<?>[] {Payments.class},
-                (proxy, method, arguments) -> {
+        Payments self = (Payments)
+                Proxy.newProxyInstance(loader, new Class<?>[] {Payments.class}, (proxy, method, arguments) -> {
                     Probe.body("self " + arguments[0] + " " + arguments[1]);
                     return "paid by the handler";
                 });
-        HiddenPayments hidden = (HiddenPayments) Proxy.newProxyInstance(loader,
-                new Class<?>[] {HiddenPayments.class}, forwardTo(target, false));
-        Payments subclass = new ByteBuddy().subclass(RealPayments.class)
-                .method(ElementMatchers.named("pay")).intercept(SuperMethodCall.INSTANCE)
-                .make().load(loader, ClassLoadingStrategy.UsingLookup.of(
-                        MethodHandles.privateLookupIn(RealPayments.class, MethodHandles.lookup()))).getLoaded()
-                .getDeclaredConstructor().newInstance();
+        HiddenPayments hidden = (HiddenPayments)
+                Proxy.newProxyInstance(loader, new Class<?>[] {HiddenPayments.class}, forwardTo(target, false));
+        Payments subclass = new ByteBuddy()
+                .subclass(RealPayments.class)
+                .method(ElementMatchers.named("pay"))
+                .intercept(SuperMethodCall.INSTANCE)
+                .make()
+                .load(
+                        loader,
+                        ClassLoadingStrategy.UsingLookup.of(
+                                MethodHandles.privateLookupIn(RealPayments.class, MethodHandles.lookup())))
+                .getLoaded()
+                .getDeclaredConstructor()
+                .newInstance();
         Probe.fact("class.forwarding", forwarding.getClass().getName());
         Probe.fact("module.forwarding", forwarding.getClass().getModule().getName());
         Probe.fact("class.hidden", hidden.getClass().getName());
         Probe.fact("class.subclass", subclass.getClass().getName());
 
-        try (ActionContext.Scope scope = ActionContext.builder().actor("proxy-app").open()) {
+        try (ActionContext.Scope scope =
+                ActionContext.builder().actor("proxy-app").open()) {
             for (String call : args) {
                 String[] parts = call.split(":");
                 String account = parts[1];

@@ -19,8 +19,7 @@ import java.lang.reflect.Proxy;
  */
 public final class ReattachApp {
 
-    private ReattachApp() {
-    }
+    private ReattachApp() {}
 
     public interface Tool {
         @GovernedAction("run_tool")
@@ -77,8 +76,8 @@ public final class ReattachApp {
     }
 
     private static Tool proxy() {
-        return (Tool) Proxy.newProxyInstance(Tool.class.getClassLoader(), new Class<?>[] {Tool.class},
-                (proxy, method, arguments) -> {
+        return (Tool) Proxy.newProxyInstance(
+                Tool.class.getClassLoader(), new Class<?>[] {Tool.class}, (proxy, method, arguments) -> {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.invoke(ReattachApp.class, arguments);
                     }
@@ -86,5 +85,4 @@ public final class ReattachApp {
                     return arguments[0];
                 });
     }
-
 }

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code RecordsFileApp THREADS}: every thread makes governed calls, one after another
@@ -17,8 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class RecordsFileApp {
 
-    private RecordsFileApp() {
-    }
+    private RecordsFileApp() {}
 
     public static class Worker {
         final AtomicLong bodies = new AtomicLong();
@@ -40,19 +39,21 @@ public final class RecordsFileApp {
             int thread = t;
             List<Integer> refused = new ArrayList<>();
             denied.add(refused);
-            threads.add(new Thread(() -> {
-                int call = 0;
-                while (call % 64 != 0 || !stop.getAsBoolean()) {
-                    try {
-                        worker.work(thread, call);
-                    } catch (ActionDeniedException e) {
-                        refused.add(call);
-                    }
-                    call++;
-                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-                }
-                calls[thread] = call;
-            }, "worker-" + t));
+            threads.add(new Thread(
+                    () -> {
+                        int call = 0;
+                        while (call % 64 != 0 || !stop.getAsBoolean()) {
+                            try {
+                                worker.work(thread, call);
+                            } catch (ActionDeniedException e) {
+                                refused.add(call);
+                            }
+                            call++;
+                            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+                        }
+                        calls[thread] = call;
+                    },
+                    "worker-" + t));
         }
         threads.forEach(Thread::start);
         for (Thread thread : threads) {

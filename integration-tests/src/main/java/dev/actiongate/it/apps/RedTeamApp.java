@@ -20,8 +20,7 @@ import java.lang.reflect.Proxy;
  */
 public final class RedTeamApp {
 
-    private RedTeamApp() {
-    }
+    private RedTeamApp() {}
 
     /** Knows nothing of {@link Notifier}; generic, so the implementing class gets a bridge method. */
     public static class GenericSender<T> {
@@ -31,8 +30,7 @@ public final class RedTeamApp {
         }
     }
 
-    public static final class GenericInheriting extends GenericSender<String> implements Notifier {
-    }
+    public static final class GenericInheriting extends GenericSender<String> implements Notifier {}
 
     /** Knows nothing of {@link Notifier}; its method cannot be overridden. */
     public static class FinalSender {
@@ -42,8 +40,7 @@ public final class RedTeamApp {
         }
     }
 
-    public static final class FinalInheriting extends FinalSender implements Notifier {
-    }
+    public static final class FinalInheriting extends FinalSender implements Notifier {}
 
     public interface Handler<T> {
         @GovernedAction("handle_item")
@@ -57,8 +54,7 @@ public final class RedTeamApp {
     }
 
     /** A marker: a lambda cast to {@code Notifier & Marker} is made by {@code altMetafactory}. */
-    public interface Marker {
-    }
+    public interface Marker {}
 
     /** The one implementation the join test's policy allows; it hands the call to another one. */
     public static final class SafeNotifier implements Notifier {
@@ -85,12 +81,13 @@ public final class RedTeamApp {
 
     @SuppressWarnings("try")
     public static void main(String[] args) throws Throwable {
-        try (ActionContext.Scope scope = ActionContext.builder().actor("red-team").open()) {
+        try (ActionContext.Scope scope =
+                ActionContext.builder().actor("red-team").open()) {
             switch (args[0]) {
                 case "handler" -> handler();
                 case "escalation" -> escalation();
-                case "generic-superclass" -> Probe.attempt("generic superclass",
-                        () -> ((Notifier) new GenericInheriting()).notify("eve", "hi"));
+                case "generic-superclass" ->
+                    Probe.attempt("generic superclass", () -> ((Notifier) new GenericInheriting()).notify("eve", "hi"));
                 case "final-superclass" -> finalSuperclass();
                 case "bridged-lambda" -> bridgedLambda();
                 case "marker-lambda" -> markerLambda();
@@ -111,8 +108,9 @@ public final class RedTeamApp {
         Probe.attempt("handler", () -> {
             InvocationHandler handler = Proxy.getInvocationHandler(lambda);
             try {
-                handler.invoke(lambda, Notifier.class.getMethod("notify", String.class, String.class),
-                        new Object[] {"eve", "hi"});
+                handler.invoke(lambda, Notifier.class.getMethod("notify", String.class, String.class), new Object[] {
+                    "eve", "hi"
+                });
             } catch (Exception e) {
                 throw e;
             } catch (Throwable e) {
@@ -132,8 +130,8 @@ public final class RedTeamApp {
         try {
             Method addOpens = Class.forName("jdk.internal.module.Modules")
                     .getMethod("addOpens", Module.class, String.class, Module.class);
-            Proxy.getInvocationHandler(lambda).invoke(lambda, addOpens,
-                    new Object[] {Object.class.getModule(), "java.lang", self});
+            Proxy.getInvocationHandler(lambda)
+                    .invoke(lambda, addOpens, new Object[] {Object.class.getModule(), "java.lang", self});
         } catch (Throwable e) {
             Probe.fact("escalation", e.getClass().getSimpleName());
         }
@@ -185,8 +183,8 @@ public final class RedTeamApp {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         MethodType signature = MethodType.methodType(String.class, String.class, String.class);
         MethodHandle implementation = lookup.findStatic(RedTeamApp.class, "direct", signature);
-        CallSite site = LambdaMetafactory.metafactory(lookup, "notify", MethodType.methodType(Notifier.class),
-                signature, implementation, signature);
+        CallSite site = LambdaMetafactory.metafactory(
+                lookup, "notify", MethodType.methodType(Notifier.class), signature, implementation, signature);
         Notifier notifier = (Notifier) site.getTarget().invoke();
         Probe.attempt("metafactory", () -> notifier.notify("eve", "hi"));
     }

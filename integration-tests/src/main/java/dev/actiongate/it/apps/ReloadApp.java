@@ -16,8 +16,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class ReloadApp {
 
-    private ReloadApp() {
-    }
+    private ReloadApp() {}
 
     public static final class Ledger {
         @GovernedAction("post_entry")
@@ -68,7 +67,6 @@ public final class ReloadApp {
         Probe.fact("denied", denied.get());
         Probe.fact("failed", failed.get());
     }
-
 
     /**
      * The agent's watcher is a thread of this JVM: its name is all a test needs to know. The agent

@@ -11,8 +11,7 @@ import dev.actiongate.GovernedAction;
  */
 public final class ShapesApp {
 
-    private ShapesApp() {
-    }
+    private ShapesApp() {}
 
     public interface Notifier {
         @GovernedAction("notify_user")
@@ -38,8 +37,7 @@ public final class ShapesApp {
     }
 
     /** Implements the interface with the method it inherits from {@link PlainSender}. */
-    public static final class InheritingNotifier extends PlainSender implements Notifier {
-    }
+    public static final class InheritingNotifier extends PlainSender implements Notifier {}
 
     public static final class ClassNotifier implements Notifier {
         @Override

@@ -19,8 +19,7 @@ public final class Signals {
     private static final BufferedReader INPUT =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
-    private Signals() {
-    }
+    private Signals() {}
 
     /** Prints {@code MARK name}, so that the test knows how far the application got. */
     public static void mark(String name) {
@@ -53,10 +52,12 @@ public final class Signals {
      */
     public static BooleanSupplier signalled(String name) {
         AtomicBoolean seen = new AtomicBoolean();
-        Thread waiter = new Thread(() -> {
-            awaitSignal(name);
-            seen.set(true);
-        }, "await-" + name);
+        Thread waiter = new Thread(
+                () -> {
+                    awaitSignal(name);
+                    seen.set(true);
+                },
+                "await-" + name);
         waiter.setDaemon(true);
         waiter.start();
         return seen::get;

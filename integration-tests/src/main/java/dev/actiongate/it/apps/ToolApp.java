@@ -13,8 +13,7 @@ import java.lang.reflect.Method;
  */
 public final class ToolApp {
 
-    private ToolApp() {
-    }
+    private ToolApp() {}
 
     /** The tools the model may call. */
     public static final class SupportTools {
@@ -44,9 +43,13 @@ public final class ToolApp {
             }
             String name = call.substring(0, call.indexOf('='));
             String arguments = call.substring(call.indexOf('=') + 1);
-            ToolExecutionRequest request = ToolExecutionRequest.builder().id("call-" + ++n).name(name)
-                    .arguments(arguments).build();
-            try (ActionContext.Scope scope = ActionContext.builder().actor("support-llm").tenant("acme").open()) {
+            ToolExecutionRequest request = ToolExecutionRequest.builder()
+                    .id("call-" + ++n)
+                    .name(name)
+                    .arguments(arguments)
+                    .build();
+            try (ActionContext.Scope scope =
+                    ActionContext.builder().actor("support-llm").tenant("acme").open()) {
                 Probe.attempt(name + " " + arguments, () -> {
                     String result = new DefaultToolExecutor(tools, toolMethod(name)).execute(request, "conversation-1");
                     System.out.println("RESULT " + Probe.oneLine(result));
@@ -54,7 +57,6 @@ public final class ToolApp {
             }
         }
     }
-
 
     private static Method toolMethod(String name) {
         for (Method method : SupportTools.class.getDeclaredMethods()) {

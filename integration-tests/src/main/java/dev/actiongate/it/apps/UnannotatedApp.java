@@ -6,8 +6,7 @@ package dev.actiongate.it.apps;
  */
 public final class UnannotatedApp {
 
-    private UnannotatedApp() {
-    }
+    private UnannotatedApp() {}
 
     public static final class Notifier {
         public void deliver(String to) {

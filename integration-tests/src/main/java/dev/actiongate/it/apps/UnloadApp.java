@@ -18,8 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class UnloadApp {
 
-    private UnloadApp() {
-    }
+    private UnloadApp() {}
 
     /** Loaded only by the throwaway loader: the application's own copy of its class path. */
     public static final class Plugin {
@@ -41,11 +40,13 @@ public final class UnloadApp {
 
     private static WeakReference<ClassLoader> runInThrowawayLoader() throws Exception {
         URL[] urls = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(UnloadApp::url).toArray(URL[]::new);
+                .map(UnloadApp::url)
+                .toArray(URL[]::new);
         // Parent is the platform loader: the plugin, and the SLF4J it logs with, are this loader's own.
         try (URLClassLoader loader = new URLClassLoader("plugin", urls, ClassLoader.getPlatformClassLoader())) {
             Class<?> plugin = loader.loadClass(Plugin.class.getName());
-            Object result = plugin.getMethod("run", String.class).invoke(plugin.getConstructor().newInstance(), "job-1");
+            Object result = plugin.getMethod("run", String.class)
+                    .invoke(plugin.getConstructor().newInstance(), "job-1");
             System.out.println("RAN " + result);
             return new WeakReference<>(loader);
         }

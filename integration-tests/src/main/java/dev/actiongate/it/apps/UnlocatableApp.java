@@ -22,8 +22,7 @@ import java.util.Map;
  */
 public final class UnlocatableApp {
 
-    private UnlocatableApp() {
-    }
+    private UnlocatableApp() {}
 
     public static class Base {
         @GovernedAction("transfer_funds")
@@ -69,13 +68,15 @@ public final class UnlocatableApp {
     }
 
     private static void call(String label, Class<?> type) {
-        Probe.attempt(label, () -> type.getMethod("transfer", String.class, int.class)
-                .invoke(type.getConstructor().newInstance(), label + "-account", 100));
+        Probe.attempt(
+                label,
+                () -> type.getMethod("transfer", String.class, int.class)
+                        .invoke(type.getConstructor().newInstance(), label + "-account", 100));
     }
 
     private static byte[] bytesOf(Class<?> type) throws IOException {
-        try (InputStream in = UnlocatableApp.class.getResourceAsStream(
-                "/" + type.getName().replace('.', '/') + ".class")) {
+        try (InputStream in =
+                UnlocatableApp.class.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
             return in.readAllBytes();
         }
     }
@@ -137,7 +138,8 @@ public final class UnlocatableApp {
         @Override
         public URL getResource(String name) {
             String className = name.endsWith(".class")
-                    ? name.substring(0, name.length() - ".class".length()).replace('/', '.') : null;
+                    ? name.substring(0, name.length() - ".class".length()).replace('/', '.')
+                    : null;
             return className != null && classes.containsKey(className) ? null : super.getResource(name);
         }
     }

@@ -12,13 +12,14 @@ import java.util.Optional;
  */
 public final class VerdictsApp {
 
-    private VerdictsApp() {
+    private VerdictsApp() {}
+
+    public enum Priority {
+        NORMAL,
+        URGENT
     }
 
-    public enum Priority { NORMAL, URGENT }
-
-    public record Order(String id, double amount, String cardNumber, Customer customer) {
-    }
+    public record Order(String id, double amount, String cardNumber, Customer customer) {}
 
     /** A plain bean, read by the agent through its getters. */
     public static final class Customer {
@@ -81,32 +82,68 @@ public final class VerdictsApp {
         Customer germany = new Customer("Grete", "DE");
         Customer embargoed = new Customer("Xavier", "XX");
         try (ActionContext.Scope scope = ActionContext.builder()
-                .actor("support-bot-7").onBehalfOf("user-42").tenant("acme").reason("ticket 4711")
-                .environment("it").attribute("channel", "chat").open()) {
+                .actor("support-bot-7")
+                .onBehalfOf("user-42")
+                .tenant("acme")
+                .reason("ticket 4711")
+                .environment("it")
+                .attribute("channel", "chat")
+                .open()) {
             Probe.attempt("allow", () -> mailer.send("ann@example.com", "hello"));
             Probe.attempt("deny", () -> mailer.send("bob@blocked.example", "hello"));
             Probe.attempt("default", () -> mailer.send("carl@other.org", "hello"));
             Probe.attempt("body-throws", () -> mailer.send("bounce@example.com", "hello"));
             Probe.attempt("approval", () -> payments.refund("dora", 50_000));
-            Probe.attempt("order-small", () -> orders.place(
-                    new Order("o-1", 50, "4111111111111111", germany), List.of(), Optional.empty(), Priority.NORMAL));
-            Probe.attempt("order-vip", () -> orders.place(
-                    new Order("o-2", 500, "4111111111111111", germany), List.of("new", "vip"), Optional.empty(),
-                    Priority.NORMAL));
-            Probe.attempt("order-big", () -> orders.place(
-                    new Order("o-3", 500, "4111111111111111", germany), List.of("new"), Optional.empty(),
-                    Priority.NORMAL));
-            Probe.attempt("order-embargo", () -> orders.place(
-                    new Order("o-4", 50, "4111111111111111", embargoed), List.of(), Optional.empty(),
-                    Priority.NORMAL));
-            Probe.attempt("order-urgent", () -> orders.place(
-                    new Order("o-5", 50, "4111111111111111", germany), List.of(), Optional.empty(),
-                    Priority.URGENT));
-            Probe.attempt("order-coupon", () -> orders.place(
-                    new Order("o-6", 50, "4111111111111111", germany), List.of(), Optional.of("FREE"),
-                    Priority.NORMAL));
-            Probe.attempt("account", () -> accounts.create("erin", "s3cret-pass", "escalated twice", "x".repeat(10_000)));
+            placeOrders(orders, germany, embargoed);
+            Probe.attempt(
+                    "account", () -> accounts.create("erin", "s3cret-pass", "escalated twice", "x".repeat(10_000)));
             Probe.attempt("weak-password", () -> accounts.create("finn", "hunter2", "n/a", "short"));
         }
+    }
+
+    /** Orders whose amount, tags, country, priority and coupon each decide a rule on their own. */
+    private static void placeOrders(Orders orders, Customer germany, Customer embargoed) {
+        Probe.attempt(
+                "order-small",
+                () -> orders.place(
+                        new Order("o-1", 50, "4111111111111111", germany),
+                        List.of(),
+                        Optional.empty(),
+                        Priority.NORMAL));
+        Probe.attempt(
+                "order-vip",
+                () -> orders.place(
+                        new Order("o-2", 500, "4111111111111111", germany),
+                        List.of("new", "vip"),
+                        Optional.empty(),
+                        Priority.NORMAL));
+        Probe.attempt(
+                "order-big",
+                () -> orders.place(
+                        new Order("o-3", 500, "4111111111111111", germany),
+                        List.of("new"),
+                        Optional.empty(),
+                        Priority.NORMAL));
+        Probe.attempt(
+                "order-embargo",
+                () -> orders.place(
+                        new Order("o-4", 50, "4111111111111111", embargoed),
+                        List.of(),
+                        Optional.empty(),
+                        Priority.NORMAL));
+        Probe.attempt(
+                "order-urgent",
+                () -> orders.place(
+                        new Order("o-5", 50, "4111111111111111", germany),
+                        List.of(),
+                        Optional.empty(),
+                        Priority.URGENT));
+        Probe.attempt(
+                "order-coupon",
+                () -> orders.place(
+                        new Order("o-6", 50, "4111111111111111", germany),
+                        List.of(),
+                        Optional.of("FREE"),
+                        Priority.NORMAL));
     }
 }
