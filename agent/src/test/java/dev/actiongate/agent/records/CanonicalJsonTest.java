@@ -120,11 +120,9 @@ class CanonicalJsonTest {
                 throw new IllegalStateException("broken value");
             }
         });
-        try {
-            CanonicalJson.bytes(bad);
-        } catch (IllegalStateException expected) {
-            // the caller reports it
-        }
+        // Fails inside the encoder, after "a" is in its (reused) buffer: the caller reports it.
+        IllegalStateException failed = assertThrows(IllegalStateException.class, () -> CanonicalJson.bytes(bad));
+        assertEquals("broken value", failed.getMessage());
         assertEquals("{\"n\":1}", new String(CanonicalJson.bytes(Map.of("n", 1)), StandardCharsets.UTF_8));
     }
 }
