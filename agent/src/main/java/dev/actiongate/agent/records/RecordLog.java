@@ -255,8 +255,13 @@ public final class RecordLog implements RecordSink, Closeable {
 
     /** Writes {@code batch}; queued records in it that cannot be written are logged, so that they are not lost. */
     private ByteBuffer writeOrReport(List<QueuedRecords.Pending> batch) throws IOException {
+        // A plain loop: this runs on every governed call, before its body.
+        List<byte[]> bodies = new ArrayList<>(batch.size());
+        for (QueuedRecords.Pending pending : batch) {
+            bodies.add(pending.body());
+        }
         try {
-            return file.write(batch.stream().map(QueuedRecords.Pending::body).toList());
+            return file.write(bodies);
         } catch (IOException e) {
             List<QueuedRecords.Pending> queued =
                     batch.stream().filter(QueuedRecords.Pending::queued).toList();
