@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.UnloadApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,17 +31,17 @@ class UnloadTest {
 
     @OnEveryJdk
     void aDiscardedLoaderIsCollectedAfterItsGovernedClassRan(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file + ",context_mdc=actor:user")
+        // context_mdc makes each call read the plugin's own SLF4J MDC as well as log through it.
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .option("context_mdc=actor=user_id")
                 .classpath(AppClasspath.basic())
                 .main(UnloadApp.class)
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         String why = run.describe();
         assertTrue(run.stdout().contains("RAN ran job-1"), why);
-        List<JsonNode> decisions = Records.read(file).decisions();
+        List<JsonNode> decisions = result.records().decisions();
         assertEquals(1, decisions.size(), why);
         assertEquals("run_plugin", decisions.get(0).get("action").asText());
         assertEquals("allow", decisions.get(0).get("verdict").asText());
