@@ -32,11 +32,12 @@ class PolicyFileWatcherTest {
         try (Closeable watching = PolicyFileWatcher.watch(policy, changes::release)) {
             for (int i = 0; i < 200; i++) {
                 Files.writeString(records, "{\"n\":" + i + "}\n", StandardOpenOption.APPEND);
-                Thread.sleep(10);
+                Thread.sleep(10); // spreads the writes over two watcher intervals: the scenario, not a wait
             }
             assertEquals(0, changes.availablePermits(), "records written beside the policy are not a change");
             Files.writeString(policy, "version: \"2\"\n# a longer file\n");
             assertTrue(changes.tryAcquire(5, TimeUnit.SECONDS), "the edit is seen");
+            // A second report would come within two intervals; nothing can be awaited to show that none does.
             Thread.sleep(2 * PolicyFileWatcher.INTERVAL.toMillis());
             assertEquals(0, changes.availablePermits(), "once");
         }
