@@ -54,8 +54,9 @@ class AgentCheckTest {
                 default: allow
                 """);
         Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(records)
                 .classpath(AppClasspath.basic())
                 .main(AgentCheckApp.class)
                 .run()

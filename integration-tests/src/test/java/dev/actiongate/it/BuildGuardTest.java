@@ -102,8 +102,9 @@ class BuildGuardTest {
                     reason: "deleting is not allowed"
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .classpath(appClasspath(classes))
                 .mainClass(APP)
                 .run()

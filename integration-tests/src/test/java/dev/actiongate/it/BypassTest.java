@@ -178,8 +178,10 @@ class BypassTest {
     @OnEveryJdk
     void aPolicyPathThatNeverAnswersHoldsNeitherMainNorTheFirstCall(Jdk jdk) throws Exception {
         Path fifo = fifo("policy.fifo");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + fifo + ",records=" + dir.resolve("records.jsonl") + ",startup_timeout=2s")
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(fifo)
+                .records(dir.resolve("records.jsonl"))
+                .option("startup_timeout=2s")
                 .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .timeout(Duration.ofSeconds(40))

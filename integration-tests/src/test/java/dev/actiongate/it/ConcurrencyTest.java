@@ -36,8 +36,9 @@ class ConcurrencyTest {
                     verdict: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .classpath(AppClasspath.appsOnly())
                 .main(ConcurrencyApp.class, Integer.toString(THREADS), Integer.toString(CALLS))
                 .run()

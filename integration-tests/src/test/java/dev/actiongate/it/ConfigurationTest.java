@@ -85,8 +85,9 @@ class ConfigurationTest {
     void theAgentStartsAndGovernsWithBytecodeVerificationOff(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .jvmOption("-XX:+UnlockDiagnosticVMOptions")
                 .jvmOption("-XX:-BytecodeVerificationRemote")
                 .classpath(AppClasspath.basic())
@@ -130,8 +131,9 @@ class ConfigurationTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         for (String journal : List.of("true", "false")) {
             Path file = dir.resolve("records-" + journal + ".jsonl");
-            ForkedJvm.Run run = ForkedJvm.on(jdk)
-                    .agent("policy=" + policy + ",records=" + file)
+            ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                    .policyFile(policy)
+                    .records(file)
                     .env("ACTIONGATE_RECORDS_JOURNAL", journal)
                     .classpath(AppClasspath.basic())
                     .main(BasicApp.class)

@@ -69,8 +69,10 @@ class ContextMdcTest {
     @OnEveryJdk
     void anApplicationWithoutSlf4jGetsAStartupWarningNotACrash(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + dir.resolve("r.jsonl") + ",context_mdc=actor=user_id")
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(dir.resolve("r.jsonl"))
+                .option("context_mdc=actor=user_id")
                 .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()

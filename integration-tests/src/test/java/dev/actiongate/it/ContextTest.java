@@ -38,8 +38,10 @@ class ContextTest {
     void scopesNestRestoreAndTravelToOtherThreadsWhenWrapped(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file + ",environment=staging")
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
+                .option("environment=staging")
                 .classpath(AppClasspath.basic())
                 .main(ContextApp.class)
                 .run()

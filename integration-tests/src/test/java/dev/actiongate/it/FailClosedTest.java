@@ -183,8 +183,9 @@ class FailClosedTest {
                 default: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()
@@ -225,8 +226,9 @@ class FailClosedTest {
                     verdict: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()
@@ -260,8 +262,9 @@ class FailClosedTest {
         // Tests run as root, whom permissions do not stop: a regular file where a folder must be does.
         Path notAFolder = Files.writeString(dir.resolve("file.txt"), "I am a file");
         Path file = notAFolder.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()

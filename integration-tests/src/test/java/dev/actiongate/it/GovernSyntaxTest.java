@@ -86,8 +86,9 @@ class GovernSyntaxTest {
                 check.stdout().contains(policy + ":3: governs " + NOTIFIER + " as action 'notify_customer'"),
                 check.describe());
 
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(records)
                 .classpath(AppClasspath.basic())
                 .main(UnannotatedApp.class, "ann@acme.example", "eve@blocked.example")
                 .run()

@@ -41,8 +41,9 @@ class HugeArgumentsTest {
                     verdict: allow
                 """);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .classpath(AppClasspath.basic())
                 .main(HugeArgumentsApp.class)
                 .run()

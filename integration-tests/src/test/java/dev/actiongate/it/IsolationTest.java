@@ -137,8 +137,9 @@ class IsolationTest {
 
     private ForkedJvm.Run runBasicApp(Jdk jdk, List<Path> classpath) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), BASIC_POLICY);
-        return ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
+        return AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(dir.resolve("records.jsonl"))
                 .classpath(classpath)
                 .main(BasicApp.class)
                 .run()

@@ -37,8 +37,9 @@ class MatchingTest {
     void governedMethodsAreFoundAndDecidedHoweverTheyAreDeclaredOrCalled(Jdk jdk) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(file)
                 .classpath(AppClasspath.basic())
                 .main(MatchingApp.class)
                 .run()

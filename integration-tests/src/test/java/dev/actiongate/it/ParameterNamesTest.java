@@ -71,8 +71,9 @@ class ParameterNamesTest {
                 """);
         List<Path> classpath = new ArrayList<>(List.of(classes));
         classpath.addAll(AppClasspath.basic());
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(dir.resolve("records.jsonl"))
                 .classpath(classpath)
                 .mainClass(APP)
                 .run()

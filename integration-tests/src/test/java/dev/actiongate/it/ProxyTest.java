@@ -49,8 +49,9 @@ class ProxyTest {
                 "subclass:acme:300",
                 "subclass:blocked:2",
                 "rewriting:acme:600");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records)
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(records)
                 .classpath(AppClasspath.byteBuddy())
                 .main(ProxyApp.class, calls.toArray(String[]::new))
                 .run()

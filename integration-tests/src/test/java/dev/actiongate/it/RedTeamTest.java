@@ -155,8 +155,9 @@ class RedTeamTest {
 
     private AppOutput run(Jdk jdk, String mode, String policyText) throws IOException {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), policyText);
-        return ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + dir.resolve("records.jsonl"))
+        return AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(dir.resolve("records.jsonl"))
                 .classpath(AppClasspath.basic())
                 .main(RedTeamApp.class, mode)
                 .run()

@@ -39,8 +39,9 @@ class ShapesTest {
     void everyShapeOfAnImplementationIsDecidedOnceWithItsParameterNames(Jdk jdk) throws IOException {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records)
+        AppOutput out = AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(records)
                 .classpath(AppClasspath.basic())
                 .main(ShapesApp.class)
                 .run()

@@ -161,8 +161,9 @@ class VerdictsTest {
 
     private static ForkedJvm.Run run(Jdk jdk, String policyYaml, Path policy, Path records) throws IOException {
         Files.writeString(policy, policyYaml);
-        return ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + records)
+        return AgentApp.on(jdk, policy.getParent())
+                .policyFile(policy)
+                .records(records)
                 .classpath(AppClasspath.basic())
                 .main(VerdictsApp.class)
                 .run()

@@ -37,8 +37,9 @@ class VerifyTest {
                     verdict: deny
                 """);
         Path original = dir.resolve("records.jsonl");
-        ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + original)
+        AgentApp.on(jdk, dir)
+                .policyFile(policy)
+                .records(original)
                 .classpath(AppClasspath.basic())
                 .main(BasicApp.class, "ann", "bob", "cy")
                 .run()
