@@ -6,7 +6,9 @@ import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicySource;
+import dev.actiongate.agent.records.CheckpointTrail;
 import dev.actiongate.agent.records.RecordLog;
+import dev.actiongate.agent.records.SealingKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -27,15 +29,10 @@ final class StartupState {
     static GateState prepare(AgentConfig config, Consumer<String> progress) {
         Part<Policy> policy = policy(config);
         progress.accept("opening records file " + config.records().toAbsolutePath());
-        Part<RecordLog> records = records(config);
+        String host = hostName();
+        Part<RecordLog> records = records(config, host);
         progress.accept("opening approvals store " + config.approvals().store().toAbsolutePath());
         Part<Approvals> approvals = approvals(config, records.value());
-        String host = hostName();
-        if (records.value() != null) {
-            records.value()
-                    .describeWriter(
-                            config.service(), host, ProcessHandle.current().pid());
-        }
         logStart(config, policy, records);
         return new GateState(
                 policy.value(),
@@ -66,10 +63,18 @@ final class StartupState {
         }
     }
 
-    private static Part<RecordLog> records(AgentConfig config) {
+    /** Opens the records file, sealed with its key (made when missing), and names this process in it first. */
+    private static Part<RecordLog> records(AgentConfig config, String host) {
         try {
-            RecordLog records = RecordLog.open(config.records(), config.recordsJournal());
+            SealingKey key = SealingKey.openOrCreate(config.sealing().key());
+            RecordLog records = RecordLog.open(
+                    config.records(),
+                    config.recordsJournal(),
+                    key,
+                    config.service(),
+                    CheckpointTrail.to(config.sealing().checkpoints()));
             records.flushOnShutdown();
+            records.announce(config.service(), host, ProcessHandle.current().pid());
             return new Part<>(records, null);
         } catch (IOException | RuntimeException e) {
             return new Part<>(null, "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e);

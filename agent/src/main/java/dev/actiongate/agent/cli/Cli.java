@@ -6,11 +6,7 @@ import dev.actiongate.agent.policy.GovernEntry;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
-import dev.actiongate.agent.records.ChainVerifier;
-import dev.actiongate.agent.records.RecordLog;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -23,9 +19,13 @@ public final class Cli {
     private static final String USAGE = String.join(
             "\n",
             "usage: java -jar actiongate-agent.jar COMMAND",
-            "  verify FILE...     check the hash chain of a decision records file",
-            "                     (exit 0 when intact, 1 with the first bad line when not); given",
-            "                     several, also that each continues the one before it",
+            "  verify [--key KEY] [--checkpoints TRAIL] FILE...",
+            "                     check the hash chain of a decision records file, every line's exact",
+            "                     bytes (exit 0 when intact, 1 with the first bad line when not); given",
+            "                     several, also that each continues the one before it. With --key (the",
+            "                     verification key, or a file holding it), that every record is sealed",
+            "                     by that key; with --checkpoints (the trail file, or a log holding",
+            "                     the actiongate.checkpoints lines), that no sealed record is missing",
             "  check POLICY       compile a policy file and report every problem",
             "  status --url URL --token-file FILE",
             "                     what a running agent governs and has decided (admin API); exit 3,",
@@ -66,7 +66,7 @@ public final class Cli {
         }
         switch (args[0]) {
             case "verify":
-                return args.length >= 2 ? verifyAll(Arrays.copyOfRange(args, 1, args.length), out, err) : usage(err);
+                return VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
             case "check":
                 return args.length == 2 ? check(Path.of(args[1]), out, err) : usage(err);
             case "status":
@@ -103,78 +103,6 @@ public final class Cli {
     static int usage(PrintStream err) {
         err.println(USAGE);
         return 2;
-    }
-
-    /** Verifies each file, then that each continues the one before it; the worst exit code wins. */
-    private static int verifyAll(String[] names, PrintStream out, PrintStream err) {
-        int exit = 0;
-        Path before = null;
-        ChainVerifier.Result beforeResult = null;
-        for (String name : names) {
-            Path file = Path.of(name);
-            ChainVerifier.Result[] result = new ChainVerifier.Result[1];
-            exit = Math.max(exit, verify(file, out, err, result));
-            if (before != null
-                    && beforeResult != null
-                    && beforeResult.intact()
-                    && result[0] != null
-                    && result[0].intact()) {
-                try {
-                    ChainVerifier.Link link = ChainVerifier.link(before, beforeResult, file, result[0]);
-                    out.println((link.holds() ? "" : "NOT CONTINUED: ") + link.description());
-                    exit = Math.max(exit, link.holds() ? 0 : 1);
-                } catch (IOException e) {
-                    err.println(file + ": cannot be read: " + e);
-                    exit = 2;
-                }
-            }
-            before = file;
-            beforeResult = result[0];
-        }
-        return exit;
-    }
-
-    private static int verify(Path file, PrintStream out, PrintStream err, ChainVerifier.Result[] verdict) {
-        if (!Files.isRegularFile(file)) {
-            err.println(file + ": no such file");
-            return 2;
-        }
-        try {
-            ChainVerifier.Result result = ChainVerifier.verify(file);
-            verdict[0] = result;
-            if (result.intact()) {
-                out.println(file + ": OK, " + result.records() + " records, chain intact (last hash "
-                        + result.lastHash() + ")");
-                ChainVerifier.Continuation continues = result.continues();
-                if (continues != null) {
-                    out.println(file + ": its first record (records_continued) continues the chain of "
-                            + continues.previousFile() + " (file " + continues.previousFileKey() + ", "
-                            + continues.reason() + ") after hash " + continues.previousHash() + "; "
-                            + continues.rewritten() + " records after that hash were written again after it; give"
-                            + " that file before this one to verify both together");
-                }
-                if (result.tornBytes() > 0) {
-                    out.println(file + ": the last line is cut short (" + result.tornBytes() + " bytes, no newline):"
-                            + " the process writing it was stopped mid-write; the agent sets it aside when it next"
-                            + " starts with this file");
-                }
-                int left = RecordLog.leftInJournal(file, result.lastHash()).size();
-                if (left > 0) {
-                    out.println(
-                            file + ": " + left + " more record" + (left == 1 ? "" : "s") + " in "
-                                    + RecordLog.journalOf(file)
-                                    + " continue the chain: the process writing this file stopped"
-                                    + " before it could append them; the agent appends them when it next starts with this file");
-                }
-                return 0;
-            }
-            out.println(file + ": BROKEN at line " + result.badLine() + ": " + result.problem() + " ("
-                    + result.records() + " records before it are intact)");
-            return 1;
-        } catch (IOException e) {
-            err.println(file + ": cannot be read: " + e);
-            return 2;
-        }
     }
 
     private static int reviewerToken(String name, PrintStream out, PrintStream err) {

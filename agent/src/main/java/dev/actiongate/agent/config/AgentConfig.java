@@ -21,6 +21,7 @@ import java.util.Set;
  * @param recordsJournal whether decisions go through the memory-mapped journal beside the records
  *                    file ({@code true}) or are written to the records file itself, one system
  *                    call each, before the governed body runs
+ * @param sealing     how the records' chain is sealed: the key file, where checkpoints also go
  * @param environment the environment a call runs in unless its context names one
  * @param service     the service name written into every record
  * @param enabled     {@code false}: the agent installs nothing
@@ -39,6 +40,7 @@ public record AgentConfig(
         Path policy,
         Path records,
         boolean recordsJournal,
+        Sealing sealing,
         String environment,
         String service,
         boolean enabled,
@@ -66,9 +68,20 @@ public record AgentConfig(
      */
     public record Approvals(Duration timeout, Duration validity, Path store) {}
 
+    /**
+     * Sealing of the records' chain.
+     *
+     * @param key         the forward-secure key file, made (owner-only) when missing
+     * @param checkpoints a file every checkpoint is appended to as well, or {@code null} for the
+     *                    log ({@code actiongate.checkpoints})
+     */
+    public record Sealing(Path key, Path checkpoints) {}
+
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
     public static final String RECORDS_JOURNAL = "records_journal";
+    public static final String RECORDS_KEY = "records_key";
+    public static final String RECORDS_CHECKPOINTS = "records_checkpoints";
     public static final String ENVIRONMENT = "environment";
     public static final String SERVICE = "service";
     public static final String ENABLED = "enabled";
@@ -92,6 +105,8 @@ public record AgentConfig(
             POLICY,
             RECORDS,
             RECORDS_JOURNAL,
+            RECORDS_KEY,
+            RECORDS_CHECKPOINTS,
             ENVIRONMENT,
             SERVICE,
             ENABLED,
@@ -145,6 +160,7 @@ public record AgentConfig(
                 policy == null ? null : Path.of(policy),
                 Path.of(records),
                 recordsJournal,
+                sealing(values, Path.of(records)),
                 env,
                 service,
                 enabled,
@@ -207,6 +223,22 @@ public record AgentConfig(
     }
 
     /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */
+    private static Sealing sealing(Map<String, String> values, Path records) {
+        String key = blankToNull(values.get(RECORDS_KEY));
+        String checkpoints = blankToNull(values.get(RECORDS_CHECKPOINTS));
+        return new Sealing(
+                key == null ? siblingOf(records, ".key") : Path.of(key),
+                checkpoints == null || checkpoints.equals("log") ? null : Path.of(checkpoints));
+    }
+
+    /** {@code records} with {@code suffix} appended to its name, beside it. */
+    private static Path siblingOf(Path records, String suffix) {
+        Path name = records.getFileName();
+        return name == null
+                ? records.resolve("actiongate-decisions.jsonl" + suffix)
+                : records.resolveSibling(name + suffix);
+    }
+
     static Path approvalsBeside(Path records) {
         if (records.getFileName() == null) {
             // records=/ names no file; opening it fails closed with that path, the store goes beside nothing.

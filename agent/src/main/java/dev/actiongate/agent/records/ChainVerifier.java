@@ -70,8 +70,13 @@ public final class ChainVerifier {
 
     /** Checks {@code file}; a first record of kind {@code records_continued} may link to a hash not in it. */
     public static Result verify(Path file) throws IOException {
+        return verify(file, null);
+    }
+
+    /** As {@link #verify(Path)}, handing every good record to {@code seals} as well, when not {@code null}. */
+    public static Result verify(Path file, SealCheck seals) throws IOException {
         long torn = FileTail.partialLine(file);
-        Walk walk = new Walk();
+        Walk walk = new Walk(seals);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = reader.readLine();
             while (line != null) {
@@ -93,10 +98,15 @@ public final class ChainVerifier {
     /** The chain as far as it was walked: each line must continue it. */
     private static final class Walk {
         private final MessageDigest sha256 = Sha256.newDigest();
+        private final SealCheck seals;
         private String expectedPrev = RecordChain.GENESIS;
         private long lineNumber;
         private long good;
         private Continuation continues;
+
+        Walk(SealCheck seals) {
+            this.seals = seals;
+        }
 
         /** Checks the next line; why it breaks the chain, or {@code null} when it continues it. */
         String next(String line) {
@@ -113,7 +123,7 @@ public final class ChainVerifier {
             }
             Object prev = record.remove("prev_hash");
             Object hash = record.remove("hash");
-            String broken = hashProblem(sha256, prev, hash, record);
+            String broken = hashProblem(sha256, prev, hash, record, line);
             if (broken != null) {
                 return broken;
             }
@@ -138,17 +148,35 @@ public final class ChainVerifier {
             }
             expectedPrev = (String) hash;
             good++;
+            if (seals != null) {
+                seals.accept(lineNumber, record, (String) prev, (String) hash);
+            }
             return null;
         }
     }
 
-    /** Why a record's {@code hash} does not hold for its content and {@code prev_hash}, or {@code null} when it does. */
-    private static String hashProblem(MessageDigest sha256, Object prev, Object hash, Map<String, Object> record) {
-        if (!(prev instanceof String previous) || !(hash instanceof String)) {
+    /**
+     * Why a record's {@code hash} does not hold for its content and {@code prev_hash}, or its line
+     * is not the exact bytes the writer makes of it, or {@code null} when it is good. The bytes
+     * count, not only the hash: a JSON reader sees one value for a duplicated key, and another
+     * reader may see the other one.
+     */
+    private static String hashProblem(
+            MessageDigest sha256, Object prev, Object hash, Map<String, Object> record, String line) {
+        if (!(prev instanceof String previous) || !(hash instanceof String hex)) {
             return "prev_hash or hash is missing";
         }
-        String recomputed = RecordChain.link(sha256, previous, CanonicalJson.bytes(record));
-        return recomputed.equals(hash) ? null : "hash does not match the record's content: the line was edited";
+        byte[] body = CanonicalJson.bytes(record);
+        String recomputed = RecordChain.link(sha256, previous, body);
+        if (!recomputed.equals(hash)) {
+            return "hash does not match the record's content: the line was edited";
+        }
+        String exact = new String(body, 0, body.length - 1, StandardCharsets.UTF_8) + ",\"prev_hash\":\"" + previous
+                + "\",\"hash\":\"" + hex + "\"}";
+        return exact.equals(line)
+                ? null
+                : "the line is not in the canonical form its hash was made of (a key repeated or out of order,"
+                        + " spaces, or another spelling of a value): it was altered";
     }
 
     private static String text(Object value) {

@@ -116,7 +116,7 @@ final class JournalCopy {
             LOG.error(
                     "the journal {} {} while in use: a new one was made at that path", journalPath, change.described());
         } catch (IOException | RuntimeException e) {
-            RecordsFile.closeQuietly(fresh);
+            Quietly.close(fresh);
             journal = null;
             identity = null;
             next = new MemoryRing(MemoryRing.DEFAULT_SIZE);
@@ -128,7 +128,7 @@ final class JournalCopy {
                     e.toString(),
                     records);
         }
-        RecordsFile.closeQuietly(old);
+        Quietly.close(old);
         copied = 0;
         return next;
     }

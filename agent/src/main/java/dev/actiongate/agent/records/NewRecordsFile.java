@@ -73,7 +73,7 @@ final class NewRecordsFile {
             fresh.write(lines.array(), 0, lines.limit());
             return new Started(fresh, identity, chained.lastHash(), again);
         } catch (IOException | RuntimeException e) {
-            RecordsFile.closeQuietly(fresh);
+            Quietly.close(fresh);
             throw e;
         }
     }

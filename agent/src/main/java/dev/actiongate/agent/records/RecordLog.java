@@ -43,18 +43,22 @@ public final class RecordLog implements RecordSink, Closeable {
     /** The file and its journal; its monitor is the records lock, held while records are chained and stored. */
     private final RecordsFile file;
 
+    /** Seals the chain with checkpoints; {@code null} for a log opened without a key. */
+    private final RecordSealer sealer;
+
     private final QueuedRecords soon = new QueuedRecords();
     private final PollingWriter writer;
     private volatile boolean closed;
     /** Flushes at JVM shutdown; removed by {@link #close}, so that a detached agent leaves no hook behind. */
-    private Thread shutdownHook;
+    private final ShutdownFlush shutdownFlush = new ShutdownFlush(this::flush);
     /** The background writer's last problem, so that one that lasts is logged once, not once per pass. */
     private String lastProblem;
 
-    private RecordLog(Path path, RecordsRecovery.Opened opened, int journalSize) {
+    private RecordLog(Path path, RecordsRecovery.Opened opened, int journalSize, RecordSealer sealer) {
         this.path = path;
         this.continuation = opened.continuation();
         this.file = new RecordsFile(path, opened, journalSize);
+        this.sealer = sealer;
         this.writer = new PollingWriter("actiongate-records", this::writePass);
         this.writer.start();
     }
@@ -76,8 +80,28 @@ public final class RecordLog implements RecordSink, Closeable {
         return open(path, journaled ? RecordJournal.DEFAULT_SIZE : 0);
     }
 
+    /**
+     * As {@link #open(Path, boolean)}, sealed: the file's first record names the log and its key,
+     * and checkpoints sealed with {@code key} follow (see {@link RecordSealer}), each also handed
+     * to {@code trail}. A file another key or service began is refused.
+     */
+    public static RecordLog open(Path path, boolean journaled, SealingKey key, String service, Consumer<String> trail)
+            throws IOException {
+        Path absolute = checkedPath(path);
+        SealingStart.checkOwner(absolute, key.fingerprint(), service);
+        int journalSize = journaled ? RecordJournal.DEFAULT_SIZE : 0;
+        RecordsRecovery.Opened opened = RecordsRecovery.open(absolute, journalSize);
+        SealingStart.catchUp(absolute, key);
+        return new RecordLog(absolute, opened, journalSize, new RecordSealer(key, trail, absolute.toString(), 0));
+    }
+
     /** As {@link #open(Path, boolean)}, with a journal of {@code journalSize} bytes, none when 0. */
     static RecordLog open(Path path, int journalSize) throws IOException {
+        Path absolute = checkedPath(path);
+        return new RecordLog(absolute, RecordsRecovery.open(absolute, journalSize), journalSize, null);
+    }
+
+    private static Path checkedPath(Path path) throws IOException {
         Path absolute = path.toAbsolutePath();
         Path parent = absolute.getParent();
         if (parent == null || absolute.getFileName() == null) {
@@ -88,7 +112,7 @@ public final class RecordLog implements RecordSink, Closeable {
         if (Files.isDirectory(absolute)) {
             throw new IOException(absolute + " is a directory: give the records file's name");
         }
-        return new RecordLog(absolute, RecordsRecovery.open(absolute, journalSize), journalSize);
+        return absolute;
     }
 
     /** Where the journal of the records file {@code records} is: beside it, named after it. */
@@ -138,6 +162,19 @@ public final class RecordLog implements RecordSink, Closeable {
         file.describeWriter(fields);
     }
 
+    /**
+     * Names the log in its chain: a new file's first record ({@code records_opened}), or the record
+     * with which a process goes on with a file ({@code records_resumed}), naming the hash it
+     * continues. Sealed by the next checkpoint, so a file swapped for another's, or one continued
+     * from another log, shows in {@code verify}.
+     */
+    public void announce(String service, String host, long pid) throws IOException {
+        describeWriter(service, host, pid);
+        if (sealer != null) {
+            append(sealer.identity(continuation, service, host, pid), null);
+        }
+    }
+
     /** The hash this log continued from when it was opened, or {@code null} for a new file. */
     public String continuedFrom() {
         return continuation;
@@ -180,11 +217,8 @@ public final class RecordLog implements RecordSink, Closeable {
     }
 
     /** Writes every queued record when the JVM shuts down, until this log is closed. */
-    public synchronized void flushOnShutdown() {
-        if (shutdownHook == null) {
-            shutdownHook = new Thread(this::flush, "actiongate-flush");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
+    public void flushOnShutdown() {
+        shutdownFlush.install();
     }
 
     /** Writes every queued record now; called on shutdown so that no outcome is left behind. */
@@ -196,6 +230,9 @@ public final class RecordLog implements RecordSink, Closeable {
                 // a record counted but not yet in the queue: its producer is about to add it
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             }
+        }
+        if (sealer != null) {
+            sealer.sealIfDue(file, true, this::reportOnce);
         }
         file.finish();
     }
@@ -216,6 +253,9 @@ public final class RecordLog implements RecordSink, Closeable {
             }
             // Looked at every pass, whatever the copy found: a vanished file must be noticed.
             boolean came = file.keepCurrent();
+            if (sealer != null) {
+                sealer.sealIfDue(file, false, this::reportOnce);
+            }
             return busy || came;
         } catch (RuntimeException | Error e) {
             // The writer must outlive one bad pass: without it a vanished file goes unnoticed.
@@ -224,6 +264,7 @@ public final class RecordLog implements RecordSink, Closeable {
         }
     }
 
+    /** Logs {@code message} unless {@code problem} is the one logged last. */
     private void reportOnce(String problem, String message, Throwable cause) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
@@ -293,21 +334,10 @@ public final class RecordLog implements RecordSink, Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
-        removeShutdownHook();
+        shutdownFlush.remove();
         // Its last pass must not find the file closed under it.
         writer.stop(TimeUnit.SECONDS.toMillis(1));
         flush();
         file.close();
-    }
-
-    private synchronized void removeShutdownHook() {
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to: it flushes what close would have
-            }
-            shutdownHook = null;
-        }
     }
 }

@@ -53,6 +53,8 @@ final class RecordsFile implements Closeable {
     private final ChainedLines chain = new ChainedLines();
     /** The last record's hash as hex ASCII bytes, ready to be written and hashed. */
     private byte[] lastHash;
+    /** How many records this process chained: the sealer's count. */
+    private long chained;
 
     RecordsFile(Path path, RecordsRecovery.Opened opened, int journalSize) {
         this.path = path;
@@ -87,7 +89,17 @@ final class RecordsFile implements Closeable {
         ByteBuffer lines = chained.lines();
         store(lines, bodies.size());
         lastHash = chained.lastHash();
+        this.chained += bodies.size();
         return lines;
+    }
+
+    /** The hash the chain ends with, and how many records this process chained. Caller holds the records lock. */
+    byte[] lastHash() {
+        return lastHash;
+    }
+
+    long chained() {
+        return chained;
     }
 
     /**
@@ -225,7 +237,7 @@ final class RecordsFile implements Closeable {
                     refusal = problem;
                     return;
                 }
-                closeQuietly(out);
+                Quietly.close(out);
                 out = fresh.out();
                 identity = fresh.identity();
                 lastHash = fresh.lastHash();
@@ -330,16 +342,6 @@ final class RecordsFile implements Closeable {
         synchronized (copyLock) {
             journal.close();
             out.close();
-        }
-    }
-
-    static void closeQuietly(Closeable closeable) {
-        if (closeable != null) {
-            try {
-                closeable.close();
-            } catch (IOException ignored) {
-                // a file this log no longer writes
-            }
         }
     }
 }

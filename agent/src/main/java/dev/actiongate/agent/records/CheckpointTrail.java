@@ -1,0 +1,75 @@
+package dev.actiongate.agent.records;
+
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where checkpoints go besides the records file: somewhere its writer cannot rewrite silently,
+ * so that records cut from the file's end after the last checkpoint the trail knows are missed
+ * by {@code verify --checkpoints}. The log (logger {@code actiongate.checkpoints}, which the
+ * platform collects apart from the records file) or a file of its own.
+ */
+public final class CheckpointTrail {
+
+    /** The logger checkpoints go to: every line is {@code checkpoint <the checkpoint record>}. */
+    public static final String LOGGER = "actiongate.checkpoints";
+
+    private static final Logger LOG = LoggerFactory.getLogger("actiongate");
+
+    private CheckpointTrail() {}
+
+    /**
+     * The checkpoints of the key {@code fingerprint} in the trail {@code file}, hash by epoch: any
+     * file whose lines end in a checkpoint record (the trail file, or a log that holds the
+     * {@link #LOGGER} lines); other lines are skipped.
+     */
+    public static NavigableMap<Long, String> read(Path file, String fingerprint) throws IOException {
+        NavigableMap<Long, String> checkpoints = new TreeMap<>();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                int start = line.indexOf('{');
+                if (start < 0 || !line.contains("\"kind\":\"checkpoint\"")) {
+                    continue;
+                }
+                Map<String, Object> checkpoint;
+                try {
+                    checkpoint = CanonicalJson.parse(line.substring(start));
+                } catch (IOException notOne) {
+                    continue;
+                }
+                if (fingerprint.equals(checkpoint.get("key_fingerprint"))
+                        && checkpoint.get("epoch") instanceof Number epoch
+                        && checkpoint.get("hash") instanceof String hash) {
+                    checkpoints.put(epoch.longValue(), hash);
+                }
+            }
+        }
+        return checkpoints;
+    }
+
+    /** The trail to {@code file}, appended one line per checkpoint; the log when {@code null}. */
+    public static Consumer<String> to(Path file) {
+        if (file == null) {
+            Logger trail = LoggerFactory.getLogger(LOGGER);
+            return line -> trail.info("checkpoint {}", line);
+        }
+        return line -> {
+            try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
+                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                LOG.error("a checkpoint could not be added to the checkpoint trail {}: {}; it was: {}", file, e, line);
+            }
+        };
+    }
+}
