@@ -148,7 +148,7 @@ class ConfigurationTest {
             assertEquals(journal.equals("true"), Files.exists(journalFile), "the journal exists only when on\n" + why);
             ForkedJvm.Run verify =
                     ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
-            assertTrue(verify.stdout().contains(file + ": OK, 5 records"), verify.describe());
+            assertTrue(verify.stdout().contains(file + ": OK, " + records.size() + " records"), verify.describe());
             assertFalse(
                     verify.stdout().contains("more record"),
                     "a clean exit leaves nothing in the journal\n" + verify.describe());

@@ -47,6 +47,7 @@ public final class ForkedJvm {
     private Path jar;
     private final List<String> arguments = new ArrayList<>();
     private Duration timeout = DEFAULT_TIMEOUT;
+    private long fileSizeLimit = -1;
 
     private ForkedJvm(Jdk jdk) {
         this.jdk = jdk;
@@ -73,6 +74,26 @@ public final class ForkedJvm {
                     + AGENT_JAR_FALLBACK + " at one");
         }
         return jar;
+    }
+
+    /**
+     * Starts the JVM with a file size limit of {@code bytes} (the soft {@code RLIMIT_FSIZE}, through
+     * util-linux's {@code prlimit}): a write past it fails part-way, as on a full disk, and a test can
+     * lift it again with {@link #setFileSizeLimit}.
+     */
+    public ForkedJvm fileSizeLimit(long bytes) {
+        this.fileSizeLimit = bytes;
+        return this;
+    }
+
+    /** Sets the soft file size limit of the running process {@code pid}; {@code -1} lifts it. */
+    public static void setFileSizeLimit(long pid, long bytes) throws IOException, InterruptedException {
+        String limit = bytes < 0 ? "unlimited" : Long.toString(bytes);
+        Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--fsize=" + limit + ":")
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(prlimit.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(prlimit.waitFor() == 0, "prlimit failed: " + said);
     }
 
     /** Attaches the agent with {@code args} ({@code key=value,...}; may be empty). */
@@ -174,6 +195,9 @@ public final class ForkedJvm {
 
     private List<String> command() {
         List<String> command = new ArrayList<>();
+        if (fileSizeLimit >= 0) {
+            command.addAll(List.of("prlimit", "--fsize=" + fileSizeLimit + ":unlimited", "--"));
+        }
         command.add(jdk.java().toString());
         command.addAll(earlierAgents);
         if (agentArgs != null) {

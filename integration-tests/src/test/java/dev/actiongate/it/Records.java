@@ -52,6 +52,24 @@ public record Records(Path file, List<JsonNode> records) {
         return records.size();
     }
 
+    /** The kinds the records writer adds itself to name and seal the log (docs/records.md#sealing). */
+    public static final java.util.Set<String> SEALING =
+            java.util.Set.of("records_opened", "records_resumed", "checkpoint");
+
+    /** These records without the ones that name and seal the log: what the governed calls and ops left. */
+    public Records withoutSeals() {
+        return new Records(
+                file,
+                records.stream()
+                        .filter(record -> !SEALING.contains(record.path("kind").asText()))
+                        .toList());
+    }
+
+    /** Whether {@code line} of a records file is one that names or seals the log. */
+    public static boolean sealing(String line) {
+        return SEALING.stream().anyMatch(kind -> line.contains("\"kind\":\"" + kind + "\""));
+    }
+
     public List<JsonNode> ofKind(String kind) {
         return records.stream()
                 .filter(record -> kind.equals(record.path("kind").asText()))

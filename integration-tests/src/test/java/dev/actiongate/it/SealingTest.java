@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actiongate.it.apps.BasicApp;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,12 +112,18 @@ class SealingTest {
     @Test
     void aLineWithADuplicatedKeyIsAltered() throws Exception {
         List<String> lines = new ArrayList<>(Files.readAllLines(records));
-        String line = lines.get(1);
-        lines.set(1, line.replaceFirst("\\{", "{\"action\":\"anything\","));
+        int decision = 0;
+        while (!lines.get(decision).contains("\"kind\":\"decision\"")) {
+            decision++;
+        }
+        // a JSON reader keeps the last of a repeated key: the record reads, and hashes, as before
+        lines.set(decision, lines.get(decision).replaceFirst("\\{", "{\"action\":\"anything\","));
         Path altered = Files.write(dir.resolve("altered.jsonl"), lines);
         ForkedJvm.Run run =
                 ForkedJvm.agentCli(jdk, "verify", altered.toString()).assertExit(1);
-        assertTrue(run.stdout().contains("BROKEN at line 2: the line is not in the canonical form"), run.describe());
+        assertTrue(
+                run.stdout().contains("BROKEN at line " + (decision + 1) + ": the line is not in the canonical form"),
+                run.describe());
     }
 
     @Test
@@ -141,6 +148,37 @@ class SealingTest {
     }
 
     @Test
+    void aLineForgedIntoTheJournalAfterTheProcessStoppedIsNotAppended() throws Exception {
+        List<String> lines = Files.readAllLines(records);
+        String last = lines.get(lines.size() - 1);
+        String lastHash = last.substring(last.length() - 66, last.length() - 2);
+        String forged = rehashFrom(
+                lastHash,
+                "{\"action\":\"refund\",\"kind\":\"decision\",\"verdict\":\"allow\",\"prev_hash\":\"x\",\"hash\":\"y\"}");
+        Path journal = dir.resolve("records.jsonl.journal");
+        try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
+            // the journal's layout (docs/records.md): magic, bytes ever put, bytes cleared, then the ring
+            file.seek(8);
+            long put = file.readLong();
+            int capacity = (int) file.length() - 24;
+            byte[] bytes = (forged + "\n").getBytes(StandardCharsets.UTF_8);
+            file.seek(24 + put % capacity);
+            file.write(bytes);
+            file.seek(8);
+            file.writeLong(put + bytes.length);
+        }
+        AgentApp.Result again = app("mailer", records, trail).run();
+        again.assertExit(0);
+        assertFalse(Files.readString(records).contains("\"action\":\"refund\""), "the forged line is not appended");
+        try (var aside = Files.list(dir)) {
+            assertTrue(
+                    aside.anyMatch(p -> p.getFileName().toString().startsWith("records.jsonl.journal.unsealed-")),
+                    "it is kept aside\n" + again.run().describe());
+        }
+        verify(records).assertExit(0);
+    }
+
+    @Test
     void aKeyFileOthersCanReadIsRefused() throws Exception {
         Files.setPosixFilePermissions(dir.resolve("records.jsonl.key"), PosixFilePermissions.fromString("rw-r--r--"));
         AgentApp.Result run = app("mailer", records, trail).run();
@@ -151,11 +189,19 @@ class SealingTest {
         return ForkedJvm.agentCli(jdk, "verify", "--key", key, "--checkpoints", trail.toString(), file.toString());
     }
 
+    private static String rehashFrom(String prev, String line) throws Exception {
+        return rehash(prev, List.of(line)).get(0);
+    }
+
     /** What an attacker without the key can do: chain the lines anew with plain SHA-256. */
     private static List<String> rehash(List<String> lines) throws Exception {
+        return rehash("0".repeat(64), lines);
+    }
+
+    private static List<String> rehash(String from, List<String> lines) throws Exception {
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-        Pattern tail = Pattern.compile(",\"prev_hash\":\"[0-9a-f]{64}\",\"hash\":\"[0-9a-f]{64}\"}$");
-        String prev = "0".repeat(64);
+        Pattern tail = Pattern.compile(",\"prev_hash\":\"[0-9a-fxy]*\",\"hash\":\"[0-9a-fxy]*\"}$");
+        String prev = from;
         List<String> out = new ArrayList<>();
         for (String line : lines) {
             String body = tail.matcher(line).replaceFirst("}");

@@ -63,19 +63,33 @@ final class JournalCopy {
      *
      * @return whether there were any
      */
-    boolean copyInto(FileOutputStream out) throws IOException {
+    boolean copyInto(FileOutputStream out, Path file) throws IOException {
         long end = journal.end();
         if (copied == end) {
             return false;
         }
-        while (copied < end) {
-            long to = Math.min(end, copied + buffer.length);
-            int length = (int) (to - copied);
-            journal.copy(copied, to, buffer);
-            out.write(buffer, 0, length);
-            copied = to;
+        // One writer (the holder of the copy lock) moves it on; the volatile is for readers only.
+        long at = copied;
+        while (at < end) {
+            long to = Math.min(end, at + buffer.length);
+            journal.copy(at, to, buffer);
+            // Whole lines per write, so that a write that fails part-way can be cut back to a line's end.
+            int length = wholeLines((int) (to - at));
+            WholeLines.write(out, buffer, length, file);
+            at += length;
+            copied = at;
         }
         return true;
+    }
+
+    /** The length of the whole lines among the first {@code length} bytes of the buffer; all of them when none ends there. */
+    private int wholeLines(int length) {
+        for (int i = length - 1; i >= 0; i--) {
+            if (buffer[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return length;
     }
 
     /** The journal's lines up to {@code to} are in the records file another way: nothing for the next start to append. */

@@ -90,9 +90,10 @@ public final class RecordLog implements RecordSink, Closeable {
         Path absolute = checkedPath(path);
         SealingStart.checkOwner(absolute, key.fingerprint(), service);
         int journalSize = journaled ? RecordJournal.DEFAULT_SIZE : 0;
-        RecordsRecovery.Opened opened = RecordsRecovery.open(absolute, journalSize);
-        SealingStart.catchUp(absolute, key);
-        return new RecordLog(absolute, opened, journalSize, new RecordSealer(key, trail, absolute.toString(), 0));
+        RecordsRecovery.Opened opened = RecordsRecovery.open(absolute, journalSize, key);
+        long unsealed = SealingStart.catchUp(absolute, key);
+        RecordSealer sealer = new RecordSealer(key, trail, absolute.toString(), unsealed, opened.unsealedKept());
+        return new RecordLog(absolute, opened, journalSize, sealer);
     }
 
     /** As {@link #open(Path, boolean)}, with a journal of {@code journalSize} bytes, none when 0. */
@@ -159,6 +160,10 @@ public final class RecordLog implements RecordSink, Closeable {
         fields.put("service", service);
         fields.put("host", host);
         fields.put("pid", pid);
+        if (sealer != null) {
+            // a verifier with the key takes a continued file for this log's by it
+            fields.put("key_fingerprint", sealer.fingerprint());
+        }
         file.describeWriter(fields);
     }
 

@@ -3,6 +3,7 @@ package dev.actiongate.agent.records;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,18 @@ final class RecordSealer {
     /** When the writer first saw a record after the last checkpoint; 0 when it has seen none. */
     private long firstUnsealedAt;
 
-    RecordSealer(SealingKey key, Consumer<String> trail, String file, long chainedAtOpen) {
+    /** Records the file held after its last checkpoint when this process opened it: sealed late, by this one. */
+    private final long unsealedAtOpen;
+
+    /** Where the journal lines this key did not vouch for were kept when the file was opened, or {@code null}. */
+    private final Path unsealedKept;
+
+    RecordSealer(SealingKey key, Consumer<String> trail, String file, long unsealedAtOpen, Path unsealedKept) {
+        this.unsealedKept = unsealedKept;
         this.key = key;
         this.trail = trail;
         this.file = file;
-        this.sealedCount = chainedAtOpen;
+        this.unsealedAtOpen = unsealedAtOpen;
     }
 
     String fingerprint() {
@@ -157,6 +165,10 @@ final class RecordSealer {
         record.put("timestamp", Instant.now().toString());
         if (resumes != null) {
             record.put("resumes_hash", resumes);
+            record.put("unsealed_before", unsealedAtOpen);
+            if (unsealedKept != null) {
+                record.put("journal_unsealed_kept", unsealedKept.toString());
+            }
         }
         return record;
     }

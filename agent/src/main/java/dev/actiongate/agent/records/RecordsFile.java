@@ -123,10 +123,10 @@ final class RecordsFile implements Closeable {
             return;
         }
         if (!journal.present()) {
-            out.write(lines.array(), 0, lines.limit());
+            WholeLines.write(out, lines.array(), lines.limit(), path);
         } else {
             synchronized (copyLock) {
-                out.write(lines.array(), 0, lines.limit());
+                WholeLines.write(out, lines.array(), lines.limit(), path);
             }
         }
         if (fits) {
@@ -153,7 +153,7 @@ final class RecordsFile implements Closeable {
                 // Without a file at the path, the journal keeps its records until there is one.
                 return false;
             }
-            return journal.copyInto(out);
+            return journal.copyInto(out, path);
         }
     }
 

@@ -31,12 +31,26 @@ final class RecordsRecovery {
      * @param lastHash     the hash its chain ends with, journal lines included
      * @param continuation the hash of its last record when opened, or {@code null} for a new file
      * @param journal      the journal to write decisions to, or {@code null} to write the file directly
+     * @param unsealedKept where journal lines the key did not vouch for were kept, or {@code null}
      */
     record Opened(
-            FileOutputStream out, FileIdentity identity, String lastHash, String continuation, RecordJournal journal) {}
+            FileOutputStream out,
+            FileIdentity identity,
+            String lastHash,
+            String continuation,
+            RecordJournal journal,
+            Path unsealedKept) {}
 
     /** Opens {@code absolute} (its folder exists), with a journal of {@code journalSize} bytes, none when 0. */
     static Opened open(Path absolute, int journalSize) throws IOException {
+        return open(absolute, journalSize, null);
+    }
+
+    /**
+     * As {@link #open(Path, int)}; with a sealing {@code key}, only journal lines it vouches for
+     * are appended (see {@link SealedLines}), the rest kept in a file of their own.
+     */
+    static Opened open(Path absolute, int journalSize, SealingKey key) throws IOException {
         boolean existed = Files.exists(absolute);
         Path journalPath = RecordLog.journalOf(absolute);
         // The journal's lock first: while another process holds it, the file is that process's
@@ -67,20 +81,23 @@ final class RecordsRecovery {
             FileIdentity identity = FileIdentity.of(absolute);
             String continuation = lastHashIn(absolute);
             String lastHash = continuation == null ? RecordChain.GENESIS : continuation;
+            Path[] kept = new Path[1];
             if (journal != null) {
                 try {
                     List<String> leftOver = journal.leftOver();
                     if (!leftOver.isEmpty()) {
-                        lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath);
+                        lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath, key, kept);
                     }
-                    journal.reset(journalSize);
                 } catch (IOException | RuntimeException e) {
                     journal.close();
                     journal = null;
                     cannotUse(journalPath, absolute, e);
                 }
             }
-            return new Opened(out, identity, lastHash, continuation, journal);
+            if (journal != null) {
+                journal = claimed(journal, journalSize, journalPath, absolute);
+            }
+            return new Opened(out, identity, lastHash, continuation, journal, kept[0]);
         } catch (IOException | RuntimeException e) {
             if (out != null) {
                 out.close();
@@ -109,6 +126,47 @@ final class RecordsRecovery {
                     + " its chain cannot be continued (run 'verify' on it, then move it aside)");
         }
         return h;
+    }
+
+    /**
+     * Keeps journal lines that continue the chain after the last checkpoint the key sealed in a
+     * file of their own, {@code <journal>.unsealed-<millis>}: the calls they record may have run,
+     * but nothing tells them from lines written into the journal while no agent was running.
+     *
+     * @return that file, or {@code null} when there were none
+     */
+    private static Path keepUnsealed(Path journalPath, List<String> unsealed) throws IOException {
+        if (unsealed.isEmpty()) {
+            return null;
+        }
+        Path aside = journalPath.resolveSibling(journalPath.getFileName() + ".unsealed-" + System.currentTimeMillis());
+        Files.write(aside, unsealed, StandardCharsets.UTF_8);
+        LOG.warn(
+                "{} holds {} records that continue the chain after the last checkpoint sealed by the key: nothing"
+                        + " tells them from lines written into it after the process stopped, so they are not appended;"
+                        + " kept in {}",
+                journalPath,
+                unsealed.size(),
+                aside);
+        return aside;
+    }
+
+    /**
+     * The journal with its disk space claimed, or {@code null} when there is not that much room:
+     * then the file is removed, since a journal half-claimed would be left behind filling the disk
+     * that just ran out (what it held is in the records file by now).
+     */
+    private static RecordJournal claimed(RecordJournal journal, int size, Path journalPath, Path file)
+            throws IOException {
+        try {
+            journal.reset(size);
+            return journal;
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            Files.deleteIfExists(journalPath);
+            cannotUse(journalPath, file, e);
+            return null;
+        }
     }
 
     /** The journal only makes writing cheaper: without one, every decision is written to the file directly. */
@@ -158,11 +216,23 @@ final class RecordsRecovery {
      * @return the hash the file's chain now ends with
      */
     private static String recover(
-            Path file, FileOutputStream out, boolean existed, String lastHash, List<String> leftOver, Path journalPath)
+            Path file,
+            FileOutputStream out,
+            boolean existed,
+            String lastHash,
+            List<String> leftOver,
+            Path journalPath,
+            SealingKey key,
+            Path[] kept)
             throws IOException {
         String hash = lastHash;
         if (existed) {
             List<String> continuing = JournalLines.continuing(leftOver, lastHash);
+            if (key != null) {
+                int sealed = SealedLines.sealedPrefix(key, continuing);
+                kept[0] = keepUnsealed(journalPath, continuing.subList(sealed, continuing.size()));
+                continuing = continuing.subList(0, sealed);
+            }
             if (!continuing.isEmpty()) {
                 StringBuilder missing = new StringBuilder();
                 continuing.forEach(line -> missing.append(line).append('\n'));
@@ -177,7 +247,7 @@ final class RecordsRecovery {
             }
         }
         String journalEnd = JournalLines.lastHash(leftOver);
-        if (journalEnd != null && !journalEnd.equals(hash)) {
+        if (journalEnd != null && !journalEnd.equals(hash) && kept[0] == null) {
             // The records file was moved away or cut: the journal's lines belong to the file it
             // had, not to this one. Kept, since they may be the only copy.
             Path aside =

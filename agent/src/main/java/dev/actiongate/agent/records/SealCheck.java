@@ -35,6 +35,7 @@ public final class SealCheck {
     private long unsealed;
     private String problem;
     private long problemLine;
+    private final StringBuilder lateSealed = new StringBuilder();
 
     /**
      * @param verificationKey the seed, as printed when the key file was made
@@ -65,6 +66,17 @@ public final class SealCheck {
                             + " (records_opened, records_resumed or records_continued): it is not this key's log, or its"
                             + " beginning was cut");
             return;
+        }
+        if ("records_resumed".equals(kind)
+                && body.get("unsealed_before") instanceof Number late
+                && late.longValue() > 0) {
+            lateSealed
+                    .append(' ')
+                    .append(late)
+                    .append(" records before line ")
+                    .append(line)
+                    .append(" were sealed only when a process went on with the file (the one before stopped"
+                            + " before sealing them): they are as trustworthy as the host was then.");
         }
         if (!"checkpoint".equals(kind)) {
             unsealed++;
@@ -161,6 +173,7 @@ public final class SealCheck {
         return new Verdict(
                 true,
                 "sealed: all " + sealed + " records under key " + fingerprint + ", checkpoints to epoch " + lastEpoch
-                        + (trail.isEmpty() ? "" : ", in agreement with the checkpoint trail"));
+                        + (trail.isEmpty() ? "" : ", in agreement with the checkpoint trail")
+                        + (lateSealed.isEmpty() ? "" : "." + lateSealed));
     }
 }

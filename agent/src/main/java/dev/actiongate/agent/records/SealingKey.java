@@ -97,8 +97,9 @@ public final class SealingKey {
             return read(file);
         }
         Created created = create(file);
+        // INFO, not WARN: a first start is no fault, but the line is the only place the key is ever shown.
         LoggerFactory.getLogger("actiongate")
-                .warn(
+                .info(
                         "made the sealing key {} (fingerprint {}) that seals the decision records. Its verification"
                                 + " key, shown this once and kept nowhere: {} -- store it away from this host;"
                                 + " verify --key checks the records' seals with it",

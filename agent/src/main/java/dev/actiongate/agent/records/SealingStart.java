@@ -59,10 +59,13 @@ final class SealingStart {
      * Moves {@code key} past the last checkpoint it sealed in {@code records}: the key file is
      * replaced only after the checkpoint is written, and a kill in between leaves the key one epoch
      * behind, which would seal two checkpoints with one epoch's key.
+     *
+     * @return how many records follow that checkpoint (all of the file's last 4 MB when none is
+     *     there): a stopped process did not seal them, and this one seals them only now
      */
-    static void catchUp(Path records, SealingKey key) throws IOException {
+    static long catchUp(Path records, SealingKey key) throws IOException {
         if (!Files.isRegularFile(records)) {
-            return;
+            return 0;
         }
         String[] lines;
         try (RandomAccessFile in = new RandomAccessFile(records.toFile(), "r")) {
@@ -73,8 +76,10 @@ final class SealingStart {
             in.readFully(tail);
             lines = new String(tail, StandardCharsets.UTF_8).split("\n");
         }
+        long after = 0;
         for (int i = lines.length - 1; i >= 0; i--) {
             if (!lines[i].contains("\"kind\":\"checkpoint\"")) {
+                after += lines[i].isEmpty() ? 0 : 1;
                 continue;
             }
             Map<String, Object> checkpoint;
@@ -98,8 +103,10 @@ final class SealingStart {
                         key.evolve(hash);
                     }
                 }
-                return;
+                return after;
             }
+            after++;
         }
+        return after;
     }
 }
