@@ -29,7 +29,7 @@ class KillSwitchTest {
     void governingIsSwitchedOffAndBackOnInMonitorModeAtRunTime(Jdk jdk) throws Exception {
         AgentApp setup = AgentApp.on(jdk, dir)
                 .policy(POLICY)
-                .admin("ops-token")
+                .admin("ops-token-0123456789abcdef0123456")
                 .main(
                         ApprovalApp.class,
                         "call:before:one@x.example",
