@@ -102,7 +102,10 @@ record BackgroundStart(
                             "admin API not started on {}:{}: {}",
                             config.admin().bind(),
                             config.admin().port(),
-                            e.toString());
+                            // Ours say exactly what to change; the JDK's (a port taken) need their type.
+                            e instanceof IOException && e.getClass() == IOException.class
+                                    ? e.getMessage()
+                                    : e.toString());
             return null;
         }
     }

@@ -35,8 +35,10 @@ class AdminApiTest {
 
     @OnEveryJdk
     void statusNeedsTheTokenAndTellsWhatIsGovernedAndDecided(Jdk jdk) throws Exception {
-        AgentApp setup =
-                AgentApp.on(jdk, dir).policy(POLICY).admin("s3cret-token").main(LingeringApp.class);
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .admin("s3cret-token-0123456789abcdef0123")
+                .main(LingeringApp.class);
         try (AgentApp.Running app = setup.start()) {
             String url = app.adminUrl();
             String tokenFile = setup.tokenFile().toString();

@@ -48,6 +48,18 @@ public record AdminClient(String url, String token) {
         }
     }
 
+    /** {@code POST path} with {@code body} as JSON. */
+    public Answer post(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(url + path))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+        } catch (IOException e) {
+            return fail(e);
+        }
+    }
+
     /** Waits until a pending approval matches {@code which}. */
     public JsonNode awaitPending(Predicate<JsonNode> which, Duration limit) {
         return Await.value("a matching pending approval", limit, null, () -> {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,10 @@ public final class AgentApp {
         return this;
     }
 
-    /** Turns on the admin API with {@code token} (in a token file), on a port the agent picks. */
+    /**
+     * Turns on the admin API with {@code token} (in a token file only its owner may read), on a
+     * port the agent picks. The agent refuses a token shorter than 32 characters.
+     */
     public AgentApp admin(String token) {
         this.adminToken = token;
         return option("admin_port=0,admin_token_file=" + tokenFile());
@@ -176,7 +180,13 @@ public final class AgentApp {
 
     private ForkedJvm jvm() {
         if (adminToken != null) {
-            write("admin-token", adminToken + "\n");
+            // The agent refuses a token file that group or others may read, as ssh does a key.
+            Path token = write("admin-token", adminToken + "\n");
+            try {
+                Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         ForkedJvm jvm = ForkedJvm.on(jdk).classpath(classpath);
         if (agent) {

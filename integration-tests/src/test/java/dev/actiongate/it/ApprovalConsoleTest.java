@@ -54,7 +54,7 @@ class ApprovalConsoleTest {
                 approval_timeout: 60s
                 reason: "customer emails need the system owner's approval"
             """;
-    private static final String TOKEN = "console-token-5f1c";
+    private static final String TOKEN = "console-token-5f1c-0123456789abcd";
     private static final String TO = "carol@customer.example";
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");

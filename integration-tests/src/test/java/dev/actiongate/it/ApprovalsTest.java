@@ -45,7 +45,7 @@ class ApprovalsTest {
                 approval_timeout: 1s
                 reason: "this one cannot wait"
             """;
-    private static final String TOKEN = "reviewers-token";
+    private static final String TOKEN = "reviewers-token-0123456789abcdef0";
 
     @TempDir
     Path dir;

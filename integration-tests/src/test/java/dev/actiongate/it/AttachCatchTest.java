@@ -92,7 +92,7 @@ class AttachCatchTest {
         steps.addAll(after);
         AgentApp setup = AgentApp.on(jdk, dir)
                 .policy(POLICY)
-                .option("admin_port=0,admin_token=attach-catch-token-0123456789")
+                .option("admin_port=0,admin_token=attach-catch-token-0123456789abcdef")
                 .withoutAgent()
                 .jvmOption("-XX:+EnableDynamicAgentLoading")
                 .main(AttachCatchApp.class, steps.toArray(String[]::new));

@@ -109,7 +109,7 @@ class GovernByConfigTest {
     void langChain4jToolsAreGovernedAsTheFrameworkCallsThem(Jdk jdk) throws Exception {
         AgentApp setup = AgentApp.on(jdk, dir)
                 .policy(POLICY)
-                .admin("status-token")
+                .admin("status-token-0123456789abcdef0123")
                 .classpath(AppClasspath.langchain4j())
                 .main(
                         ToolApp.class,

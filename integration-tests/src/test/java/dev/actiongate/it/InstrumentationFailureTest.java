@@ -32,7 +32,7 @@ class InstrumentationFailureTest {
     void anUnlocatableSuperclassIsDescribedFromItsLoadedFormAndAFailureIsReported(Jdk jdk) throws Exception {
         AgentApp setup = AgentApp.on(jdk, dir)
                 .policy(POLICY)
-                .admin("unlocatable-token-0123456789")
+                .admin("unlocatable-token-0123456789abcdef")
                 .main(UnlocatableApp.class, "done")
                 .timeout(Duration.ofSeconds(90));
         try (AgentApp.Running app = setup.start()) {

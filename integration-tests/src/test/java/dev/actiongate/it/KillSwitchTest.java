@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ApprovalApp;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,7 +31,7 @@ class KillSwitchTest {
     void governingIsSwitchedOffAndBackOnInMonitorModeAtRunTime(Jdk jdk) throws Exception {
         AgentApp setup = AgentApp.on(jdk, dir)
                 .policy(POLICY)
-                .admin("ops-token")
+                .admin("ops-token-0123456789abcdef0123456")
                 .main(
                         ApprovalApp.class,
                         "call:before:one@x.example",
@@ -113,5 +115,63 @@ class KillSwitchTest {
             assertEquals("incident 12", switches.get(0).get("reason").asText());
             assertEquals("monitor", switches.get(1).get("mode").asText());
         }
+    }
+
+    @OnEveryJdk
+    void withReviewerTokensSwitchingOffTakesAReviewersTokenAndRecordsItsName(Jdk jdk) throws Exception {
+        String[] olivia =
+                minted(ForkedJvm.agentCli(jdk, "reviewer-token", "olivia").assertExit(0));
+        Path reviewers = Files.writeString(dir.resolve("reviewers"), olivia[1] + "\n");
+        AgentApp setup = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .admin("ops-token-0123456789abcdef0123456")
+                .option("reviewer_tokens_file=" + reviewers)
+                .main(ApprovalApp.class, "gate:exit");
+        try (AgentApp.Running app = setup.start()) {
+            AdminClient admin = app.admin();
+            AdminClient asOlivia = new AdminClient(admin.url(), olivia[0]);
+            for (Map<String, Object> weakening : List.<Map<String, Object>>of(
+                    Map.of("enabled", false, "by", "ops-alice"),
+                    Map.of("mode", "monitor", "by", "ops-alice"),
+                    Map.of("mode", "policy", "by", "ops-alice"))) {
+                AdminClient.Answer refused = admin.post("/governance", weakening);
+                assertEquals(403, refused.status(), weakening + ": " + refused);
+                assertTrue(refused.body().get("error").asText().contains("names nobody"), refused.toString());
+            }
+            AdminClient.Answer impersonating =
+                    asOlivia.post("/governance", Map.of("enabled", false, "by", "ops-alice"));
+            assertEquals(403, impersonating.status(), impersonating.toString());
+            assertTrue(impersonating.body().get("error").asText().contains("olivia's"), impersonating.toString());
+            assertTrue(admin.get("/status").body().get("enabled").asBoolean(), "nothing was switched yet");
+
+            AdminClient.Answer off = asOlivia.post("/governance", Map.of("enabled", false, "reason", "incident 12"));
+            assertEquals(200, off.status(), off.toString());
+            AdminClient.Answer on = admin.post("/governance", Map.of("enabled", true, "by", "ops-bob"));
+            assertEquals(200, on.status(), "switching back on needs no name the API vouches for: " + on);
+            app.signal("exit");
+            app.finish().assertExit(0);
+
+            List<JsonNode> switches = app.records().ofKind("governance_switched");
+            assertEquals(2, switches.size(), switches.toString());
+            assertEquals("olivia", switches.get(0).get("by").asText(), "the token's name, not a free text");
+            assertEquals(
+                    "admin-api:reviewer-token", switches.get(0).get("trigger").asText());
+            assertEquals("ops-bob", switches.get(1).get("by").asText());
+            assertEquals("admin-api", switches.get(1).get("trigger").asText());
+        }
+    }
+
+    /** What {@code reviewer-token} printed: {@code [token, line for the file]}. */
+    private static String[] minted(ForkedJvm.Run run) {
+        String[] minted = new String[2];
+        for (String line : run.stdout().lines().toList()) {
+            if (line.startsWith("token for ")) {
+                minted[0] = line.substring(line.lastIndexOf(": ") + 2).trim();
+            } else if (line.startsWith("line for reviewer_tokens_file: ")) {
+                minted[1] = line.substring("line for reviewer_tokens_file: ".length())
+                        .trim();
+            }
+        }
+        return minted;
     }
 }

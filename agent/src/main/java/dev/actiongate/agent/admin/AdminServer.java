@@ -1,24 +1,14 @@
 package dev.actiongate.agent.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.gate.Gate;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * The agent's admin HTTP API, on the JDK's built-in server: off unless {@code admin_port} is set,
@@ -26,20 +16,23 @@ import java.util.concurrent.Executors;
  * {@code Authorization: Bearer <admin_token>}. {@code GET /status}, {@code POST /policy/reload},
  * the approvals API ({@link ApprovalRoutes}), and the reviewers' console at {@code /}, whose
  * static files carry no data and are the only thing served without the token. With
- * {@code reviewer_tokens_file}, a reviewer's own token opens the approvals API, and only that.
+ * {@code reviewer_tokens_file}, a reviewer's own token opens the approvals API and the kill switch
+ * ({@link GovernanceRoute}), and only those. Every request first passes the {@link RequestGuard}.
  */
 public final class AdminServer {
 
-    private static final ObjectMapper JSON =
-            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
     private final HttpServer server;
+    private final ExchangeDeadlines threads;
+    private final RequestGuard guard;
     private final byte[] token;
     /** Each reviewer's own token, or {@code null}: then reviews are made with the admin token. */
     private final ReviewerTokens reviewers;
 
-    private AdminServer(HttpServer server, byte[] token, ReviewerTokens reviewers) {
+    private AdminServer(
+            HttpServer server, ExchangeDeadlines threads, RequestGuard guard, byte[] token, ReviewerTokens reviewers) {
         this.server = server;
+        this.threads = threads;
+        this.guard = guard;
         this.token = token;
         this.reviewers = reviewers;
     }
@@ -48,30 +41,26 @@ public final class AdminServer {
      * Starts the API.
      *
      * @param detach starts detaching the agent, or throws {@link IllegalStateException} saying why it cannot
-     * @throws IOException when there is no token, the token file cannot be read, or the port is taken
+     * @throws IOException when there is no token, the token is too short or its file too open, a
+     *     file cannot be read, or the port is taken
      */
     public static AdminServer start(AgentConfig config, Gate gate, String version, Runnable detach) throws IOException {
         AgentConfig.Admin admin = config.admin();
-        String token = admin.token();
-        if (token == null && admin.tokenFile() != null) {
-            token = readOrCreateToken(admin.tokenFile());
-        }
-        if (token == null || token.isEmpty()) {
-            throw new IOException("the admin API needs admin_token or admin_token_file; it stays off");
-        }
+        String token = AdminToken.of(admin);
         // Read before the port is taken: a list that does not read keeps the API off altogether.
         ReviewerTokens reviewers =
                 admin.reviewerTokensFile() == null ? null : ReviewerTokens.load(admin.reviewerTokensFile());
         HttpServer server = HttpServer.create(new InetSocketAddress(admin.bind(), admin.port()), 0);
-        // A few threads: one slow client must not keep a reviewer from answering a waiting call.
-        server.setExecutor(Executors.newFixedThreadPool(4, task -> {
-            Thread thread = new Thread(task, "actiongate-admin");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        AdminServer api = new AdminServer(server, token.getBytes(StandardCharsets.UTF_8), reviewers);
-        api.route("/status", "GET", exchange -> new Answer(200, StatusReport.of(config, gate, version)));
-        api.route("/policy/reload", "POST", exchange -> {
+        ExchangeDeadlines threads = new ExchangeDeadlines(RequestGuard.THREADS, RequestGuard.HEADERS);
+        server.setExecutor(threads);
+        AdminServer api = new AdminServer(
+                server,
+                threads,
+                new RequestGuard(new AllowedHosts(admin.bind()), threads),
+                token.getBytes(StandardCharsets.UTF_8),
+                reviewers);
+        api.route("/status", "GET", body -> new Answer(200, StatusReport.of(config, gate, version)));
+        api.route("/policy/reload", "POST", body -> {
             if (config.policy() == null) {
                 return new Answer(409, Map.of("error", "no policy file is configured"));
             }
@@ -81,18 +70,15 @@ public final class AdminServer {
                     ? new Answer(422, Map.of("error", reload.outcome()))
                     : new Answer(200, Map.of("result", reload.outcome()));
         });
-        ApprovalRoutes approvals = new ApprovalRoutes(gate, api.reviewers != null);
+        ApprovalRoutes approvals = new ApprovalRoutes(gate, reviewers != null);
         api.route(
                 "/approvals",
                 null,
-                true,
-                (exchange, caller) -> approvals.answer(
-                        exchange.getRequestMethod(),
-                        exchange.getRequestURI().getPath(),
-                        exchange.getRequestBody().readAllBytes(),
-                        caller));
-        api.route("/governance", "POST", exchange -> switchGoverning(exchange, gate));
-        api.route("/detach", "POST", exchange -> {
+                (exchange, caller, body) -> approvals.answer(
+                        exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body, caller));
+        GovernanceRoute governance = new GovernanceRoute(gate, reviewers != null);
+        api.route("/governance", "POST", (exchange, caller, body) -> governance.answer(body, caller));
+        api.route("/detach", "POST", body -> {
             try {
                 detach.run();
                 return new Answer(200, Map.of("result", "detaching: governed methods get their original code back"));
@@ -100,7 +86,7 @@ public final class AdminServer {
                 return new Answer(409, Map.of("error", e.getMessage()));
             }
         });
-        server.createContext("/", Console::serve);
+        server.createContext("/", api.guard.guard((exchange, body) -> Console.reply(exchange)));
         server.start();
         return api;
     }
@@ -108,7 +94,7 @@ public final class AdminServer {
     /** Stops answering; requests under way get a second to finish. */
     public void stop() {
         server.stop(1);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdown();
+        threads.shutdown();
     }
 
     /** The address the API listens on, with the port actually bound. */
@@ -138,21 +124,26 @@ public final class AdminServer {
         }
     }
 
-    /** What an endpoint answers to an authenticated request with the right method. */
+    /** What an endpoint that reviewers' tokens reach too answers to an authenticated request with the right method. */
     @FunctionalInterface
     private interface Endpoint {
-        Answer answer(HttpExchange exchange, Caller caller) throws IOException;
-    }
-
-    /** Serves {@code endpoint} at {@code path} to the admin token only. */
-    private void route(String path, String method, AdminEndpoint endpoint) {
-        route(path, method, false, (exchange, caller) -> endpoint.answer(exchange));
+        Answer answer(HttpExchange exchange, Caller caller, byte[] body) throws IOException;
     }
 
     /** An endpoint only the admin token reaches. */
     @FunctionalInterface
     private interface AdminEndpoint {
-        Answer answer(HttpExchange exchange) throws IOException;
+        Answer answer(byte[] body) throws IOException;
+    }
+
+    /** Serves {@code endpoint} at {@code path} to the admin token only. */
+    private void route(String path, String method, AdminEndpoint endpoint) {
+        route(path, method, false, (exchange, caller, body) -> endpoint.answer(body));
+    }
+
+    /** Serves {@code endpoint} at {@code path} to the admin token and reviewers' tokens. */
+    private void route(String path, String method, Endpoint endpoint) {
+        route(path, method, true, endpoint);
     }
 
     /**
@@ -160,92 +151,26 @@ public final class AdminServer {
      * endpoint checks). A reviewer's token reaches it only when {@code reviewersToo}.
      */
     private void route(String path, String method, boolean reviewersToo, Endpoint endpoint) {
-        server.createContext(path, exchange -> {
-            try (exchange) {
-                Caller caller = caller(exchange);
-                if (caller == null) {
-                    unauthorized(exchange);
-                } else if (!caller.admin() && !reviewersToo) {
-                    send(exchange, 403, Map.of("error", "a reviewer's token opens the approvals API only"));
-                } else if (method != null && !method.equals(exchange.getRequestMethod())) {
-                    send(exchange, 405, Map.of("error", "use " + method));
-                } else {
-                    Answer answer = endpoint.answer(exchange, caller);
-                    try {
-                        send(exchange, answer.status(), answer.body());
-                    } finally {
-                        if (answer.afterSending() != null) {
-                            answer.afterSending().run();
-                        }
-                    }
-                }
+        server.createContext(path, guard.guard((exchange, body) -> {
+            Caller caller = caller(exchange);
+            if (caller == null) {
+                Reply json = Reply.json(401, Map.of("error", "missing or wrong bearer token"));
+                return new Reply(
+                        401,
+                        Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer realm=\"actiongate\""),
+                        json.body(),
+                        null);
             }
-        });
-    }
-
-    private void unauthorized(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"actiongate\"");
-        send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
-    }
-
-    /** {@code POST /governance} {@code {"enabled": false, "mode": "monitor", "by": "alice", "reason": "..."}}. */
-    private static Answer switchGoverning(HttpExchange exchange, Gate gate) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode body;
-        try {
-            body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-        } catch (IOException e) {
-            return new Answer(400, Map.of("error", "the body is not JSON: " + e.getMessage()));
-        }
-        if (body == null
-                || !body.isObject()
-                || (body.has("enabled") && !body.get("enabled").isBoolean())) {
-            return new Answer(
-                    400,
-                    Map.of(
-                            "error",
-                            "expected {\"enabled\": true|false, \"mode\":"
-                                    + " \"monitor|enforce|policy\", \"by\": \"NAME\", \"reason\": \"...\"}"));
-        }
-        try {
-            String result = gate.switchGoverning(
-                    body.has("enabled") ? body.get("enabled").booleanValue() : null,
-                    body.hasNonNull("mode") ? body.get("mode").asText() : null,
-                    body.hasNonNull("by") ? body.get("by").asText() : null,
-                    body.hasNonNull("reason") ? body.get("reason").asText() : null,
-                    "admin-api");
-            return new Answer(200, Map.of("result", result));
-        } catch (IllegalArgumentException e) {
-            return new Answer(400, Map.of("error", e.getMessage()));
-        } catch (IllegalStateException e) {
-            return new Answer(503, Map.of("error", e.getMessage()));
-        }
-    }
-
-    /**
-     * The token in {@code file}; a file that does not exist yet is created with a new random
-     * token readable by its owner only, so ops need not invent one.
-     */
-    static String readOrCreateToken(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Path absolute = file.toAbsolutePath();
-            if (absolute.getParent() != null) {
-                Files.createDirectories(absolute.getParent());
+            if (!caller.admin() && !reviewersToo) {
+                return Reply.json(
+                        403, Map.of("error", "a reviewer's token opens the approvals API and the kill switch only"));
             }
-            try {
-                Files.createFile(
-                        absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(absolute);
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                return Files.readString(absolute, StandardCharsets.UTF_8).trim();
+            if (method != null && !method.equals(exchange.getRequestMethod())) {
+                return Reply.json(405, Map.of("error", "use " + method));
             }
-            Files.writeString(absolute, token + "\n", StandardCharsets.UTF_8);
-            return token;
-        }
-        return Files.readString(file, StandardCharsets.UTF_8).trim();
+            Answer answer = endpoint.answer(exchange, caller, body);
+            return Reply.json(answer.status(), answer.body(), answer.afterSending());
+        }));
     }
 
     /** The caller the bearer token names, or {@code null} when it names nobody. */
@@ -261,14 +186,5 @@ public final class AdminServer {
         }
         String reviewer = reviewers == null ? null : reviewers.reviewerFor(presented);
         return reviewer == null ? null : new Caller(reviewer);
-    }
-
-    static void send(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }

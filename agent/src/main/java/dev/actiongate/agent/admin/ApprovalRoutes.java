@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actiongate.agent.admin.AdminServer.Answer;
 import dev.actiongate.agent.approvals.Approval;
 import dev.actiongate.agent.approvals.Approvals;
+import dev.actiongate.agent.approvals.Identity;
 import dev.actiongate.agent.approvals.Review;
 import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
@@ -108,7 +109,7 @@ final class ApprovalRoutes {
                                     + " review with yours, not with the admin token"));
         }
         if (!caller.admin()) {
-            if (reviewer != null && !reviewer.equals(caller.reviewer())) {
+            if (reviewer != null && !Identity.same(reviewer, caller.reviewer())) {
                 return new Answer(
                         403,
                         Map.of(

@@ -3,7 +3,6 @@ package dev.actiongate.agent.admin;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 
 /**
@@ -21,47 +20,42 @@ final class Console {
 
     private Console() {}
 
-    static void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String[] file = FILES.get(exchange.getRequestURI().getPath());
-            if (file == null) {
-                AdminServer.send(
-                        exchange,
-                        404,
-                        Map.of(
-                                "error",
-                                "no such resource: " + exchange.getRequestURI().getPath()));
-                return;
-            }
-            if (!exchange.getRequestMethod().equals("GET")
-                    && !exchange.getRequestMethod().equals("HEAD")) {
-                AdminServer.send(exchange, 405, Map.of("error", "use GET"));
-                return;
-            }
-            byte[] bytes;
-            try (InputStream in = Console.class.getResourceAsStream(file[0])) {
-                if (in == null) {
-                    AdminServer.send(exchange, 500, Map.of("error", "the console is missing from the agent jar"));
-                    return;
-                }
-                bytes = in.readAllBytes();
-            }
-            exchange.getResponseHeaders().set("Content-Type", file[1]);
-            // Everything the page needs comes from this server; no inline script can run, no site can frame it.
-            exchange.getResponseHeaders()
-                    .set(
-                            "Content-Security-Policy",
-                            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(200, head ? -1 : bytes.length);
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
-            }
+    static Reply reply(HttpExchange exchange) throws IOException {
+        String[] file = FILES.get(exchange.getRequestURI().getPath());
+        if (file == null) {
+            return Reply.json(
+                    404,
+                    Map.of(
+                            "error",
+                            "no such resource: " + exchange.getRequestURI().getPath()));
         }
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        if (!head && !exchange.getRequestMethod().equals("GET")) {
+            return Reply.json(405, Map.of("error", "use GET"));
+        }
+        byte[] bytes;
+        try (InputStream in = Console.class.getResourceAsStream(file[0])) {
+            if (in == null) {
+                return Reply.json(500, Map.of("error", "the console is missing from the agent jar"));
+            }
+            bytes = in.readAllBytes();
+        }
+        return new Reply(
+                200,
+                Map.of(
+                        "Content-Type",
+                        file[1],
+                        // Everything the page needs comes from this server; no inline script can run, no site can frame
+                        // it.
+                        "Content-Security-Policy",
+                        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                        "X-Content-Type-Options",
+                        "nosniff",
+                        "Referrer-Policy",
+                        "no-referrer",
+                        "Cache-Control",
+                        "no-store"),
+                head ? null : bytes,
+                null);
     }
 }

@@ -2,6 +2,7 @@ package dev.actiongate.agent.approvals;
 
 import dev.actiongate.agent.records.CanonicalJson;
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,15 +30,21 @@ import java.util.Map;
 final class ApprovalStore implements Closeable {
 
     private final Path file;
-    private final FileChannel channel;
+    /**
+     * A stream, not a {@code FileChannel}: a channel is closed for good when a thread that is
+     * interrupted writes to it, and the callers that write here are the application's threads
+     * (a held call files its request, a call consumes its approval). One interrupted call must
+     * not close the store for every later approval; the interrupted call itself stops at its wait.
+     */
+    private final FileOutputStream out;
     /** Held while open: compaction replaces the store file, so the lock is on a file beside it. */
     private final FileChannel lock;
 
     private final Map<String, Approval> byId = new LinkedHashMap<>();
 
-    private ApprovalStore(Path file, FileChannel channel, FileChannel lock, Map<String, Approval> loaded) {
+    private ApprovalStore(Path file, FileOutputStream out, FileChannel lock, Map<String, Approval> loaded) {
         this.file = file;
-        this.channel = channel;
+        this.out = out;
         this.lock = lock;
         this.byId.putAll(loaded);
     }
@@ -119,8 +126,7 @@ final class ApprovalStore implements Closeable {
         if (!Files.exists(absolute)) {
             createPrivate(absolute);
         }
-        FileChannel channel = FileChannel.open(absolute, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        return new ApprovalStore(absolute, channel, lock, loaded);
+        return new ApprovalStore(absolute, new FileOutputStream(absolute.toFile(), true), lock, loaded);
     }
 
     /** Requests name actors, tenants and arguments: the file is readable by the service's user only. */
@@ -138,8 +144,8 @@ final class ApprovalStore implements Closeable {
 
     /** Writes {@code approval} durably, then makes it the current state of its id. */
     void put(Approval approval) throws IOException {
-        writeFully(channel, line(approval));
-        channel.force(false);
+        out.write(line(approval).getBytes(StandardCharsets.UTF_8));
+        out.getFD().sync();
         byId.put(approval.id(), approval);
     }
 
@@ -178,7 +184,7 @@ final class ApprovalStore implements Closeable {
     @Override
     public void close() throws IOException {
         try {
-            channel.close();
+            out.close();
         } finally {
             lock.close();
         }

@@ -130,7 +130,7 @@ public final class FileApprovals implements Approvals {
                 return new Review(
                         404, null, "no approval request " + id + " (it may have been closed before a restart)");
             }
-            if (by.isEmpty()) {
+            if (Identity.canonical(by).isEmpty()) {
                 return new Review(400, approval, "a reviewer name is required");
             }
             if (approval.status() == ApprovalStatus.PENDING && !now().isBefore(approval.expiresAt())) {
@@ -195,12 +195,12 @@ public final class FileApprovals implements Approvals {
                             : " (by " + approval.reviewer() + " at " + Timestamps.of(approval.reviewedAt()) + ")")
                     + "; it cannot be decided again";
         }
-        if (by.equals(approval.actor()) || by.equals(approval.onBehalfOf())) {
-            return "separation of duties: " + by + " is the "
-                    + (by.equals(approval.actor()) ? "actor" : "person acted for") + " of this call and cannot " + verb
-                    + " it";
+        boolean actor = Identity.same(by, approval.actor());
+        if (actor || Identity.same(by, approval.onBehalfOf())) {
+            return "separation of duties: " + by + " is the " + (actor ? "actor" : "person acted for")
+                    + " of this call (names are compared in their canonical form) and cannot " + verb + " it";
         }
-        if (!approval.reviewers().contains(by)) {
+        if (approval.reviewers().stream().noneMatch(reviewer -> Identity.same(by, reviewer))) {
             return by + " is not an approver of this call; approvers: " + String.join(", ", approval.approvers());
         }
         return null;

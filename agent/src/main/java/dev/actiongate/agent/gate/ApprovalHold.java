@@ -182,7 +182,8 @@ final class ApprovalHold {
             return new Ending(
                     approvals.get(approvalId),
                     Resolution.TIMEOUT,
-                    "interrupted while waiting for approval " + approvalId);
+                    "the calling thread was interrupted while it waited for approval " + approvalId
+                            + "; the call is denied, and the request stays open for a retry of the same call");
         } catch (IOException | RuntimeException e) {
             return new Ending(
                     approvals.get(approvalId),

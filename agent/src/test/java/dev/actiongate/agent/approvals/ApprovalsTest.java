@@ -162,6 +162,77 @@ class ApprovalsTest {
     }
 
     @Test
+    void separationOfDutiesComparesCanonicalIdentities() throws Exception {
+        try (Approvals approvals = open()) {
+            approvals.request(actorDraft("a", "olivia", null, Set.of("Olivia", "omar")));
+            approvals.request(actorDraft("b", "olivia ", null, Set.of("olivia", "omar")));
+            approvals.request(actorDraft("c", "\uff4f\uff4c\uff49\uff56\uff49\uff41", null, Set.of("olivia", "omar")));
+            approvals.request(actorDraft("d", "bot", "OLIVIA", Set.of("olivia", "omar")));
+            for (String id : List.of("a", "b", "c")) {
+                Review refused = approvals.review(id, true, id.equals("a") ? "Olivia" : "olivia", null);
+                assertEquals(403, refused.status(), id + ": " + refused.error());
+                assertTrue(refused.error().contains("is the actor of this call"), refused.error());
+            }
+            Review forWhom = approvals.review("d", true, "olivia", null);
+            assertEquals(403, forWhom.status(), forWhom.error());
+            assertTrue(forWhom.error().contains("person acted for"), forWhom.error());
+            assertEquals(200, approvals.review("a", true, " Omar", null).status(), "approvers match canonically too");
+        }
+    }
+
+    private static ApprovalDraft actorDraft(String id, String actor, String onBehalfOf, Set<String> reviewers) {
+        return new ApprovalDraft(
+                id,
+                "refund",
+                "C#m()",
+                actor,
+                onBehalfOf,
+                "acme",
+                "prod",
+                "t-1",
+                Map.of("amount", 5),
+                List.of("r"),
+                "why",
+                List.copyOf(reviewers),
+                reviewers,
+                "v1",
+                "d" + id);
+    }
+
+    @Test
+    void anInterruptedCallerDoesNotCloseTheStoreForEveryoneElse() throws Exception {
+        try (Approvals approvals = open()) {
+            Thread.currentThread().interrupt();
+            try {
+                approvals.request(draft("a", "da"));
+                assertThrows(
+                        InterruptedException.class,
+                        () -> approvals.await("a", Duration.ofSeconds(5)),
+                        "the interrupted caller itself stops waiting");
+            } finally {
+                Thread.interrupted();
+            }
+            CompletableFuture<Approval> other =
+                    CompletableFuture.supplyAsync(() -> requestQuietly(approvals, draft("b", "db")));
+            assertEquals("b", other.get(10, TimeUnit.SECONDS).id(), "another caller files its request");
+            Review review = approvals.review("b", true, "alice", null);
+            assertEquals(200, review.status(), review.error());
+            assertEquals("b", approvals.consume("b", "call-2").id());
+        }
+        try (Approvals reopened = open()) {
+            assertEquals(ApprovalStatus.PENDING, reopened.get("a").status(), "the interrupted write was kept whole");
+        }
+    }
+
+    private static Approval requestQuietly(Approvals approvals, ApprovalDraft draft) {
+        try {
+            return approvals.request(draft);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aWaiterTimesOutWhileNobodyDecides() throws Exception {
         try (Approvals approvals = open()) {
             approvals.request(draft("a", "da"));
