@@ -81,7 +81,7 @@ public final class ActionGateAgent {
         }
         List<GovernEntry> govern = read;
 
-        MethodRegistry registry = new MethodRegistry();
+        MethodRegistry registry = new MethodRegistry(config.argumentLimits());
         CompletableFuture<GateState> startup = new CompletableFuture<>();
         Gate gate = newGate(config, registry, startup);
         AtomicReference<String> step = new AtomicReference<>("loading policy " + config.policy());

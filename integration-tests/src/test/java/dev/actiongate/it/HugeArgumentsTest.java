@@ -12,9 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Arguments no one should pass but someone will: a 5 MB string, 200,000 rows, a map nested 50
- * deep, an object that refers to itself. The policy still sees all of the first two, the record
- * keeps a bounded summary that says what was cut, the self-referring object is read as far as a
- * condition follows it, and a getter that fails denies by the rule that read it.
+ * deep, an object that refers to itself. With a conversion budget the operator raised for them
+ * ({@code args_max_nodes}), the policy still sees all of the first two (a string passed as it is
+ * costs no budget), the record keeps a bounded summary that says what was cut, the self-referring
+ * object is read as far as a condition follows it, and a getter that fails denies by the rule that
+ * read it. {@link HostileArgumentsTest} shows what the default budget does with arguments no
+ * budget could hold.
  */
 class HugeArgumentsTest {
 
@@ -44,6 +47,8 @@ class HugeArgumentsTest {
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
                 .policyFile(policy)
                 .records(file)
+                // 200,000 rows and the rest: more than the default 10,000 elements
+                .option("args_max_nodes=250000")
                 .classpath(AppClasspath.basic())
                 .main(HugeArgumentsApp.class)
                 .run()

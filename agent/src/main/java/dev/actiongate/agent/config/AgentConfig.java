@@ -33,6 +33,7 @@ import java.util.Set;
  * @param startupTimeout how long start-up I/O (reading the policy on the application's main
  *                    thread) and governed calls waiting for start-up may take before they fail
  *                    closed with the cause
+ * @param argumentLimits how much of one call's arguments is converted for its policy and record
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
@@ -49,6 +50,7 @@ public record AgentConfig(
         Admin admin,
         Approvals approvals,
         Duration startupTimeout,
+        ArgumentLimits argumentLimits,
         Map<String, String> sources,
         List<String> warnings) {
 
@@ -77,6 +79,21 @@ public record AgentConfig(
      */
     public record Sealing(Path key, Path checkpoints) {}
 
+    /**
+     * How much of one call's arguments is converted for its policy and its record, so that an
+     * argument that contains itself or shares its parts many times over costs a bounded amount.
+     * Past either limit the rest is cut: the record says so, and a condition that reads past the
+     * cut denies naming the limit.
+     *
+     * @param maxNodes elements converted per call: list items, map entries, properties read
+     * @param maxChars characters of text the conversion makes per call (a {@code StringBuilder}'s
+     *                 content, a key's or a date's text); strings, passed as they are, cost none
+     */
+    public record ArgumentLimits(int maxNodes, int maxChars) {
+
+        public static final ArgumentLimits DEFAULT = new ArgumentLimits(10_000, 1_048_576);
+    }
+
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
     public static final String RECORDS_JOURNAL = "records_journal";
@@ -96,6 +113,8 @@ public record AgentConfig(
     public static final String APPROVAL_VALIDITY = "approval_validity";
     public static final String APPROVALS = "approvals";
     public static final String STARTUP_TIMEOUT = "startup_timeout";
+    public static final String ARGS_MAX_NODES = "args_max_nodes";
+    public static final String ARGS_MAX_CHARS = "args_max_chars";
 
     /** The context fields {@code context_mdc} may fill. */
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
@@ -120,7 +139,9 @@ public record AgentConfig(
             APPROVAL_TIMEOUT,
             APPROVAL_VALIDITY,
             APPROVALS,
-            STARTUP_TIMEOUT);
+            STARTUP_TIMEOUT,
+            ARGS_MAX_NODES,
+            ARGS_MAX_CHARS);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -156,6 +177,9 @@ public record AgentConfig(
                 Path.of(values.getOrDefault(
                         APPROVALS, approvalsBeside(Path.of(records)).toString())));
         Duration startupTimeout = ConfigValues.duration(values, STARTUP_TIMEOUT, Duration.ofSeconds(10), warnings);
+        ArgumentLimits argumentLimits = new ArgumentLimits(
+                ConfigValues.count(values, ARGS_MAX_NODES, ArgumentLimits.DEFAULT.maxNodes(), warnings),
+                ConfigValues.count(values, ARGS_MAX_CHARS, ArgumentLimits.DEFAULT.maxChars(), warnings));
         return new AgentConfig(
                 policy == null ? null : Path.of(policy),
                 Path.of(records),
@@ -169,6 +193,7 @@ public record AgentConfig(
                 admin,
                 approvals,
                 startupTimeout,
+                argumentLimits,
                 sources,
                 warnings);
     }

@@ -91,6 +91,26 @@ final class ConfigValues {
         return parsed;
     }
 
+    /** A whole number from 1 up; anything else is a warning and {@code fallback} applies. */
+    static int count(Map<String, String> values, String key, int fallback, List<String> warnings) {
+        String text = AgentConfig.blankToNull(values.get(key));
+        if (text == null) {
+            return fallback;
+        }
+        int parsed = 0;
+        try {
+            parsed = Integer.parseInt(text.replace("_", ""));
+        } catch (NumberFormatException e) {
+            // not a number at all: the same warning as zero or less
+        }
+        if (parsed < 1) {
+            warnings.add(key + "='" + text + "' is not a whole number from 1 to " + Integer.MAX_VALUE + "; using "
+                    + fallback);
+            return fallback;
+        }
+        return parsed;
+    }
+
     static Map<String, String> parseAgentArgs(String agentArgs, List<String> warnings) {
         Map<String, String> args = new LinkedHashMap<>();
         if (agentArgs == null || agentArgs.isBlank()) {

@@ -9,6 +9,7 @@ import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.policy.ApprovalRequirement;
 import dev.actiongate.agent.policy.Decision;
 import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.PolicyValues;
 import dev.actiongate.agent.policy.Verdict;
 import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.Timestamps;
@@ -149,7 +150,7 @@ final class ApprovalRequests {
                 context.tenant(),
                 context.environment(),
                 context.reason(),
-                ArgumentSummary.of(args, state.policy().redactedKeys()),
+                ArgumentSummary.of(args, state.policy().redactedKeys(), PolicyValues.cutShort(args)),
                 decision.matchedRules(),
                 decision.reason(),
                 requirement.approvers(),

@@ -2,6 +2,7 @@ package dev.actiongate.agent.gate;
 
 import dev.actiongate.agent.policy.Decision;
 import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.policy.PolicyValues;
 import dev.actiongate.agent.policy.Verdict;
 import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.CanonicalJson;
@@ -122,7 +123,7 @@ final class DecisionRecords {
             record.add(APPROVAL_MODE, held.failFast() ? "fail_fast" : "wait");
             record.add(APPROVERS, held.request().approvers());
         }
-        record.add(ARGUMENTS, ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys()));
+        record.add(ARGUMENTS, summary(args, policy));
         record.add(ATTRIBUTES, context.attributes());
         if (context.callerEnvironment() != null) {
             record.add(CALLER_ENVIRONMENT, context.callerEnvironment());
@@ -198,5 +199,10 @@ final class DecisionRecords {
             THREAD_NAME.set(cached);
         }
         return cached[1];
+    }
+
+    /** The record's argument summary, saying so when the conversion was cut short by its budget. */
+    private static Map<String, Object> summary(Map<String, Object> args, Policy policy) {
+        return ArgumentSummary.of(args, policy == null ? Set.of() : policy.redactedKeys(), PolicyValues.cutShort(args));
     }
 }

@@ -1,9 +1,9 @@
 package dev.actiongate.agent.gate;
 
+import dev.actiongate.agent.config.AgentConfig.ArgumentLimits;
 import dev.actiongate.agent.policy.PolicyValues;
 import dev.actiongate.agent.records.CanonicalJson;
 import java.lang.ref.WeakReference;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +24,7 @@ public final class GovernedMethod {
     private final boolean parameterNamesCompiled;
     private final boolean generated;
     private final Map<String, Object> methodVariable;
+    private final ArgumentLimits argumentLimits;
     private final WeakReference<ClassLoader> loader;
     /*
      * Weak, like the loader: the registry keeps every governed method for good (its id is compiled
@@ -45,7 +46,8 @@ public final class GovernedMethod {
             List<String> parameterNames,
             boolean parameterNamesCompiled,
             boolean generated,
-            ClassLoader loader) {
+            ClassLoader loader,
+            ArgumentLimits argumentLimits) {
         this.id = id;
         this.action = action;
         this.source = source;
@@ -58,6 +60,7 @@ public final class GovernedMethod {
         this.generated = generated;
         this.methodVariable = Map.of("class", className, "name", methodName);
         this.loader = new WeakReference<>(loader);
+        this.argumentLimits = argumentLimits;
     }
 
     public int id() {
@@ -111,13 +114,12 @@ public final class GovernedMethod {
         return methodVariable;
     }
 
-    /** The CEL variable {@code args}: parameter name to converted value. */
+    /**
+     * The CEL variable {@code args}: parameter name to converted value, converted within the
+     * operator's limits ({@code args_max_nodes}, {@code args_max_chars}).
+     */
     Map<String, Object> arguments(Object[] values) {
-        Map<String, Object> arguments = new LinkedHashMap<>(parameterNames.length * 2);
-        for (int i = 0; i < parameterNames.length && i < values.length; i++) {
-            arguments.put(parameterNames[i], PolicyValues.of(values[i]));
-        }
-        return arguments;
+        return PolicyValues.arguments(action, parameterNames, values, argumentLimits);
     }
 
     /** The ActionGate API as the class declaring this method sees it, found on first use. */

@@ -1,5 +1,6 @@
 package dev.actiongate.agent.gate;
 
+import dev.actiongate.agent.config.AgentConfig.ArgumentLimits;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,17 @@ public final class MethodRegistry {
     private final Map<String, Integer> idsByKey = new HashMap<>();
     private volatile GovernedMethod[] methods = new GovernedMethod[0];
     private Consumer<GovernedMethod> listener = method -> {};
+    private final ArgumentLimits argumentLimits;
+
+    /** A registry whose methods convert their arguments within the default limits. */
+    public MethodRegistry() {
+        this(ArgumentLimits.DEFAULT);
+    }
+
+    /** @param argumentLimits how much of a call's arguments each method converts for its policy */
+    public MethodRegistry(ArgumentLimits argumentLimits) {
+        this.argumentLimits = argumentLimits;
+    }
 
     /**
      * Tells {@code listener} of every method registered so far and of every one registered
@@ -67,7 +79,8 @@ public final class MethodRegistry {
                 parameterNames,
                 parameterNamesCompiled,
                 generated,
-                loader);
+                loader,
+                argumentLimits);
         methods = grown;
         idsByKey.put(key, id);
         listener.accept(grown[id]);

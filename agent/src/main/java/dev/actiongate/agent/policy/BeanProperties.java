@@ -1,17 +1,13 @@
 package dev.actiongate.agent.policy;
 
-import com.fasterxml.jackson.databind.BeanDescription;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.AnnotatedField;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.databind.util.ClassUtil;
 import dev.actiongate.agent.records.PartlyRead;
 import java.lang.reflect.InvocationTargetException;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,32 +20,36 @@ import java.util.TreeMap;
  * condition names keeps a call's cost and side effects to what its policy looks at.
  *
  * <p>Property names are Jackson's, as for whole conversion. A getter that throws makes the
- * condition that read it fail, so that the rule denies, naming itself. Used by one thread, the
- * one deciding the call.
+ * condition that read it fail, so that the rule denies, naming itself. Each read takes an element
+ * of the call's conversion budget, and a property's value is converted within what is left of it
+ * and one level deeper than the object: an object whose property leads back to itself can be
+ * followed as far as a condition names it, but a condition that walks it whole (comparing it with
+ * itself) stops at the depth limit or the budget, and denies. Used by one thread, the one
+ * deciding the call.
  */
 final class BeanProperties extends AbstractMap<String, Object> implements PartlyRead {
 
-    /** How a class's properties are read: Jackson's view of its getters, and the fields behind them. */
-    private record Accessors(Map<String, AnnotatedMember> getters, Map<String, AnnotatedField> fields) {}
-
-    private static final ClassValue<Accessors> ACCESSORS = new ClassValue<>() {
-        @Override
-        protected Accessors computeValue(Class<?> type) {
-            return accessorsOf(type);
-        }
-    };
+    /** Longer text kept in a field is left to conditions: a record shows no more than 256 characters of it. */
+    private static final int MAX_FIELD_TEXT = 4096;
 
     private final Object bean;
-    private final Accessors accessors;
+    private final PropertyAccessors accessors;
+    private final ArgumentConversion conversion;
+    private final String where;
+    private final int depth;
     private final Map<String, Object> read = new LinkedHashMap<>();
 
-    private BeanProperties(Object bean) {
+    /**
+     * @param conversion the call's conversion, whose budget reads draw on
+     * @param where      the argument it belongs to, for messages
+     * @param depth      how many containers enclose it
+     */
+    BeanProperties(Object bean, ArgumentConversion conversion, String where, int depth) {
         this.bean = bean;
-        this.accessors = ACCESSORS.get(bean.getClass());
-    }
-
-    static BeanProperties of(Object bean) {
-        return new BeanProperties(bean);
+        this.accessors = PropertyAccessors.of(bean.getClass());
+        this.conversion = conversion;
+        this.where = where;
+        this.depth = depth;
     }
 
     @Override
@@ -57,7 +57,7 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
         return accessors.getters().containsKey(key);
     }
 
-    /** A property whose getter threw: every later read fails the same way, and records show the text. */
+    /** A property whose getter threw, or that the budget did not reach: every later read fails the same way. */
     private record Unreadable(String text, IllegalStateException error) {}
 
     @Override
@@ -73,9 +73,15 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
         if (getter == null) {
             return null;
         }
+        if (!conversion.takeNode()) {
+            IllegalStateException error = new IllegalStateException("property '" + key + "' of "
+                    + bean.getClass().getName() + " was not read: " + conversion.budgetCut(where));
+            read.put((String) key, new Unreadable(Cut.marker(conversion.exhausted()), error));
+            throw error;
+        }
         Object value;
         try {
-            value = PolicyValues.of(getter.getValue(bean));
+            value = conversion.convert(getter.getValue(bean), where, depth + 1);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() instanceof InvocationTargetException target ? target.getCause() : e;
             IllegalStateException error = new IllegalStateException(
@@ -126,7 +132,7 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
             try {
                 Object value = field.getValue(bean);
                 if (value == null
-                        || value instanceof CharSequence
+                        || (value instanceof CharSequence text && text.length() <= MAX_FIELD_TEXT)
                         || value instanceof Number
                         || value instanceof Boolean
                         || value instanceof Character
@@ -143,6 +149,12 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
         return shown;
     }
 
+    /** Never the properties: an error message that shows this object must not run its getters. */
+    @Override
+    public String toString() {
+        return "<" + bean.getClass().getName() + " object>";
+    }
+
     /**
      * Reads in {@code fresh} what was read in {@code seen}, a conversion of the same arguments
      * made earlier: so that two conversions of one call compare as the policy saw it.
@@ -150,41 +162,16 @@ final class BeanProperties extends AbstractMap<String, Object> implements Partly
     static void readLike(Object fresh, Object seen) {
         if (seen instanceof BeanProperties before && fresh instanceof BeanProperties now) {
             before.read.forEach((name, value) -> readLike(now.get(name), value));
-        } else if (seen instanceof java.util.List<?> before && fresh instanceof java.util.List<?> now) {
+        } else if (seen instanceof CutList before && fresh instanceof CutList now) {
+            readLike(now.converted(), before.converted());
+        } else if (seen instanceof CutMap before && fresh instanceof CutMap now) {
+            readLike(now.converted(), before.converted());
+        } else if (seen instanceof List<?> before && fresh instanceof List<?> now) {
             for (int i = 0; i < Math.min(before.size(), now.size()); i++) {
                 readLike(now.get(i), before.get(i));
             }
         } else if (seen instanceof Map<?, ?> before && fresh instanceof Map<?, ?> now) {
             before.forEach((key, value) -> readLike(now.get(key), value));
         }
-    }
-
-    private static Accessors accessorsOf(Class<?> type) {
-        ObjectMapper mapper = PolicyValues.MAPPER;
-        BeanDescription description = mapper.getSerializationConfig().introspect(mapper.constructType(type));
-        Map<String, AnnotatedMember> getters = new LinkedHashMap<>();
-        Map<String, AnnotatedField> fields = new LinkedHashMap<>();
-        for (BeanPropertyDefinition property : description.findProperties()) {
-            AnnotatedMember getter = property.getAccessor();
-            if (getter == null || !property.couldSerialize()) {
-                continue;
-            }
-            try {
-                ClassUtil.checkAndFixAccess(getter.getMember(), true);
-                getters.put(property.getName(), getter);
-            } catch (RuntimeException e) {
-                continue;
-            }
-            AnnotatedField field = property.getField();
-            if (field != null && field.getName().equals(property.getName())) {
-                try {
-                    ClassUtil.checkAndFixAccess(field.getMember(), true);
-                    fields.put(property.getName(), field);
-                } catch (RuntimeException e) {
-                    // not readable here: shown only when a condition reads it
-                }
-            }
-        }
-        return new Accessors(Map.copyOf(getters), Map.copyOf(fields));
     }
 }

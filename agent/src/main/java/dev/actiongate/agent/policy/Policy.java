@@ -185,7 +185,16 @@ public final class Policy {
 
     private static String describe(Object result) {
         if (result instanceof Throwable t) {
-            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            // CEL names the function that failed; what made it fail (an argument cut short, a
+            // getter that threw) is for the innermost cause to say
+            Throwable cause = t;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            return cause == t || cause.getMessage() == null || message.contains(cause.getMessage())
+                    ? message
+                    : message + ": " + cause.getMessage();
         }
         return "the condition returned " + result + " instead of a boolean";
     }

@@ -1,27 +1,27 @@
 package dev.actiongate.agent.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.actiongate.agent.config.AgentConfig.ArgumentLimits;
 import dev.cel.common.values.NullValue;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Turns a method argument into what a CEL condition can read: strings, 64-bit integers,
- * doubles, booleans, null, lists and string-keyed maps. Collections, maps, arrays and
- * {@code Optional} are converted element by element; records, and values Jackson writes as
- * scalars ({@code java.time}, {@code UUID}, {@code BigDecimal}, ...), go through Jackson whole;
- * any other object is a {@link BeanProperties} map whose properties are read only when a
- * condition asks for them. Common scalars take a shortcut so that an allowed call stays cheap.
+ * Turns a call's arguments into what a CEL condition can read: strings, 64-bit integers,
+ * doubles, booleans, null, lists and string-keyed maps. Collections, maps, arrays,
+ * {@code Optional} and records are converted element by element; values Jackson writes as
+ * scalars ({@code java.time}, {@code UUID}, {@code BigDecimal}, ...) go through Jackson; any
+ * other object is a {@link BeanProperties} map whose properties are read only when a condition
+ * asks for them. Common scalars take a shortcut so that an allowed call stays cheap: a call whose
+ * arguments are all scalars allocates nothing but the map of them.
+ *
+ * <p>A call's conversion works within the budget of {@link ArgumentLimits}, and never follows a
+ * cycle ({@link ArgumentConversion}); what it does not convert is a {@link Cut}, which fails the
+ * conditions that read it.
  */
 public final class PolicyValues {
 
@@ -35,37 +35,53 @@ public final class PolicyValues {
     /** What a condition sees for a Java {@code null}. */
     public static final Object NULL = NullValue.NULL_VALUE;
 
-    /** Deeper than this, a value is a string saying so: a collection may contain itself. */
-    private static final int MAX_DEPTH = 64;
-
-    /** Whether Jackson would write a type by its getters: those are read on demand instead. */
-    private static final ClassValue<Boolean> BEANS = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            if (type.isRecord()) {
-                return false;
-            }
-            try {
-                return MAPPER.getSerializerProviderInstance().findValueSerializer(type) instanceof BeanSerializerBase;
-            } catch (Exception e) {
-                // Jackson cannot even say how it would write it: read what is asked for, nothing more
-                return true;
-            }
-        }
-    };
+    /** What {@link #scalar} returns for a value that is not one. */
+    static final Object NOT_SCALAR = new Object();
 
     private PolicyValues() {}
 
     /**
-     * Converts {@code value}. A value Jackson cannot convert (a getter that throws, a cycle
-     * inside a record) becomes a string naming the problem, so a condition that reads into it
-     * fails and denies while a condition that ignores it still decides.
+     * The CEL variable {@code args} of one call: parameter name to converted value.
+     *
+     * @param action the call's action, named by the message of a budget it exceeds
      */
-    public static Object of(Object value) {
-        return of(value, 0);
+    public static Map<String, Object> arguments(String action, String[] names, Object[] values, ArgumentLimits limits) {
+        Arguments arguments = new Arguments(names.length * 2);
+        ArgumentConversion conversion = null;
+        for (int i = 0; i < names.length && i < values.length; i++) {
+            Object value = scalar(values[i]);
+            if (value == NOT_SCALAR) {
+                if (conversion == null) {
+                    conversion = new ArgumentConversion(action, limits);
+                    arguments.conversion = conversion;
+                }
+                value = conversion.convert(values[i], "args." + names[i], 0);
+            }
+            arguments.put(names[i], value);
+        }
+        return arguments;
     }
 
-    private static Object of(Object value, int depth) {
+    /**
+     * Why the conversion of {@code arguments} (made by {@link #arguments}) was cut short by its
+     * budget, naming the limit; {@code null} when it was not.
+     */
+    public static String cutShort(Map<String, Object> arguments) {
+        return arguments instanceof Arguments converted && converted.conversion != null
+                ? converted.conversion.exhausted()
+                : null;
+    }
+
+    /** Converts one value on its own, within the default budget. */
+    public static Object of(Object value) {
+        Object scalar = scalar(value);
+        return scalar != NOT_SCALAR
+                ? scalar
+                : new ArgumentConversion("a value", ArgumentLimits.DEFAULT).convert(value, "value", 0);
+    }
+
+    /** A scalar as a condition sees it, or {@link #NOT_SCALAR}. */
+    static Object scalar(Object value) {
         if (value == null) {
             return NULL;
         }
@@ -78,46 +94,13 @@ public final class PolicyValues {
         if (value instanceof Float f) {
             return f.doubleValue();
         }
-        if (value instanceof Character || value instanceof CharSequence) {
+        if (value instanceof Character) {
             return value.toString();
         }
         if (value instanceof Enum<?> e) {
             return e.name();
         }
-        if (depth >= MAX_DEPTH) {
-            return "<nested deeper than " + MAX_DEPTH + ">";
-        }
-        if (value instanceof Optional<?> optional) {
-            return optional.isPresent() ? of(optional.get(), depth + 1) : NULL;
-        }
-        if (value instanceof Collection<?> collection) {
-            List<Object> list = new ArrayList<>(collection.size());
-            for (Object item : collection) {
-                list.add(of(item, depth + 1));
-            }
-            return list;
-        }
-        if (value instanceof Object[] array) {
-            List<Object> list = new ArrayList<>(array.length);
-            for (Object item : array) {
-                list.add(of(item, depth + 1));
-            }
-            return list;
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> converted = new LinkedHashMap<>(Math.max(4, map.size() * 2));
-            map.forEach((key, item) ->
-                    converted.put(key instanceof Enum<?> e ? e.name() : String.valueOf(key), of(item, depth + 1)));
-            return converted;
-        }
-        if (BEANS.get(value.getClass())) {
-            return BeanProperties.of(value);
-        }
-        try {
-            return fromJson(MAPPER.valueToTree(value));
-        } catch (RuntimeException e) {
-            return "<unconvertible " + value.getClass().getName() + ": " + e.getMessage() + ">";
-        }
+        return NOT_SCALAR;
     }
 
     /**
@@ -128,34 +111,14 @@ public final class PolicyValues {
         BeanProperties.readLike(fresh, seen);
     }
 
-    private static Object fromJson(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return NULL;
+    /** A call's converted arguments, and the conversion whose budget its lazy reads draw on. */
+    private static final class Arguments extends LinkedHashMap<String, Object> {
+
+        /** {@code null} while every argument is a scalar. */
+        private ArgumentConversion conversion;
+
+        Arguments(int capacity) {
+            super(capacity);
         }
-        if (node.isTextual()) {
-            return node.textValue();
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        if (node.isIntegralNumber()) {
-            return node.canConvertToLong() ? (Object) node.longValue() : (Object) node.doubleValue();
-        }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        if (node.isArray()) {
-            List<Object> list = new ArrayList<>(node.size());
-            node.forEach(item -> list.add(fromJson(item)));
-            return list;
-        }
-        if (node.isObject()) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
-                map.put(field.getKey(), fromJson(field.getValue()));
-            }
-            return map;
-        }
-        return node.asText();
     }
 }

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The {@code arguments} field of a decision record: the call's converted arguments with the
  * values of sensitive keys masked and long values cut, so that records are safe to ship while
- * still saying what was asked.
+ * still saying what was asked, and stay small whatever was passed.
  */
 public final class ArgumentSummary {
 
@@ -18,20 +18,42 @@ public final class ArgumentSummary {
     static final List<String> SENSITIVE = List.of("password", "passwd", "token", "secret", "authorization", "card");
 
     public static final String MASK = "***";
+    /** Under this key, the summary says why the conversion of the arguments was cut short. */
+    public static final String CUT_KEY = "@cut";
+
     static final int MAX_STRING = 256;
     static final int MAX_ITEMS = 100;
     static final int MAX_DEPTH = 8;
+    /** Values shown in one summary, all levels together: what keeps a record small whatever the arguments. */
+    static final int MAX_VALUES = 1_000;
 
-    private ArgumentSummary() {}
+    private final Set<String> redactedKeys;
+    private int values;
+
+    private ArgumentSummary(Set<String> redactedKeys) {
+        this.redactedKeys = redactedKeys;
+    }
 
     /**
      * @param arguments    parameter name to converted value (see {@code PolicyValues})
      * @param redactedKeys extra key names to mask, lower case, from the policy's {@code redact:}
      */
     public static Map<String, Object> of(Map<String, Object> arguments, Set<String> redactedKeys) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        arguments.forEach((key, value) -> summary.put(key, summarize(key, value, redactedKeys, 0)));
-        return summary;
+        return of(arguments, redactedKeys, null);
+    }
+
+    /**
+     * @param cutShort why the conversion of the arguments stopped at its budget, shown under
+     *                 {@value #CUT_KEY}; {@code null} when it did not
+     */
+    public static Map<String, Object> of(Map<String, Object> arguments, Set<String> redactedKeys, String cutShort) {
+        ArgumentSummary summary = new ArgumentSummary(redactedKeys);
+        Map<String, Object> shown = new LinkedHashMap<>();
+        arguments.forEach((key, value) -> shown.put(key, summary.summarize(key, value, 0)));
+        if (cutShort != null) {
+            shown.put(CUT_KEY, cutShort);
+        }
+        return shown;
     }
 
     static boolean sensitive(String key, Set<String> redactedKeys) {
@@ -47,7 +69,8 @@ public final class ArgumentSummary {
         return false;
     }
 
-    private static Object summarize(String key, Object value, Set<String> redactedKeys, int depth) {
+    private Object summarize(String key, Object value, int depth) {
+        values++;
         if (key != null && sensitive(key, redactedKeys)) {
             return MASK;
         }
@@ -55,9 +78,7 @@ public final class ArgumentSummary {
             value = partly.readSoFar();
         }
         if (value instanceof String s) {
-            return s.length() <= MAX_STRING
-                    ? s
-                    : s.substring(0, MAX_STRING) + "...[truncated, " + s.length() + " chars]";
+            return cut(s);
         }
         if (value instanceof Map<?, ?> map) {
             if (depth >= MAX_DEPTH) {
@@ -66,12 +87,13 @@ public final class ArgumentSummary {
             Map<String, Object> out = new LinkedHashMap<>();
             int n = 0;
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (n++ == MAX_ITEMS) {
-                    out.put("...", "[" + (map.size() - MAX_ITEMS) + " more entries]");
+                if (n == MAX_ITEMS || values >= MAX_VALUES) {
+                    out.put("...", "[" + (map.size() - n) + " more entries" + why(n) + "]");
                     break;
                 }
+                n++;
                 String k = String.valueOf(entry.getKey());
-                out.put(k, summarize(k, entry.getValue(), redactedKeys, depth + 1));
+                out.put(cut(k), summarize(k, entry.getValue(), depth + 1));
             }
             return out;
         }
@@ -81,11 +103,11 @@ public final class ArgumentSummary {
             }
             List<Object> out = new ArrayList<>(Math.min(list.size(), MAX_ITEMS + 1));
             for (int i = 0; i < list.size(); i++) {
-                if (i == MAX_ITEMS) {
-                    out.add("[" + (list.size() - MAX_ITEMS) + " more items]");
+                if (i == MAX_ITEMS || values >= MAX_VALUES) {
+                    out.add("[" + (list.size() - i) + " more items" + why(i) + "]");
                     break;
                 }
-                out.add(summarize(null, list.get(i), redactedKeys, depth + 1));
+                out.add(summarize(null, list.get(i), depth + 1));
             }
             return out;
         }
@@ -93,6 +115,15 @@ public final class ArgumentSummary {
             return value;
         }
         // CEL's null, or anything else: its text, which is what a reader of the record needs
-        return value == null || "NULL_VALUE".equals(value.toString()) ? null : value.toString();
+        return value == null || "NULL_VALUE".equals(value.toString()) ? null : cut(value.toString());
+    }
+
+    /** Why a container stops after {@code shown} entries, when it is not the cap on each one. */
+    private static String why(int shown) {
+        return shown == MAX_ITEMS ? "" : ": a record shows " + MAX_VALUES + " values in all";
+    }
+
+    private static String cut(String s) {
+        return s.length() <= MAX_STRING ? s : s.substring(0, MAX_STRING) + "...[truncated, " + s.length() + " chars]";
     }
 }

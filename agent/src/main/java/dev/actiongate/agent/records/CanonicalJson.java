@@ -107,7 +107,7 @@ public final class CanonicalJson {
                 buffer[length++] = '}';
             } else if (value instanceof PartlyRead partly) {
                 // what was read, never more: reading is what costs
-                object(partly.readSoFar());
+                value(partly.readSoFar());
             } else if (value instanceof Map<?, ?> map) {
                 object(map);
             } else if (value instanceof Collection<?> items) {

@@ -1,14 +1,16 @@
 package dev.actiongate.agent.records;
 
-import java.util.Map;
-
 /**
- * A value that was converted only as far as something read it: an argument object whose
- * properties are read when a condition asks for them. A record (and an approval's digest) shows
- * what was read, never reads more: reading is what can be slow or have side effects.
+ * A value that was converted only in part: an argument object whose properties are read when a
+ * condition asks for them, or an argument the conversion cut (a cycle, too deep, past its
+ * budget). A record (and an approval's digest) shows what was read, never reads more: reading is
+ * what can be slow, endless or have side effects.
  */
 public interface PartlyRead {
 
-    /** The value's type under {@code @type}, and its fields read so far, by name. */
-    Map<String, Object> readSoFar();
+    /**
+     * What was read, as plain values: an object's type under {@code @type} and its fields read so
+     * far, by name; or a cut list's items before the cut and a marker; or the marker alone.
+     */
+    Object readSoFar();
 }

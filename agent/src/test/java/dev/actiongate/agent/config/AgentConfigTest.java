@@ -94,4 +94,22 @@ class AgentConfigTest {
                 bad.warnings().get(0).startsWith("records_journal='sometimes' is not true or false"),
                 bad.warnings().toString());
     }
+
+    @Test
+    void argumentLimitsDefaultToTenThousandElementsAndAMegabyteOfTextAndWarnAboutBadValues() {
+        assertEquals(
+                new AgentConfig.ArgumentLimits(10_000, 1_048_576),
+                AgentConfig.resolve(null, Map.of(), Map.of()).argumentLimits());
+        AgentConfig raised =
+                AgentConfig.resolve("args_max_nodes=250_000", Map.of(), Map.of("ACTIONGATE_ARGS_MAX_CHARS", "4096"));
+        assertEquals(new AgentConfig.ArgumentLimits(250_000, 4096), raised.argumentLimits());
+        assertTrue(raised.warnings().isEmpty(), raised.warnings().toString());
+        AgentConfig bad = AgentConfig.resolve("args_max_nodes=0,args_max_chars=lots", Map.of(), Map.of());
+        assertEquals(AgentConfig.ArgumentLimits.DEFAULT, bad.argumentLimits());
+        assertEquals(
+                java.util.List.of(
+                        "args_max_nodes='0' is not a whole number from 1 to 2147483647; using 10000",
+                        "args_max_chars='lots' is not a whole number from 1 to 2147483647; using 1048576"),
+                bad.warnings());
+    }
 }

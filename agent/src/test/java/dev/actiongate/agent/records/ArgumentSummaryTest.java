@@ -46,4 +46,33 @@ class ArgumentSummaryTest {
         assertEquals(ArgumentSummary.MAX_ITEMS + 1, summarized.size());
         assertEquals("[900 more items]", summarized.get(ArgumentSummary.MAX_ITEMS));
     }
+
+    @Test
+    void aSummaryHoldsAThousandValuesWhateverTheArgumentsHold() {
+        List<Object> row = java.util.stream.IntStream.range(0, 100)
+                .mapToObj(i -> (Object) ("value-" + i))
+                .toList();
+        List<Object> table = java.util.Collections.nCopies(100, row);
+        Map<String, Object> summary = ArgumentSummary.of(Map.of("table", table), Set.of());
+        String text = summary.toString();
+        long values = text.chars().filter(c -> c == ',').count();
+        assertTrue(values < ArgumentSummary.MAX_VALUES + 200, "about a thousand values, not 10,000: " + values);
+        assertTrue(text.contains("more items: a record shows 1000 values in all]"), text);
+    }
+
+    @Test
+    void aConversionCutShortSaysWhyUnderTheCutKey() {
+        Map<String, Object> summary =
+                ArgumentSummary.of(Map.of("rows", List.of(1L)), Set.of(), "the arguments of x exceed the budget");
+        assertEquals("the arguments of x exceed the budget", summary.get(ArgumentSummary.CUT_KEY));
+        assertTrue(!ArgumentSummary.of(Map.of("rows", List.of(1L)), Set.of()).containsKey(ArgumentSummary.CUT_KEY));
+    }
+
+    @Test
+    void longKeysAreCutLikeLongValues() {
+        Map<String, Object> summary = ArgumentSummary.of(Map.of("meta", Map.of("k".repeat(1_000), 1L)), Set.of());
+        Map<?, ?> meta = (Map<?, ?>) summary.get("meta");
+        String key = (String) meta.keySet().iterator().next();
+        assertTrue(key.endsWith("...[truncated, 1000 chars]"), key);
+    }
 }
