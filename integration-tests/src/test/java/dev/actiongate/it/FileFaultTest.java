@@ -44,7 +44,9 @@ class FileFaultTest {
             run.await("records in " + file, () -> size(file) > 20_000);
             long limit = size(file) + 30_001; // hardly ever a line's end: the write that crosses it fails part-way
             ForkedJvm.setFileSizeLimit(run.jvm().pid(), limit);
-            run.await("a write refused at the size limit", () -> run.jvm().stderr().contains("File too large"));
+            run.await(
+                    "a write refused at the size limit",
+                    () -> run.jvm().stderr().contains("File too large"));
             ForkedJvm.setFileSizeLimit(run.jvm().pid(), -1);
             run.await("records after the limit was lifted", () -> size(file) > limit + 20_000);
             run.signal("stop");
