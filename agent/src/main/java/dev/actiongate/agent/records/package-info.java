@@ -9,7 +9,8 @@
  * the one at the path vanishes ({@code NewRecordsFile} starts the next one), {@code JournalCopy}
  * copies the journal into the file, {@code QueuedRecords} and {@code PollingWriter} carry outcomes
  * that may follow their event by moments, and {@code FileTail} is the one backward scan of a
- * file's end that opening, continuing and verifying share.
+ * file's end that opening, continuing and verifying share; {@code RecentRecords} reads the latest
+ * records through it for those who check their own state against the records.
  *
  * <p>Uses the JDK and SLF4J only. Knows nothing of policies or instrumentation; the gate decides
  * what goes into a record.
