@@ -110,9 +110,9 @@ final class ApprovalStore implements Closeable {
         StoreKey key = StoreKey.openOrCreate(absolute);
         StoreLines.Read read = new StoreLines.Read(Map.of(), Map.of(), List.of());
         String last = StoreKey.GENESIS;
+        Set<String> refusedNow = new HashSet<>();
         if (Files.exists(absolute)) {
             read = StoreLines.read(absolute, Files.readAllLines(absolute, StandardCharsets.UTF_8), key);
-            Set<String> refusedNow = new HashSet<>();
             read.broken().forEach(broken -> refusedNow.add(broken.id()));
             // The open requests, and the ones refused right now, so that the store itself says so
             // until the next start; closed ones live on in the decision records.
@@ -138,7 +138,8 @@ final class ApprovalStore implements Closeable {
             createPrivate(absolute);
         }
         Map<String, Approval> loaded = new LinkedHashMap<>(read.approvals());
-        loaded.values().removeIf(approval -> !approval.status().open() && approval.status() != ApprovalStatus.REFUSED);
+        // A request refused at an earlier start was recorded then; only this start's refusals stay in view.
+        loaded.values().removeIf(approval -> !approval.status().open() && !refusedNow.contains(approval.id()));
         return new ApprovalStore(
                 absolute, new FileOutputStream(absolute.toFile(), true), lock, key, last, loaded, read);
     }
