@@ -7,6 +7,7 @@ import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicySource;
 import dev.actiongate.agent.records.CheckpointTrail;
+import dev.actiongate.agent.records.RecentRecords;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.SealingKey;
 import java.io.IOException;
@@ -91,7 +92,8 @@ final class StartupState {
                             config.approvals().store(),
                             config.approvals().validity(),
                             Clock.systemUTC(),
-                            record -> records.append(record, null)),
+                            record -> records.append(record, null),
+                            (since, each) -> RecentRecords.newestFirst(records.path(), since, each)),
                     null);
         } catch (IOException | RuntimeException e) {
             String problem =

@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The decision records the approval desk writes: a review, a refused review, an expiry. Fields
+ * The decision records the approval desk writes: a review, a refused review, an expiry, a request
+ * the store's word was not taken for. Fields
  * are put in canonical (sorted) order; the kinds and fields are public contract (docs/records.md).
  */
 final class ApprovalRecords {
@@ -35,6 +36,33 @@ final class ApprovalRecords {
         record.put("requested_at", Timestamps.of(approval.requestedAt()));
         record.put("reviewer", approval.reviewer());
         record.put("tenant", approval.tenant());
+        record.put("timestamp", Timestamps.now());
+        return record;
+    }
+
+    /**
+     * {@code approval_store_refused}: a request the store said was open (or whose line's seal did
+     * not hold) that the agent closed at start, and why.
+     *
+     * @param now         the request as it stands now, consumed or refused
+     * @param storeStatus what the store's line said, or {@code sealed} when its seal did not hold
+     */
+    static Map<String, Object> storeRefused(
+            Approval now, String store, int line, String storeStatus, String problem, String consumedBy) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("action", now.action());
+        record.put("action_digest", now.actionDigest());
+        record.put("actor", now.actor());
+        record.put("consumed_by", consumedBy);
+        record.put("decision_id", now.id());
+        record.put("kind", "approval_store_refused");
+        record.put("line", line);
+        record.put("problem", problem);
+        record.put("reviewer", now.reviewer());
+        record.put("status", now.status().wireName());
+        record.put("store", store);
+        record.put("store_status", storeStatus);
+        record.put("tenant", now.tenant());
         record.put("timestamp", Timestamps.now());
         return record;
     }

@@ -13,7 +13,12 @@ public enum ApprovalStatus {
     /** Nobody decided, or nobody used the approval, within {@code approval_validity}. */
     EXPIRED,
     /** A call ran on it; it can never be used again. */
-    CONSUMED;
+    CONSUMED,
+    /**
+     * The agent would not take the store's word for it: its line's seal did not hold, or the
+     * decision records contradict it (see {@code StoreReconciliation}); never usable.
+     */
+    REFUSED;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

@@ -1,6 +1,5 @@
 package dev.actiongate.agent.approvals;
 
-import dev.actiongate.agent.records.CanonicalJson;
 import java.io.Closeable;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -15,15 +14,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The file that keeps approval requests across restarts: JSON Lines, one line per change, the
  * last line of an id being its state. Every change is forced to disk before it is acted on, so a
  * reviewer's approval survives a crash the moment the API has answered. On open the file is
- * compacted to the requests still open; closed ones live on in the decision records.
+ * compacted to the requests still open; closed ones live on in the decision records. Every line
+ * is sealed ({@link StoreLines}); a request with a line whose seal does not hold is refused.
  *
  * <p>Not thread-safe by itself: {@link FileApprovals} serialises access.
  */
@@ -40,13 +42,29 @@ final class ApprovalStore implements Closeable {
     /** Held while open: compaction replaces the store file, so the lock is on a file beside it. */
     private final FileChannel lock;
 
-    private final Map<String, Approval> byId = new LinkedHashMap<>();
+    private final StoreKey key;
+    /** The seal of the last line written, which the next one is chained to. */
+    private String last;
 
-    private ApprovalStore(Path file, FileOutputStream out, FileChannel lock, Map<String, Approval> loaded) {
+    private final Map<String, Approval> byId = new LinkedHashMap<>();
+    /** What the file said when it was opened, seals checked. */
+    private final StoreLines.Read opened;
+
+    private ApprovalStore(
+            Path file,
+            FileOutputStream out,
+            FileChannel lock,
+            StoreKey key,
+            String last,
+            Map<String, Approval> loaded,
+            StoreLines.Read opened) {
         this.file = file;
         this.out = out;
         this.lock = lock;
+        this.key = key;
+        this.last = last;
         this.byId.putAll(loaded);
+        this.opened = opened;
     }
 
     /**
@@ -89,31 +107,24 @@ final class ApprovalStore implements Closeable {
     }
 
     private static ApprovalStore open(Path absolute, FileChannel lock) throws IOException {
-        Map<String, Approval> loaded = new LinkedHashMap<>();
+        StoreKey key = StoreKey.openOrCreate(absolute);
+        StoreLines.Read read = new StoreLines.Read(Map.of(), Map.of(), List.of());
+        String last = StoreKey.GENESIS;
+        Set<String> refusedNow = new HashSet<>();
         if (Files.exists(absolute)) {
-            List<String> lines = Files.readAllLines(absolute, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    Approval approval = Approval.fromMap(CanonicalJson.parse(line));
-                    loaded.put(approval.id(), approval);
-                } catch (IOException | RuntimeException e) {
-                    if (i == lines.size() - 1) {
-                        break; // torn by a crash mid-write: that change was never acknowledged
-                    }
-                    throw new IOException(
-                            absolute + ":" + (i + 1) + ": not an approval (" + e.getMessage()
-                                    + "); move the file aside or repair the line",
-                            e);
+            read = StoreLines.read(absolute, Files.readAllLines(absolute, StandardCharsets.UTF_8), key);
+            read.broken().forEach(broken -> refusedNow.add(broken.id()));
+            // The open requests, and the ones refused right now, so that the store itself says so
+            // until the next start; closed ones live on in the decision records.
+            StringBuilder text = new StringBuilder();
+            for (Approval approval : read.approvals().values()) {
+                if (approval.status().open() || refusedNow.contains(approval.id())) {
+                    StoreLines.Sealed sealed = StoreLines.seal(approval, last, key);
+                    text.append(sealed.text());
+                    last = sealed.seal();
                 }
             }
-            loaded.values().removeIf(approval -> !approval.status().open());
             Path compacted = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-            StringBuilder text = new StringBuilder();
-            loaded.values().forEach(approval -> text.append(line(approval)));
             Files.deleteIfExists(compacted);
             createPrivate(compacted);
             try (FileChannel out =
@@ -126,7 +137,11 @@ final class ApprovalStore implements Closeable {
         if (!Files.exists(absolute)) {
             createPrivate(absolute);
         }
-        return new ApprovalStore(absolute, new FileOutputStream(absolute.toFile(), true), lock, loaded);
+        Map<String, Approval> loaded = new LinkedHashMap<>(read.approvals());
+        // A request refused at an earlier start was recorded then; only this start's refusals stay in view.
+        loaded.values().removeIf(approval -> !approval.status().open() && !refusedNow.contains(approval.id()));
+        return new ApprovalStore(
+                absolute, new FileOutputStream(absolute.toFile(), true), lock, key, last, loaded, read);
     }
 
     /** Requests name actors, tenants and arguments: the file is readable by the service's user only. */
@@ -142,10 +157,17 @@ final class ApprovalStore implements Closeable {
         return file;
     }
 
-    /** Writes {@code approval} durably, then makes it the current state of its id. */
+    /** What the file said when it was opened: the lines whose seal did not hold, and where each request was read. */
+    StoreLines.Read opened() {
+        return opened;
+    }
+
+    /** Writes {@code approval} durably, sealed, then makes it the current state of its id. */
     void put(Approval approval) throws IOException {
-        out.write(line(approval).getBytes(StandardCharsets.UTF_8));
+        StoreLines.Sealed sealed = StoreLines.seal(approval, last, key);
+        out.write(sealed.text().getBytes(StandardCharsets.UTF_8));
         out.getFD().sync();
+        last = sealed.seal();
         byId.put(approval.id(), approval);
     }
 
@@ -188,10 +210,6 @@ final class ApprovalStore implements Closeable {
         } finally {
             lock.close();
         }
-    }
-
-    private static String line(Approval approval) {
-        return new String(CanonicalJson.bytes(approval.toMap()), StandardCharsets.UTF_8) + "\n";
     }
 
     private static void writeFully(FileChannel channel, String text) throws IOException {

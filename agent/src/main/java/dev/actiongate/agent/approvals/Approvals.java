@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The approval desk, as the gate, the admin API and the CLI need it: callers file requests and
@@ -25,13 +27,25 @@ public interface Approvals extends Closeable {
         void record(Map<String, Object> record) throws IOException;
     }
 
+    /** The decision records as the desk checks its store against them when it opens. */
+    @FunctionalInterface
+    interface History {
+        /**
+         * Gives {@code each} the decision records, newest first, at least back to the first whose
+         * {@code timestamp} is before {@code since} (more is harmless).
+         */
+        void since(Instant since, Consumer<Map<String, Object>> each) throws IOException;
+    }
+
     /**
-     * Opens the file-based desk at {@code file} and starts expiring requests in the background.
+     * Opens the file-based desk at {@code file}, checked against {@code history}, and starts
+     * expiring requests in the background.
      *
      * @param validity how long a request may stay pending, and an approval unused
      */
-    static Approvals open(Path file, Duration validity, Clock clock, Recorder recorder) throws IOException {
-        FileApprovals approvals = FileApprovals.open(file, validity, clock, recorder);
+    static Approvals open(Path file, Duration validity, Clock clock, Recorder recorder, History history)
+            throws IOException {
+        FileApprovals approvals = FileApprovals.open(file, validity, clock, recorder, history);
         approvals.startExpiring();
         return approvals;
     }

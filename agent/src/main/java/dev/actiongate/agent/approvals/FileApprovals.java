@@ -36,13 +36,22 @@ public final class FileApprovals implements Approvals {
     }
 
     /**
-     * Opens the store at {@code file}; nothing expires until {@link #startExpiring} (or a call
-     * to {@link #expireDue}), so that a test decides when time passes.
+     * Opens the store at {@code file}, refusing what its seals or {@code history} (the decision
+     * records) contradict; nothing expires until {@link #startExpiring} (or a call to
+     * {@link #expireDue}), so that a test decides when time passes.
      *
      * @param validity how long a request may stay pending, and an approval unused
      */
-    static FileApprovals open(Path file, Duration validity, Clock clock, Recorder recorder) throws IOException {
-        return new FileApprovals(ApprovalStore.open(file), validity, clock, recorder);
+    static FileApprovals open(Path file, Duration validity, Clock clock, Recorder recorder, History history)
+            throws IOException {
+        ApprovalStore store = ApprovalStore.open(file);
+        try {
+            StoreReconciliation.run(store, history, recorder);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new FileApprovals(store, validity, clock, recorder);
     }
 
     /** Starts the background sweeper that expires requests whose time is up, once a second. */

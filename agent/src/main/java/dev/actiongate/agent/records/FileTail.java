@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The end of a records file, read backwards in blocks: where its last line starts and what it
@@ -32,6 +33,46 @@ final class FileTail {
             start -= n;
         }
         return 0;
+    }
+
+    /** What a backward scan does with each line; {@code false} stops it. */
+    @FunctionalInterface
+    interface LineVisitor {
+        boolean visit(byte[] line) throws IOException;
+    }
+
+    /**
+     * Visits the lines of {@code in} that end before {@code end}, last first, without their line
+     * ends, until {@code visitor} says stop: a block is read once however many lines it holds.
+     *
+     * @param end just after a newline (or 0): the bytes of a line its writer did not finish are not given
+     */
+    static void linesBackwards(RandomAccessFile in, long end, LineVisitor visitor) throws IOException {
+        long position = end;
+        byte[] carry = new byte[0]; // the part of a line that began in a block not read yet
+        byte[] block = new byte[BLOCK];
+        while (position > 0) {
+            int n = (int) Math.min(block.length, position);
+            position -= n;
+            in.seek(position);
+            in.readFully(block, 0, n);
+            byte[] data = new byte[n + carry.length];
+            System.arraycopy(block, 0, data, 0, n);
+            System.arraycopy(carry, 0, data, n, carry.length);
+            int lineEnd = data.length;
+            for (int i = data.length - 1; i >= 0; i--) {
+                if (data[i] == '\n') {
+                    if (lineEnd > i + 1 && !visitor.visit(Arrays.copyOfRange(data, i + 1, lineEnd))) {
+                        return;
+                    }
+                    lineEnd = i;
+                }
+            }
+            carry = Arrays.copyOf(data, lineEnd);
+        }
+        if (carry.length > 0) {
+            visitor.visit(carry);
+        }
     }
 
     /** How many bytes follow the file's last newline: the part of a line its writer did not finish. */

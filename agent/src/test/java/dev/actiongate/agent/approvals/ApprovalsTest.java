@@ -37,7 +37,15 @@ class ApprovalsTest {
 
     /** Without the sweeper thread: time passes only when a test advances the clock and expires. */
     private FileApprovals open() throws IOException {
-        return FileApprovals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, recorded::add);
+        return FileApprovals.open(
+                dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, recorded::add, this::history);
+    }
+
+    /** The records this test's desks wrote, newest first, as the records file would give them. */
+    private void history(Instant since, java.util.function.Consumer<Map<String, Object>> each) {
+        for (int i = recorded.size() - 1; i >= 0; i--) {
+            each.accept(recorded.get(i));
+        }
     }
 
     private static ApprovalDraft draft(String id, String digest) {
@@ -120,7 +128,7 @@ class ApprovalsTest {
     }
 
     @Test
-    void aStoreWrittenBeforeTimesHadOneFormStillLoads() throws Exception {
+    void aStoreWrittenBeforeTimesHadOneFormStillReadsButItsUnsealedRequestIsNotUsed() throws Exception {
         // As the previous version wrote an approved request: Instant.toString, to the nanosecond or the second.
         Files.writeString(
                 dir.resolve("approvals.jsonl"),
@@ -132,12 +140,13 @@ class ApprovalsTest {
                         + "\"requested_at\":\"2026-11-25T10:00:00.123456789Z\",\"reviewed_at\":\"2026-11-25T10:05:00.000000001Z\","
                         + "\"reviewer\":\"alice\",\"reviewers\":[\"alice\",\"bob\"],\"status\":\"approved\",\"tenant\":\"acme\"}\n");
         try (Approvals reopened = open()) {
-            Approval a = reopened.openFor("da");
-            assertEquals(ApprovalStatus.APPROVED, a.status());
+            Approval a = reopened.get("a");
+            assertEquals(ApprovalStatus.REFUSED, a.status(), "nothing tells a line of that version from a forged one");
             assertEquals(Instant.parse("2026-11-25T10:00:00.123456789Z"), a.requestedAt());
             assertEquals(Instant.parse("2026-11-25T11:00:00Z"), a.expiresAt());
             assertEquals(Instant.parse("2026-11-25T10:05:00.000000001Z"), a.reviewedAt());
-            assertEquals("a", reopened.consume("a", "call-2").id(), "an approval from the previous version is usable");
+            assertNull(reopened.openFor("da"));
+            assertNull(reopened.consume("a", "call-2"));
         }
         String rewritten = Files.readString(dir.resolve("approvals.jsonl"));
         assertTrue(rewritten.contains("\"requested_at\":\"2026-11-25T10:00:00.123Z\""), rewritten);
@@ -302,10 +311,14 @@ class ApprovalsTest {
 
     @Test
     void aReviewThatCannotBeRecordedDoesNotTakeEffect() throws Exception {
-        try (Approvals approvals =
-                FileApprovals.open(dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, record -> {
+        try (Approvals approvals = FileApprovals.open(
+                dir.resolve("approvals.jsonl"),
+                Duration.ofHours(1),
+                clock,
+                record -> {
                     throw new IOException("disk full");
-                })) {
+                },
+                this::history)) {
             approvals.request(draft("a", "da"));
             Review review = approvals.review("a", true, "alice", null);
             assertEquals(503, review.status());
