@@ -97,6 +97,17 @@ class SealingTest {
     }
 
     @Test
+    void theAgentRefusesToGoOnWithAFileCutWhileItWasStopped() throws Exception {
+        List<String> lines = Files.readAllLines(records);
+        Files.write(records, lines.subList(0, lines.size() - 3));
+        AgentApp.Result again = app("mailer", records, trail).run();
+        assertTrue(
+                again.run().stderr().contains("does not end with the last checkpoint the sealing key"),
+                again.run().describe());
+        assertEquals(lines.size() - 3, Files.readAllLines(records).size(), "nothing was added to the cut file");
+    }
+
+    @Test
     void dropppingTheDenialsAndRehashingBreaksTheSeal() throws Exception {
         List<String> rehashed = rehash(Files.readAllLines(records).stream()
                 .filter(line -> !line.contains("\"verdict\":\"deny\""))
