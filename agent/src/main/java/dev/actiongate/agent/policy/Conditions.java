@@ -17,8 +17,18 @@ import dev.cel.runtime.Program;
  */
 final class Conditions {
 
-    private static final CelOptions OPTIONS =
-            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    /**
+     * How many iterations of {@code all}, {@code exists}, {@code exists_one}, {@code map} and
+     * {@code filter} one evaluation of a condition may take, nested ones included: three nested
+     * {@code all} over 2,000 items would take 8 billion and hold the calling thread for hours.
+     * Past it the evaluation stops and the rule denies, naming the limit.
+     */
+    static final int MAX_ITERATIONS = 100_000;
+
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .enableHeterogeneousNumericComparisons(true)
+            .comprehensionMaxIterations(MAX_ITERATIONS)
+            .build();
 
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)

@@ -77,6 +77,28 @@ class PolicyEvaluationTest {
     }
 
     @Test
+    void aConditionThatWouldIterateForHoursIsStoppedAndItsRuleDenies() throws Exception {
+        Policy costly = policy("""
+                version: "v1"
+                default: allow
+                rules:
+                  - id: cubic
+                    action: send_customer_email
+                    when: 'args.items.all(a, args.items.all(b, args.items.all(c, a != "" && b != "" && c != "")))'
+                    verdict: allow
+                """);
+        List<String> items = java.util.Collections.nCopies(2_000, "x");
+        // without a limit this runs for hours: the timeout turns that into a failure, not a hang
+        Decision d = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofMinutes(1),
+                () -> costly.evaluate(
+                        "send_customer_email", vars("send_customer_email", Map.of("items", items), "acme", "staging")));
+        assertEquals(Verdict.DENY, d.verdict(), d.reason());
+        assertTrue(d.reason().contains("rule 'cubic' could not be evaluated"), d.reason());
+        assertTrue(d.reason().contains("Iteration budget exceeded: " + Conditions.MAX_ITERATIONS), d.reason());
+    }
+
+    @Test
     void allowWhenOnlyAnAllowRuleMatches() throws Exception {
         Decision d = policy(POLICY)
                 .evaluate(
