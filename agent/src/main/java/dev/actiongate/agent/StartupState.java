@@ -107,6 +107,10 @@ final class StartupState {
         String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
         Policy loaded = policy.value();
         RecordLog log = records.value();
+        if (loaded != null) {
+            // What check warns about: conditions whose cost multiplies with the call's lists.
+            loaded.warnings().forEach(warning -> log().warn("{}", warning));
+        }
         if (loaded != null && !loaded.enabled()) {
             log().warn(
                             "policy {} says enabled: false: governed methods run undecided and unrecorded until a policy"

@@ -61,7 +61,7 @@ public final class AgentForkProfiler implements ExternalProfiler {
         BenchWorkspace workspace = BenchWorkspace.get();
         records = workspace.newRecordsFile(
                 params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1));
-        agentOption = workspace.javaAgentOption(withAgent.policy(), records);
+        agentOption = workspace.javaAgentOption(policy(withAgent, params), records);
         return List.of(agentOption, "-D" + ForkChecks.RECORDS_PROPERTY + "=" + records);
     }
 
@@ -96,6 +96,15 @@ public final class AgentForkProfiler implements ExternalProfiler {
     @Override
     public String getDescription() {
         return "Starts the forks of @WithAgent benchmark classes with the ActionGate agent (-javaagent)";
+    }
+
+    /** The policy's name, each {@code {param}} in it replaced by that {@code @Param}'s value in this fork. */
+    private static String policy(WithAgent withAgent, BenchmarkParams params) {
+        String policy = withAgent.policy();
+        for (String key : params.getParamsKeys()) {
+            policy = policy.replace("{" + key + "}", params.getParam(key));
+        }
+        return policy;
     }
 
     /** The annotation on the class declaring {@code benchmark} (its fully qualified method name). */

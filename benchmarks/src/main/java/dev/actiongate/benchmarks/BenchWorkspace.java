@@ -69,10 +69,20 @@ final class BenchWorkspace {
         return agentJar;
     }
 
-    /** The extracted policy {@code name} (a file under {@code policies/} next to this class). */
+    /**
+     * The extracted policy {@code name} (a file under {@code policies/} next to this class), or
+     * the generated one of that name ({@link GeneratedPolicies}).
+     */
     synchronized Path policy(String name) {
         Path file = directory.resolve(name);
-        if (!Files.exists(file)) {
+        String generated = GeneratedPolicies.text(name);
+        if (generated != null && !Files.exists(file)) {
+            try {
+                Files.writeString(file, generated);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write policy " + name + " to " + directory, e);
+            }
+        } else if (!Files.exists(file)) {
             try (InputStream in = BenchWorkspace.class.getResourceAsStream(POLICY_RESOURCES + name)) {
                 if (in == null) {
                     throw new IllegalStateException("no policy " + POLICY_RESOURCES + name + " in the benchmarks jar");

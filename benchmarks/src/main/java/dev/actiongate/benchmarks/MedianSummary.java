@@ -29,7 +29,7 @@ final class MedianSummary {
         for (RunResult result : results) {
             BenchmarkParams params = result.getParams();
             Result<?> primary = result.getPrimaryResult();
-            Row row = rows.computeIfAbsent(params.getBenchmark(), name -> new Row());
+            Row row = rows.computeIfAbsent(params.getBenchmark() + parameters(params), name -> new Row());
             unit = primary.getScoreUnit();
             if (params.getMode() == Mode.SampleTime) {
                 Statistics statistics = primary.getStatistics();
@@ -50,7 +50,7 @@ final class MedianSummary {
                 + (baseline == null
                         ? ""
                         : "; \"extra\" = more than " + shortName(BASELINE) + ", the same call without the agent"));
-        String format = "%-40s %10s %10s %10s %10s %10s %10s%n";
+        String format = "%-50s %10s %10s %10s %10s %10s %10s%n";
         out.printf(Locale.ROOT, format, "Benchmark", "median", "extra", "p0.99", "mean", "± error", "extra");
         rows.forEach((name, row) -> out.printf(
                 Locale.ROOT,
@@ -62,6 +62,18 @@ final class MedianSummary {
                 number(row.mean),
                 number(row.meanError),
                 delta(row.mean, base.mean)));
+    }
+
+    /** {@code [rules=100]} for a benchmark with {@code @Param}s, so that each value has its row. */
+    private static String parameters(BenchmarkParams params) {
+        if (params.getParamsKeys().isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("[");
+        for (String key : params.getParamsKeys()) {
+            text.append(text.length() > 1 ? "," : "").append(key).append('=').append(params.getParam(key));
+        }
+        return text.append(']').toString();
     }
 
     private static String shortName(String benchmark) {

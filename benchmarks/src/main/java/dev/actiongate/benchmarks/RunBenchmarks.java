@@ -18,12 +18,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.actiongate.benchmarks.RunBenchmarks [JMH options]
  * java -cp benchmarks/target/benchmarks.jar dev.actiongate.benchmarks.RunBenchmarks startup [runs]
+ * java -cp benchmarks/target/benchmarks.jar dev.actiongate.benchmarks.RunBenchmarks policy-load [runs]
  * </pre>
  *
  * The first form is one JMH invocation over every benchmark (or those the JMH options select),
  * with {@link AgentForkProfiler} deciding per fork whether and with which policy the agent
  * starts, then a summary of medians against the no-agent baseline. The second measures the
- * agent's start-up ({@link StartupTiming}). The agent jar is {@code -Dactiongate.agent.jar} or
+ * agent's start-up ({@link StartupTiming}); the third, what a policy of 10,000 rules costs
+ * before the first call ({@link PolicyLoadTiming}). The agent jar is {@code -Dactiongate.agent.jar} or
  * {@code agent/target/actiongate-agent.jar} of this repository.
  */
 public final class RunBenchmarks {
@@ -34,6 +36,11 @@ public final class RunBenchmarks {
         if (args.length > 0 && args[0].equals("startup")) {
             workspace();
             StartupTiming.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("policy-load")) {
+            workspace();
+            PolicyLoadTiming.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         CommandLineOptions options;

@@ -131,7 +131,7 @@ final class StartupTiming {
         }
     }
 
-    private static Map<String, Long> parse(String output) {
+    static Map<String, Long> parse(String output) {
         for (String line : output.split("\n")) {
             if (line.startsWith(StartupProbe.PREFIX + " ")) {
                 Map<String, Long> values = new HashMap<>();
@@ -146,7 +146,7 @@ final class StartupTiming {
         return null;
     }
 
-    private static double median(List<double[]> samples, int metric) {
+    static double median(List<double[]> samples, int metric) {
         double[] values =
                 samples.stream().mapToDouble(sample -> sample[metric]).sorted().toArray();
         int middle = values.length / 2;

@@ -18,6 +18,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface WithAgent {
 
-    /** File name of the policy under {@code dev/actiongate/benchmarks/policies/}, e.g. {@code enforce.yaml}. */
+    /**
+     * File name of the policy under {@code dev/actiongate/benchmarks/policies/}, e.g.
+     * {@code enforce.yaml}, or of a generated one ({@link GeneratedPolicies}). A {@code {name}} in
+     * it is replaced by the value of the benchmark's {@code @Param} {@code name} in each fork.
+     */
     String policy();
 }

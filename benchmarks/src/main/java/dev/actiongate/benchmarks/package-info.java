@@ -8,6 +8,8 @@
  * without the agent, run in one JMH invocation and land in one results table.
  *
  * <p>Entry points: {@link dev.actiongate.benchmarks.RunBenchmarks} runs the call benchmarks or,
- * with {@code startup}, the start-up measurement ({@link dev.actiongate.benchmarks.StartupTiming}).
+ * with {@code startup}, the start-up measurement ({@link dev.actiongate.benchmarks.StartupTiming})
+ * or, with {@code policy-load}, what a policy of 10,000 rules costs before the first call
+ * ({@link dev.actiongate.benchmarks.PolicyLoadTiming}).
  */
 package dev.actiongate.benchmarks;

@@ -26,7 +26,8 @@ public final class Cli {
             "                     verification key, or a file holding it), that every record is sealed",
             "                     by that key; with --checkpoints (the trail file, or a log holding",
             "                     the actiongate.checkpoints lines), that no sealed record is missing",
-            "  check POLICY       compile a policy file and report every problem",
+            "  check POLICY       compile a policy file and report every problem, and warn about",
+            "                     conditions whose cost grows faster than their input",
             "  status --url URL --token-file FILE",
             "                     what a running agent governs and has decided (admin API); exit 3,",
             "                     listing them, when classes could not be instrumented",
@@ -139,6 +140,8 @@ public final class Cli {
             for (GovernEntry entry : policy.govern()) {
                 out.println(file + ":" + entry.line() + ": governs " + governed(entry));
             }
+            // Warnings do not fail the check: the policy loads, and the agent logs them too.
+            policy.warnings().forEach(out::println);
             return 0;
         } catch (PolicyException e) {
             e.problems().forEach(err::println);

@@ -107,6 +107,7 @@ final class PolicyInForce {
             current = before.withPolicy(loaded);
             outcome = loaded(file, old, loaded, record);
             log().info("{} ({})", outcome, trigger);
+            loaded.warnings().forEach(warning -> log().warn("{}", warning));
             if (!loaded.enabled()) {
                 log().warn(
                                 "policy {} says enabled: false: governed methods run unrecorded until a policy enables them",

@@ -1,15 +1,27 @@
 package dev.actiongate.agent.policy;
 
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.Program;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CEL environment every condition is compiled in: the variables {@code action},
@@ -25,20 +37,17 @@ final class Conditions {
      */
     static final int MAX_ITERATIONS = 100_000;
 
+    /** Below this many conditions per thread, another thread costs more than it saves. */
+    private static final int MIN_PER_THREAD = 200;
+
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableHeterogeneousNumericComparisons(true)
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .build();
 
-    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-            .setOptions(OPTIONS)
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("action", SimpleType.STRING)
-            .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("ctx", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("method", MapType.create(SimpleType.STRING, SimpleType.STRING))
-            .setResultType(SimpleType.BOOL)
-            .build();
+    private static final Map<String, CelType> VARIABLES = variables();
+
+    private static final CelCompiler COMPILER = compiler();
 
     // The evaluator every bounded-cost and fail-closed test was written against; moving to CEL's
     // newer runtime is a change of its own, measured with the benchmarks.
@@ -48,23 +57,139 @@ final class Conditions {
 
     private Conditions() {}
 
-    /** Compiles a condition, or returns the checker's issues. */
-    static Compiled compile(String expression) {
-        CelValidationResult result = COMPILER.compile(expression);
-        if (result.hasError()) {
+    private static Map<String, CelType> variables() {
+        Map<String, CelType> variables = new LinkedHashMap<>();
+        variables.put("action", SimpleType.STRING);
+        variables.put("args", MapType.create(SimpleType.STRING, SimpleType.DYN));
+        variables.put("ctx", MapType.create(SimpleType.STRING, SimpleType.DYN));
+        variables.put("method", MapType.create(SimpleType.STRING, SimpleType.STRING));
+        return Collections.unmodifiableMap(variables);
+    }
+
+    private static CelCompiler compiler() {
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .setResultType(SimpleType.BOOL);
+        VARIABLES.forEach(builder::addVar);
+        return builder.build();
+    }
+
+    /**
+     * Compiles each of {@code expressions} once, on up to {@code threads} threads (the calling
+     * one among them), each with its own {@link Batch}. An expression missing from the result
+     * (a thread that failed) is for the caller to compile itself.
+     */
+    static Map<String, Compiled> compileAll(Collection<String> expressions, int threads) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(expressions));
+        int workers = Math.max(1, Math.min(threads, distinct.size() / MIN_PER_THREAD));
+        Map<String, Compiled> compiled = new ConcurrentHashMap<>();
+        List<Thread> helpers = new ArrayList<>();
+        for (int worker = 1; worker < workers; worker++) {
+            int first = worker;
+            Thread helper =
+                    new Thread(() -> compileEvery(distinct, first, workers, compiled), "actiongate-policy-compile");
+            helper.setDaemon(true);
+            helper.start();
+            helpers.add(helper);
+        }
+        compileEvery(distinct, 0, workers, compiled);
+        boolean interrupted = false;
+        for (Thread helper : helpers) {
+            while (helper.isAlive()) {
+                try {
+                    helper.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return compiled;
+    }
+
+    /** Expressions {@code first}, {@code first + step}, ... of {@code expressions}. */
+    private static void compileEvery(List<String> expressions, int first, int step, Map<String, Compiled> into) {
+        Batch batch = new Batch();
+        for (int i = first; i < expressions.size(); i += step) {
+            into.put(expressions.get(i), batch.compile(expressions.get(i)));
+        }
+    }
+
+    /** {@code expression} parsed, not checked. */
+    static CelValidationResult parse(String expression) {
+        return COMPILER.parse(expression);
+    }
+
+    /** {@code expression} compiled by the compiler alone, as {@link SharedChecker} must check it. */
+    static CelValidationResult compileAlone(String expression) {
+        return COMPILER.compile(expression);
+    }
+
+    /** A checker environment of these variables and options, for many conditions. */
+    static SharedChecker sharedChecker() {
+        return new SharedChecker(OPTIONS, VARIABLES, SimpleType.BOOL, COMPILER.getTypeProvider());
+    }
+
+    /**
+     * Compiles the conditions of one policy: they share one checker environment
+     * ({@link SharedChecker}), conditions that differ only in their literals are type-checked
+     * once ({@link ConditionShapes}), and a condition written by several rules is compiled once.
+     * Not thread-safe: one per policy load.
+     */
+    static final class Batch {
+        private final SharedChecker checker = sharedChecker();
+        private final ConditionShapes shapes = new ConditionShapes();
+        private final Map<String, Compiled> compiled = new HashMap<>();
+
+        Compiled compile(String expression) {
+            return compiled.computeIfAbsent(expression, this::compileOnce);
+        }
+
+        private Compiled compileOnce(String expression) {
+            try {
+                CelValidationResult parsed = parse(expression);
+                if (parsed.hasError()) {
+                    return failed(parsed);
+                }
+                CelAbstractSyntaxTree ast = parsed.getAst();
+                String shape = ConditionShapes.shape(ast.getExpr());
+                CelAbstractSyntaxTree checked = shapes.reuse(shape, ast);
+                if (checked == null) {
+                    checked = checker.check(ast);
+                    if (checked == null) {
+                        CelValidationResult result = COMPILER.check(ast);
+                        if (result.hasError()) {
+                            return failed(result);
+                        }
+                        checked = result.getAst();
+                    }
+                    shapes.remember(shape, ast, checked);
+                }
+                return new Compiled(RUNTIME.createProgram(checked), List.of(), ConditionCost.nesting(checked));
+            } catch (Exception e) {
+                return new Compiled(null, List.of(String.valueOf(e.getMessage())), List.of());
+            }
+        }
+
+        private static Compiled failed(CelValidationResult result) {
             return new Compiled(
                     null,
                     result.getErrors().stream()
                             .map(issue -> "CEL " + issue.getSourceLocation().getLine() + ":"
                                     + (issue.getSourceLocation().getColumn() + 1) + ": " + issue.getMessage())
-                            .toList());
-        }
-        try {
-            return new Compiled(RUNTIME.createProgram(result.getAst()), java.util.List.of());
-        } catch (Exception e) {
-            return new Compiled(null, java.util.List.of(String.valueOf(e.getMessage())));
+                            .toList(),
+                    List.of());
         }
     }
 
-    record Compiled(Program program, java.util.List<String> errors) {}
+    /**
+     * A condition compiled, or why it is not.
+     *
+     * @param nested the longest chain of comprehensions nested in one another's loops, outermost
+     *     first, as {@code all (CEL 1:12)}, when it has two or more; else empty
+     */
+    record Compiled(Program program, List<String> errors, List<String> nested) {}
 }

@@ -133,6 +133,16 @@ final class DocumentReader {
             throw problems.exception();
         }
         return new Policy(
-                file, version, Sha256.hex(bytes), defaultVerdict, mode, rules, redact, escalation, govern, enabled);
+                file,
+                version,
+                Sha256.hex(bytes),
+                defaultVerdict,
+                mode,
+                rules,
+                redact,
+                escalation,
+                govern,
+                enabled,
+                problems.warnings());
     }
 }

@@ -1,5 +1,6 @@
 package dev.actiongate.agent.policy;
 
+import dev.cel.common.CelErrorCode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ public final class Policy {
     private final Escalation escalation;
     private final List<GovernEntry> govern;
     private final boolean enabled;
+    private final List<String> warnings;
     /** The rules that can apply to an action, found once per action name rather than per call. */
     private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
 
@@ -39,8 +41,10 @@ public final class Policy {
             Set<String> redactedKeys,
             Escalation escalation,
             List<GovernEntry> govern,
-            boolean enabled) {
+            boolean enabled,
+            List<String> warnings) {
         this.govern = List.copyOf(govern);
+        this.warnings = List.copyOf(warnings);
         this.enabled = enabled;
         this.file = file;
         this.version = version;
@@ -58,6 +62,15 @@ public final class Policy {
      */
     public boolean enabled() {
         return enabled;
+    }
+
+    /**
+     * What {@code check} and the agent's log point out without rejecting the policy, each as
+     * {@code file:line:column: rule 'id': warning: ...}: conditions whose cost grows faster than
+     * their input.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** Methods governed by this policy's {@code govern:} rather than by annotations in their code. */
@@ -101,7 +114,8 @@ public final class Policy {
 
     /**
      * Evaluates every rule that applies to {@code action}. A condition that fails at run time (a
-     * missing key, a wrong type) counts as a deny naming the rule: evaluation never fails open.
+     * missing key, a wrong type, more than {@link Conditions#MAX_ITERATIONS} iterations) counts as
+     * a deny naming the rule: evaluation never fails open.
      *
      * @param variables the CEL variables {@code action}, {@code args}, {@code ctx}, {@code method}
      */
@@ -134,7 +148,7 @@ public final class Policy {
                     continue;
                 } else {
                     ruleVerdict = Verdict.DENY;
-                    reason = "rule '" + rule.id() + "' could not be evaluated: " + describe(result);
+                    reason = failure(rule, result);
                 }
             }
             matched.add(rule.id());
@@ -181,6 +195,19 @@ public final class Policy {
 
     private List<Rule> findRules(String action) {
         return rules.stream().filter(rule -> rule.appliesTo(action)).toList();
+    }
+
+    /**
+     * Why {@code rule} denies when its condition gave {@code result} rather than a boolean: an
+     * evaluation that ran past {@link Conditions#MAX_ITERATIONS} says so; any other error, or a
+     * value of another type, is described as it came.
+     */
+    private static String failure(Rule rule, Object result) {
+        if (result instanceof CelEvaluationException e && e.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED) {
+            return "rule '" + rule.id() + "': condition exceeded the evaluation limit of " + Conditions.MAX_ITERATIONS
+                    + " iterations; denied";
+        }
+        return "rule '" + rule.id() + "' could not be evaluated: " + describe(result);
     }
 
     private static String describe(Object result) {

@@ -7,12 +7,14 @@ import java.util.List;
 
 /**
  * Every problem found in one policy file, each as {@code file:line:column: rule 'id': message},
- * in the order found, so that one {@link PolicyException} can list them all.
+ * in the order found, so that one {@link PolicyException} can list them all; and the warnings,
+ * {@code file:line:column: rule 'id': warning: message}, which do not stop the policy loading.
  */
 final class PolicyProblems {
 
     private final Path file;
     private final List<String> messages = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     PolicyProblems(Path file) {
         this.file = file;
@@ -25,8 +27,22 @@ final class PolicyProblems {
 
     /** A problem at {@code line} and {@code column}; a line below 1 names the file alone. */
     void add(int line, int column, String rule, String message) {
+        messages.add(line(line, column, rule, message));
+    }
+
+    /** Something that does not stop the policy, but that {@code check} and the log point out. */
+    void warn(JsonLocation at, String rule, String message) {
+        warnings.add(
+                line(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), rule, "warning: " + message));
+    }
+
+    List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private String line(int line, int column, String rule, String message) {
         String where = line > 0 ? file + ":" + line + ":" + column : file.toString();
-        messages.add(where + ": " + (rule == null ? "" : "rule '" + rule + "': ") + message);
+        return where + ": " + (rule == null ? "" : "rule '" + rule + "': ") + message;
     }
 
     /** How many so far: a reader compares counts to know whether its part added any. */

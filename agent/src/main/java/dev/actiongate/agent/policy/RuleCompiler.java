@@ -1,8 +1,11 @@
 package dev.actiongate.agent.policy;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,8 +17,18 @@ final class RuleCompiler {
     private static final Set<String> KEYS =
             Set.of("id", "action", "when", "verdict", "reason", "approvers", "approval_timeout", "approval");
 
+    /**
+     * Threads that compile a long list of conditions: each takes its share, with a checker
+     * environment of its own. More than a few mostly wait for the JIT compiler.
+     */
+    private static final int COMPILE_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
+
     private final PolicyProblems problems;
     private final Set<String> ids = new HashSet<>();
+    /** Every distinct condition of the list, compiled before the rules are read. */
+    private Map<String, Conditions.Compiled> compiled = Map.of();
+    /** For a condition missing from {@link #compiled}; made when first needed, like CEL itself. */
+    private Conditions.Batch alone;
 
     RuleCompiler(PolicyProblems problems) {
         this.problems = problems;
@@ -26,6 +39,17 @@ final class RuleCompiler {
         if (!list.isList()) {
             problems.add(list.at(), null, "'rules' must be a list of rules");
             return;
+        }
+        List<String> conditions = new ArrayList<>();
+        for (PolicyTree.Node item : list.items()) {
+            String when = DocumentText.scalar(item.get("when"));
+            if (when != null && !when.isBlank()) {
+                conditions.add(when);
+            }
+        }
+        if (!conditions.isEmpty()) {
+            // A policy without conditions never loads CEL, which takes a while to start.
+            compiled = Conditions.compileAll(conditions, COMPILE_THREADS);
         }
         int index = 0;
         for (PolicyTree.Node item : list.items()) {
@@ -95,6 +119,12 @@ final class RuleCompiler {
                 approval);
     }
 
+    private static List<String> reversed(List<String> outermostFirst) {
+        List<String> innermostFirst = new ArrayList<>(outermostFirst);
+        Collections.reverse(innermostFirst);
+        return innermostFirst;
+    }
+
     /** The rule's compiled {@code when:}, or {@code null} when it has none or it does not compile. */
     private Conditions.Compiled condition(String label, PolicyTree.Node item) {
         if (!item.fields().containsKey("when")) {
@@ -105,9 +135,22 @@ final class RuleCompiler {
             problems.add(item.valueAt("when"), label, "'when' must be a CEL expression");
             return null;
         }
-        Conditions.Compiled compiled = Conditions.compile(when);
+        Conditions.Compiled compiled = this.compiled.get(when);
+        if (compiled == null) {
+            alone = alone == null ? new Conditions.Batch() : alone;
+            compiled = alone.compile(when);
+        }
         for (String error : compiled.errors()) {
             problems.add(item.valueAt("when"), label, "condition '" + when + "' does not compile: " + error);
+        }
+        if (!compiled.nested().isEmpty()) {
+            problems.warn(
+                    item.valueAt("when"),
+                    label,
+                    "condition nests " + String.join(" inside ", reversed(compiled.nested()))
+                            + ": its cost grows with the product of the sizes of their lists; an evaluation"
+                            + " that exceeds " + Conditions.MAX_ITERATIONS
+                            + " iterations stops, and the rule denies");
         }
         return compiled;
     }
