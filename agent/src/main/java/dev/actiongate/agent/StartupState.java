@@ -2,6 +2,8 @@ package dev.actiongate.agent;
 
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.escalation.EventCounter;
+import dev.actiongate.agent.fleet.FleetStore;
 import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
@@ -33,8 +35,12 @@ final class StartupState {
         String host = hostName();
         Part<RecordLog> records = records(config, host);
         progress.accept("opening approvals store " + config.approvals().store().toAbsolutePath());
+        if (config.store().shared()) {
+            progress.accept("opening the fleet store");
+            return fleet(config, policy, records, host);
+        }
         Part<Approvals> approvals = approvals(config, records.value());
-        logStart(config, policy, records);
+        logStart(config, policy, records, "");
         return new GateState(
                 policy.value(),
                 policy.problem(),
@@ -43,6 +49,49 @@ final class StartupState {
                 host,
                 approvals.value(),
                 approvals.problem());
+    }
+
+    /**
+     * The state of an instance of a fleet: approvals and denial counts in the shared database.
+     * A store that cannot be used leaves calls that need it denied with the cause; others go on.
+     */
+    private static GateState fleet(AgentConfig config, Part<Policy> policy, Part<RecordLog> records, String host) {
+        String instance = config.store().instance() != null
+                ? config.store().instance()
+                : host + ":" + ProcessHandle.current().pid();
+        RecordLog log = records.value();
+        if (log == null) {
+            logStart(config, policy, records, "");
+            return new GateState(
+                    policy.value(), policy.problem(), null, records.problem(), host, null, records.problem());
+        }
+        try {
+            FleetStore store = FleetStore.open(config, instance, record -> log.append(record, null), System.getenv());
+            String schema = store.connect(config.startupTimeout());
+            logStart(
+                    config,
+                    policy,
+                    records,
+                    ", fleet store " + store.describe() + " (" + schema + "), instance " + instance);
+            return new GateState(
+                    policy.value(), policy.problem(), log, null, host, store.approvals(), null, store.counter());
+        } catch (IOException | RuntimeException e) {
+            String problem = "the fleet store cannot be used: " + e.getMessage();
+            log().error("{}; calls that need approval or count denials will be denied", problem);
+            logStart(config, policy, records, "");
+            EventCounter refusing = new EventCounter() {
+                @Override
+                public int count(String key, java.time.Duration window) {
+                    throw new java.io.UncheckedIOException(new IOException(problem));
+                }
+
+                @Override
+                public void add(String key, java.time.Duration window) {
+                    throw new java.io.UncheckedIOException(new IOException(problem));
+                }
+            };
+            return new GateState(policy.value(), policy.problem(), log, null, host, null, problem, refusing);
+        }
     }
 
     /** One part of the state: its value, or why there is none. */
@@ -103,7 +152,7 @@ final class StartupState {
         }
     }
 
-    private static void logStart(AgentConfig config, Part<Policy> policy, Part<RecordLog> records) {
+    private static void logStart(AgentConfig config, Part<Policy> policy, Part<RecordLog> records, String fleet) {
         String jdk = System.getProperty("java.vm.vendor") + " " + Runtime.version();
         Policy loaded = policy.value();
         RecordLog log = records.value();
@@ -120,7 +169,7 @@ final class StartupState {
         if (loaded != null && log != null) {
             log().info(
                             "ActionGate {} started: policy {} ({} rules, {} mode) from {}, records {}{}, environment {},"
-                                    + " service {}, JDK {}",
+                                    + " service {}{}, JDK {}",
                             ActionGateAgent.version(),
                             loaded.version(),
                             loaded.rules().size(),
@@ -130,6 +179,7 @@ final class StartupState {
                             log.journaled() ? " (journal " + RecordLog.journalOf(log.path()) + ")" : "",
                             config.environment(),
                             config.service(),
+                            fleet,
                             jdk);
         } else {
             log().error(

@@ -52,7 +52,7 @@ public record Approval(
     }
 
     /** The same request after a reviewer's decision. */
-    Approval reviewed(ApprovalStatus decided, String by, String note, Instant at, Instant validUntil) {
+    public Approval reviewed(ApprovalStatus decided, String by, String note, Instant at, Instant validUntil) {
         return new Approval(
                 id,
                 decided,
@@ -78,7 +78,8 @@ public record Approval(
                 consumedBy);
     }
 
-    Approval withStatus(ApprovalStatus newStatus, String consumer) {
+    /** The same request in {@code newStatus}, used by {@code consumer} when consumed. */
+    public Approval withStatus(ApprovalStatus newStatus, String consumer) {
         return new Approval(
                 id,
                 newStatus,
@@ -134,7 +135,7 @@ public record Approval(
 
     /** Reads what {@link #toMap} wrote; times in either form a store has held (milliseconds, or nanoseconds before). */
     @SuppressWarnings("unchecked")
-    static Approval fromMap(Map<String, Object> map) {
+    public static Approval fromMap(Map<String, Object> map) {
         return new Approval(
                 text(map, "id"),
                 ApprovalStatus.parse(text(map, "status")),

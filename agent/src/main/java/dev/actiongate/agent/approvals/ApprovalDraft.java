@@ -34,7 +34,7 @@ public record ApprovalDraft(
         String actionDigest) {
 
     /** The request as filed at {@code now}, pending until {@code expiresAt}. */
-    Approval pending(Instant now, Instant expiresAt) {
+    public Approval pending(Instant now, Instant expiresAt) {
         return new Approval(
                 id,
                 ApprovalStatus.PENDING,

@@ -9,23 +9,23 @@ import java.util.Map;
  * the store's word was not taken for. Fields
  * are put in canonical (sorted) order; the kinds and fields are public contract (docs/records.md).
  */
-final class ApprovalRecords {
+public final class ApprovalRecords {
 
     private ApprovalRecords() {}
 
     /** {@code approval_reviewed}: a reviewer's decision, {@code approval} being the request after it. */
-    static Map<String, Object> reviewed(Approval approval, String reviewer, String comment, String verb) {
+    public static Map<String, Object> reviewed(Approval approval, String reviewer, String comment, String verb) {
         return review("approval_reviewed", approval, reviewer, comment, verb, null);
     }
 
     /** {@code approval_refused}: a review that did not take effect, and why. */
-    static Map<String, Object> refused(
+    public static Map<String, Object> refused(
             Approval approval, String reviewer, String comment, String verb, String problem) {
         return review("approval_refused", approval, reviewer, comment, verb, problem);
     }
 
     /** {@code approval_expired}: a request nobody decided, or an approval nobody used, in time. */
-    static Map<String, Object> expired(Approval approval) {
+    public static Map<String, Object> expired(Approval approval) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("action", approval.action());
         record.put("actor", approval.actor());

@@ -30,7 +30,7 @@ public enum ApprovalStatus {
         return this == PENDING || this == APPROVED;
     }
 
-    static ApprovalStatus parse(String text) {
+    public static ApprovalStatus parse(String text) {
         for (ApprovalStatus status : values()) {
             if (status.wireName.equals(text)) {
                 return status;

@@ -65,7 +65,7 @@ public interface Approvals extends Closeable {
      * A rejection of exactly this call that still stands (until the request's validity ends), so
      * that a caller retrying after a reviewer said no is told so instead of filing again.
      */
-    Approval standingRejection(String digest);
+    Approval standingRejection(String digest) throws IOException;
 
     /** Files a new pending request; durable when this returns. */
     Approval request(ApprovalDraft draft) throws IOException;

@@ -1,6 +1,5 @@
 package dev.actiongate.agent.approvals;
 
-import dev.actiongate.agent.records.Timestamps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -149,7 +148,7 @@ public final class FileApprovals implements Approvals {
                     return new Review(503, approval, "the expiry could not be recorded: " + e.getMessage());
                 }
             }
-            String refusal = refusal(approval, by, verb);
+            String refusal = ReviewRules.refusal(approval, by, verb);
             if (refusal == null) {
                 return decide(approval, approve, by, comment, verb);
             }
@@ -192,27 +191,6 @@ public final class FileApprovals implements Approvals {
             return new Review(503, approval, problem);
         }
         return new Review(200, reviewed, null, () -> waiters.wake(reviewed));
-    }
-
-    /** Why {@code by} may not decide {@code approval} by {@code verb}, or {@code null} when they may. */
-    private static String refusal(Approval approval, String by, String verb) {
-        if (approval.status() != ApprovalStatus.PENDING) {
-            return "approval " + approval.id() + " is already "
-                    + approval.status().wireName()
-                    + (approval.reviewer() == null
-                            ? ""
-                            : " (by " + approval.reviewer() + " at " + Timestamps.of(approval.reviewedAt()) + ")")
-                    + "; it cannot be decided again";
-        }
-        boolean actor = Identity.same(by, approval.actor());
-        if (actor || Identity.same(by, approval.onBehalfOf())) {
-            return "separation of duties: " + by + " is the " + (actor ? "actor" : "person acted for")
-                    + " of this call (names are compared in their canonical form) and cannot " + verb + " it";
-        }
-        if (approval.reviewers().stream().noneMatch(reviewer -> Identity.same(by, reviewer))) {
-            return by + " is not an approver of this call; approvers: " + String.join(", ", approval.approvers());
-        }
-        return null;
     }
 
     @Override

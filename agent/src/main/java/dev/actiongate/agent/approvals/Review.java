@@ -14,7 +14,7 @@ package dev.actiongate.agent.approvals;
 public record Review(int status, Approval approval, String error, Runnable wake) {
 
     /** A review that changed nothing: no one to wake. */
-    Review(int status, Approval approval, String error) {
+    public Review(int status, Approval approval, String error) {
         this(status, approval, error, Review::wakeNobody);
     }
 

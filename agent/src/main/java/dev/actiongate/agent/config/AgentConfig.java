@@ -34,6 +34,8 @@ import java.util.Set;
  *                    thread) and governed calls waiting for start-up may take before they fail
  *                    closed with the cause
  * @param argumentLimits how much of one call's arguments is converted for its policy and record
+ * @param store       where approvals and counters are kept: this JVM's files, or a database the
+ *                    replicas of a service share
  * @param sources     where each key's value came from, for the start-up log
  * @param warnings    problems worth a start-up warning (unknown keys, bad values)
  */
@@ -51,6 +53,7 @@ public record AgentConfig(
         Approvals approvals,
         Duration startupTimeout,
         ArgumentLimits argumentLimits,
+        Store store,
         Map<String, String> sources,
         List<String> warnings) {
 
@@ -94,6 +97,25 @@ public record AgentConfig(
         public static final ArgumentLimits DEFAULT = new ArgumentLimits(10_000, 1_048_576);
     }
 
+    /**
+     * The store shared by a fleet of agents, or none.
+     *
+     * @param url          {@code null} for the files of this JVM ({@code store=file}, the
+     *                     default), else the JDBC URL as given (checked when it is opened)
+     * @param user         the database user, or {@code null} for {@code PGUSER} or the driver's default
+     * @param passwordFile a file holding the password (owner-only), or {@code null} for {@code PGPASSWORD}
+     * @param instance     this JVM's name within its service, shown wherever a decision or approval
+     *                     is, or {@code null} for host and pid (named at start-up, off the main
+     *                     thread: finding the host's name may wait for DNS)
+     */
+    public record Store(String url, String user, Path passwordFile, String instance) {
+
+        /** Whether a database is configured. */
+        public boolean shared() {
+            return url != null;
+        }
+    }
+
     public static final String POLICY = "policy";
     public static final String RECORDS = "records";
     public static final String RECORDS_JOURNAL = "records_journal";
@@ -115,6 +137,10 @@ public record AgentConfig(
     public static final String STARTUP_TIMEOUT = "startup_timeout";
     public static final String ARGS_MAX_NODES = "args_max_nodes";
     public static final String ARGS_MAX_CHARS = "args_max_chars";
+    public static final String STORE = "store";
+    public static final String STORE_USER = "store_user";
+    public static final String STORE_PASSWORD_FILE = "store_password_file";
+    public static final String INSTANCE = "instance";
 
     /** The context fields {@code context_mdc} may fill. */
     public static final Set<String> CONTEXT_FIELDS = Set.of("actor", "on_behalf_of", "tenant", "reason");
@@ -141,7 +167,11 @@ public record AgentConfig(
             APPROVALS,
             STARTUP_TIMEOUT,
             ARGS_MAX_NODES,
-            ARGS_MAX_CHARS);
+            ARGS_MAX_CHARS,
+            STORE,
+            STORE_USER,
+            STORE_PASSWORD_FILE,
+            INSTANCE);
 
     static final String PROPERTY_PREFIX = "actiongate.";
     static final String ENV_PREFIX = "ACTIONGATE_";
@@ -194,6 +224,7 @@ public record AgentConfig(
                 approvals,
                 startupTimeout,
                 argumentLimits,
+                store(values),
                 sources,
                 warnings);
     }
@@ -245,6 +276,17 @@ public record AgentConfig(
                 warnings.add("unknown environment variable '" + variable + "' ignored; known keys: " + known());
             }
         }
+    }
+
+    private static Store store(Map<String, String> values) {
+        String url = blankToNull(values.get(STORE));
+        String passwordFile = blankToNull(values.get(STORE_PASSWORD_FILE));
+        String instance = blankToNull(values.get(INSTANCE));
+        return new Store(
+                url == null || url.equals("file") ? null : url,
+                blankToNull(values.get(STORE_USER)),
+                passwordFile == null ? null : Path.of(passwordFile),
+                instance);
     }
 
     /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */

@@ -45,9 +45,39 @@ final class DenialEscalation {
         return DenialCounter.key(context.actor(), method.action(), context.tenant());
     }
 
-    /** How many denied attempts {@code key} had within the escalation's window. */
-    int priorDenials(String key, Escalation escalation) {
-        return denials.count(key, escalation.within());
+    /**
+     * How many denied attempts {@code key} had within the escalation's window, counted where
+     * {@code state} says (the fleet's store) or here.
+     *
+     * @throws java.io.UncheckedIOException when a shared count cannot be read
+     */
+    int priorDenials(GateState state, String key, Escalation escalation) {
+        return counter(state).count(key, escalation.within());
+    }
+
+    private EventCounter counter(GateState state) {
+        return state.denials() == null ? denials : state.denials();
+    }
+
+    /** A decision after escalation had its say, and the denials it counted before this call. */
+    record Checked(Decision decision, int priorDenials) {}
+
+    /**
+     * {@code decision}, escalated when the denials counted for {@code key} reached the limit;
+     * denied when they cannot be counted, since whether this call is past the limit is unknown.
+     */
+    Checked check(GateState state, String key, Escalation escalation, Decision decision) {
+        try {
+            int prior = priorDenials(state, key, escalation);
+            return new Checked(escalated(decision, prior, escalation), prior);
+        } catch (java.io.UncheckedIOException e) {
+            return new Checked(
+                    decision.withVerdict(
+                            Verdict.DENY,
+                            "the policy escalates repeated denials, but the denials cannot be counted: "
+                                    + e.getCause().getMessage()),
+                    0);
+        }
     }
 
     /** {@code decision}, escalated when {@code priorDenials} reached the escalation's limit. */
@@ -63,9 +93,16 @@ final class DenialEscalation {
     }
 
     /** Counts the final decision of a call when it refused the call. */
-    void counted(String key, Escalation escalation, Decision decision) {
+    void counted(GateState state, String key, Escalation escalation, Decision decision) {
         if (decision.verdict() == Verdict.DENY || decision.verdict() == Verdict.ESCALATE) {
-            denials.add(key, escalation.within());
+            try {
+                counter(state).add(key, escalation.within());
+            } catch (java.io.UncheckedIOException e) {
+                // The call is refused whatever happens; what is lost is one count toward escalation.
+                log().error(
+                                "a denial could not be counted toward escalation: {}",
+                                e.getCause().getMessage());
+            }
         }
     }
 

@@ -274,8 +274,9 @@ public final class Gate implements GateBridge.Dispatcher {
         String denialKey = null;
         if (escalates != null) {
             denialKey = DenialEscalation.key(method, context);
-            priorDenials = escalation.priorDenials(denialKey, escalates);
-            decision = DenialEscalation.escalated(decision, priorDenials, escalates);
+            DenialEscalation.Checked checked = escalation.check(state, denialKey, escalates, decision);
+            priorDenials = checked.priorDenials();
+            decision = checked.decision();
         }
         ApprovalRequests.Held held = null;
         if (decision.enforced() && decision.verdict() == Verdict.REQUIRE_APPROVAL) {
@@ -284,7 +285,7 @@ public final class Gate implements GateBridge.Dispatcher {
         }
         // Counted after the hold: retrying a call a reviewer already rejected is a denial too.
         if (denialKey != null) {
-            escalation.counted(denialKey, escalates, decision);
+            escalation.counted(state, denialKey, escalates, decision);
         }
 
         SortedRecord record = decisionRecords.decision(

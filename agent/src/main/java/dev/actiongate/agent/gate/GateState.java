@@ -1,6 +1,7 @@
 package dev.actiongate.agent.gate;
 
 import dev.actiongate.agent.approvals.Approvals;
+import dev.actiongate.agent.escalation.EventCounter;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.RecordSink;
@@ -17,6 +18,8 @@ import dev.actiongate.agent.records.RecordSink;
  * @param host            this machine's name, written into every record
  * @param approvals       the approval desk, or {@code null}
  * @param approvalsProblem why there is no approval desk, or {@code null}
+ * @param denials         where denials are counted for escalation when a store shared by the
+ *                        fleet does it, or {@code null} for the gate's own in-memory count
  */
 public record GateState(
         Policy policy,
@@ -25,7 +28,20 @@ public record GateState(
         String recordsProblem,
         String host,
         Approvals approvals,
-        String approvalsProblem) {
+        String approvalsProblem,
+        EventCounter denials) {
+
+    /** A state whose denials the gate counts itself. */
+    public GateState(
+            Policy policy,
+            String policyProblem,
+            RecordSink sink,
+            String recordsProblem,
+            String host,
+            Approvals approvals,
+            String approvalsProblem) {
+        this(policy, policyProblem, sink, recordsProblem, host, approvals, approvalsProblem, null);
+    }
 
     /** A start-up that failed: every governed call is denied with {@code problem}. */
     public static GateState failed(String problem, String host) {
@@ -42,6 +58,6 @@ public record GateState(
 
     /** The same state with another policy in force. */
     public GateState withPolicy(Policy newPolicy) {
-        return new GateState(newPolicy, null, sink, recordsProblem, host, approvals, approvalsProblem);
+        return new GateState(newPolicy, null, sink, recordsProblem, host, approvals, approvalsProblem, denials);
     }
 }

@@ -117,6 +117,26 @@ class ArchitectureTest {
                 .check(agent);
     }
 
+    /**
+     * The fleet's store is a second implementation of the interfaces the gate needs: it may not
+     * reach back into the gate, the policy, the instrumentation or the front ends.
+     */
+    @Test
+    void fleetStoreKnowsOnlyTheStoresItImplements() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.actiongate.agent.fleet..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.actiongate.agent.gate..",
+                        "dev.actiongate.agent.policy..",
+                        "dev.actiongate.agent.instrumentation..",
+                        "dev.actiongate.agent.admin..",
+                        "dev.actiongate.agent.cli..")
+                .check(agent);
+    }
+
     /** The gate is reached through the bridge; only the wiring at start-up and its front ends name it. */
     @Test
     void onlyWiringAndFrontEndsUseTheGate() {
@@ -128,7 +148,8 @@ class ArchitectureTest {
                         "dev.actiongate.agent.approvals..",
                         "dev.actiongate.agent.escalation..",
                         "dev.actiongate.agent.config..",
-                        "dev.actiongate.agent.digest..")
+                        "dev.actiongate.agent.digest..",
+                        "dev.actiongate.agent.fleet..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.actiongate.agent.gate..")

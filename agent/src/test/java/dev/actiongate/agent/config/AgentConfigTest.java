@@ -33,6 +33,28 @@ class AgentConfigTest {
     }
 
     @Test
+    void theStoreIsTheFilesUnlessAUrlIsGivenAndItsCredentialsComeFromTheirOwnKeys() {
+        AgentConfig files = AgentConfig.resolve("policy=/p.yaml", Map.of(), Map.of());
+        assertFalse(files.store().shared());
+        assertNull(files.store().instance(), "named at start-up from host and pid");
+        assertFalse(
+                AgentConfig.resolve("store=file", Map.of(), Map.of()).store().shared());
+
+        AgentConfig fleet = AgentConfig.resolve(
+                "store=jdbc:postgresql://db:5432/actiongate?sslmode=require,store_user=gate,instance=pod-a",
+                Map.of("actiongate.store_password_file", "/run/secrets/db"),
+                Map.of());
+        assertTrue(fleet.store().shared());
+        assertEquals(
+                "jdbc:postgresql://db:5432/actiongate?sslmode=require",
+                fleet.store().url());
+        assertEquals("gate", fleet.store().user());
+        assertEquals(Path.of("/run/secrets/db"), fleet.store().passwordFile());
+        assertEquals("pod-a", fleet.store().instance());
+        assertTrue(fleet.warnings().isEmpty(), fleet.warnings().toString());
+    }
+
+    @Test
     void unknownKeysFromEverySourceAreWarnings() {
         AgentConfig config = AgentConfig.resolve(
                 "polcy=/p.yaml,bogus", Map.of("actiongate.recods", "x"), Map.of("ACTIONGATE_ENVIROMENT", "y"));

@@ -1,0 +1,13 @@
+/**
+ * The fleet: what the replicas of a service share through one PostgreSQL database
+ * ({@code store=jdbc:postgresql://...}), behind the same interfaces as this JVM's own stores.
+ * Owns the connection pool and its failures ({@code FleetDatabase}), the versioned schema
+ * ({@code SchemaMigrations}, SQL files under {@code resources/.../fleet/schema}), the shared
+ * approval desk ({@code FleetApprovals} over {@code ApprovalRows}, woken by
+ * {@code ApprovalNotices}' LISTEN) and the shared event counter ({@code FleetCounter});
+ * {@code FleetStore} puts them together for start-up.
+ *
+ * <p>May use the approvals, escalation, records, digest and config packages, the PostgreSQL driver,
+ * HikariCP and SLF4J; knows nothing of the gate, policies, instrumentation or the admin API.
+ */
+package dev.actiongate.agent.fleet;

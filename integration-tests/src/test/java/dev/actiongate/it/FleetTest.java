@@ -1,0 +1,250 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.actiongate.it.apps.ApprovalApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two forked instances of one service sharing a real PostgreSQL server ({@code store=jdbc:...}):
+ * a call held on one is approved on the other; an approval is consumed once across the fleet;
+ * denials count toward escalation on every instance; a database that is down denies what needs it,
+ * naming it, and lets the rest go on.
+ */
+class FleetTest {
+
+    private static final String POLICY = """
+            version: "it-fleet-1"
+            escalation:
+              after_denials: 3
+              within: 10m
+            rules:
+              - id: owner-approval
+                action: send_customer_email
+                when: 'args.to.startsWith("h@") || args.to.startsWith("f@")'
+                verdict: require_approval
+                approvers: [olivia]
+                approval_timeout: 60s
+              - id: blocked
+                action: send_customer_email
+                when: 'args.to.startsWith("x")'
+                verdict: deny
+                reason: "x addresses are blocked"
+            """;
+    private static final String TOKEN = "fleet-admin-token-0123456789abcdef";
+
+    private static PostgresServer postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    /** One instance of the service, its own folder (records, approvals) and admin API. */
+    private AgentApp.Running instance(Jdk jdk, String store, String name, String... steps) throws Exception {
+        Path home = Files.createDirectories(dir.resolve(name));
+        return AgentApp.on(jdk, home)
+                .policy(POLICY)
+                .admin(TOKEN)
+                // Four JVMs start at once on a small machine: give start-up time rather than fail a call.
+                .option("store=" + store + ",store_user=actiongate,instance=" + name
+                        + ",service=mail,startup_timeout=60s")
+                .main(ApprovalApp.class, steps)
+                .timeout(Duration.ofMinutes(2))
+                .start();
+    }
+
+    private static String database(String test, Jdk jdk) throws Exception {
+        return postgres.database(
+                (test + "_jdk" + jdk.feature()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
+    }
+
+    @OnEveryJdk
+    void aCallHeldOnOneInstanceIsApprovedOnAnotherAndGoesOnAtOnce(Jdk jdk) throws Exception {
+        String store = database("held", jdk);
+        try (AgentApp.Running a = instance(jdk, store, "a", "gate:end");
+                AgentApp.Running b = instance(jdk, store, "b", "call:held:h@x.example", "mark:done")) {
+            JsonNode pending = a.admin().awaitPendingTo("h@x.example");
+            assertEquals("b", pending.get("instance").asText(), pending.toString());
+            assertEquals("mail", pending.get("service").asText(), pending.toString());
+            String id = pending.get("id").asText();
+
+            long approved = System.nanoTime();
+            assertEquals(200, a.admin().review(id, "approve", "olivia", "fine").status());
+            b.awaitMark("done");
+            long wokeMillis = (System.nanoTime() - approved) / 1_000_000;
+            // The call waits up to 60 s; woken by the notice it goes on within moments.
+            assertTrue(wokeMillis < 10_000, "the held call went on " + wokeMillis + " ms after the approval");
+            a.signal("end");
+
+            AppOutput out = b.output();
+            assertTrue(out.allowed("held"), out.run().describe());
+            assertEquals(List.of("send h@x.example"), out.bodies());
+            JsonNode resolved = b.records().ofKind("approval_resolved").stream()
+                    .filter(r -> id.equals(r.get("decision_id").asText()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no approval_resolved record for " + id));
+            assertEquals("allow", resolved.get("verdict").asText(), resolved.toString());
+            assertEquals("olivia", resolved.get("reviewer").asText(), resolved.toString());
+            assertTrue(b.records().outcome(id).isPresent(), "the approved body ran and its outcome is recorded");
+            JsonNode review = a.records().ofKind("approval_reviewed").get(0);
+            assertEquals(id, review.get("decision_id").asText(), "the reviewing instance records the review");
+            assertEquals("consumed", status(store, id));
+        }
+    }
+
+    @OnEveryJdk
+    void anApprovalGivenOnOneInstanceIsConsumedOnceAcrossTheFleet(Jdk jdk) throws Exception {
+        String store = database("fail_fast", jdk);
+        try (AgentApp.Running a = instance(
+                        jdk,
+                        store,
+                        "a",
+                        "call:first:f@x.example:fail_fast",
+                        "gate:approved",
+                        "gate:b-retried",
+                        "call:late:f@x.example:fail_fast");
+                AgentApp.Running b = instance(
+                        jdk,
+                        store,
+                        "b",
+                        "gate:approved",
+                        "call:retry:f@x.example:fail_fast",
+                        "call:again:f@x.example:fail_fast",
+                        "mark:retried")) {
+            JsonNode pending = b.admin().awaitPendingTo("f@x.example");
+            String id = pending.get("id").asText();
+            assertEquals("a", pending.get("instance").asText());
+            assertEquals(200, b.admin().review(id, "approve", "olivia", null).status());
+            a.signal("approved");
+            b.signal("approved");
+            b.awaitMark("retried");
+            a.signal("b-retried");
+
+            AppOutput onA = a.output();
+            AppOutput onB = b.output();
+            assertEquals("approval_pending", onA.denied("first").verdict());
+            assertTrue(onB.allowed("retry"), onB.run().describe());
+            assertEquals("approval_pending", onB.denied("again").verdict(), "an approval is used once");
+            assertEquals("approval_pending", onA.denied("late").verdict(), "not on another instance either");
+            assertEquals(List.of("send f@x.example"), onB.bodies());
+            assertEquals(List.of(), onA.bodies());
+            assertEquals("consumed", status(store, id));
+        }
+    }
+
+    @OnEveryJdk
+    void denialsOnEveryInstanceCountTowardOneEscalation(Jdk jdk) throws Exception {
+        String store = database("escalation", jdk);
+        try (AgentApp.Running a =
+                        instance(jdk, store, "a", "call:d1:x1@x.example", "call:d2:x2@x.example", "mark:denied");
+                AgentApp.Running b =
+                        instance(jdk, store, "b", "gate:a-denied", "call:d3:x3@x.example", "call:d4:x4@x.example")) {
+            a.awaitMark("denied");
+            b.signal("a-denied");
+            AppOutput onB = b.output();
+            assertEquals("deny", onB.denied("d3").verdict(), "two denials before it, on the other instance");
+            assertEquals(
+                    "escalate",
+                    onB.denied("d4").verdict(),
+                    "the third denial in the fleet escalates the next attempt: " + onB.denied("d4"));
+            assertEquals(1, b.records().ofKind("incident").size());
+            AppOutput onA = a.output();
+            assertEquals("deny", onA.denied("d1").verdict());
+            assertEquals("deny", onA.denied("d2").verdict());
+        }
+    }
+
+    @OnEveryJdk
+    void aDatabaseThatIsDownDeniesWhatNeedsItNamingItAndTheRestGoesOn(Jdk jdk) throws Exception {
+        String store = database("outage", jdk);
+        Path home = Files.createDirectories(dir.resolve("outage"));
+        try (AgentApp.Running app = AgentApp.on(jdk, home)
+                .policy("""
+                        version: "it-fleet-outage"
+                        default: allow
+                        rules:
+                          - id: owner-approval
+                            action: send_customer_email
+                            when: 'args.to.startsWith("h")'
+                            verdict: require_approval
+                            approvers: [olivia]
+                            approval_timeout: 60s
+                        """)
+                .admin(TOKEN)
+                .option("store=" + store + ",store_user=actiongate,instance=solo,startup_timeout=60s")
+                .main(
+                        ApprovalApp.class,
+                        "call:before:h0@x.example:fail_fast",
+                        "mark:before",
+                        "gate:down",
+                        "call:ok:o@x.example",
+                        "call:held:h1@x.example",
+                        "mark:down",
+                        "gate:up",
+                        "call:after:h2@x.example:fail_fast")
+                .timeout(Duration.ofMinutes(2))
+                .start()) {
+            app.awaitMark("before");
+            postgres.stop();
+            try {
+                long asked = System.nanoTime();
+                app.signal("down");
+                app.awaitMark("down");
+                long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+                assertTrue(tookMillis < 15_000, "denied after " + tookMillis + " ms, not at once");
+            } finally {
+                postgres.startServer();
+            }
+            app.signal("up");
+            AppOutput out = app.output();
+            assertEquals("approval_pending", out.denied("before").verdict());
+            assertTrue(
+                    out.allowed("ok"),
+                    "a call that needs no database goes on: " + out.run().describe());
+            AppOutput.Denial held = out.denied("held");
+            assertEquals("deny", held.verdict(), held.toString());
+            assertTrue(
+                    held.reason().contains("fleet store " + store)
+                            && held.reason().contains("cannot be reached"),
+                    held.reason());
+            assertEquals("approval_pending", out.denied("after").verdict(), "the store is used again once it is back");
+        }
+    }
+
+    private static String status(String store, String id) throws Exception {
+        String database = store.substring(store.lastIndexOf('/') + 1);
+        try (Connection connection = postgres.connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(
+                        "SELECT status FROM actiongate_approvals WHERE id = '" + id.replace("'", "") + "'")) {
+            assertTrue(row.next(), "approval " + id + " is in the table");
+            String status = row.getString(1);
+            assertNotNull(status);
+            return status;
+        }
+    }
+}
