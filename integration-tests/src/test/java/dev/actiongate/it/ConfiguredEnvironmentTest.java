@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.AttachCatchApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +33,7 @@ class ConfiguredEnvironmentTest {
 
     @OnEveryJdk
     void aScopeCannotContradictTheConfiguredEnvironment(Jdk jdk) throws Exception {
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records + ",environment=production")
-                .classpath(AppClasspath.basic())
+        AgentApp.Result result = app(jdk).option("environment=production")
                 .main(
                         AttachCatchApp.class,
                         "call:staging-1:env=staging",
@@ -45,14 +41,14 @@ class ConfiguredEnvironmentTest {
                         "call:dev:env=dev",
                         "call:unclaimed:scope",
                         "call:agreeing:env=production")
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         for (String label : List.of("staging-1", "staging-2", "dev", "unclaimed", "agreeing")) {
             assertTrue(run.stdout().contains("CAUGHT " + label + "\t"), label + " is denied\n" + run.describe());
         }
         assertFalse(run.stdout().contains("BODY "), run.describe());
 
-        List<JsonNode> decisions = Records.read(records).decisions();
+        List<JsonNode> decisions = result.records().decisions();
         assertEquals(
                 List.of("production", "production", "production", "production", "production"),
                 decisions.stream().map(d -> d.get("environment").asText()).toList());
@@ -76,32 +72,27 @@ class ConfiguredEnvironmentTest {
 
     @OnEveryJdk
     void anEnvironmentVariableConfiguresItToo(Jdk jdk) throws Exception {
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records)
-                .env("ACTIONGATE_ENVIRONMENT", "production")
-                .classpath(AppClasspath.basic())
+        AgentApp.Result result = app(jdk).env("ACTIONGATE_ENVIRONMENT", "production")
                 .main(AttachCatchApp.class, "call:staging:env=staging")
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         assertTrue(run.stdout().contains("CAUGHT staging\t"), run.describe());
-        JsonNode decision = Records.read(records).decisions().get(0);
+        List<JsonNode> decisions = result.records().decisions();
+        assertEquals(List.of("send_customer_email deny"), result.records().verdicts(), run.describe());
+        JsonNode decision = decisions.get(0);
         assertEquals("production", decision.get("environment").asText());
         assertEquals("staging", decision.get("caller_environment").asText());
     }
 
     @OnEveryJdk
     void withoutAConfiguredEnvironmentTheScopeStands(Jdk jdk) throws Exception {
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records)
-                .classpath(AppClasspath.basic())
-                .main(AttachCatchApp.class, "call:staging:env=staging", "call:production:env=production")
-                .run()
-                .assertExit(0);
+        AgentApp.Result result = app(jdk).main(
+                        AttachCatchApp.class, "call:staging:env=staging", "call:production:env=production")
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         assertTrue(run.stdout().contains("ALLOWED staging"), run.describe());
         assertTrue(run.stdout().contains("CAUGHT production\t"), run.describe());
-        List<JsonNode> decisions = Records.read(records).decisions();
+        List<JsonNode> decisions = result.records().decisions();
         assertEquals(
                 List.of("staging", "production"),
                 decisions.stream().map(d -> d.get("environment").asText()).toList());
@@ -109,8 +100,8 @@ class ConfiguredEnvironmentTest {
         assertFalse(run.stderr().contains("claims environment"), run.describe());
     }
 
-    private Path policy() throws Exception {
-        return Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    private AgentApp app(Jdk jdk) {
+        return AgentApp.on(jdk, dir).policy(POLICY);
     }
 
     private static int occurrences(String text, String part) {
