@@ -112,7 +112,16 @@ class GateTest {
         ActionDeniedException denied =
                 assertThrows(ActionDeniedException.class, () -> gate.enter(refund, new Object[] {500L}));
         assertEquals("deny", denied.verdict());
+        assertEquals(List.of("broken"), denied.matchedRules());
         assertTrue(denied.reason().startsWith("rule 'broken' could not be evaluated: "), denied.reason());
+        assertTrue(denied.reason().contains("missing"), "names what the condition lacked: " + denied.reason());
+        Map<String, Object> decision = sink.only("decision");
+        assertEquals(denied.decisionId(), decision.get("decision_id"));
+        assertEquals("deny", decision.get("verdict"));
+        assertEquals(denied.reason(), decision.get("reason"));
+        assertEquals(List.of("broken"), decision.get("matched_rules"));
+        assertEquals("v7", decision.get("policy_version"));
+        assertEquals(List.of(), sink.kinds("outcome"), "no body ran, so no outcome");
     }
 
     @Test
@@ -127,6 +136,48 @@ class GateTest {
         Map<String, Object> outcome = sink.only("outcome");
         assertEquals("threw", outcome.get("outcome"));
         assertEquals("java.lang.IllegalStateException", outcome.get("exception"));
+    }
+
+    @Test
+    void monitorModeLetsAHeldCallAndTheDefaultThroughRecordingWhatEnforcingWouldHaveDecided() throws Exception {
+        Gate gate = gate("""
+                version: "monitor-1"
+                default: allow
+                mode: monitor
+                rules:
+                  - id: large-refund
+                    action: refund
+                    when: 'args.cents > 10000'
+                    verdict: require_approval
+                    approvers: [olivia]
+                """);
+        Object held = gate.enter(refund, new Object[] {50_000L});
+        assertNotNull(held, "monitor mode runs a call enforcing would hold for approval");
+        gate.exit(held, null);
+        Object fallback = gate.enter(send, new Object[] {"carl@other.org", "hi"});
+        assertNotNull(fallback, "and the one the default allows");
+        gate.exit(fallback, null);
+
+        List<Map<String, Object>> decisions = sink.kinds("decision");
+        assertEquals(
+                List.of("refund require_approval", "send_customer_email allow"),
+                decisions.stream()
+                        .map(d -> d.get("action") + " " + d.get("verdict"))
+                        .toList());
+        assertEquals(List.of("large-refund"), decisions.get(0).get("matched_rules"));
+        assertEquals(List.of(), decisions.get(1).get("matched_rules"));
+        assertEquals(
+                "no rule matched; the policy default is allow", decisions.get(1).get("reason"));
+        decisions.forEach(d -> assertEquals(false, d.get("enforced"), d.toString()));
+        decisions.forEach(d -> assertEquals("monitor-1", d.get("policy_version"), d.toString()));
+        assertEquals(
+                decisions.stream().map(d -> d.get("decision_id")).toList(),
+                sink.kinds("outcome").stream().map(o -> o.get("decision_id")).toList(),
+                "both bodies ran and returned");
+        assertEquals(
+                List.of("decision", "outcome", "decision", "outcome"),
+                sink.records.stream().map(r -> r.get("kind")).toList(),
+                "nothing held, nothing filed for a reviewer");
     }
 
     @Test

@@ -112,6 +112,34 @@ class PolicyLoaderTest {
         assertTrue(message.contains("rule 'unknown-variable'") && message.contains("request"), message);
     }
 
+    /** Moved here from the forked FailClosedTest: the message is the loader's, whatever JVM runs it. */
+    @Test
+    void celTypeErrorsNameTheRuleTheLineAndTheTypes() throws Exception {
+        String notBoolean = problems("""
+                version: "1"
+                rules:
+                  - id: not-boolean
+                    action: greet
+                    when: 'args.name + 1'
+                    verdict: deny
+                """);
+        assertTrue(
+                notBoolean.matches("(?s).*policy\\.yaml:5:11: rule 'not-boolean': condition 'args\\.name \\+ 1'"
+                        + " does not compile: CEL 1:\\d+: expected type 'bool' but found 'int'.*"),
+                notBoolean);
+        String noOverload = problems("""
+                version: "1"
+                rules:
+                  - id: bad-sum
+                    when: '1 + "a" == "1a"'
+                    verdict: allow
+                """);
+        assertTrue(
+                noOverload.matches("(?s).*policy\\.yaml:4:11: rule 'bad-sum': condition '1 \\+ \"a\" == \"1a\"'"
+                        + " does not compile: CEL 1:\\d+: found no matching overload for '_\\+_'.*"),
+                noOverload);
+    }
+
     @Test
     void unknownKeysAndMissingFieldsAreErrorsNotSilentlyIgnored() throws Exception {
         String message = problems("""
