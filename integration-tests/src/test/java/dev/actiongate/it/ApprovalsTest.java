@@ -487,19 +487,6 @@ class ApprovalsTest {
         }
     }
 
-    @OnEveryJdk
-    void withoutAReviewerChannelAHeldCallIsDeniedAtOnce(Jdk jdk) throws Exception {
-        ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policy(POLICY)
-                .main(ApprovalApp.class, "call:nobody:a@x.example")
-                .run()
-                .run();
-        AppOutput.Denial denial = run.assertExit(0).output().denied("nobody");
-        assertEquals("require_approval", denial.verdict());
-        assertTrue(denial.reason().contains("no reviewer channel"), denial.reason());
-        assertTrue(run.took().compareTo(Duration.ofSeconds(30)) < 0, "denied at once, not after the timeout");
-    }
-
     /** The review records of {@code kind}, each as {@code "id requested by reviewer"}, in file order. */
     private static List<String> reviews(Records records, String kind) {
         return records.ofKind(kind).stream()

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -216,6 +217,9 @@ class VerdictsTest {
         assertTrue(approval.reason().contains("approval required"), approval.reason());
         assertTrue(approval.reason().contains("refunds over 100.00 need a second pair of eyes"), approval.reason());
         assertTrue(approval.reason().contains("no reviewer channel is configured"), approval.reason());
+        assertTrue(
+                run.took().compareTo(Duration.ofSeconds(30)) < 0,
+                "denied at once, not after the approval timeout\n" + why);
         JsonNode approvalRecord = records.decision(approval.decisionId());
         assertEquals("require_approval", approvalRecord.get("verdict").asText());
         assertEquals(approval.reason(), approvalRecord.get("reason").asText());

@@ -57,6 +57,17 @@ class GateTest {
                 reason: never
             """;
 
+    private static final String PRODUCTION_ONLY = """
+            version: "env-1"
+            default: allow
+            rules:
+              - id: production-only
+                action: send_customer_email
+                when: 'ctx.environment == "production"'
+                verdict: deny
+                reason: no customer emails from production in this test
+            """;
+
     private final MethodRegistry registry = new MethodRegistry();
     private final MemorySink sink = new MemorySink();
     private final MemoryCounter counter = new MemoryCounter();
@@ -180,6 +191,37 @@ class GateTest {
                 "nothing held, nothing filed for a reviewer");
     }
 
+    /** Moved here from the forked ConfiguredEnvironmentTest, which keeps the end-to-end case. */
+    @Test
+    void aPinnedEnvironmentStandsAgainstAScopesClaimWhichTheRecordKeepsBesideIt() throws Exception {
+        Gate gate = gate(state(PRODUCTION_ONLY), "production");
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class,
+                () -> inEnvironment("staging", () -> gate.enter(send, new Object[] {"ann@example.com", "hi"})));
+        assertEquals(List.of("production-only"), denied.matchedRules(), "the claim skipped no production rule");
+        Map<String, Object> decision = sink.only("decision");
+        assertEquals("production", decision.get("environment"));
+        assertEquals("staging", decision.get("caller_environment"), "the claim, kept where it differs");
+    }
+
+    @Test
+    void withoutAPinnedEnvironmentTheScopesEnvironmentStands() throws Exception {
+        Gate gate = gate(state(PRODUCTION_ONLY), null);
+        Object token = inEnvironment("staging", () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        assertNotNull(token, "staging is not production");
+        gate.exit(token, null);
+        assertThrows(
+                ActionDeniedException.class,
+                () -> inEnvironment("production", () -> gate.enter(send, new Object[] {"bob@example.com", "hi"})));
+        List<Map<String, Object>> decisions = sink.kinds("decision");
+        assertEquals(
+                List.of("staging allow", "production deny"),
+                decisions.stream()
+                        .map(d -> d.get("environment") + " " + d.get("verdict"))
+                        .toList());
+        decisions.forEach(d -> assertNull(d.get("caller_environment"), "nothing was overridden: " + d));
+    }
+
     @Test
     void withoutAPolicyEveryCallIsDeniedWithTheProblem() {
         Gate gate = gate(
@@ -229,12 +271,20 @@ class GateTest {
     }
 
     private Gate gate(String policyText) throws PolicyException {
+        return gate(state(policyText));
+    }
+
+    private GateState state(String policyText) throws PolicyException {
         Policy policy =
                 new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
-        return gate(new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test"));
+        return new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test");
     }
 
     private Gate gate(GateState state) {
+        return gate(state, null);
+    }
+
+    private Gate gate(GateState state, String pinnedEnvironment) {
         return new Gate(
                 registry,
                 CompletableFuture.completedFuture(state),
@@ -242,7 +292,7 @@ class GateTest {
                 null,
                 Map.of(),
                 Duration.ofSeconds(1),
-                null,
+                pinnedEnvironment,
                 counter);
     }
 
@@ -265,6 +315,14 @@ class GateTest {
 
     private interface Call {
         Object enter() throws Exception;
+    }
+
+    @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
+    private static Object inEnvironment(String environment, Call call) throws Exception {
+        try (ActionContext.Scope ignored =
+                ActionContext.builder().actor("bot-1").environment(environment).open()) {
+            return call.enter();
+        }
     }
 
     @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
