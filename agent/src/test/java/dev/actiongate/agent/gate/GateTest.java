@@ -170,11 +170,7 @@ class GateTest {
         gate.exit(fallback, null);
 
         List<Map<String, Object>> decisions = sink.kinds("decision");
-        assertEquals(
-                List.of("refund require_approval", "send_customer_email allow"),
-                decisions.stream()
-                        .map(d -> d.get("action") + " " + d.get("verdict"))
-                        .toList());
+        assertEquals(List.of("refund require_approval", "send_customer_email allow"), sink.verdictsBy("action"));
         assertEquals(List.of("large-refund"), decisions.get(0).get("matched_rules"));
         assertEquals(List.of(), decisions.get(1).get("matched_rules"));
         assertEquals(
@@ -213,13 +209,8 @@ class GateTest {
         assertThrows(
                 ActionDeniedException.class,
                 () -> inEnvironment("production", () -> gate.enter(send, new Object[] {"bob@example.com", "hi"})));
-        List<Map<String, Object>> decisions = sink.kinds("decision");
-        assertEquals(
-                List.of("staging allow", "production deny"),
-                decisions.stream()
-                        .map(d -> d.get("environment") + " " + d.get("verdict"))
-                        .toList());
-        decisions.forEach(d -> assertNull(d.get("caller_environment"), "nothing was overridden: " + d));
+        assertEquals(List.of("staging allow", "production deny"), sink.verdictsBy("environment"));
+        sink.kinds("decision").forEach(d -> assertNull(d.get("caller_environment"), "nothing was overridden: " + d));
     }
 
     @Test
@@ -358,6 +349,13 @@ class GateTest {
 
         synchronized List<Map<String, Object>> kinds(String kind) {
             return records.stream().filter(r -> kind.equals(r.get("kind"))).toList();
+        }
+
+        /** Each decision as {@code "<field> <verdict>"}, in order. */
+        List<String> verdictsBy(String field) {
+            return kinds("decision").stream()
+                    .map(d -> d.get(field) + " " + d.get("verdict"))
+                    .toList();
         }
 
         Map<String, Object> only(String kind) {
