@@ -86,7 +86,12 @@ public final class AgentApp {
         return option("admin_port=0,admin_token_file=" + tokenFile());
     }
 
-    /** Starts the application without the agent, which the test attaches later. */
+    /** Starts the agent from {@code jar} instead of the agent jar under test. */
+    public AgentApp agentJar(Path jar) {
+        return with(jvm -> jvm.agentFrom(jar));
+    }
+
+    /** Starts the application without the agent: to see it run bare, or for a test that attaches it later. */
     public AgentApp withoutAgent() {
         this.agent = false;
         return this;

@@ -50,29 +50,35 @@ class AgentArtifactTest {
 
     @OnEveryJdk
     void theArtifactStartsAsJavaagentAndGoverns(Jdk jdk) throws IOException {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                version: "it-artifact-1"
-                rules:
-                  - id: no-deletes
-                    action: delete_file
-                    verdict: deny
-                    reason: "deleting is not allowed"
-                  - id: everything-else
-                    verdict: allow
-                """);
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .jvmOption("-javaagent:" + artifact() + "=policy=" + policy + ",records=" + records)
-                .classpath(AppClasspath.basic())
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .agentJar(artifact())
+                .policy("""
+                        version: "it-artifact-1"
+                        rules:
+                          - id: no-deletes
+                            action: delete_file
+                            verdict: deny
+                            reason: "deleting is not allowed"
+                          - id: everything-else
+                            verdict: allow
+                        """)
                 .main(BasicApp.class)
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
+        assertTrue(
+                run.command()
+                        .contains(
+                                "-javaagent:" + artifact() + "=" + result.app().agentArgs()),
+                why);
         assertTrue(run.stderr().contains("started: policy it-artifact-1"), why);
         assertEquals(List.of("delete"), out.deniedLabels(), why);
         assertTrue(out.allowed("greet world") && out.allowed("transfer"), why);
-        assertTrue(Files.readAllLines(records).size() >= 3, "the calls were recorded\n" + why);
+        assertEquals(
+                List.of("greet allow", "delete_file deny", "transfer_money allow"),
+                result.records().verdicts(),
+                "the calls were recorded\n" + why);
     }
 
     @OnEveryJdk

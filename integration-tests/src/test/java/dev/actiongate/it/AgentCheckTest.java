@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actiongate.it.apps.AgentCheckApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,22 +24,30 @@ class AgentCheckTest {
 
     @OnEveryJdk
     void withoutTheAgentTheFirstScopeWarnsOnceAndRequireAgentThrows(Jdk jdk) {
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .classpath(AppClasspath.basic())
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .withoutAgent()
                 .main(AgentCheckApp.class)
                 .run()
                 .assertExit(0);
         assertNotRunning(run);
         // The truth without the agent: every body ran, undecided.
         AppOutput out = run.output();
-        assertEquals(CALLS.size(), out.bodies().size(), run.describe());
+        assertEquals(
+                List.of(
+                        "send someone@example.com",
+                        "send someone@example.com",
+                        "send someone@example.com",
+                        "send other@example.com"),
+                out.bodies(),
+                run.describe());
+        assertEquals(List.of(), out.deniedLabels(), run.describe());
     }
 
     @OnEveryJdk
     void anAgentDisabledWithEnabledFalseCountsAsNoAgent(Jdk jdk) {
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("enabled=false")
-                .classpath(AppClasspath.basic())
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .records(null)
+                .option("enabled=false")
                 .main(AgentCheckApp.class)
                 .run()
                 .assertExit(0);
@@ -49,15 +56,11 @@ class AgentCheckTest {
 
     @OnEveryJdk
     void withTheAgentNothingWarnsAndRequireAgentReturns(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                version: "it-agent-check-1"
-                default: allow
-                """);
-        Path records = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
-                .records(records)
-                .classpath(AppClasspath.basic())
+                .policy("""
+                        version: "it-agent-check-1"
+                        default: allow
+                        """)
                 .main(AgentCheckApp.class)
                 .run()
                 .assertExit(0);

@@ -59,14 +59,9 @@ class BypassTest {
     @OnEveryJdk
     void applicationCodeCannotReplaceOrShadowTheBridge(Jdk jdk) throws IOException {
         Path shadow = shadowBridge();
-        Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records)
-                .classpath(AppClasspath.basic())
-                .main(BridgeAttackApp.class, shadow.toString())
-                .run()
-                .assertExit(0)
-                .output();
+        AgentApp.Result run =
+                denyAll(jdk).main(BridgeAttackApp.class, shadow.toString()).run();
+        AppOutput out = run.output();
         assertEquals(
                 "InaccessibleObjectException", out.fact("install"), out.run().describe());
         assertEquals("child-first", out.fact("child-first loader"), out.run().describe());
@@ -78,20 +73,16 @@ class BypassTest {
                 List.of("greet after replace", "greet child-first"),
                 out.deniedLabels(),
                 out.run().describe());
-        assertEquals(2, Records.read(records).decisions("greet").size(), "each call decided once and recorded");
+        assertEquals(List.of("deny", "deny"), run.records().verdicts("greet"), "each call decided once and recorded");
     }
 
     @OnEveryJdk
     void aSecondInstallIsRefusedAndRecordedEvenWithJavaLangOpened(Jdk jdk) throws IOException {
-        Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records)
+        AgentApp.Result run = denyAll(jdk)
                 .jvmOption("--add-opens=java.base/java.lang=ALL-UNNAMED")
-                .classpath(AppClasspath.basic())
                 .main(BridgeAttackApp.class, shadowBridge().toString())
-                .run()
-                .assertExit(0)
-                .output();
+                .run();
+        AppOutput out = run.output();
         assertEquals(
                 "false",
                 out.fact("install"),
@@ -101,7 +92,7 @@ class BypassTest {
                 List.of("greet after replace", "greet child-first"),
                 out.deniedLabels(),
                 out.run().describe());
-        Records written = Records.read(records);
+        Records written = run.records();
         assertEquals(1, written.ofKind("bridge_install_refused").size(), "the refused install is recorded");
         assertTrue(
                 out.run().stdout().contains("refused an attempt to replace ActionGate's dispatcher")
@@ -111,14 +102,10 @@ class BypassTest {
 
     @OnEveryJdk
     void aBridgeOnTheBootClassPathDoesNotShadowTheGate(Jdk jdk) throws IOException {
-        Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records)
+        AppOutput out = denyAll(jdk)
                 .jvmOption("-Xbootclasspath/a:" + shadowBridge())
-                .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()
-                .assertExit(0)
                 .output();
         assertEquals(List.of(), out.bodies(), out.run().describe());
         assertEquals(
@@ -130,15 +117,12 @@ class BypassTest {
     @OnEveryJdk
     void classesAnotherAgentLoadedBeforeOursAreGoverned(Jdk jdk) throws IOException {
         Path early = earlyAgentJar();
-        Path records = dir.resolve("records.jsonl");
-        AppOutput out = ForkedJvm.on(jdk)
-                .agentBefore(early, BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName())
-                .agent("policy=" + policy() + ",records=" + records)
-                .classpath(AppClasspath.basic())
+        AgentApp.Result run = denyAll(jdk)
+                .with(jvm -> jvm.agentBefore(
+                        early, BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName()))
                 .main(BasicApp.class)
-                .run()
-                .assertExit(0)
-                .output();
+                .run();
+        AppOutput out = run.output();
         assertEquals(
                 BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName(),
                 out.fact("early-loaded"),
@@ -148,19 +132,17 @@ class BypassTest {
                 List.of("greet world", "delete", "transfer"),
                 out.deniedLabels(),
                 out.run().describe());
-        assertEquals(1, Records.read(records).decisions("greet").size());
+        assertEquals(List.of("deny"), run.records().verdicts("greet"), "the early-loaded greeter is decided once");
     }
 
     @OnEveryJdk
     void anAgentThatCannotStartDeniesEveryCallNamingTheCause(Jdk jdk) throws IOException {
-        AppOutput out = ForkedJvm.on(jdk)
-                .agent("policy=" + policy())
+        AppOutput out = denyAll(jdk)
+                .records(null)
                 .env("ACTIONGATE_RECORDS", "/")
-                .workingDirectory(dir)
-                .classpath(AppClasspath.basic())
+                .with(jvm -> jvm.workingDirectory(dir))
                 .main(BasicApp.class)
                 .run()
-                .assertExit(0)
                 .output();
         assertEquals(List.of(), out.bodies(), out.run().describe());
         assertEquals(
@@ -180,9 +162,7 @@ class BypassTest {
         Path fifo = fifo("policy.fifo");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
                 .policyFile(fifo)
-                .records(dir.resolve("records.jsonl"))
                 .option("startup_timeout=2s")
-                .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .timeout(Duration.ofSeconds(40))
                 .run()
@@ -198,9 +178,9 @@ class BypassTest {
     @OnEveryJdk
     void aRecordsPathThatNeverAnswersDeniesCallsPastTheDeadline(Jdk jdk) throws Exception {
         Path fifo = fifo("records.fifo");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + fifo + ",startup_timeout=2s")
-                .classpath(AppClasspath.basic())
+        ForkedJvm.Run run = denyAll(jdk)
+                .records(fifo)
+                .option("startup_timeout=2s")
                 .main(BasicApp.class)
                 .timeout(Duration.ofSeconds(40))
                 .run()
@@ -212,8 +192,8 @@ class BypassTest {
         assertFalse(run.took().compareTo(Duration.ofSeconds(30)) > 0, "bounded by startup_timeout\n" + run.describe());
     }
 
-    private Path policy() throws IOException {
-        return Files.writeString(dir.resolve("policy.yaml"), DENY_ALL);
+    private AgentApp denyAll(Jdk jdk) {
+        return AgentApp.on(jdk, dir).policy(DENY_ALL);
     }
 
     private Path fifo(String name) throws IOException, InterruptedException {

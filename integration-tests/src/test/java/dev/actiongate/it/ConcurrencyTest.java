@@ -38,7 +38,6 @@ class ConcurrencyTest {
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
                 .policyFile(policy)
-                .records(file)
                 .classpath(AppClasspath.appsOnly())
                 .main(ConcurrencyApp.class, Integer.toString(THREADS), Integer.toString(CALLS))
                 .run()

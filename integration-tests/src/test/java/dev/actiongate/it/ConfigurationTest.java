@@ -27,23 +27,27 @@ class ConfigurationTest {
                 verdict: allow
             """;
 
+    /** What {@link BasicApp}'s three calls are decided under {@link #POLICY}, in order. */
+    private static final List<String> BASIC_VERDICTS =
+            List.of("greet allow", "delete_file deny", "transfer_money allow");
+
     @TempDir
     Path dir;
 
     @OnEveryJdk
     void agentArgumentsBeatSystemPropertiesBeatEnvironmentVariablesBeatDefaults(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path fromEnv = dir.resolve("env-records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",environment=env-from-args,colour=blue")
-                .systemProperty("actiongate.environment", "env-from-property")
-                .systemProperty("actiongate.service", "svc-from-property")
-                .systemProperty("actiongate.bogus", "1")
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .records(null)
+                .option("environment=env-from-args,colour=blue")
+                .property("actiongate.environment", "env-from-property")
+                .property("actiongate.service", "svc-from-property")
+                .property("actiongate.bogus", "1")
                 .env("ACTIONGATE_ENVIRONMENT", "env-from-variable")
                 .env("ACTIONGATE_SERVICE", "svc-from-variable")
                 .env("ACTIONGATE_RECORDS", fromEnv.toString())
                 .env("ACTIONGATE_NOPE", "x")
-                .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()
                 .assertExit(0);
@@ -52,7 +56,7 @@ class ConfigurationTest {
 
         assertEquals("env-from-args", out.fact("environment"), "ActionContext's default environment\n" + why);
         Records records = Records.read(fromEnv);
-        assertEquals(3, records.decisions().size(), why);
+        assertEquals(BASIC_VERDICTS, records.verdicts(), why);
         for (JsonNode record : records.decisions()) {
             assertEquals("env-from-args", record.get("environment").asText(), "agent argument beats the others");
             assertEquals("svc-from-property", record.get("service").asText(), "system property beats the variable");
@@ -83,31 +87,27 @@ class ConfigurationTest {
      */
     @OnEveryJdk
     void theAgentStartsAndGovernsWithBytecodeVerificationOff(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
-                .records(file)
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .policy(POLICY)
                 .jvmOption("-XX:+UnlockDiagnosticVMOptions")
                 .jvmOption("-XX:-BytecodeVerificationRemote")
-                .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         String why = run.describe();
         assertFalse(run.stderr().contains("could not start"), why);
         assertTrue(run.output().denied("delete").matchedRules().contains("no-deletes"), why);
-        assertEquals(3, Records.read(file).decisions().size(), why);
+        assertEquals(BASIC_VERDICTS, result.records().verdicts(), why);
     }
 
     @OnEveryJdk
     void withoutSettingsTheDefaultsApply(Jdk jdk) throws Exception {
+        // No agent arguments at all: the policy comes from the variable, the records file from the default.
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("")
+        ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .records(null)
                 .env("ACTIONGATE_POLICY", policy.toString())
-                .workingDirectory(dir)
-                .classpath(AppClasspath.basic())
+                .with(jvm -> jvm.workingDirectory(dir))
                 .main(BasicApp.class)
                 .run()
                 .assertExit(0);
@@ -115,7 +115,7 @@ class ConfigurationTest {
 
         Path defaultRecords = dir.resolve("actiongate-decisions.jsonl");
         Records records = Records.read(defaultRecords);
-        assertEquals(3, records.decisions().size(), why);
+        assertEquals(BASIC_VERDICTS, records.verdicts(), why);
         for (JsonNode record : records.decisions()) {
             assertEquals("development", record.get("environment").asText(), record.toString());
             assertEquals(BasicApp.class.getName(), record.get("service").asText(), record.toString());
@@ -128,21 +128,19 @@ class ConfigurationTest {
 
     @OnEveryJdk
     void decisionsGoThroughTheJournalUnlessItIsTurnedOff(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         for (String journal : List.of("true", "false")) {
             Path file = dir.resolve("records-" + journal + ".jsonl");
             ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                    .policyFile(policy)
+                    .policy(POLICY)
                     .records(file)
                     .env("ACTIONGATE_RECORDS_JOURNAL", journal)
-                    .classpath(AppClasspath.basic())
                     .main(BasicApp.class)
                     .run()
                     .assertExit(0);
             String why = run.describe();
             Records records = Records.read(file);
-            assertEquals(3, records.decisions().size(), why);
-            assertEquals(2, records.outcomes().size(), why);
+            assertEquals(BASIC_VERDICTS, records.verdicts(), why);
+            assertEquals(List.of("greet returned", "transfer_money returned"), records.outcomeSummaries(), why);
             assertEquals(List.of(), warnings(run), why);
             Path journalFile = dir.resolve(file.getFileName() + ".journal");
             assertEquals(journal.equals("true"), Files.exists(journalFile), "the journal exists only when on\n" + why);
@@ -157,12 +155,10 @@ class ConfigurationTest {
 
     @OnEveryJdk
     void disabledTheAgentInstrumentsNothing(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file + ",enabled=false")
-                .workingDirectory(dir)
-                .classpath(AppClasspath.basic())
+        AgentApp app = AgentApp.on(jdk, dir).policy(POLICY).option("enabled=false");
+        Path policy = app.policyFile();
+        Path file = app.recordsFile();
+        ForkedJvm.Run run = app.with(jvm -> jvm.workingDirectory(dir))
                 .main(BasicApp.class)
                 .run()
                 .assertExit(0);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.AttachCatchApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An environment the operator configured is a deployment fact: a scope that claims another one
  * cannot skip the production-only rules. The claim is kept in the record and warned about once.
- * Left to the built-in default, the scope's environment stands as before.
+ * Left to the built-in default, the scope's environment stands as before: that, and an
+ * environment variable configuring it as an agent argument does, are GateTest's and
+ * AgentConfigTest's, in-process; this forked case keeps the agent's wiring and its warnings.
  */
 class ConfiguredEnvironmentTest {
 
@@ -34,10 +35,7 @@ class ConfiguredEnvironmentTest {
 
     @OnEveryJdk
     void aScopeCannotContradictTheConfiguredEnvironment(Jdk jdk) throws Exception {
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records + ",environment=production")
-                .classpath(AppClasspath.basic())
+        AgentApp.Result result = app(jdk).option("environment=production")
                 .main(
                         AttachCatchApp.class,
                         "call:staging-1:env=staging",
@@ -45,14 +43,14 @@ class ConfiguredEnvironmentTest {
                         "call:dev:env=dev",
                         "call:unclaimed:scope",
                         "call:agreeing:env=production")
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         for (String label : List.of("staging-1", "staging-2", "dev", "unclaimed", "agreeing")) {
             assertTrue(run.stdout().contains("CAUGHT " + label + "\t"), label + " is denied\n" + run.describe());
         }
         assertFalse(run.stdout().contains("BODY "), run.describe());
 
-        List<JsonNode> decisions = Records.read(records).decisions();
+        List<JsonNode> decisions = result.records().decisions();
         assertEquals(
                 List.of("production", "production", "production", "production", "production"),
                 decisions.stream().map(d -> d.get("environment").asText()).toList());
@@ -74,43 +72,8 @@ class ConfiguredEnvironmentTest {
         assertEquals(1, occurrences(run.stderr(), "claims environment 'dev'"), run.describe());
     }
 
-    @OnEveryJdk
-    void anEnvironmentVariableConfiguresItToo(Jdk jdk) throws Exception {
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records)
-                .env("ACTIONGATE_ENVIRONMENT", "production")
-                .classpath(AppClasspath.basic())
-                .main(AttachCatchApp.class, "call:staging:env=staging")
-                .run()
-                .assertExit(0);
-        assertTrue(run.stdout().contains("CAUGHT staging\t"), run.describe());
-        JsonNode decision = Records.read(records).decisions().get(0);
-        assertEquals("production", decision.get("environment").asText());
-        assertEquals("staging", decision.get("caller_environment").asText());
-    }
-
-    @OnEveryJdk
-    void withoutAConfiguredEnvironmentTheScopeStands(Jdk jdk) throws Exception {
-        Path records = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy() + ",records=" + records)
-                .classpath(AppClasspath.basic())
-                .main(AttachCatchApp.class, "call:staging:env=staging", "call:production:env=production")
-                .run()
-                .assertExit(0);
-        assertTrue(run.stdout().contains("ALLOWED staging"), run.describe());
-        assertTrue(run.stdout().contains("CAUGHT production\t"), run.describe());
-        List<JsonNode> decisions = Records.read(records).decisions();
-        assertEquals(
-                List.of("staging", "production"),
-                decisions.stream().map(d -> d.get("environment").asText()).toList());
-        assertTrue(decisions.stream().noneMatch(d -> d.has("caller_environment")), decisions.toString());
-        assertFalse(run.stderr().contains("claims environment"), run.describe());
-    }
-
-    private Path policy() throws Exception {
-        return Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    private AgentApp app(Jdk jdk) {
+        return AgentApp.on(jdk, dir).policy(POLICY);
     }
 
     private static int occurrences(String text, String part) {

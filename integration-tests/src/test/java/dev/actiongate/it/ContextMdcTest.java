@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.BasicApp;
 import dev.actiongate.it.apps.MdcApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,15 +31,13 @@ class ContextMdcTest {
 
     @OnEveryJdk
     void anUnscopedApplicationIsDecidedByTheActorAndTenantInItsMdc(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-        Path file = dir.resolve("records.jsonl");
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file
-                        + ",context_mdc=actor=user_id;tenant=tenant_id;reason=ticket")
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .policy(POLICY)
+                .option("context_mdc=actor=user_id;tenant=tenant_id;reason=ticket")
                 .classpath(AppClasspath.legacy())
                 .main(MdcApp.class)
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         AppOutput out = run.output();
         String why = run.describe();
 
@@ -49,8 +46,16 @@ class ContextMdcTest {
         assertTrue(out.allowed("scope beats mdc"), why);
         assertEquals("deny", out.denied("nobody").verdict(), why);
 
-        List<JsonNode> decisions = Records.read(file).decisions();
-        assertEquals(4, decisions.size(), why);
+        Records records = result.records();
+        assertEquals(
+                List.of(
+                        "export_document allow",
+                        "export_document deny",
+                        "export_document allow",
+                        "export_document deny"),
+                records.verdicts(),
+                "alice@acme, alice@globex, scope beats mdc, nobody\n" + why);
+        List<JsonNode> decisions = records.decisions();
         assertEquals("alice", decisions.get(0).get("actor").asText());
         assertEquals("acme", decisions.get(0).get("tenant").asText());
         assertEquals(
@@ -68,12 +73,10 @@ class ContextMdcTest {
 
     @OnEveryJdk
     void anApplicationWithoutSlf4jGetsAStartupWarningNotACrash(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
+                .policy(POLICY)
                 .records(dir.resolve("r.jsonl"))
                 .option("context_mdc=actor=user_id")
-                .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()
                 .assertExit(0);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actiongate.it.AppOutput.Denial;
 import dev.actiongate.it.apps.ContextApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,13 +35,10 @@ class ContextTest {
 
     @OnEveryJdk
     void scopesNestRestoreAndTravelToOtherThreadsWhenWrapped(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
-                .records(file)
+                .policy(POLICY)
                 .option("environment=staging")
-                .classpath(AppClasspath.basic())
                 .main(ContextApp.class)
                 .run()
                 .assertExit(0);

@@ -33,16 +33,19 @@ class DemoAppTest {
         Path records = dir.resolve("demo-decisions.jsonl");
         // Does not exist yet: the agent creates it with a random token, as in the README.
         Path tokenFile = dir.resolve("admin-token");
+        // A port picked here, not admin_port=0: the demo prints the console's URL from this setting,
+        // and it reads it as the README passes it, a system property.
         int port = freePort();
 
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + demo.resolve("policy.yaml") + ",records=" + records)
-                .systemProperty("actiongate.admin_port", Integer.toString(port))
-                .systemProperty("actiongate.admin_token_file", tokenFile.toString())
-                .workingDirectory(dir)
+        AgentApp.Result result = AgentApp.on(jdk, dir)
+                .policyFile(demo.resolve("policy.yaml"))
+                .records(records)
+                .property("actiongate.admin_port", Integer.toString(port))
+                .property("actiongate.admin_token_file", tokenFile.toString())
+                .with(jvm -> jvm.workingDirectory(dir))
                 .jar(jar, "--records", records.toString(), "--auto-approve-after", "1s")
-                .run()
-                .assertExit(0);
+                .run();
+        ForkedJvm.Run run = result.assertExit(0);
         String why = run.describe();
         String stdout = run.stdout();
         assertTrue(stdout.contains("OK: all 6 requests were decided as the policy says"), why);
@@ -59,10 +62,30 @@ class DemoAppTest {
         assertTrue(row5.contains("approved by olivia after "), row5 + "\n" + why);
         assertTrue(row5.endsWith(" yes"), "row 5 was delivered: " + row5 + "\n" + why);
 
-        Records written = Records.read(records);
-        assertEquals(10, written.decisions().size(), "five single requests and five attempts of the AI agent\n" + why);
-        assertEquals(2, written.outcomes().size(), "the allowed email and the approved one ran\n" + why);
-        assertEquals(1, written.ofKind("incident").size(), "the AI agent's fifth attempt is an incident\n" + why);
+        Records written = result.records();
+        List<String> email = List.of(
+                "allow", // 1 low-risk
+                "deny", // 2 wrong tenant
+                "deny", // 3 missing reason
+                "deny", // 4 blocked destination
+                "require_approval", // 5 production + sensitive
+                "deny", // 6 the AI agent's first four attempts...
+                "deny",
+                "deny",
+                "deny",
+                "escalate"); // ... and its fifth
+        assertEquals(email, written.verdicts("send_customer_email"), "five single requests, five attempts\n" + why);
+        assertEquals(
+                List.of("send_customer_email returned", "send_customer_email returned"),
+                written.outcomeSummaries(),
+                "the allowed email and the approved one ran\n" + why);
+        List<JsonNode> decisions = written.decisions();
+        assertEquals(
+                List.of(decisions.get(decisions.size() - 1).path("decision_id").asText()),
+                written.ofKind("incident").stream()
+                        .map(incident -> incident.path("decision_id").asText())
+                        .toList(),
+                "the AI agent's fifth attempt is an incident\n" + why);
 
         JsonNode held = written.decisions().stream()
                 .filter(decision ->

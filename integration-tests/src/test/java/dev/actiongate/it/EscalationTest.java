@@ -75,17 +75,27 @@ class EscalationTest {
 
         Records records = Records.read(file);
         List<JsonNode> incidents = records.ofKind("incident");
-        assertEquals(2, incidents.size(), why);
-        JsonNode first = incidents.get(0);
+        List<String> escalated = List.of(
+                out.denied("agent-9 #3").decisionId(), out.denied("agent-9 #4").decisionId());
         assertEquals(
-                out.denied("agent-9 #3").decisionId(), first.get("decision_id").asText());
+                escalated,
+                incidents.stream().map(i -> i.get("decision_id").asText()).toList(),
+                "an incident for each escalated attempt\n" + why);
+        JsonNode first = incidents.get(0);
         assertEquals("agent-9", first.get("actor").asText());
         assertEquals("refund", first.get("action").asText());
         assertEquals(2, first.get("denials").asInt());
         assertEquals("10m", first.get("within").asText());
         assertTrue(run.stderr().contains("ActionGate incident: actor 'agent-9'"), "an ERROR line\n" + why);
-        assertEquals(2, posted.size(), "both incidents were posted\n" + why);
-        assertTrue(posted.get(0).contains("\"kind\":\"incident\""), posted.get(0));
+        assertEquals(
+                escalated,
+                posted.stream()
+                        .map(body -> Records.parse(body).get("decision_id").asText())
+                        .sorted((a, b) -> escalated.indexOf(a) - escalated.indexOf(b))
+                        .toList(),
+                "both incidents were posted\n" + posted);
+        posted.forEach(
+                body -> assertEquals("incident", Records.parse(body).get("kind").asText(), body));
         ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
     }
 
@@ -113,7 +123,10 @@ class EscalationTest {
         }
         String why = run.describe();
         assertEquals("escalate", run.output().denied("agent-9 #3").verdict(), why);
-        assertEquals(1, failures.size(), why);
+        assertEquals(
+                List.of(run.output().denied("agent-9 #3").decisionId()),
+                failures.stream().map(f -> f.get("decision_id").asText()).toList(),
+                "the failed post names its incident's decision\n" + failures);
         assertEquals(4, failures.get(0).get("attempts").asInt(), "one attempt and three retries");
     }
 }

@@ -36,7 +36,6 @@ class FileFaultTest {
         Path file = dir.resolve("records.jsonl");
         try (AgentApp.Running run = AgentApp.on(jdk, dir)
                 .policy(ALLOW_ALL)
-                .records(file)
                 .option("records_journal=" + journal)
                 .classpath(AppClasspath.appsOnly())
                 .main(RecordsFileApp.class, "2")
@@ -62,7 +61,6 @@ class FileFaultTest {
         Path file = dir.resolve("records.jsonl");
         try (AgentApp.Running run = AgentApp.on(jdk, dir)
                 .policy(ALLOW_ALL)
-                .records(file)
                 .classpath(AppClasspath.appsOnly())
                 .with(jvm -> jvm.fileSizeLimit(1 << 20)) // room for records, not for an 8 MB journal
                 .main(RecordsFileApp.class, "1")

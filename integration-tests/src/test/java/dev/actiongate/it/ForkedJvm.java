@@ -17,12 +17,13 @@ import java.util.stream.Collectors;
 /**
  * Describes and runs one forked JVM: which JDK, the agent and its arguments, the class path,
  * system properties, environment variables, and the main class or jar with its arguments.
+ * An application under the agent starts through {@link AgentApp}, which builds the agent's
+ * arguments; this class alone is for the JVMs around it (the agent's command line, tools).
  * The environment is the test JVM's minus every {@code ACTIONGATE_*} variable and the JVM
  * option variables, so only what a test sets reaches the agent.
  *
  * <pre>{@code
- * Run run = ForkedJvm.on(jdk).agent("policy=" + policy + ",records=" + records)
- *         .classpath(AppClasspath.basic()).main(BasicApp.class).run();
+ * Run version = ForkedJvm.on(jdk).jar(ForkedJvm.agentJar(), "version").run();
  * }</pre>
  */
 public final class ForkedJvm {
@@ -38,6 +39,7 @@ public final class ForkedJvm {
 
     private final Jdk jdk;
     private String agentArgs;
+    private Path agentFrom;
     private final List<Path> classpath = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> earlierAgents = new ArrayList<>();
@@ -94,6 +96,12 @@ public final class ForkedJvm {
                 .start();
         String said = new String(prlimit.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(prlimit.waitFor() == 0, "prlimit failed: " + said);
+    }
+
+    /** Starts the agent from {@code jar} instead of {@link #agentJar()}: another build of the same agent. */
+    public ForkedJvm agentFrom(Path jar) {
+        this.agentFrom = jar;
+        return this;
     }
 
     /** Attaches the agent with {@code args} ({@code key=value,...}; may be empty). */
@@ -201,7 +209,8 @@ public final class ForkedJvm {
         command.add(jdk.java().toString());
         command.addAll(earlierAgents);
         if (agentArgs != null) {
-            command.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+            Path jar = agentFrom != null ? agentFrom : agentJar();
+            command.add("-javaagent:" + jar + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }
         command.addAll(jvmOptions);
         if (jar != null) {

@@ -30,9 +30,13 @@ class GovernSyntaxTest {
         }
     }
 
+    /**
+     * JSON, the syntax furthest from the block YAML the other tests write. That every syntax
+     * ({@code govern :}, a quoted key, flow style, JSON, escapes) yields the same entries for the
+     * loader, for {@code check} and for the agent's early read is {@code PolicyLoaderTest}'s, in-process.
+     */
     static Stream<Syntax> syntaxes() {
-        return Stream.of(
-                new Syntax("JSON", """
+        return Stream.of(new Syntax("JSON", """
                         {
                           "version": "it-govern-json",
                           "govern": [{"method": "%s", "action": "notify_customer"}],
@@ -40,30 +44,6 @@ class GovernSyntaxTest {
                           "rules": [{"id": "blocked", "action": "notify_customer",
                                      "when": "args.to.endsWith(\\"@blocked.example\\")", "verdict": "deny"}]
                         }
-                        """.formatted(NOTIFIER)),
-                new Syntax("govern space colon", """
-                        version: "it-govern-space"
-                        govern :
-                          - method: "%s"
-                            action: notify_customer
-                        default: allow
-                        rules:
-                          - id: blocked
-                            action: notify_customer
-                            when: 'args.to.endsWith("@blocked.example")'
-                            verdict: deny
-                        """.formatted(NOTIFIER)),
-                new Syntax("quoted govern key", """
-                        version: "it-govern-quoted"
-                        "govern":
-                          - method: "%s"
-                            action: notify_customer
-                        default: allow
-                        rules:
-                          - id: blocked
-                            action: notify_customer
-                            when: 'args.to.endsWith("@blocked.example")'
-                            verdict: deny
                         """.formatted(NOTIFIER)));
     }
 
@@ -88,8 +68,6 @@ class GovernSyntaxTest {
 
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
                 .policyFile(policy)
-                .records(records)
-                .classpath(AppClasspath.basic())
                 .main(UnannotatedApp.class, "ann@acme.example", "eve@blocked.example")
                 .run()
                 .assertExit(0);
@@ -101,10 +79,9 @@ class GovernSyntaxTest {
         assertEquals(List.of("blocked"), denied.matchedRules(), why);
         assertEquals(List.of("notify ann@acme.example"), out.bodies(), "the denied body never ran\n" + why);
 
-        List<JsonNode> decisions = Records.read(records).decisions("notify_customer");
-        assertEquals(2, decisions.size(), why);
-        assertEquals("allow", decisions.get(0).get("verdict").asText());
-        assertEquals("deny", decisions.get(1).get("verdict").asText());
+        Records written = Records.read(records);
+        assertEquals(List.of("notify_customer allow", "notify_customer deny"), written.verdicts(), why);
+        List<JsonNode> decisions = written.decisions();
         assertTrue(decisions.get(1).get("policy_version").asText().startsWith("it-govern-"), decisions.toString());
     }
 }

@@ -46,10 +46,8 @@ class HugeArgumentsTest {
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
                 .policyFile(policy)
-                .records(file)
                 // 200,000 rows and the rest: more than the default 10,000 elements
                 .option("args_max_nodes=250000")
-                .classpath(AppClasspath.basic())
                 .main(HugeArgumentsApp.class)
                 .run()
                 .assertExit(0);

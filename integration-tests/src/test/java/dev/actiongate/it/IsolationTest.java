@@ -35,7 +35,7 @@ class IsolationTest {
 
     @OnEveryJdk
     void anApplicationWithOldJacksonSlf4jAndLogbackWorksAndGetsTheRecordsThroughItsOwnLogger(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+        AgentApp legacy = AgentApp.on(jdk, dir).policy("""
                 version: "it-legacy-1"
                 default: allow
                 rules:
@@ -45,7 +45,7 @@ class IsolationTest {
                     verdict: deny
                     reason: invoices over 10000 need finance
                 """);
-        Path file = dir.resolve("records.jsonl");
+        Path file = legacy.recordsFile();
         Path decisionsLog = dir.resolve("decisions.log");
         Path appLog = dir.resolve("app.log");
         Path logback = Files.writeString(dir.resolve("logback.xml"), """
@@ -66,9 +66,7 @@ class IsolationTest {
                   </root>
                 </configuration>
                 """.formatted(decisionsLog, appLog));
-        ForkedJvm.Run run = ForkedJvm.on(jdk)
-                .agent("policy=" + policy + ",records=" + file)
-                .systemProperty("logback.configurationFile", logback.toString())
+        ForkedJvm.Run run = legacy.property("logback.configurationFile", logback.toString())
                 .classpath(AppClasspath.legacy())
                 .main(LegacyApp.class)
                 .run()
@@ -112,7 +110,9 @@ class IsolationTest {
         List<String> records = Files.readAllLines(file).stream()
                 .filter(line -> !Records.sealing(line))
                 .toList();
-        assertEquals(3, records.size(), "small: decision and outcome; large: decision");
+        Records written = Records.read(file);
+        assertEquals(List.of("issue_invoice allow", "issue_invoice deny"), written.verdicts(), "small, then large");
+        assertEquals(List.of("issue_invoice returned"), written.outcomeSummaries(), "only small ran");
         List<String> forwarded = Files.readAllLines(decisionsLog);
         assertEquals(
                 records.size(),
@@ -120,7 +120,7 @@ class IsolationTest {
                 "records that reached the application's SLF4J logger "
                         + "'actiongate.decisions' (its logback.xml appends them to " + decisionsLog + ")");
         assertEquals(records, forwarded, "the application's logger gets each record line as written");
-        JsonNode decision = Records.read(file).decision(large.decisionId());
+        JsonNode decision = written.decision(large.decisionId());
         assertEquals(
                 50_000, decision.get("arguments").get("invoice").get("total").asLong());
     }
@@ -139,10 +139,8 @@ class IsolationTest {
     }
 
     private ForkedJvm.Run runBasicApp(Jdk jdk, List<Path> classpath) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), BASIC_POLICY);
         return AgentApp.on(jdk, dir)
-                .policyFile(policy)
-                .records(dir.resolve("records.jsonl"))
+                .policy(BASIC_POLICY)
                 .classpath(classpath)
                 .main(BasicApp.class)
                 .run()

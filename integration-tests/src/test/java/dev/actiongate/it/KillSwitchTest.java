@@ -104,12 +104,18 @@ class KillSwitchTest {
                     out.run().describe());
 
             Records written = app.records();
-            assertEquals(2, written.decisions().size(), "the call made while governing was off is not recorded");
+            assertEquals(
+                    List.of("one@x.example", "three@x.example"),
+                    written.decisions().stream()
+                            .map(d -> d.path("arguments").path("to").asText())
+                            .toList(),
+                    "the call made while governing was off is not recorded");
             JsonNode monitored = written.decisionWithArgument("to", "three@x.example");
             assertEquals("deny", monitored.get("verdict").asText());
             assertFalse(monitored.get("enforced").asBoolean());
             List<JsonNode> switches = written.ofKind("governance_switched");
-            assertEquals(2, switches.size());
+            assertEquals(
+                    List.of("ops-alice off policy", "ops-bob on monitor"), switched(switches), switches.toString());
             assertEquals("ops-alice", switches.get(0).get("by").asText());
             assertFalse(switches.get(0).get("enabled").asBoolean());
             assertEquals("incident 12", switches.get(0).get("reason").asText());
@@ -152,13 +158,21 @@ class KillSwitchTest {
             app.finish().assertExit(0);
 
             List<JsonNode> switches = app.records().ofKind("governance_switched");
-            assertEquals(2, switches.size(), switches.toString());
+            assertEquals(List.of("olivia off policy", "ops-bob on policy"), switched(switches), switches.toString());
             assertEquals("olivia", switches.get(0).get("by").asText(), "the token's name, not a free text");
             assertEquals(
                     "admin-api:reviewer-token", switches.get(0).get("trigger").asText());
             assertEquals("ops-bob", switches.get(1).get("by").asText());
             assertEquals("admin-api", switches.get(1).get("trigger").asText());
         }
+    }
+
+    /** Each switch as {@code "by on|off mode"}: who made it and what it made. */
+    private static List<String> switched(List<JsonNode> switches) {
+        return switches.stream()
+                .map(s -> s.get("by").asText() + " " + (s.get("enabled").asBoolean() ? "on" : "off") + " "
+                        + s.get("mode").asText())
+                .toList();
     }
 
     /** What {@code reviewer-token} printed: {@code [token, line for the file]}. */

@@ -39,7 +39,6 @@ class ManyRulesTest {
                 .policy(policy(actions))
                 .jvmOption("-Xmx200m")
                 .timeout(Duration.ofMinutes(2))
-                .classpath(AppClasspath.basic())
                 .main(BasicApp.class)
                 .run()
                 .assertExit(0);

@@ -73,7 +73,6 @@ class ParameterNamesTest {
         classpath.addAll(AppClasspath.basic());
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
                 .policyFile(policy)
-                .records(dir.resolve("records.jsonl"))
                 .classpath(classpath)
                 .mainClass(APP)
                 .run()

@@ -48,6 +48,15 @@ public record Records(Path file, List<JsonNode> records) {
         return new Records(file, List.copyOf(records));
     }
 
+    /** One record line, or a body the agent posted; fails the test if it is not JSON. */
+    public static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return fail("not a JSON record: " + json, e);
+        }
+    }
+
     public int size() {
         return records.size();
     }
@@ -82,6 +91,46 @@ public record Records(Path file, List<JsonNode> records) {
 
     public List<JsonNode> outcomes() {
         return ofKind("outcome");
+    }
+
+    /** Each decision as {@code "action verdict"}, in file order: what a test compares as a whole. */
+    public List<String> verdicts() {
+        return decisions().stream()
+                .map(record -> record.path("action").asText() + " "
+                        + record.path("verdict").asText())
+                .toList();
+    }
+
+    /** The verdicts of {@code action}'s decisions, in file order. */
+    public List<String> verdicts(String action) {
+        return decisions(action).stream()
+                .map(record -> record.path("verdict").asText())
+                .toList();
+    }
+
+    /** Each outcome as {@code "action outcome"}, in file order. */
+    public List<String> outcomeSummaries() {
+        return outcomes().stream()
+                .map(record -> record.path("action").asText() + " "
+                        + record.path("outcome").asText())
+                .toList();
+    }
+
+    /**
+     * The decision ids of the allowed calls and those of the outcome records, each sorted: equal
+     * when every allowed body left an outcome and no denied one did.
+     */
+    public List<List<String>> allowedAndOutcomeIds() {
+        List<String> allowed = decisions().stream()
+                .filter(record -> "allow".equals(record.path("verdict").asText()))
+                .map(record -> record.path("decision_id").asText())
+                .sorted()
+                .toList();
+        List<String> ran = outcomes().stream()
+                .map(record -> record.path("decision_id").asText())
+                .sorted()
+                .toList();
+        return List.of(allowed, ran);
     }
 
     /** The decision records of {@code action}, in file order. */

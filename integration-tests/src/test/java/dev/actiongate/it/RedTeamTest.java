@@ -157,8 +157,6 @@ class RedTeamTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), policyText);
         return AgentApp.on(jdk, dir)
                 .policyFile(policy)
-                .records(dir.resolve("records.jsonl"))
-                .classpath(AppClasspath.basic())
                 .main(RedTeamApp.class, mode)
                 .run()
                 .assertExit(0)

@@ -73,7 +73,6 @@ class SealingTest {
                 .policy(POLICY)
                 .records(recordsFile)
                 .option("service=" + service + ",records_checkpoints=" + trailFile)
-                .classpath(AppClasspath.basic())
                 .main(BasicApp.class, "ann", "bob", "cy");
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ShapesApp;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +36,9 @@ class ShapesTest {
 
     @OnEveryJdk
     void everyShapeOfAnImplementationIsDecidedOnceWithItsParameterNames(Jdk jdk) throws IOException {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path records = dir.resolve("records.jsonl");
         AppOutput out = AgentApp.on(jdk, dir)
-                .policyFile(policy)
-                .records(records)
-                .classpath(AppClasspath.basic())
+                .policy(POLICY)
                 .main(ShapesApp.class)
                 .run()
                 .assertExit(0)

@@ -35,7 +35,6 @@ class UnloadTest {
         AgentApp.Result result = AgentApp.on(jdk, dir)
                 .policy(POLICY)
                 .option("context_mdc=actor=user_id")
-                .classpath(AppClasspath.basic())
                 .main(UnloadApp.class)
                 .run();
         ForkedJvm.Run run = result.assertExit(0);

@@ -27,26 +27,31 @@ class VerifyTest {
 
     @OnEveryJdk
     void verifyFindsEveryKindOfTampering(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                version: "it-verify-1"
-                default: allow
-                rules:
-                  - id: no-deletes
-                    action: delete_file
-                    verdict: deny
-                """);
-        Path original = dir.resolve("records.jsonl");
-        AgentApp.on(jdk, dir)
-                .policyFile(policy)
-                .records(original)
-                .classpath(AppClasspath.basic())
+        AgentApp.Result run = AgentApp.on(jdk, dir)
+                .policy("""
+                        version: "it-verify-1"
+                        default: allow
+                        rules:
+                          - id: no-deletes
+                            action: delete_file
+                            verdict: deny
+                        """)
                 .main(BasicApp.class, "ann", "bob", "cy")
-                .run()
-                .assertExit(0);
+                .run();
+        run.assertExit(0);
+        Path original = run.app().recordsFile();
         List<String> lines = Files.readAllLines(original);
         // greet ann, bob, cy: decision + outcome each; delete: a denied decision; transfer: decision + outcome
         // (and the records that name and seal the log, wherever the writer put them)
-        assertEquals(9, lines.stream().filter(line -> !Records.sealing(line)).count(), String.join("\n", lines));
+        Records written = run.records();
+        assertEquals(
+                List.of("greet allow", "greet allow", "greet allow", "delete_file deny", "transfer_money allow"),
+                written.verdicts(),
+                String.join("\n", lines));
+        assertEquals(
+                List.of("greet returned", "greet returned", "greet returned", "transfer_money returned"),
+                written.outcomeSummaries(),
+                String.join("\n", lines));
         int denied = 0;
         while (!lines.get(denied).contains("\"verdict\":\"deny\"")) {
             denied++;
@@ -78,20 +83,14 @@ class VerifyTest {
 
     @OnEveryJdk
     void theDecisionSurvivesACrashInTheBodyAndTheNextRunContinuesTheChain(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+        AgentApp app = AgentApp.on(jdk, dir).policy("""
                 version: "it-crash-1"
                 default: allow
                 rules: []
                 """);
-        Path file = dir.resolve("records.jsonl");
-        String agent = "policy=" + policy + ",records=" + file;
+        Path file = app.recordsFile();
 
-        ForkedJvm.Run crashed = ForkedJvm.on(jdk)
-                .agent(agent)
-                .classpath(AppClasspath.basic())
-                .main(CrashApp.class, "--crash")
-                .run()
-                .assertExit(3);
+        ForkedJvm.Run crashed = app.main(CrashApp.class, "--crash").run().assertExit(3);
         assertTrue(crashed.output().bodyRan("scram_reactor"), crashed.describe());
         assertFalse(crashed.output().allowed("scram"), crashed.describe());
         // The scram decision was on disk before its body halted the JVM: in the records file, or,
@@ -110,9 +109,8 @@ class VerifyTest {
                     inspected.describe());
         }
 
-        ForkedJvm.Run second = ForkedJvm.on(jdk)
-                .agent(agent)
-                .classpath(AppClasspath.basic())
+        ForkedJvm.Run second = AgentApp.on(jdk, dir)
+                .policyFile(app.policyFile())
                 .main(CrashApp.class)
                 .run()
                 .assertExit(0);

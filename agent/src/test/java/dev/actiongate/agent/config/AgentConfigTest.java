@@ -32,6 +32,23 @@ class AgentConfigTest {
         assertTrue(config.warnings().isEmpty(), config.warnings().toString());
     }
 
+    /**
+     * The agent pins the environment against a scope's claim when the operator configured it, from
+     * any source (ActionGateAgent reads {@code sources()}); moved here from the forked
+     * ConfiguredEnvironmentTest, whose agent-argument case covers that wiring.
+     */
+    @Test
+    void anEnvironmentVariableConfiguresTheEnvironmentAsTheOperatorsChoice() {
+        AgentConfig fromVariable = AgentConfig.resolve(null, Map.of(), Map.of("ACTIONGATE_ENVIRONMENT", "production"));
+        assertEquals("production", fromVariable.environment());
+        assertTrue(
+                fromVariable.sources().containsKey(AgentConfig.ENVIRONMENT),
+                fromVariable.sources().toString());
+        assertFalse(
+                AgentConfig.resolve(null, Map.of(), Map.of()).sources().containsKey(AgentConfig.ENVIRONMENT),
+                "the built-in default is no one's choice");
+    }
+
     @Test
     void theStoreIsTheFilesUnlessAUrlIsGivenAndItsCredentialsComeFromTheirOwnKeys() {
         AgentConfig files = AgentConfig.resolve("policy=/p.yaml", Map.of(), Map.of());

@@ -57,6 +57,17 @@ class GateTest {
                 reason: never
             """;
 
+    private static final String PRODUCTION_ONLY = """
+            version: "env-1"
+            default: allow
+            rules:
+              - id: production-only
+                action: send_customer_email
+                when: 'ctx.environment == "production"'
+                verdict: deny
+                reason: no customer emails from production in this test
+            """;
+
     private final MethodRegistry registry = new MethodRegistry();
     private final MemorySink sink = new MemorySink();
     private final MemoryCounter counter = new MemoryCounter();
@@ -112,7 +123,16 @@ class GateTest {
         ActionDeniedException denied =
                 assertThrows(ActionDeniedException.class, () -> gate.enter(refund, new Object[] {500L}));
         assertEquals("deny", denied.verdict());
+        assertEquals(List.of("broken"), denied.matchedRules());
         assertTrue(denied.reason().startsWith("rule 'broken' could not be evaluated: "), denied.reason());
+        assertTrue(denied.reason().contains("missing"), "names what the condition lacked: " + denied.reason());
+        Map<String, Object> decision = sink.only("decision");
+        assertEquals(denied.decisionId(), decision.get("decision_id"));
+        assertEquals("deny", decision.get("verdict"));
+        assertEquals(denied.reason(), decision.get("reason"));
+        assertEquals(List.of("broken"), decision.get("matched_rules"));
+        assertEquals("v7", decision.get("policy_version"));
+        assertEquals(List.of(), sink.kinds("outcome"), "no body ran, so no outcome");
     }
 
     @Test
@@ -127,6 +147,70 @@ class GateTest {
         Map<String, Object> outcome = sink.only("outcome");
         assertEquals("threw", outcome.get("outcome"));
         assertEquals("java.lang.IllegalStateException", outcome.get("exception"));
+    }
+
+    @Test
+    void monitorModeLetsAHeldCallAndTheDefaultThroughRecordingWhatEnforcingWouldHaveDecided() throws Exception {
+        Gate gate = gate("""
+                version: "monitor-1"
+                default: allow
+                mode: monitor
+                rules:
+                  - id: large-refund
+                    action: refund
+                    when: 'args.cents > 10000'
+                    verdict: require_approval
+                    approvers: [olivia]
+                """);
+        Object held = gate.enter(refund, new Object[] {50_000L});
+        assertNotNull(held, "monitor mode runs a call enforcing would hold for approval");
+        gate.exit(held, null);
+        Object fallback = gate.enter(send, new Object[] {"carl@other.org", "hi"});
+        assertNotNull(fallback, "and the one the default allows");
+        gate.exit(fallback, null);
+
+        List<Map<String, Object>> decisions = sink.kinds("decision");
+        assertEquals(List.of("refund require_approval", "send_customer_email allow"), sink.verdictsBy("action"));
+        assertEquals(List.of("large-refund"), decisions.get(0).get("matched_rules"));
+        assertEquals(List.of(), decisions.get(1).get("matched_rules"));
+        assertEquals(
+                "no rule matched; the policy default is allow", decisions.get(1).get("reason"));
+        decisions.forEach(d -> assertEquals(false, d.get("enforced"), d.toString()));
+        decisions.forEach(d -> assertEquals("monitor-1", d.get("policy_version"), d.toString()));
+        assertEquals(
+                decisions.stream().map(d -> d.get("decision_id")).toList(),
+                sink.kinds("outcome").stream().map(o -> o.get("decision_id")).toList(),
+                "both bodies ran and returned");
+        assertEquals(
+                List.of("decision", "outcome", "decision", "outcome"),
+                sink.records.stream().map(r -> r.get("kind")).toList(),
+                "nothing held, nothing filed for a reviewer");
+    }
+
+    /** Moved here from the forked ConfiguredEnvironmentTest, which keeps the end-to-end case. */
+    @Test
+    void aPinnedEnvironmentStandsAgainstAScopesClaimWhichTheRecordKeepsBesideIt() throws Exception {
+        Gate gate = gate(state(PRODUCTION_ONLY), "production");
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class,
+                () -> inEnvironment("staging", () -> gate.enter(send, new Object[] {"ann@example.com", "hi"})));
+        assertEquals(List.of("production-only"), denied.matchedRules(), "the claim skipped no production rule");
+        Map<String, Object> decision = sink.only("decision");
+        assertEquals("production", decision.get("environment"));
+        assertEquals("staging", decision.get("caller_environment"), "the claim, kept where it differs");
+    }
+
+    @Test
+    void withoutAPinnedEnvironmentTheScopesEnvironmentStands() throws Exception {
+        Gate gate = gate(state(PRODUCTION_ONLY), null);
+        Object token = inEnvironment("staging", () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        assertNotNull(token, "staging is not production");
+        gate.exit(token, null);
+        assertThrows(
+                ActionDeniedException.class,
+                () -> inEnvironment("production", () -> gate.enter(send, new Object[] {"bob@example.com", "hi"})));
+        assertEquals(List.of("staging allow", "production deny"), sink.verdictsBy("environment"));
+        sink.kinds("decision").forEach(d -> assertNull(d.get("caller_environment"), "nothing was overridden: " + d));
     }
 
     @Test
@@ -178,12 +262,20 @@ class GateTest {
     }
 
     private Gate gate(String policyText) throws PolicyException {
+        return gate(state(policyText));
+    }
+
+    private GateState state(String policyText) throws PolicyException {
         Policy policy =
                 new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
-        return gate(new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test"));
+        return new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test");
     }
 
     private Gate gate(GateState state) {
+        return gate(state, null);
+    }
+
+    private Gate gate(GateState state, String pinnedEnvironment) {
         return new Gate(
                 registry,
                 CompletableFuture.completedFuture(state),
@@ -191,7 +283,7 @@ class GateTest {
                 null,
                 Map.of(),
                 Duration.ofSeconds(1),
-                null,
+                pinnedEnvironment,
                 counter);
     }
 
@@ -214,6 +306,14 @@ class GateTest {
 
     private interface Call {
         Object enter() throws Exception;
+    }
+
+    @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
+    private static Object inEnvironment(String environment, Call call) throws Exception {
+        try (ActionContext.Scope ignored =
+                ActionContext.builder().actor("bot-1").environment(environment).open()) {
+            return call.enter();
+        }
     }
 
     @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
@@ -249,6 +349,13 @@ class GateTest {
 
         synchronized List<Map<String, Object>> kinds(String kind) {
             return records.stream().filter(r -> kind.equals(r.get("kind"))).toList();
+        }
+
+        /** Each decision as {@code "<field> <verdict>"}, in order. */
+        List<String> verdictsBy(String field) {
+            return kinds("decision").stream()
+                    .map(d -> d.get(field) + " " + d.get("verdict"))
+                    .toList();
         }
 
         Map<String, Object> only(String kind) {

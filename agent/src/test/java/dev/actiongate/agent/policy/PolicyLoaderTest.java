@@ -112,6 +112,22 @@ class PolicyLoaderTest {
         assertTrue(message.contains("rule 'unknown-variable'") && message.contains("request"), message);
     }
 
+    /** Moved here from the forked FailClosedTest, which keeps one CEL compile error end to end. */
+    @Test
+    void aCelOverloadErrorNamesTheRuleTheLineAndTheOperator() throws Exception {
+        String noOverload = problems("""
+                version: "1"
+                rules:
+                  - id: bad-sum
+                    when: '1 + "a" == "1a"'
+                    verdict: allow
+                """);
+        assertTrue(
+                noOverload.matches("(?s).*policy\\.yaml:4:11: rule 'bad-sum': condition '1 \\+ \"a\" == \"1a\"'"
+                        + " does not compile: CEL 1:\\d+: found no matching overload for '_\\+_'.*"),
+                noOverload);
+    }
+
     @Test
     void unknownKeysAndMissingFieldsAreErrorsNotSilentlyIgnored() throws Exception {
         String message = problems("""

@@ -48,8 +48,8 @@ public class Endpoints {
 
     @PostMapping("/orders")
     @SuppressWarnings("try")
-    public String placeOrder(@RequestParam String customer, @RequestParam int quantity,
-                             @RequestHeader("X-Actor") String actor) {
+    public String placeOrder(
+            @RequestParam String customer, @RequestParam int quantity, @RequestHeader("X-Actor") String actor) {
         try (ActionContext.Scope scope = ActionContext.builder().actor(actor).open()) {
             return orders.place(customer, quantity);
         }
@@ -58,12 +58,14 @@ public class Endpoints {
     /** Runs a tool the way Spring AI runs one a model asked for: by name, with JSON arguments. */
     @PostMapping("/tools/{name}")
     @SuppressWarnings("try")
-    public String callTool(@PathVariable String name, @RequestBody String arguments,
-                           @RequestHeader("X-Actor") String actor) {
-        ToolCallback[] callbacks = MethodToolCallbackProvider.builder().toolObjects(tools).build().getToolCallbacks();
+    public String callTool(
+            @PathVariable String name, @RequestBody String arguments, @RequestHeader("X-Actor") String actor) {
+        ToolCallback[] callbacks =
+                MethodToolCallbackProvider.builder().toolObjects(tools).build().getToolCallbacks();
         for (ToolCallback callback : callbacks) {
             if (callback.getToolDefinition().name().equals(name)) {
-                try (ActionContext.Scope scope = ActionContext.builder().actor(actor).open()) {
+                try (ActionContext.Scope scope =
+                        ActionContext.builder().actor(actor).open()) {
                     return callback.call(arguments);
                 } catch (RuntimeException e) {
                     throw denialIn(e);
