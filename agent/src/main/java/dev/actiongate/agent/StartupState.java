@@ -66,7 +66,8 @@ final class StartupState {
                     policy.value(), policy.problem(), null, records.problem(), host, null, records.problem());
         }
         try {
-            FleetStore store = FleetStore.open(config, instance, record -> log.append(record, null), System.getenv());
+            FleetStore store =
+                    FleetStore.open(config, instance, record -> log.append(record, null), log.path(), System.getenv());
             String schema = store.connect(config.startupTimeout());
             logStart(
                     config,

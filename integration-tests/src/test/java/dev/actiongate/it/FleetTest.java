@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ApprovalApp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -205,7 +208,9 @@ class FleetTest {
                         "call:held:h1@x.example",
                         "mark:down",
                         "gate:up",
-                        "call:after:h2@x.example:fail_fast")
+                        "call:after:h2@x.example:fail_fast",
+                        "mark:after",
+                        "gate:end")
                 .timeout(Duration.ofMinutes(2))
                 .start()) {
             app.awaitMark("before");
@@ -220,6 +225,10 @@ class FleetTest {
                 postgres.startServer();
             }
             app.signal("up");
+            app.awaitMark("after");
+            // What was written while the database was down waited in the file and reached it after.
+            awaitShipped(app, store);
+            app.signal("end");
             AppOutput out = app.output();
             assertEquals("approval_pending", out.denied("before").verdict());
             assertTrue(
@@ -235,9 +244,84 @@ class FleetTest {
         }
     }
 
+    @OnEveryJdk
+    void eachInstancesRecordsReachTheDatabaseAndVerifyStoreFindsWhatWasChangedOrCut(Jdk jdk) throws Exception {
+        String store = database("shipping", jdk);
+        String[] steps = {"call:denied:x1@x.example", "call:held:f@x.example:fail_fast", "mark:called", "gate:end"};
+        try (AgentApp.Running a = instance(jdk, store, "a", steps);
+                AgentApp.Running b = instance(jdk, store, "b", steps)) {
+            a.awaitMark("called");
+            b.awaitMark("called");
+            awaitShipped(a, store);
+            awaitShipped(b, store);
+
+            ForkedJvm.Run intact = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            intact.assertExit(0);
+            assertTrue(
+                    intact.stdout().contains("OK     mail a ")
+                            && intact.stdout().contains("OK     mail b "),
+                    intact.describe());
+
+            String chainA = chainOf(a);
+            String chainB = chainOf(b);
+            try (Connection connection = postgres.connect(database(store));
+                    Statement statement = connection.createStatement()) {
+                assertEquals(
+                        1,
+                        statement.executeUpdate("UPDATE decision_records SET line = replace(line,"
+                                + " '\"verdict\":\"deny\"', '\"verdict\":\"allow\"') WHERE chain = '" + chainA
+                                + "' AND kind = 'decision' AND verdict = 'deny'"));
+                assertEquals(
+                        1,
+                        statement.executeUpdate(
+                                "DELETE FROM decision_records WHERE chain = '" + chainB + "' AND seq = 2"));
+            }
+            ForkedJvm.Run altered = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            altered.assertExit(1);
+            assertTrue(altered.stdout().contains("BROKEN mail a (chain " + chainA + "): line "), altered.describe());
+            assertTrue(
+                    altered.stdout().contains("GAP    mail b (chain " + chainB + "): lines 2 missing"),
+                    altered.describe());
+            a.signal("end");
+            b.signal("end");
+        }
+    }
+
+    /** The hash of the first record of {@code app}'s records file: the chain it is shipped under. */
+    private static String chainOf(AgentApp.Running app) {
+        return app.records().records().get(0).get("hash").asText();
+    }
+
+    /** Waits until the database holds every whole line of {@code app}'s records file, in order, once. */
+    private static void awaitShipped(AgentApp.Running app, String store) {
+        Path file = app.records().file();
+        app.await("the records of " + file + " in decision_records", () -> {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            List<String> lines =
+                    List.of(text.substring(0, text.lastIndexOf('\n')).split("\n"));
+            List<String> shipped = new ArrayList<>();
+            try (Connection connection = postgres.connect(database(store));
+                    PreparedStatement select = connection.prepareStatement(
+                            "SELECT seq, line FROM decision_records WHERE chain = ? ORDER BY seq")) {
+                select.setString(1, chainOf(app));
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        assertEquals(shipped.size() + 1, rows.getLong(1), "no line twice, none skipped");
+                        shipped.add(rows.getString(2));
+                    }
+                }
+            }
+            return shipped.size() >= lines.size()
+                    && shipped.subList(0, lines.size()).equals(lines);
+        });
+    }
+
+    private static String database(String store) {
+        return store.substring(store.lastIndexOf('/') + 1);
+    }
+
     private static String status(String store, String id) throws Exception {
-        String database = store.substring(store.lastIndexOf('/') + 1);
-        try (Connection connection = postgres.connect(database);
+        try (Connection connection = postgres.connect(database(store));
                 Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(
                         "SELECT status FROM actiongate_approvals WHERE id = '" + id.replace("'", "") + "'")) {

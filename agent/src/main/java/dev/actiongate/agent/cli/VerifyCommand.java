@@ -25,6 +25,9 @@ final class VerifyCommand {
     private VerifyCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (List.of(args).contains("--store")) {
+            return StoreVerify.run(args, out, err);
+        }
         List<Path> files = new ArrayList<>();
         String key = null;
         Path trail = null;

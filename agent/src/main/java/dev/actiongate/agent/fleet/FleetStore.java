@@ -5,6 +5,7 @@ import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.EventCounter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,13 +24,16 @@ public final class FleetStore implements Closeable {
     private final FleetApprovals approvals;
     private final FleetCounter counter;
     private final ApprovalNotices notices;
+    private final RecordShipping shipping;
     private final Thread sweeper;
 
-    private FleetStore(FleetDatabase database, FleetApprovals approvals, FleetCounter counter) {
+    private FleetStore(
+            FleetDatabase database, FleetApprovals approvals, FleetCounter counter, RecordShipping shipping) {
         this.database = database;
         this.approvals = approvals;
         this.counter = counter;
         this.notices = new ApprovalNotices(database, approvals);
+        this.shipping = shipping;
         this.sweeper = new Thread(this::sweepForever, "actiongate-fleet-expiry");
         sweeper.setDaemon(true);
     }
@@ -38,18 +42,28 @@ public final class FleetStore implements Closeable {
      * Prepares the store {@code config.store()} names for this instance and starts its threads.
      *
      * @param recorder where the desk records reviews and expiries (this instance's records)
+     * @param records  this instance's records file, shipped to the database as it grows
      * @throws IOException when the store is misconfigured (URL, password file)
      */
     public static FleetStore open(
-            AgentConfig config, String instance, Approvals.Recorder recorder, Map<String, String> environment)
+            AgentConfig config,
+            String instance,
+            Approvals.Recorder recorder,
+            Path records,
+            Map<String, String> environment)
             throws IOException {
         FleetDatabase database = FleetDatabase.open(config.store(), config.service(), instance, environment);
         FleetApprovals approvals = new FleetApprovals(
                 database, config.service(), instance, config.approvals().validity(), Clock.systemUTC(), recorder);
-        FleetStore store = new FleetStore(database, approvals, new FleetCounter(database, config.service(), instance));
+        FleetStore store = new FleetStore(
+                database,
+                approvals,
+                new FleetCounter(database, config.service(), instance),
+                new RecordShipping(database, records, config.service(), instance));
         approvals.closeWith(store);
         store.notices.start();
         store.sweeper.start();
+        store.shipping.start();
         return store;
     }
 
@@ -107,6 +121,7 @@ public final class FleetStore implements Closeable {
     public void close() {
         sweeper.interrupt();
         notices.close();
+        shipping.close();
         database.close();
     }
 }

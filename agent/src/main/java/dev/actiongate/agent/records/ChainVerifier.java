@@ -95,6 +95,21 @@ public final class ChainVerifier {
         return new Result(true, walk.good, 0, null, walk.expectedPrev, torn, walk.continues);
     }
 
+    /**
+     * Checks a chain given line by line (as a database returns it), each line the exact bytes the
+     * writer wrote, without its newline.
+     */
+    public static Result verifyLines(Iterable<String> lines) {
+        Walk walk = new Walk(null);
+        for (String line : lines) {
+            String problem = walk.next(line);
+            if (problem != null) {
+                return new Result(false, walk.good, walk.lineNumber, problem, walk.expectedPrev, 0);
+            }
+        }
+        return new Result(true, walk.good, 0, null, walk.expectedPrev, 0, walk.continues);
+    }
+
     /** The chain as far as it was walked: each line must continue it. */
     private static final class Walk {
         private final MessageDigest sha256 = Sha256.newDigest();

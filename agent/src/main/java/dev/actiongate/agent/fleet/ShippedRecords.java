@@ -1,0 +1,90 @@
+package dev.actiongate.agent.fleet;
+
+import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.records.ChainVerifier;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decision records the fleet shipped, checked chain by chain as {@code verify --store}
+ * does: every line's hash and link over its exact bytes, and no line missing between the first
+ * and the last the table holds.
+ */
+public final class ShippedRecords {
+
+    /**
+     * One chain (one records file of one instance) as the table holds it.
+     *
+     * @param chain    the hash of the file's first record
+     * @param service  the service that shipped it
+     * @param instance the instance that shipped it
+     * @param lines    how many lines the table holds
+     * @param gaps     the missing line numbers, as ranges {@code a-b}; empty when none
+     * @param result   the chain check over the lines in order
+     */
+    public record Chain(
+            String chain, String service, String instance, long lines, List<String> gaps, ChainVerifier.Result result) {
+
+        public boolean intact() {
+            return gaps.isEmpty() && result.intact();
+        }
+    }
+
+    private ShippedRecords() {}
+
+    /** Checks every chain in the database {@code store} names. */
+    public static List<Chain> verify(AgentConfig.Store store, Map<String, String> environment) throws IOException {
+        try (FleetDatabase database = FleetDatabase.open(store, "verify", "verify", environment)) {
+            List<String[]> chains = database.inTransaction("listing the shipped chains", c -> {
+                List<String[]> found = new ArrayList<>();
+                try (Statement list = c.createStatement();
+                        ResultSet rows = list.executeQuery("SELECT chain, min(service), min(instance)"
+                                + " FROM decision_records GROUP BY chain ORDER BY min(at), chain")) {
+                    while (rows.next()) {
+                        found.add(new String[] {rows.getString(1), rows.getString(2), rows.getString(3)});
+                    }
+                }
+                return found;
+            });
+            List<Chain> checked = new ArrayList<>();
+            for (String[] chain : chains) {
+                checked.add(check(database, chain[0], chain[1], chain[2]));
+            }
+            return checked;
+        }
+    }
+
+    private static Chain check(FleetDatabase database, String chain, String service, String instance)
+            throws IOException {
+        return database.inTransaction("reading chain " + chain, c -> {
+            List<String> lines = new ArrayList<>();
+            List<String> gaps = new ArrayList<>();
+            try (PreparedStatement select =
+                    c.prepareStatement("SELECT seq, line FROM decision_records WHERE chain = ? ORDER BY seq")) {
+                select.setString(1, chain);
+                select.setFetchSize(1_000);
+                try (ResultSet rows = select.executeQuery()) {
+                    long expected = 1;
+                    while (rows.next()) {
+                        long seq = rows.getLong(1);
+                        if (seq != expected) {
+                            gaps.add(expected == seq - 1 ? String.valueOf(expected) : expected + "-" + (seq - 1));
+                        }
+                        lines.add(rows.getString(2));
+                        expected = seq + 1;
+                    }
+                }
+            }
+            // With a gap the chain check would only repeat it as a broken link: report the gap.
+            ChainVerifier.Result result = gaps.isEmpty()
+                    ? ChainVerifier.verifyLines(lines)
+                    : new ChainVerifier.Result(true, lines.size(), 0, null, null, 0);
+            return new Chain(chain, service, instance, lines.size(), gaps, result);
+        });
+    }
+}
