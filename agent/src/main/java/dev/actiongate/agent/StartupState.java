@@ -69,17 +69,20 @@ final class StartupState {
         try {
             SealingKey key = SealingKey.openOrCreate(config.sealing().key());
             RecordLog records = RecordLog.open(
-                    config.records(),
-                    config.recordsJournal(),
-                    key,
-                    config.service(),
-                    CheckpointTrail.to(config.sealing().checkpoints()));
+                    config.records(), config.recordsJournal(), key, config.service(), trail(config.sealing()));
             records.flushOnShutdown();
             records.announce(config.service(), host, ProcessHandle.current().pid());
             return new Part<>(records, null);
         } catch (IOException | RuntimeException e) {
             return new Part<>(null, "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e);
         }
+    }
+
+    /** Where checkpoints go besides the records file: a webhook, a file or the log. */
+    private static CheckpointTrail.Sink trail(AgentConfig.Sealing sealing) {
+        return sealing.checkpointsUrl() != null
+                ? CheckpointTrail.toWebhook(sealing.checkpointsUrl())
+                : CheckpointTrail.to(sealing.checkpoints());
     }
 
     private static Part<Approvals> approvals(AgentConfig config, RecordLog records) {
