@@ -52,7 +52,10 @@ final class CheckpointWebhook implements CheckpointTrail.Sink {
     /** Checkpoints dropped since the last delivery. */
     private long dropped;
 
+    /** When an outage, and a full queue, were last logged (nanoseconds; 0: never). */
     private long reportedAt;
+
+    private long fullReportedAt;
 
     CheckpointWebhook(URI uri) {
         this(uri, JsonPoster.TIMEOUT, CAPACITY, FIRST_PAUSE, LONGEST_PAUSE);
@@ -76,7 +79,10 @@ final class CheckpointWebhook implements CheckpointTrail.Sink {
             } else {
                 if (undelivered() >= capacity && !waiting.isEmpty()) {
                     droppedNow = waiting.removeFirst();
-                    firstDropped = ++dropped == 1;
+                    dropped++;
+                    long now = System.nanoTime();
+                    firstDropped = fullReportedAt == 0 || now - fullReportedAt >= REPORT_EVERY;
+                    fullReportedAt = firstDropped ? now : fullReportedAt;
                 }
                 waiting.addLast(checkpoint);
                 start = !sending;
@@ -86,10 +92,11 @@ final class CheckpointWebhook implements CheckpointTrail.Sink {
         if (firstDropped) {
             LOG.warn(
                     "the queue of checkpoints for the checkpoint trail {} is full ({}): the oldest waiting ones are"
-                            + " dropped, and logged on {} instead",
+                            + " dropped, and logged on {} instead ({} since the last delivery)",
                     poster.uri(),
                     capacity,
-                    CheckpointTrail.LOGGER);
+                    CheckpointTrail.LOGGER,
+                    droppedSince());
         }
         if (droppedNow != null) {
             TRAIL.warn("checkpoint {}", droppedNow);
@@ -116,7 +123,7 @@ final class CheckpointWebhook implements CheckpointTrail.Sink {
             }
         }
         // The outcome is handled in thenAccept; the future itself has nothing more to say.
-        var unused = poster.post(checkpoint).thenAccept(problem -> posted(problem));
+        var unused = poster.post(checkpoint).thenAccept(this::posted);
     }
 
     private void posted(String problem) {
@@ -138,8 +145,8 @@ final class CheckpointWebhook implements CheckpointTrail.Sink {
                 reportedAt = now;
                 report = failures == 1
                         ? "checkpoints cannot be delivered to the checkpoint trail " + poster.uri() + ": " + problem
-                                + "; " + undelivered() + " not delivered yet, retried in " + pause.toMillis()
-                                + " ms, then with pauses growing to " + longestPause.toMillis() + " ms. Until"
+                                + "; " + undelivered() + " not delivered yet, retried in " + text(pause)
+                                + ", then with pauses growing to " + text(longestPause) + ". Until"
                                 + " they arrive, the trail there cannot show records cut from the records file's end"
                         : "checkpoints still cannot be delivered to the checkpoint trail " + poster.uri() + " after "
                                 + failures + " attempts: " + problem + "; " + undelivered() + " not delivered, "
@@ -166,12 +173,13 @@ final class CheckpointWebhook implements CheckpointTrail.Sink {
         }
         if (failed > 0) {
             LOG.warn(
-                    "checkpoints are delivered to the checkpoint trail {} again, after {} failed attempts; {}"
-                            + " checkpoints were dropped meanwhile (logged on {} instead)",
+                    "checkpoints are delivered to the checkpoint trail {} again, after {} failed attempts{}",
                     poster.uri(),
                     failed,
-                    lost,
-                    CheckpointTrail.LOGGER);
+                    lost == 0
+                            ? ""
+                            : "; " + lost + " checkpoints were dropped meanwhile (logged on " + CheckpointTrail.LOGGER
+                                    + " instead)");
         }
     }
 
@@ -179,6 +187,14 @@ final class CheckpointWebhook implements CheckpointTrail.Sink {
     private Duration pause(int failures) {
         long millis = firstPause.toMillis() << Math.min(failures - 1, 20);
         return Duration.ofMillis(Math.min(millis, longestPause.toMillis()));
+    }
+
+    private synchronized long droppedSince() {
+        return dropped;
+    }
+
+    private static String text(Duration pause) {
+        return pause.toMillis() < 1000 ? pause.toMillis() + " ms" : pause.toSeconds() + " s";
     }
 
     /** How many checkpoints wait to be delivered. */
