@@ -114,22 +114,45 @@ final class StartupState {
         }
     }
 
-    /** Opens the records file, sealed with its key (made when missing), and names this process in it first. */
+    /**
+     * Opens the records file, sealed with its key (made when missing), and names this process in it
+     * first. A records file that cannot be opened or named in is closed again, with its trail: no
+     * writer thread, journal lock or shutdown hook is left behind by a start-up that failed.
+     */
     private static Part<RecordLog> records(AgentConfig config, String host) {
+        CheckpointTrail.Sink trail = null;
+        RecordLog records = null;
         try {
             SealingKey key = SealingKey.openOrCreate(config.sealing().key());
-            RecordLog records = RecordLog.open(
-                    config.records(),
-                    config.recordsJournal(),
-                    key,
-                    config.service(),
-                    CheckpointTrail.to(config.sealing().checkpoints()));
+            trail = trail(config.sealing());
+            records = RecordLog.open(config.records(), config.recordsJournal(), key, config.service(), trail);
             records.flushOnShutdown();
             records.announce(config.service(), host, ProcessHandle.current().pid());
             return new Part<>(records, null);
         } catch (IOException | RuntimeException e) {
+            closeAfterFailure(records, trail);
             return new Part<>(null, "records file " + config.records().toAbsolutePath() + " cannot be opened: " + e);
         }
+    }
+
+    /** Closes what a failed opening of the records file left open: the log (and its trail with it), or the trail. */
+    private static void closeAfterFailure(RecordLog records, CheckpointTrail.Sink trail) {
+        try {
+            if (records != null) {
+                records.close();
+            } else if (trail != null) {
+                trail.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            log().warn("the records file could not be closed after it failed to open: {}", e.toString());
+        }
+    }
+
+    /** Where checkpoints go besides the records file: a webhook, a file or the log. */
+    private static CheckpointTrail.Sink trail(AgentConfig.Sealing sealing) {
+        return sealing.checkpointsUrl() != null
+                ? CheckpointTrail.toWebhook(sealing.checkpointsUrl())
+                : CheckpointTrail.to(sealing.checkpoints());
     }
 
     private static Part<Approvals> approvals(AgentConfig config, RecordLog records) {

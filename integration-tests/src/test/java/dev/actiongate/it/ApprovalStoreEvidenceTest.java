@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The approvals store as an attacker who can write it while the service is stopped would try it:
  * the line that used an approval cut off, an {@code approved} line forged for a request no
  * reviewer approved (sealed with the store's own key, as someone who can read it would), and a
- * line edited. Each time the service starts again and the same call is retried: it must not run.
+ * line edited. Each time the service starts again and the same call is retried: it must not run;
+ * and {@code verify --approvals} reports the store before the service starts again.
  */
 class ApprovalStoreEvidenceTest {
 
@@ -78,7 +79,19 @@ class ApprovalStoreEvidenceTest {
         }
         List<String> lines = storeLines();
         assertTrue(lines.get(lines.size() - 1).contains("\"status\":\"consumed\""), lines.toString());
+        ForkedJvm.Run intact = verifyStore(records()).assertExit(0);
+        assertTrue(intact.stdout().contains("open requests agree with the decision records"), intact.describe());
         Files.write(store(), lines.subList(0, lines.size() - 1), StandardCharsets.UTF_8);
+
+        // every seal of what is left holds; the records show the approval used
+        ForkedJvm.Run sealsAlone = verifyStore().assertExit(0);
+        assertTrue(sealsAlone.stdout().contains("give the decision records files too"), sealsAlone.describe());
+        ForkedJvm.Run cut = verifyStore(records()).assertExit(1);
+        assertTrue(
+                cut.stdout()
+                        .contains("CONTRADICTED BY THE RECORDS: line " + (lines.size() - 1) + " (approval " + id
+                                + ", approved): the decision records show it used by decision"),
+                cut.describe());
 
         try (AgentApp.Running second = start("call:retry:w@x.example:fail_fast")) {
             AppOutput out = second.output();
@@ -139,6 +152,12 @@ class ApprovalStoreEvidenceTest {
         assertTrue(lines.get(approved).contains("\"status\":\"approved\""), lines.toString());
         lines.set(approved, lines.get(approved).replace("\"comment\":\"go\"", "\"comment\":\"gone\""));
         Files.write(store(), lines, StandardCharsets.UTF_8);
+        ForkedJvm.Run edited = verifyStore().assertExit(1);
+        assertTrue(
+                edited.stdout()
+                        .contains("NOT SEALED: line " + (approved + 1) + " (approval " + id
+                                + "): its seal does not hold"),
+                edited.describe());
 
         try (AgentApp.Running second = start("call:retry:e@x.example:fail_fast")) {
             AppOutput out = second.output();
@@ -151,6 +170,19 @@ class ApprovalStoreEvidenceTest {
             assertEquals("refused", refused.get("status").asText(), refused.toString());
             assertEquals(approved + 1, refused.get("line").asInt(), refused.toString());
         }
+    }
+
+    private Path records() {
+        return dir.resolve("records.jsonl");
+    }
+
+    /** {@code verify --approvals} on the store (its key beside it), against {@code recordsFiles}, in a JVM of its own. */
+    private ForkedJvm.Run verifyStore(Path... recordsFiles) {
+        List<String> args = new ArrayList<>(List.of("verify", "--approvals", store().toString()));
+        for (Path file : recordsFiles) {
+            args.add(file.toString());
+        }
+        return ForkedJvm.agentCli(Jdk.running(), args.toArray(String[]::new));
     }
 
     /** The one {@code approval_store_refused} record about approval {@code id}. */

@@ -287,6 +287,46 @@ class FleetTest {
         }
     }
 
+    @OnEveryJdk
+    void anInstanceKilledWithMinus9LosesNoApprovalAndNoRecord(Jdk jdk) throws Exception {
+        String store = database("killed", jdk);
+        String id;
+        AgentApp.Running first =
+                instance(jdk, store, "b", "call:held:f@x.example:fail_fast", "mark:called", "gate:end");
+        try {
+            first.awaitMark("called");
+            id = first.admin().awaitPendingTo("f@x.example").get("id").asText();
+        } finally {
+            first.close(); // SIGKILL: no shutdown hook, no flush
+        }
+        try (AgentApp.Running a = instance(
+                        jdk, store, "a", "gate:approved", "call:retry:f@x.example:fail_fast", "mark:done", "gate:end");
+                AgentApp.Running b = instance(jdk, store, "b", "mark:up", "gate:end")) {
+            JsonNode pending = a.admin().awaitPendingTo("f@x.example");
+            assertEquals(id, pending.get("id").asText(), "the request outlived the instance that filed it");
+            assertEquals(200, a.admin().review(id, "approve", "olivia", null).status());
+            a.signal("approved");
+            a.awaitMark("done");
+            b.awaitMark("up");
+            // The killed instance's records, in its file (and journal) when it died, reach the
+            // database once it runs again, in the same chain, with nothing lost or repeated.
+            awaitShipped(b, store);
+            try (Connection connection = postgres.connect(database(store));
+                    PreparedStatement select = connection.prepareStatement(
+                            "SELECT verdict FROM decision_records WHERE chain = ? AND decision_id = ? AND kind = 'decision'")) {
+                select.setString(1, chainOf(b));
+                select.setString(2, id);
+                try (ResultSet row = select.executeQuery()) {
+                    assertTrue(row.next(), "the held call's decision, recorded before the kill, is in the table");
+                    assertEquals("require_approval", row.getString(1));
+                }
+            }
+            a.signal("end");
+            b.signal("end");
+            assertTrue(a.output().allowed("retry"), "the approval given after the kill is used");
+        }
+    }
+
     /** The hash of the first record of {@code app}'s records file: the chain it is shipped under. */
     private static String chainOf(AgentApp.Running app) {
         return app.records().records().get(0).get("hash").asText();

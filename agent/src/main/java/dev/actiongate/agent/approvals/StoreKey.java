@@ -71,6 +71,14 @@ final class StoreKey {
         return new StoreKey(file, key, true);
     }
 
+    /**
+     * Reads the key file {@code file} to check a store's seals with ({@code verify}), wherever it
+     * is kept and however it may be read: checking seals makes none.
+     */
+    static StoreKey forChecking(Path file) throws IOException {
+        return parse(file);
+    }
+
     /** Refuses a key file others may read or write, as ssh refuses such a private key. */
     private static StoreKey read(Path file) throws IOException {
         try {
@@ -83,6 +91,10 @@ final class StoreKey {
         } catch (UnsupportedOperationException noPosix) {
             // a file system without POSIX permissions: nothing to check
         }
+        return parse(file);
+    }
+
+    private static StoreKey parse(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
         String prefix = FORMAT + " key=";
         try {

@@ -10,17 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * {@code verify [--key KEY] [--checkpoints TRAIL] FILE...}: the hash chain and exact bytes of
  * each records file, that each continues the one before it, and, with the verification key, that
- * every record is sealed by it; with the checkpoint trail, that none was cut from the end.
+ * every record is sealed by it; with the checkpoint trail, that none was cut from the end. With
+ * {@code --approvals STORE [--store-key KEYFILE]}, also the approvals store's seals, and its open
+ * requests against the records files given ({@link ApprovalsVerify}).
  */
 final class VerifyCommand {
+
+    private static final Set<String> OPTIONS = Set.of("--key", "--checkpoints", "--approvals", "--store-key");
 
     private VerifyCommand() {}
 
@@ -29,15 +36,10 @@ final class VerifyCommand {
             return StoreVerify.run(args, out, err);
         }
         List<Path> files = new ArrayList<>();
-        String key = null;
-        Path trail = null;
+        Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if ((args[i].equals("--key") || args[i].equals("--checkpoints")) && i + 1 < args.length) {
-                if (args[i].equals("--key")) {
-                    key = args[++i];
-                } else {
-                    trail = Path.of(args[++i]);
-                }
+            if (OPTIONS.contains(args[i]) && i + 1 < args.length) {
+                options.put(args[i], args[++i]);
             } else if (args[i].startsWith("--")) {
                 err.println("verify: unknown option " + args[i]);
                 return Cli.usage(err);
@@ -45,7 +47,10 @@ final class VerifyCommand {
                 files.add(Path.of(args[i]));
             }
         }
-        if (files.isEmpty()) {
+        String key = options.get("--key");
+        Path trail = options.containsKey("--checkpoints") ? Path.of(options.get("--checkpoints")) : null;
+        Path store = options.containsKey("--approvals") ? Path.of(options.get("--approvals")) : null;
+        if (store == null && (files.isEmpty() || options.containsKey("--store-key"))) {
             return Cli.usage(err);
         }
         if (trail != null && key == null) {
@@ -61,7 +66,12 @@ final class VerifyCommand {
                 return 2;
             }
         }
-        return verifyAll(files, seed, trail, out, err);
+        int exit = files.isEmpty() ? 0 : verifyAll(files, seed, trail, out, err);
+        if (store == null) {
+            return exit;
+        }
+        Path storeKey = options.containsKey("--store-key") ? Path.of(options.get("--store-key")) : null;
+        return Math.max(exit, ApprovalsVerify.run(store, storeKey, files, out, err));
     }
 
     /**

@@ -74,13 +74,14 @@ public record AgentConfig(
     public record Approvals(Duration timeout, Duration validity, Path store) {}
 
     /**
-     * Sealing of the records' chain.
+     * Sealing of the records' chain. Each checkpoint also goes to one trail: {@code checkpointsUrl}
+     * when set, else {@code checkpoints}, else the log ({@code actiongate.checkpoints}).
      *
-     * @param key         the forward-secure key file, made (owner-only) when missing
-     * @param checkpoints a file every checkpoint is appended to as well, or {@code null} for the
-     *                    log ({@code actiongate.checkpoints})
+     * @param key            the forward-secure key file, made (owner-only) when missing
+     * @param checkpoints    a file every checkpoint is appended to as well, or {@code null}
+     * @param checkpointsUrl an http(s) URL every checkpoint is POSTed to, or {@code null}
      */
-    public record Sealing(Path key, Path checkpoints) {}
+    public record Sealing(Path key, Path checkpoints, URI checkpointsUrl) {}
 
     /**
      * How much of one call's arguments is converted for its policy and its record, so that an
@@ -214,7 +215,7 @@ public record AgentConfig(
                 policy == null ? null : Path.of(policy),
                 Path.of(records),
                 recordsJournal,
-                sealing(values, Path.of(records)),
+                sealing(values, Path.of(records), warnings),
                 env,
                 service,
                 enabled,
@@ -224,7 +225,7 @@ public record AgentConfig(
                 approvals,
                 startupTimeout,
                 argumentLimits,
-                store(values),
+                ConfigValues.store(values),
                 sources,
                 warnings);
     }
@@ -278,24 +279,23 @@ public record AgentConfig(
         }
     }
 
-    private static Store store(Map<String, String> values) {
-        String url = blankToNull(values.get(STORE));
-        String passwordFile = blankToNull(values.get(STORE_PASSWORD_FILE));
-        String instance = blankToNull(values.get(INSTANCE));
-        return new Store(
-                url == null || url.equals("file") ? null : url,
-                blankToNull(values.get(STORE_USER)),
-                passwordFile == null ? null : Path.of(passwordFile),
-                instance);
-    }
-
-    /** {@code decisions.jsonl} keeps its approvals in {@code decisions.approvals.jsonl} beside it. */
-    private static Sealing sealing(Map<String, String> values, Path records) {
+    /** The key file ({@code <records>.key} by default) and the checkpoint trail: the log, a file or an http(s) URL. */
+    private static Sealing sealing(Map<String, String> values, Path records, List<String> warnings) {
         String key = blankToNull(values.get(RECORDS_KEY));
+        Path keyFile = key == null ? siblingOf(records, ".key") : Path.of(key);
         String checkpoints = blankToNull(values.get(RECORDS_CHECKPOINTS));
-        return new Sealing(
-                key == null ? siblingOf(records, ".key") : Path.of(key),
-                checkpoints == null || checkpoints.equals("log") ? null : Path.of(checkpoints));
+        if (checkpoints == null || checkpoints.equals("log")) {
+            return new Sealing(keyFile, null, null);
+        }
+        if (checkpoints.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            URI url = ConfigValues.httpUrl(
+                    RECORDS_CHECKPOINTS,
+                    checkpoints,
+                    "checkpoints go to the log (logger actiongate.checkpoints) instead",
+                    warnings);
+            return new Sealing(keyFile, null, url);
+        }
+        return new Sealing(keyFile, Path.of(checkpoints), null);
     }
 
     /** {@code records} with {@code suffix} appended to its name, beside it. */

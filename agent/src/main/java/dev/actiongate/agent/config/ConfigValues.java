@@ -19,18 +19,28 @@ final class ConfigValues {
 
     /** The incident webhook's address, or {@code null} (with a warning) when it is not an http(s) URL. */
     static URI webhook(String value, List<String> warnings) {
+        return httpUrl(AgentConfig.INCIDENT_WEBHOOK, value, "incidents are recorded but not posted", warnings);
+    }
+
+    /**
+     * {@code value} of {@code key} as an http(s) URL, or {@code null} when there is none; one that is
+     * not usable is {@code null} too, with a warning that ends in {@code otherwise}.
+     */
+    static URI httpUrl(String key, String value, String otherwise, List<String> warnings) {
         if (value == null) {
             return null;
         }
         try {
-            URI webhook = new URI(value);
-            if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
+            URI url = new URI(value);
+            if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
                 throw new URISyntaxException(value, "not an http or https URL");
             }
-            return webhook;
+            if (url.getHost() == null) {
+                throw new URISyntaxException(value, "no host");
+            }
+            return url;
         } catch (URISyntaxException e) {
-            warnings.add("incident_webhook='" + value + "' is not usable (" + e.getMessage()
-                    + "); incidents are recorded but not posted");
+            warnings.add(key + "='" + value + "' is not usable (" + e.getMessage() + "); " + otherwise);
             return null;
         }
     }
@@ -156,5 +166,17 @@ final class ConfigValues {
             }
         }
         return mapping;
+    }
+
+    /** {@code store}, {@code store_user}, {@code store_password_file} and {@code instance}; {@code store=file} is no database. */
+    static AgentConfig.Store store(Map<String, String> values) {
+        String url = AgentConfig.blankToNull(values.get(AgentConfig.STORE));
+        String passwordFile = AgentConfig.blankToNull(values.get(AgentConfig.STORE_PASSWORD_FILE));
+        String instance = AgentConfig.blankToNull(values.get(AgentConfig.INSTANCE));
+        return new AgentConfig.Store(
+                url == null || url.equals("file") ? null : url,
+                AgentConfig.blankToNull(values.get(AgentConfig.STORE_USER)),
+                passwordFile == null ? null : Path.of(passwordFile),
+                instance);
     }
 }

@@ -1,14 +1,9 @@
 package dev.actiongate.agent.escalation;
 
+import dev.actiongate.agent.webhook.JsonPoster;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,11 +15,8 @@ import java.util.function.BiConsumer;
 public final class IncidentWebhook implements AutoCloseable {
 
     static final Duration[] PAUSES = {Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(4)};
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final URI uri;
-    private final HttpClient client;
-    private final ScheduledExecutorService retries;
+    private final JsonPoster poster;
     private final Duration[] pauses;
 
     public IncidentWebhook(URI uri) {
@@ -32,27 +24,18 @@ public final class IncidentWebhook implements AutoCloseable {
     }
 
     IncidentWebhook(URI uri, Duration[] pauses) {
-        this.uri = uri;
+        this.poster = new JsonPoster(uri, "actiongate-webhook");
         this.pauses = pauses.clone();
-        this.retries = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "actiongate-webhook");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(TIMEOUT)
-                .executor(retries)
-                .build();
     }
 
-    /** Ends the retry thread: a detached agent leaves no thread of its own behind. Pending retries are dropped. */
+    /** Ends the webhook's thread: a detached agent leaves no thread of its own behind. Pending retries are dropped. */
     @Override
     public void close() {
-        retries.shutdownNow();
+        poster.close();
     }
 
     public URI uri() {
-        return uri;
+        return poster.uri();
     }
 
     /**
@@ -69,28 +52,16 @@ public final class IncidentWebhook implements AutoCloseable {
 
     private void attempt(
             String json, int attempt, BiConsumer<Integer, String> failed, CompletableFuture<Integer> done) {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        // The outcome is handled in whenComplete; the future itself has nothing more to say.
-        var unused = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .whenComplete((response, error) -> {
-                    String problem = error != null
-                            ? error.toString()
-                            : response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
-                    if (problem == null) {
-                        done.complete(attempt);
-                    } else if (attempt > pauses.length) {
-                        failed.accept(attempt, problem);
-                        done.complete(attempt);
-                    } else {
-                        var unusedRetry = retries.schedule(
-                                () -> attempt(json, attempt + 1, failed, done),
-                                pauses[attempt - 1].toMillis(),
-                                TimeUnit.MILLISECONDS);
-                    }
-                });
+        // The outcome is handled in thenAccept; the future itself has nothing more to say.
+        var unused = poster.post(json).thenAccept(problem -> {
+            if (problem == null) {
+                done.complete(attempt);
+            } else if (attempt > pauses.length) {
+                failed.accept(attempt, problem);
+                done.complete(attempt);
+            } else if (!poster.later(pauses[attempt - 1], () -> attempt(json, attempt + 1, failed, done))) {
+                done.complete(attempt); // closed: the retries are dropped
+            }
+        });
     }
 }

@@ -3,13 +3,14 @@ package dev.actiongate.agent.records;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Where checkpoints go besides the records file: somewhere its writer cannot rewrite silently,
  * so that records cut from the file's end after the last checkpoint the trail knows are missed
  * by {@code verify --checkpoints}. The log (logger {@code actiongate.checkpoints}, which the
- * platform collects apart from the records file) or a file of its own.
+ * platform collects apart from the records file), a file of its own, or a webhook that each
+ * checkpoint is POSTed to ({@link CheckpointWebhook}).
  */
 public final class CheckpointTrail {
 
@@ -58,11 +60,42 @@ public final class CheckpointTrail {
         return checkpoints;
     }
 
+    /**
+     * Where the records writer hands each checkpoint. {@link #accept} runs on that writer, after
+     * the checkpoint is in the records file, and must not block; a trail that delivers later says
+     * how it ends in the other two.
+     */
+    @FunctionalInterface
+    public interface Sink {
+
+        /** Takes one checkpoint line (its JSON, without a line end). */
+        void accept(String checkpoint);
+
+        /** Lets the checkpoints taken so far reach the trail, waiting at most {@code within}: when the log closes. */
+        default void awaitDelivered(Duration within) {}
+
+        /** Releases what the trail holds (a thread); checkpoints taken after this still go somewhere. */
+        default void close() {}
+    }
+
+    /** The trail to the log: logger {@link #LOGGER}, one INFO line {@code checkpoint <the checkpoint>} each. */
+    public static Sink toLog() {
+        Logger trail = LoggerFactory.getLogger(LOGGER);
+        return line -> trail.info("checkpoint {}", line);
+    }
+
+    /**
+     * The trail to a webhook: each checkpoint POSTed to {@code url} as its JSON line, from a thread
+     * of its own, in order, retried while it fails (see {@link CheckpointWebhook}).
+     */
+    public static Sink toWebhook(URI url) {
+        return new CheckpointWebhook(url);
+    }
+
     /** The trail to {@code file}, appended one line per checkpoint; the log when {@code null}. */
-    public static Consumer<String> to(Path file) {
+    public static Sink to(Path file) {
         if (file == null) {
-            Logger trail = LoggerFactory.getLogger(LOGGER);
-            return line -> trail.info("checkpoint {}", line);
+            return toLog();
         }
         return line -> {
             try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {

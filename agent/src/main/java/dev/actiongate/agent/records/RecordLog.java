@@ -85,7 +85,8 @@ public final class RecordLog implements RecordSink, Closeable {
      * and checkpoints sealed with {@code key} follow (see {@link RecordSealer}), each also handed
      * to {@code trail}. A file another key or service began is refused.
      */
-    public static RecordLog open(Path path, boolean journaled, SealingKey key, String service, Consumer<String> trail)
+    public static RecordLog open(
+            Path path, boolean journaled, SealingKey key, String service, CheckpointTrail.Sink trail)
             throws IOException {
         Path absolute = checkedPath(path);
         SealingStart.checkOwner(absolute, key.fingerprint(), service);
@@ -146,10 +147,7 @@ public final class RecordLog implements RecordSink, Closeable {
         return file.journaled();
     }
 
-    /**
-     * Why every append fails now (the records file is gone and none can be made at its path), or
-     * {@code null} while records are written.
-     */
+    /** Why every append fails now (the records file is gone and none can be made at its path), or {@code null}. */
     public String problem() {
         return file.refusal();
     }
@@ -226,7 +224,7 @@ public final class RecordLog implements RecordSink, Closeable {
         shutdownFlush.install();
     }
 
-    /** Writes every queued record now; called on shutdown so that no outcome is left behind. */
+    /** Writes and seals every queued record now; called on shutdown so that no outcome is left behind. */
     public void flush() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (soon.outstanding() && System.nanoTime() < deadline) {
@@ -238,6 +236,7 @@ public final class RecordLog implements RecordSink, Closeable {
         }
         if (sealer != null) {
             sealer.sealIfDue(file, true, this::reportOnce);
+            sealer.finishTrail(closed); // a moment for the last checkpoint to reach the trail
         }
         file.finish();
     }

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Seals a records file's chain with checkpoint records: every {@link #EVERY_RECORDS} records or
@@ -29,8 +29,11 @@ final class RecordSealer {
 
     private static final long EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** How long the last checkpoints may take to reach a trail that delivers later (a webhook) when the log closes. */
+    static final Duration TRAIL_WAIT = Duration.ofSeconds(2);
+
     private final SealingKey key;
-    private final Consumer<String> trail;
+    private final CheckpointTrail.Sink trail;
     private final String file;
     /** How many records of the chain the last checkpoint sealed (itself included). */
     private long sealedCount;
@@ -43,7 +46,7 @@ final class RecordSealer {
     /** Where the journal lines this key did not vouch for were kept when the file was opened, or {@code null}. */
     private final Path unsealedKept;
 
-    RecordSealer(SealingKey key, Consumer<String> trail, String file, long unsealedAtOpen, Path unsealedKept) {
+    RecordSealer(SealingKey key, CheckpointTrail.Sink trail, String file, long unsealedAtOpen, Path unsealedKept) {
         this.unsealedKept = unsealedKept;
         this.key = key;
         this.trail = trail;
@@ -126,6 +129,20 @@ final class RecordSealer {
                     "the sealing key could not be moved to its next epoch after a checkpoint in " + this.file + ": " + e
                             + "; the next start moves it on",
                     null);
+        }
+    }
+
+    /**
+     * The log closes, or the JVM stops: lets the checkpoints handed to the trail reach it, for at
+     * most {@link #TRAIL_WAIT}, and, when {@code closing}, releases the trail.
+     */
+    void finishTrail(boolean closing) {
+        try {
+            trail.awaitDelivered(TRAIL_WAIT);
+        } finally {
+            if (closing) {
+                trail.close();
+            }
         }
     }
 

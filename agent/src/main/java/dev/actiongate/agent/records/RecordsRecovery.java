@@ -80,13 +80,12 @@ final class RecordsRecovery {
             out = new FileOutputStream(absolute.toFile(), true);
             FileIdentity identity = FileIdentity.of(absolute);
             String continuation = lastHashIn(absolute);
-            String lastHash = continuation == null ? RecordChain.GENESIS : continuation;
-            Path[] kept = new Path[1];
+            Recovered recovered = new Recovered(continuation == null ? RecordChain.GENESIS : continuation, null);
             if (journal != null) {
                 try {
                     List<String> leftOver = journal.leftOver();
                     if (!leftOver.isEmpty()) {
-                        lastHash = recover(absolute, out, existed, lastHash, leftOver, journalPath, key, kept);
+                        recovered = recover(absolute, out, existed, recovered.lastHash(), leftOver, journalPath, key);
                     }
                 } catch (IOException | RuntimeException e) {
                     journal.close();
@@ -97,7 +96,7 @@ final class RecordsRecovery {
             if (journal != null) {
                 journal = claimed(journal, journalSize, journalPath, absolute);
             }
-            return new Opened(out, identity, lastHash, continuation, journal, kept[0]);
+            return new Opened(out, identity, recovered.lastHash(), continuation, journal, recovered.unsealedKept());
         } catch (IOException | RuntimeException e) {
             if (out != null) {
                 out.close();
@@ -209,28 +208,34 @@ final class RecordsRecovery {
     }
 
     /**
+     * What recovering a journal came to.
+     *
+     * @param lastHash     the hash the file's chain ends with now
+     * @param unsealedKept where journal lines the key did not vouch for were kept, or {@code null}
+     */
+    record Recovered(String lastHash, Path unsealedKept) {}
+
+    /**
      * Appends the journal lines that continue the records file's chain: what a process that
      * was killed had put in its journal and not yet in the file. The chain says which lines
      * those are, so nothing is appended twice and nothing foreign is appended at all.
-     *
-     * @return the hash the file's chain now ends with
      */
-    private static String recover(
+    private static Recovered recover(
             Path file,
             FileOutputStream out,
             boolean existed,
             String lastHash,
             List<String> leftOver,
             Path journalPath,
-            SealingKey key,
-            Path[] kept)
+            SealingKey key)
             throws IOException {
         String hash = lastHash;
+        Path kept = null;
         if (existed) {
             List<String> continuing = JournalLines.continuing(leftOver, lastHash);
             if (key != null) {
                 int sealed = SealedLines.sealedPrefix(key, continuing);
-                kept[0] = keepUnsealed(journalPath, continuing.subList(sealed, continuing.size()));
+                kept = keepUnsealed(journalPath, continuing.subList(sealed, continuing.size()));
                 continuing = continuing.subList(0, sealed);
             }
             if (!continuing.isEmpty()) {
@@ -247,7 +252,7 @@ final class RecordsRecovery {
             }
         }
         String journalEnd = JournalLines.lastHash(leftOver);
-        if (journalEnd != null && !journalEnd.equals(hash) && kept[0] == null) {
+        if (journalEnd != null && !journalEnd.equals(hash) && kept == null) {
             // The records file was moved away or cut: the journal's lines belong to the file it
             // had, not to this one. Kept, since they may be the only copy.
             Path aside =
@@ -260,6 +265,6 @@ final class RecordsRecovery {
                     file,
                     aside);
         }
-        return hash;
+        return new Recovered(hash, kept);
     }
 }

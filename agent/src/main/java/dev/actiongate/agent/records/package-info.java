@@ -10,13 +10,14 @@
  * copies the journal into the file, {@code QueuedRecords} and {@code PollingWriter} carry outcomes
  * that may follow their event by moments, and {@code FileTail} is the one backward scan of a
  * file's end that opening, continuing and verifying share; {@code RecentRecords} reads the latest
- * records through it for those who check their own state against the records. Sealing:
+ * records through it for those who check their own state against the records, back into the file
+ * a rotated one continues ({@code PreviousFile}). Sealing:
  * {@code SealingKey} (the forward-secure key file), {@code RecordSealer} (identity records and
- * sealed checkpoints, the {@code CheckpointTrail}), {@code SealingStart} (whose file this is, a key
+ * sealed checkpoints, the {@code CheckpointTrail}, posted by {@code CheckpointWebhook} to a webhook), {@code SealingStart} (whose file this is, a key
  * left behind by a kill), {@code SealedLines} (which journal lines the key vouches for) and
  * {@code SealCheck} (verify).
  *
- * <p>Uses the JDK and SLF4J only. Knows nothing of policies or instrumentation; the gate decides
- * what goes into a record.
+ * <p>Uses the JDK, SLF4J, {@code digest} and {@code webhook} only. Knows nothing of policies or
+ * instrumentation; the gate decides what goes into a record.
  */
 package dev.actiongate.agent.records;

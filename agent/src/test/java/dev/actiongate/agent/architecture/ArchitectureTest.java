@@ -137,6 +137,18 @@ class ArchitectureTest {
                 .check(agent);
     }
 
+    /** Posting to a webhook is plumbing that incidents and the checkpoint trail share: it uses nothing of theirs. */
+    @Test
+    void webhookUsesOnlyTheJdk() {
+        classes()
+                .that()
+                .resideInAPackage("dev.actiongate.agent.webhook..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.actiongate.agent.webhook..")
+                .check(agent);
+    }
+
     /** The gate is reached through the bridge; only the wiring at start-up and its front ends name it. */
     @Test
     void onlyWiringAndFrontEndsUseTheGate() {

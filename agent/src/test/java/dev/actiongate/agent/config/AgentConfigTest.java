@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,34 @@ class AgentConfigTest {
         assertEquals(Path.of("/run/secrets/db"), fleet.store().passwordFile());
         assertEquals("pod-a", fleet.store().instance());
         assertTrue(fleet.warnings().isEmpty(), fleet.warnings().toString());
+    }
+
+    @Test
+    void theCheckpointTrailIsTheLogAFileOrAnHttpUrl() {
+        AgentConfig.Sealing log =
+                AgentConfig.resolve("records=/r/d.jsonl", Map.of(), Map.of()).sealing();
+        assertEquals(new AgentConfig.Sealing(Path.of("/r/d.jsonl.key"), null, null), log);
+        assertEquals(
+                Path.of("/t/cp.log"),
+                AgentConfig.resolve("records_checkpoints=/t/cp.log", Map.of(), Map.of())
+                        .sealing()
+                        .checkpoints());
+        AgentConfig webhook = AgentConfig.resolve(
+                null, Map.of("actiongate.records_checkpoints", "https://audit.example:8443/checkpoints"), Map.of());
+        assertEquals(
+                URI.create("https://audit.example:8443/checkpoints"),
+                webhook.sealing().checkpointsUrl());
+        assertNull(webhook.sealing().checkpoints());
+        assertTrue(webhook.warnings().isEmpty(), webhook.warnings().toString());
+
+        AgentConfig unusable = AgentConfig.resolve("records_checkpoints=ftp://audit.example/cp", Map.of(), Map.of());
+        assertEquals(
+                new AgentConfig.Sealing(Path.of("actiongate-decisions.jsonl.key"), null, null), unusable.sealing());
+        assertEquals(1, unusable.warnings().size(), unusable.warnings().toString());
+        assertTrue(
+                unusable.warnings().get(0).contains("records_checkpoints='ftp://audit.example/cp' is not usable")
+                        && unusable.warnings().get(0).contains("the log"),
+                unusable.warnings().get(0));
     }
 
     @Test

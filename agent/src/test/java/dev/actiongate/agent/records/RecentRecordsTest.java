@@ -1,17 +1,25 @@
 package dev.actiongate.agent.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The latest records of a real records file, newest first, and of the files it continues after a rotation. */
 class RecentRecordsTest {
 
     @TempDir
@@ -54,5 +62,115 @@ class RecentRecordsTest {
     @Test
     void aMissingFileHasNoRecords() throws Exception {
         assertEquals(0, RecentRecords.newestFirst(dir.resolve("none.jsonl"), Instant.EPOCH, r -> {}));
+    }
+
+    /** Record {@code n}, stamped now, as a log writes it. */
+    private static Map<String, Object> record(int n) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("kind", "decision");
+        record.put("n", n);
+        record.put("timestamp", Timestamps.now());
+        return record;
+    }
+
+    /** The {@code n} of each record given, newest first, back to {@code since}. */
+    private static List<Integer> numbers(Path file, Instant since) throws IOException {
+        List<Integer> numbers = new ArrayList<>();
+        RecentRecords.newestFirst(file, since, record -> {
+            if (record.get("n") instanceof Number n) {
+                numbers.add(n.intValue());
+            }
+        });
+        return numbers;
+    }
+
+    private static List<Integer> downFrom(int last) {
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = last; i >= 0; i--) {
+            numbers.add(i);
+        }
+        return numbers;
+    }
+
+    /**
+     * Writes records {@code from} to {@code to} (exclusive) with {@code log}, then moves its file
+     * to {@code aside}, as a rotation does, and waits for the log to go on in a new file.
+     */
+    private static void writeThenRotate(RecordLog log, int from, int to, Path aside) throws Exception {
+        for (int i = from; i < to; i++) {
+            log.append(record(i), null);
+        }
+        // The writer looks at the path every 50 ms at least; records a look found there are not written again.
+        Thread.sleep(200);
+        Files.move(log.path(), aside);
+        log.append(record(to), null);
+        await(() -> Files.exists(log.path()) && Files.readString(log.path()).contains("\"n\":" + to + ","));
+        Map<String, Object> continued =
+                CanonicalJson.parse(Files.readAllLines(log.path()).get(0));
+        assertNotEquals(RecordChain.GENESIS, continued.get("previous_hash"), "the records were in the old file");
+    }
+
+    private static void await(Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.call()) {
+            assertTrue(System.nanoTime() < deadline, "the log did not go on in a new file within 10 s");
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aFileThatContinuesARotatedOneIsFollowedBackIntoItWhenTheWindowReachesBeyondItsFirstRecord() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        Instant start = Instant.now().minusSeconds(1);
+        try (RecordLog log = RecordLog.open(file)) {
+            writeThenRotate(log, 0, 5, dir.resolve("records.jsonl.2"));
+            writeThenRotate(log, 6, 10, dir.resolve("archived-by-hand.jsonl")); // found by its inode
+            for (int i = 11; i < 15; i++) {
+                log.append(record(i), null);
+            }
+        }
+        assertTrue(Files.readAllLines(file).get(0).contains("\"kind\":\"records_continued\""));
+        assertEquals(downFrom(14), numbers(file, start), "every record once, newest first, across both rotations");
+
+        Instant recent = Instant.now().plusSeconds(60);
+        assertEquals(List.of(), numbers(file, recent), "a window the newest file covers reads no further");
+    }
+
+    @Test
+    void aRecordWrittenAgainInTheNewFileIsGivenOnceFromThere() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        Path old = dir.resolve("records.jsonl.1");
+        try (RecordLog log = RecordLog.open(file)) {
+            writeThenRotate(log, 0, 5, old);
+        }
+        Map<String, Object> continued =
+                CanonicalJson.parse(Files.readAllLines(file).get(0));
+        if (((Number) continued.get("rewritten")).intValue() == 0) {
+            // the move was noticed before record 5 was written: as if it had gone into the old file first
+            List<String> lines = Files.readAllLines(file);
+            Files.writeString(old, lines.get(lines.size() - 1) + "\n", StandardOpenOption.APPEND);
+        }
+        assertTrue(Files.readString(old).contains("\"n\":5,"), "record 5 is in the old file after the hash continued");
+
+        assertEquals(downFrom(5), numbers(file, Instant.EPOCH));
+    }
+
+    @Test
+    void aPreviousFileThatIsGoneOrIsAnotherChainIsNotRead() throws Exception {
+        Path file = dir.resolve("records.jsonl");
+        Path old = dir.resolve("records.jsonl.1");
+        try (RecordLog log = RecordLog.open(file)) {
+            writeThenRotate(log, 0, 5, old);
+        }
+        Files.delete(old);
+        assertEquals(List.of(5), numbers(file, Instant.EPOCH), "only what is there");
+
+        // another file by the rotated one's name, from another chain: its records are not this chain's
+        try (RecordLog other = RecordLog.open(old)) {
+            for (int i = 100; i < 103; i++) {
+                other.append(record(i), null);
+            }
+        }
+        assertEquals(List.of(5), numbers(file, Instant.EPOCH), "a name is not enough");
     }
 }

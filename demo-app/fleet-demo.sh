@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Two instances of the demo service sharing a throwaway local PostgreSQL (store=jdbc:...): each
+# holds a customer email for approval, and each request is approved through the OTHER instance's
+# admin API, as a reviewer behind a load balancer would. Build first: mvn -B -q -DskipTests install
+# Needs PostgreSQL's server binaries (Debian: apt-get install postgresql); as root, the cluster
+# runs as the postgres user, since PostgreSQL refuses root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+agent=agent/target/actiongate-agent.jar
+demo=demo-app/target/actiongate-demo-app.jar
+for jar in "$agent" "$demo"; do
+  [ -f "$jar" ] || { echo "missing $jar: run 'mvn -B -q -DskipTests install' first" >&2; exit 1; }
+done
+bin="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
+[ -x "$bin/initdb" ] || { echo "no PostgreSQL server binaries: apt-get install postgresql, or set PG_BIN" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/actiongate-fleet-demo.XXXXXX)
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$work"
+  as_pg=(runuser -u postgres --)
+fi
+port=${FLEET_DEMO_PG_PORT:-55439}
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  "${as_pg[@]}" "$bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+echo "PostgreSQL: a throwaway cluster in $work/pg on 127.0.0.1:$port"
+"${as_pg[@]}" "$bin/initdb" -D "$work/pg" -U actiongate -A trust --no-sync >/dev/null
+"${as_pg[@]}" "$bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $work" start >/dev/null
+"$bin/createdb" -h 127.0.0.1 -p "$port" -U actiongate actiongate
+store="jdbc:postgresql://127.0.0.1:$port/actiongate"
+
+mkdir -p "$work/a" "$work/b"
+token=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
+printf '%s' "$token" > "$work/token"
+chmod 600 "$work/token"
+
+start() { # NAME ADMIN_PORT
+  local records="$work/$1/decisions.jsonl"
+  java "-javaagent:$agent=policy=demo-app/policy.yaml,records=$records,service=demo-mail,store=$store,store_user=actiongate,instance=$1,admin_port=$2,admin_token_file=$work/token" \
+    -jar "$demo" --records "$records" > "$work/$1.log" 2>&1 &
+  pids+=("$!")
+}
+start a 8481
+start b 8482
+echo "instance a: admin API http://127.0.0.1:8481/ (log $work/a.log)"
+echo "instance b: admin API http://127.0.0.1:8482/ (log $work/b.log)"
+
+# Approve each instance's held request through the other one's API.
+approve_on() { # HELD_ON REVIEW_ON_PORT
+  for _ in $(seq 1 120); do
+    id=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$2/approvals" \
+      | python3 -c 'import json,sys; print(next((a["id"] for a in json.load(sys.stdin)["approvals"] if a.get("instance")==sys.argv[1]), ""))' "$1" \
+      2>/dev/null || true)
+    if [ -n "$id" ]; then
+      echo "request $id, held on instance $1, approved on the instance at port $2:"
+      curl -s -X POST -H "Authorization: Bearer $token" \
+        -d "{\"reviewer\": \"olivia\", \"comment\": \"approved through another instance\"}" \
+        "http://127.0.0.1:$2/approvals/$id/approve" | grep -E '"(status|instance|reviewer)"' || true
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "no request held on instance $1 appeared within 60 s; see $work/$1.log" >&2
+  return 1
+}
+approve_on a 8482
+approve_on b 8481
+wait "${pids[@]}"
+pids=()
+for name in a b; do
+  echo "--- instance $name"
+  grep -E "approved by|APPROVAL|sent|held" "$work/$name.log" | tail -n 6 || tail -n 20 "$work/$name.log"
+done
+echo "Decision records in the database, per instance:"
+psql -h 127.0.0.1 -p "$port" -U actiongate -d actiongate -c \
+  "SELECT instance, verdict, count(*) FROM decision_records WHERE kind = 'decision' GROUP BY 1, 2 ORDER BY 1, 2" \
+  2>/dev/null || echo "(psql not installed: query decision_records with any PostgreSQL client)"
