@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Two instances of the demo service sharing a throwaway local PostgreSQL (store=jdbc:...): each
-# holds a customer email for approval, and each request is approved through the OTHER instance's
-# admin API, as a reviewer behind a load balancer would. Build first: mvn -B -q -DskipTests install
+# holds a customer email for approval; the request held on instance a is approved through
+# instance b's admin API, as a reviewer behind a load balancer would reach any instance, and a's
+# waiting call goes on at once. (b's own request is approved by its demo after 10 s, so that b is
+# still running when a's request is approved through it.) Build first: mvn -B -q -DskipTests install
 # Needs PostgreSQL's server binaries (Debian: apt-get install postgresql); as root, the cluster
 # runs as the postgres user, since PostgreSQL refuses root.
 set -euo pipefail
@@ -41,18 +43,19 @@ token=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 printf '%s' "$token" > "$work/token"
 chmod 600 "$work/token"
 
-start() { # NAME ADMIN_PORT
+start() { # NAME ADMIN_PORT [DEMO OPTIONS...]
   local records="$work/$1/decisions.jsonl"
-  java "-javaagent:$agent=policy=demo-app/policy.yaml,records=$records,service=demo-mail,store=$store,store_user=actiongate,instance=$1,admin_port=$2,admin_token_file=$work/token" \
-    -jar "$demo" --records "$records" > "$work/$1.log" 2>&1 &
+  # Denials count toward escalation across the fleet: each instance acts for agents of its own.
+  java "-Ddemo.actor_suffix=@$1" "-javaagent:$agent=policy=demo-app/policy.yaml,records=$records,service=demo-mail,store=$store,store_user=actiongate,instance=$1,admin_port=$2,admin_token_file=$work/token" \
+    -jar "$demo" --records "$records" "${@:3}" > "$work/$1.log" 2>&1 &
   pids+=("$!")
 }
 start a 8481
-start b 8482
+start b 8482 --auto-approve-after 10s
 echo "instance a: admin API http://127.0.0.1:8481/ (log $work/a.log)"
 echo "instance b: admin API http://127.0.0.1:8482/ (log $work/b.log)"
 
-# Approve each instance's held request through the other one's API.
+# Approve the request held on one instance through the other one's API.
 approve_on() { # HELD_ON REVIEW_ON_PORT
   for _ in $(seq 1 120); do
     id=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$2/approvals" \
@@ -71,12 +74,12 @@ approve_on() { # HELD_ON REVIEW_ON_PORT
   return 1
 }
 approve_on a 8482
-approve_on b 8481
 wait "${pids[@]}"
 pids=()
 for name in a b; do
   echo "--- instance $name"
-  grep -E "approved by|APPROVAL|sent|held" "$work/$name.log" | tail -n 6 || tail -n 20 "$work/$name.log"
+  grep -E "^(OK|FAILED|Auto-approve)|approved" "$work/$name.log" | grep -v "^[0-9:.]* \[actiongate\]" | tail -n 4 \
+    || tail -n 20 "$work/$name.log"
 done
 echo "Decision records in the database, per instance:"
 psql -h 127.0.0.1 -p "$port" -U actiongate -d actiongate -c \

@@ -184,10 +184,17 @@ public final class DemoApp {
         return new Outcome(scenario, verdict, rules, reason, delivery);
     }
 
+    /**
+     * Appended to every actor's name: demo-app/fleet-demo.sh runs two instances against one
+     * database, where denials count toward escalation across the fleet; each instance acts for
+     * agents of its own so that each run's rows get the verdicts this demo expects.
+     */
+    private static final String ACTOR_SUFFIX = System.getProperty("demo.actor_suffix", "");
+
     /** Who asks, for whom, in which tenant and environment, and why: what the policy decides on. */
     private static ActionContext.Scope scopeOf(Scenario scenario) {
         return ActionContext.builder()
-                .actor(scenario.actor())
+                .actor(scenario.actor() + ACTOR_SUFFIX)
                 .onBehalfOf(Scenario.ON_BEHALF_OF)
                 .tenant(scenario.tenant())
                 .reason(scenario.reason())

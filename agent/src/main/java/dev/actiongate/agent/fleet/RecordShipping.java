@@ -54,6 +54,41 @@ final class RecordShipping implements Closeable {
 
     void start() {
         thread.start();
+        Runtime.getRuntime().addShutdownHook(finalShipping);
+    }
+
+    /** At exit, the records written as the JVM stops (its closing checkpoint) are shipped too. */
+    private final Thread finalShipping = new Thread(() -> drain(3_000), "actiongate-fleet-records-final");
+
+    /**
+     * Ships until the file has stopped growing for a moment, for at most {@code limitMillis}: the
+     * records' own shutdown flush runs beside this, and an instance that never starts again must
+     * not leave its last lines only on its disk.
+     */
+    private void drain(long limitMillis) {
+        long deadline = System.nanoTime() + limitMillis * 1_000_000;
+        try {
+            Position position = resume();
+            long quietSince = System.nanoTime();
+            while (position != null && System.nanoTime() < deadline) {
+                Position shipped = shipSome(position);
+                if (shipped.lines() != position.lines()) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince > 300_000_000L) {
+                    return;
+                } else {
+                    Thread.sleep(50);
+                }
+                position = shipped;
+            }
+        } catch (IOException | RuntimeException e) {
+            log().warn(
+                            "the last decision records of {} were not shipped at exit ({}); they are at the next start",
+                            file,
+                            e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void shipForever() {
@@ -238,6 +273,11 @@ final class RecordShipping implements Closeable {
     public void close() {
         closed = true;
         thread.interrupt();
+        try {
+            Runtime.getRuntime().removeShutdownHook(finalShipping);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run: it ships what is left
+        }
     }
 
     private static Logger log() {
