@@ -9,12 +9,16 @@ import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicySource;
 import dev.actiongate.agent.records.CheckpointTrail;
+import dev.actiongate.agent.records.DecisionHistory;
 import dev.actiongate.agent.records.RecentRecords;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.SealingKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,23 +79,55 @@ final class StartupState {
                     records,
                     ", fleet store " + store.describe() + " (" + schema + "), instance " + instance);
             return new GateState(
-                    policy.value(), policy.problem(), log, null, host, store.approvals(), null, store.counter());
+                    policy.value(),
+                    policy.problem(),
+                    log,
+                    null,
+                    host,
+                    store.approvals(),
+                    null,
+                    store.counter(),
+                    store.decisions());
         } catch (IOException | RuntimeException e) {
             String problem = "the fleet store cannot be used: " + e.getMessage();
             log().error("{}; calls that need approval or count denials will be denied", problem);
             logStart(config, policy, records, "");
-            EventCounter refusing = new EventCounter() {
-                @Override
-                public int count(String key, java.time.Duration window) {
-                    throw new java.io.UncheckedIOException(new IOException(problem));
-                }
+            return new GateState(
+                    policy.value(),
+                    policy.problem(),
+                    log,
+                    null,
+                    host,
+                    null,
+                    problem,
+                    new RefusingCounter(problem),
+                    new UnreadableHistory(problem));
+        }
+    }
 
-                @Override
-                public void add(String key, java.time.Duration window) {
-                    throw new java.io.UncheckedIOException(new IOException(problem));
-                }
-            };
-            return new GateState(policy.value(), policy.problem(), log, null, host, null, problem, refusing);
+    /** Denial counts of a fleet store that cannot be used: every call that needs them is denied with why. */
+    private record RefusingCounter(String problem) implements EventCounter {
+        @Override
+        public int count(String key, Duration window) {
+            throw new UncheckedIOException(new IOException(problem));
+        }
+
+        @Override
+        public void add(String key, Duration window) {
+            throw new UncheckedIOException(new IOException(problem));
+        }
+    }
+
+    /** The decisions of a fleet store that cannot be used: the decisions view says why. */
+    private record UnreadableHistory(String problem) implements DecisionHistory {
+        @Override
+        public List<Decision> search(Query query) throws IOException {
+            throw new IOException(problem);
+        }
+
+        @Override
+        public List<Entry> decision(String decisionId) throws IOException {
+            throw new IOException(problem);
         }
     }
 

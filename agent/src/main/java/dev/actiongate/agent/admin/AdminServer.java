@@ -14,10 +14,10 @@ import java.util.Map;
  * The agent's admin HTTP API, on the JDK's built-in server: off unless {@code admin_port} is set,
  * bound to loopback unless {@code admin_bind} says otherwise, and every request must carry
  * {@code Authorization: Bearer <admin_token>}. {@code GET /status}, {@code POST /policy/reload},
- * the approvals API ({@link ApprovalRoutes}), and the reviewers' console at {@code /}, whose
- * static files carry no data and are the only thing served without the token. With
- * {@code reviewer_tokens_file}, a reviewer's own token opens the approvals API and the kill switch
- * ({@link GovernanceRoute}), and only those. Every request first passes the {@link RequestGuard}.
+ * the approvals API ({@link ApprovalRoutes}), a fleet's decisions ({@link DecisionRoutes}), and the
+ * reviewers' console at {@code /}, whose static files carry no data and are the only thing served
+ * without the token. With {@code reviewer_tokens_file}, a reviewer's own token opens the approvals
+ * API, the decisions and the kill switch ({@link GovernanceRoute}), and only those. Every request first passes the {@link RequestGuard}.
  */
 public final class AdminServer {
 
@@ -76,6 +76,13 @@ public final class AdminServer {
                 null,
                 (exchange, caller, body) -> approvals.answer(
                         exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body, caller));
+        DecisionRoutes decisions = new DecisionRoutes(gate::state);
+        api.route(
+                "/decisions",
+                "GET",
+                (exchange, caller, body) -> decisions.answer(
+                        exchange.getRequestURI().getPath(),
+                        exchange.getRequestURI().getRawQuery()));
         GovernanceRoute governance = new GovernanceRoute(gate, reviewers != null);
         api.route("/governance", "POST", (exchange, caller, body) -> governance.answer(body, caller));
         api.route("/detach", "POST", body -> {
@@ -163,7 +170,10 @@ public final class AdminServer {
             }
             if (!caller.admin() && !reviewersToo) {
                 return Reply.json(
-                        403, Map.of("error", "a reviewer's token opens the approvals API and the kill switch only"));
+                        403,
+                        Map.of(
+                                "error",
+                                "a reviewer's token opens the approvals API, the decisions and the kill switch only"));
             }
             if (method != null && !method.equals(exchange.getRequestMethod())) {
                 return Reply.json(405, Map.of("error", "use " + method));

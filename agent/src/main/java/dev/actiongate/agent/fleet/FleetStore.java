@@ -3,6 +3,7 @@ package dev.actiongate.agent.fleet;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.EventCounter;
+import dev.actiongate.agent.records.DecisionHistory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a fleet of agents shares through one PostgreSQL database, as the gate needs it: the
- * approval desk and the escalation counter, and the threads that keep them current (the
+ * approval desk, the escalation counter and the decisions every instance shipped, and the threads that keep them current (the
  * listener for other instances' decisions, the sweeper that expires requests and forgets old
  * events). Opening it does not wait for the database: calls that need it fail, naming it,
  * until it can be reached.
@@ -87,6 +88,11 @@ public final class FleetStore implements Closeable {
 
     public EventCounter counter() {
         return counter;
+    }
+
+    /** Every instance's decisions, as shipped to the database, for the console's decisions view. */
+    public DecisionHistory decisions() {
+        return new FleetDecisions(database);
     }
 
     /** The database as messages name it. */

@@ -4,7 +4,9 @@
  * Owns the connection pool and its failures ({@code FleetDatabase}), the versioned schema
  * ({@code SchemaMigrations}, SQL files under {@code resources/.../fleet/schema}), the shared
  * approval desk ({@code FleetApprovals} over {@code ApprovalRows}, woken by
- * {@code ApprovalNotices}' LISTEN) and the shared event counter ({@code FleetCounter});
+ * {@code ApprovalNotices}' LISTEN), the shared event counter ({@code FleetCounter}), the records
+ * every instance ships ({@code RecordShipping}, checked by {@code ShippedRecords}) and the search
+ * over them ({@code FleetDecisions}, the records package's {@code DecisionHistory});
  * {@code FleetStore} puts them together for start-up.
  *
  * <p>May use the approvals, escalation, records, digest and config packages, the PostgreSQL driver,

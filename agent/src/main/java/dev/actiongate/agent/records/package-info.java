@@ -15,7 +15,8 @@
  * {@code SealingKey} (the forward-secure key file), {@code RecordSealer} (identity records and
  * sealed checkpoints, the {@code CheckpointTrail}, posted by {@code CheckpointWebhook} to a webhook), {@code SealingStart} (whose file this is, a key
  * left behind by a kill), {@code SealedLines} (which journal lines the key vouches for) and
- * {@code SealCheck} (verify).
+ * {@code SealCheck} (verify). {@code DecisionHistory} is what a reader of a fleet's shipped
+ * records offers (the fleet implements it, the admin API reads it).
  *
  * <p>Uses the JDK, SLF4J, {@code digest} and {@code webhook} only. Knows nothing of policies or
  * instrumentation; the gate decides what goes into a record.

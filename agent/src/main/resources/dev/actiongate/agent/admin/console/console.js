@@ -1,5 +1,5 @@
 // ActionGate admin console: lists the pending approvals of the agent's admin API and approves or
-// rejects them. Plain ES2020, no dependencies; the page's Content-Security-Policy allows no inline
+// rejects them; in a fleet, searches the decisions of every instance and shows one with its records. Plain ES2020, no dependencies; the page's Content-Security-Policy allows no inline
 // script or style, so everything is here and in console.css. Every value that came from a caller
 // is written with textContent, never parsed as HTML.
 'use strict';
@@ -24,6 +24,18 @@
     message: $('message'),
     empty: $('empty'),
     list: $('approvals'),
+    tabApprovals: $('tab-approvals'),
+    tabDecisions: $('tab-decisions'),
+    approvalsView: $('approvals-view'),
+    decisionsView: $('decisions-view'),
+    search: $('decision-search'),
+    decisionsMessage: $('decisions-message'),
+    decisionsTable: $('decisions-table'),
+    decisions: $('decisions'),
+    detail: $('decision-detail'),
+    detailTitle: $('detail-title'),
+    closeDetail: $('close-detail'),
+    history: $('decision-records'),
   };
 
   let token = null;
@@ -81,6 +93,12 @@
       store.removeItem(TOKEN_KEY);
     }
     clearCards();
+    // What the last token could read is not left on screen for whoever comes next.
+    el.decisions.replaceChildren();
+    el.decisionsTable.hidden = true;
+    el.detail.hidden = true;
+    el.history.replaceChildren();
+    decisionsMessage('', false);
     el.console.hidden = true;
     el.auth.hidden = false;
     el.authError.hidden = !problem;
@@ -290,9 +308,12 @@
     const action = make('h2', 'action');
     const idLine = make('span', 'approval-id', id);
     head.append(action, idLine);
+    // In a fleet, the service and instance that filed the request; a lone JVM's API sends neither.
+    const origin = make('p', 'origin');
+    origin.hidden = true;
 
     const list = make('dl', 'details');
-    const fields = { action };
+    const fields = { action, origin };
     for (const [key, label] of FIELDS) {
       const dt = make('dt', null, label);
       const dd = make('dd', 'value-' + key.replace(/_/g, '-'));
@@ -313,7 +334,7 @@
     reject.addEventListener('click', () => decide(id, 'reject', card));
     actions.append(approve, reject);
 
-    root.append(head, list, argsTitle, args, actions);
+    root.append(head, origin, list, argsTitle, args, actions);
     const card = { root, fields, buttons: [approve, reject], busy: false };
     return card;
   }
@@ -348,6 +369,21 @@
     setText(f.waiting, waiting ? 'yes, a caller is blocked until you decide' : 'no', false);
     f.waiting.classList.toggle('waiting', waiting);
     setText(f.arguments, prettyJson(a.arguments), false);
+    fillOrigin(f.origin, a);
+  }
+
+  function fillOrigin(node, a) {
+    const parts = [];
+    for (const key of ['service', 'instance']) {
+      if (typeof a[key] === 'string' && a[key]) {
+        parts.push(make('span', null, (parts.length ? ' · ' : '') + key + ' '), make('b', 'value-' + key, a[key]));
+      }
+    }
+    const text = parts.map((part) => part.textContent).join('');
+    if (node.textContent !== text) {
+      node.replaceChildren(...parts);
+    }
+    node.hidden = parts.length === 0;
   }
 
   function prettyJson(value) {
@@ -444,6 +480,127 @@
     }
     refresh();
   }
+
+  // ---- decisions (a fleet's, from its database) --------------------------------------------
+
+  function showView(decisions) {
+    el.approvalsView.hidden = decisions;
+    el.decisionsView.hidden = !decisions;
+    el.tabApprovals.setAttribute('aria-pressed', String(!decisions));
+    el.tabDecisions.setAttribute('aria-pressed', String(decisions));
+  }
+
+  el.tabApprovals.addEventListener('click', () => showView(false));
+  el.tabDecisions.addEventListener('click', () => showView(true));
+
+  function decisionsMessage(text, isError) {
+    el.decisionsMessage.textContent = text;
+    el.decisionsMessage.className = isError ? 'error' : '';
+  }
+
+  let lastSearch = 0; // a slow answer to an older search never replaces a newer one
+
+  el.search.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const name of ['action', 'verdict', 'actor', 'tenant', 'since', 'until']) {
+      const value = el.search.elements[name].value.trim();
+      if (value) {
+        params.set(name, value);
+      }
+    }
+    const sequence = ++lastSearch;
+    decisionsMessage('searching…', false);
+    const answer = await call('GET', 'decisions?' + params.toString());
+    if (!answer || sequence !== lastSearch) {
+      return;
+    }
+    if (answer.ok && answer.json && Array.isArray(answer.json.decisions)) {
+      listDecisions(answer.json.decisions);
+      const n = answer.json.decisions.length;
+      decisionsMessage(n === 0 ? 'no decisions match' : n + (n === answer.json.limit ? ' newest' : '')
+        + ' decision' + (n === 1 ? '' : 's') + ', newest first', false);
+    } else {
+      el.decisionsTable.hidden = true;
+      decisionsMessage(errorText(answer), true);
+    }
+  });
+
+  // The API answer, or null once the failure is shown (a rejected token asks for another).
+  async function call(method, path) {
+    try {
+      const answer = await api(method, path);
+      return answer.stale ? null : answer;
+    } catch (e) {
+      if (e instanceof Unauthorized) {
+        askForToken('token rejected');
+      } else {
+        decisionsMessage('cannot reach the agent: ' + describeError(e), true);
+      }
+      return null;
+    }
+  }
+
+  const COLUMNS = ['at', 'service', 'instance', 'action', 'verdict', 'actor', 'tenant'];
+
+  function listDecisions(decisions) {
+    const rows = [];
+    for (const d of decisions) {
+      if (!d || typeof d.decision_id !== 'string') {
+        continue;
+      }
+      const row = make('tr', 'decision');
+      row.setAttribute('data-id', d.decision_id);
+      for (const key of COLUMNS) {
+        const cell = make('td', 'col-' + key);
+        setValue(cell, d[key]);
+        row.append(cell);
+      }
+      const open = make('button', 'open-decision secondary', d.decision_id);
+      open.type = 'button';
+      open.addEventListener('click', () => openDecision(d.decision_id));
+      const idCell = make('td', 'col-decision-id');
+      idCell.append(open);
+      row.append(idCell);
+      rows.push(row);
+    }
+    el.decisions.replaceChildren(...rows);
+    el.decisionsTable.hidden = rows.length === 0;
+  }
+
+  async function openDecision(id) {
+    const answer = await call('GET', 'decisions/' + encodeURIComponent(id));
+    if (!answer) {
+      return;
+    }
+    if (!answer.ok || !answer.json || !Array.isArray(answer.json.records)) {
+      decisionsMessage(errorText(answer), true);
+      return;
+    }
+    el.detailTitle.textContent = 'Decision ' + id + ': ' + answer.json.records.length + ' records';
+    el.history.replaceChildren(...answer.json.records.map(historyItem));
+    el.detail.hidden = false;
+    el.detail.setAttribute('data-id', id);
+    el.detail.scrollIntoView({ block: 'nearest' });
+  }
+
+  function historyItem(entry) {
+    const record = entry && entry.record && typeof entry.record === 'object' ? entry.record : {};
+    const item = make('li', 'history-record');
+    const kind = typeof record.kind === 'string' ? record.kind : '(not a record)';
+    item.setAttribute('data-kind', kind);
+    const when = typeof record.timestamp === 'string' ? record.timestamp : '';
+    const where = [entry.service, entry.instance].filter((v) => typeof v === 'string' && v).join(' / ');
+    const verdict = typeof record.verdict === 'string' ? ' ' + record.verdict : '';
+    item.append(make('b', 'history-kind', kind + verdict), make('span', 'origin', ' ' + when + ' on ' + where));
+    item.append(make('pre', 'history-line', entry.record ? prettyJson(entry.record) : String(entry.line)));
+    return item;
+  }
+
+  el.closeDetail.addEventListener('click', () => {
+    el.detail.hidden = true;
+    el.history.replaceChildren();
+  });
 
   // ---- start ---------------------------------------------------------------------------------
 
