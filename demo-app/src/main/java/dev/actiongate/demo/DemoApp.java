@@ -184,11 +184,7 @@ public final class DemoApp {
         return new Outcome(scenario, verdict, rules, reason, delivery);
     }
 
-    /**
-     * Appended to every actor's name: demo-app/fleet-demo.sh runs two instances against one
-     * database, where denials count toward escalation across the fleet; each instance acts for
-     * agents of its own so that each run's rows get the verdicts this demo expects.
-     */
+    // fleet-demo.sh's instances act for agents of their own: escalation counts across the fleet.
     private static final String ACTOR_SUFFIX = System.getProperty("demo.actor_suffix", "");
 
     /** Who asks, for whom, in which tenant and environment, and why: what the policy decides on. */
