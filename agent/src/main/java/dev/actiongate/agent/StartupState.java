@@ -74,7 +74,7 @@ final class StartupState {
                     records,
                     ", fleet store " + store.describe() + " (" + schema + "), instance " + instance);
             return new GateState(
-                    policy.value(), policy.problem(), log, null, host, store.approvals(), null, store.counter());
+                    policy.value(), policy.problem(), log, null, host, store.approvals(), null, store.counter(), null);
         } catch (IOException | RuntimeException e) {
             String problem = "the fleet store cannot be used: " + e.getMessage();
             log().error("{}; calls that need approval or count denials will be denied", problem);
@@ -90,7 +90,7 @@ final class StartupState {
                     throw new java.io.UncheckedIOException(new IOException(problem));
                 }
             };
-            return new GateState(policy.value(), policy.problem(), log, null, host, null, problem, refusing);
+            return new GateState(policy.value(), policy.problem(), log, null, host, null, problem, refusing, null);
         }
     }
 

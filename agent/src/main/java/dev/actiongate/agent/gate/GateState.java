@@ -3,6 +3,7 @@ package dev.actiongate.agent.gate;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.escalation.EventCounter;
 import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.quota.QuotaCounter;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.RecordSink;
 
@@ -20,6 +21,8 @@ import dev.actiongate.agent.records.RecordSink;
  * @param approvalsProblem why there is no approval desk, or {@code null}
  * @param denials         where denials are counted for escalation when a store shared by the
  *                        fleet does it, or {@code null} for the gate's own in-memory count
+ * @param quotas          where the policy's limits are counted when a store shared by the fleet
+ *                        does it, or {@code null} for the gate's own in-memory budgets
  */
 public record GateState(
         Policy policy,
@@ -29,7 +32,8 @@ public record GateState(
         String host,
         Approvals approvals,
         String approvalsProblem,
-        EventCounter denials) {
+        EventCounter denials,
+        QuotaCounter quotas) {
 
     /** A state whose denials the gate counts itself. */
     public GateState(
@@ -40,7 +44,7 @@ public record GateState(
             String host,
             Approvals approvals,
             String approvalsProblem) {
-        this(policy, policyProblem, sink, recordsProblem, host, approvals, approvalsProblem, null);
+        this(policy, policyProblem, sink, recordsProblem, host, approvals, approvalsProblem, null, null);
     }
 
     /** A start-up that failed: every governed call is denied with {@code problem}. */
@@ -58,6 +62,6 @@ public record GateState(
 
     /** The same state with another policy in force. */
     public GateState withPolicy(Policy newPolicy) {
-        return new GateState(newPolicy, null, sink, recordsProblem, host, approvals, approvalsProblem, denials);
+        return new GateState(newPolicy, null, sink, recordsProblem, host, approvals, approvalsProblem, denials, quotas);
     }
 }
