@@ -8,6 +8,7 @@ import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicySource;
+import dev.actiongate.agent.quota.QuotaCounter;
 import dev.actiongate.agent.records.CheckpointTrail;
 import dev.actiongate.agent.records.RecentRecords;
 import dev.actiongate.agent.records.RecordLog;
@@ -74,10 +75,18 @@ final class StartupState {
                     records,
                     ", fleet store " + store.describe() + " (" + schema + "), instance " + instance);
             return new GateState(
-                    policy.value(), policy.problem(), log, null, host, store.approvals(), null, store.counter(), null);
+                    policy.value(),
+                    policy.problem(),
+                    log,
+                    null,
+                    host,
+                    store.approvals(),
+                    null,
+                    store.counter(),
+                    store.quotas());
         } catch (IOException | RuntimeException e) {
             String problem = "the fleet store cannot be used: " + e.getMessage();
-            log().error("{}; calls that need approval or count denials will be denied", problem);
+            log().error("{}; calls that need approval, count denials or have limits will be denied", problem);
             logStart(config, policy, records, "");
             EventCounter refusing = new EventCounter() {
                 @Override
@@ -90,7 +99,16 @@ final class StartupState {
                     throw new java.io.UncheckedIOException(new IOException(problem));
                 }
             };
-            return new GateState(policy.value(), policy.problem(), log, null, host, null, problem, refusing, null);
+            QuotaCounter noQuotas = new QuotaCounter() {
+                @Override
+                public Taken take(String limitId, String key, long amount, long max, java.time.Duration window) {
+                    throw new java.io.UncheckedIOException(new IOException(problem));
+                }
+
+                @Override
+                public void giveBack(String limitId, String key, long amount, java.time.Duration window, Taken taken) {}
+            };
+            return new GateState(policy.value(), policy.problem(), log, null, host, null, problem, refusing, noQuotas);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.actiongate.agent.fleet;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.EventCounter;
+import dev.actiongate.agent.quota.QuotaCounter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
@@ -12,23 +13,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a fleet of agents shares through one PostgreSQL database, as the gate needs it: the
- * approval desk and the escalation counter, and the threads that keep them current (the
+ * approval desk, the escalation counter and the limits' budgets, and the threads that keep them current (the
  * listener for other instances' decisions, the sweeper that expires requests and forgets old
  * events). Opening it does not wait for the database: calls that need it fail, naming it,
  * until it can be reached.
  */
 public final class FleetStore implements Closeable {
 
+    /** A lease unused this long goes back to the database, for the other instances to spend. */
+    private static final Duration IDLE_LEASE = Duration.ofSeconds(2);
+
     private final FleetDatabase database;
     private final FleetApprovals approvals;
     private final FleetCounter counter;
+    private final QuotaRows quotaRows;
+    private final QuotaLeases quotas;
     private final ApprovalNotices notices;
     private final Thread sweeper;
 
-    private FleetStore(FleetDatabase database, FleetApprovals approvals, FleetCounter counter) {
+    private FleetStore(FleetDatabase database, FleetApprovals approvals, FleetCounter counter, String service) {
         this.database = database;
         this.approvals = approvals;
         this.counter = counter;
+        this.quotaRows = new QuotaRows(database, service);
+        this.quotas = new QuotaLeases(quotaRows);
         this.notices = new ApprovalNotices(database, approvals);
         this.sweeper = new Thread(this::sweepForever, "actiongate-fleet-expiry");
         sweeper.setDaemon(true);
@@ -46,7 +54,8 @@ public final class FleetStore implements Closeable {
         FleetDatabase database = FleetDatabase.open(config.store(), config.service(), instance, environment);
         FleetApprovals approvals = new FleetApprovals(
                 database, config.service(), instance, config.approvals().validity(), Clock.systemUTC(), recorder);
-        FleetStore store = new FleetStore(database, approvals, new FleetCounter(database, config.service(), instance));
+        FleetStore store = new FleetStore(
+                database, approvals, new FleetCounter(database, config.service(), instance), config.service());
         approvals.closeWith(store);
         store.notices.start();
         store.sweeper.start();
@@ -75,6 +84,11 @@ public final class FleetStore implements Closeable {
         return counter;
     }
 
+    /** The limits' budgets, leased from the shared database. */
+    public QuotaCounter quotas() {
+        return quotas;
+    }
+
     /** The database as messages name it. */
     public String describe() {
         return database.describe();
@@ -87,6 +101,8 @@ public final class FleetStore implements Closeable {
                 Thread.sleep(1_000);
                 approvals.expireDue();
                 counter.forgetOld();
+                quotas.returnIdle(IDLE_LEASE);
+                quotaRows.forgetOld();
                 failing = false;
             } catch (InterruptedException e) {
                 return;
@@ -106,6 +122,12 @@ public final class FleetStore implements Closeable {
     @Override
     public void close() {
         sweeper.interrupt();
+        try {
+            quotas.close();
+        } catch (IOException e) {
+            LoggerFactory.getLogger("actiongate")
+                    .warn("unused quota leases could not be returned to {}: {}", describe(), e.getMessage());
+        }
         notices.close();
         database.close();
     }

@@ -64,7 +64,12 @@ final class QuotaCheck {
                 }
             }
             for (Took earlier : took) {
-                counter.giveBack(earlier.limit().id(), earlier.key(), earlier.amount(), earlier.taken());
+                counter.giveBack(
+                        earlier.limit().id(),
+                        earlier.key(),
+                        earlier.amount(),
+                        earlier.limit().per(),
+                        earlier.taken());
             }
             return refused;
         }

@@ -60,7 +60,7 @@ public final class LocalQuotas implements QuotaCounter {
     }
 
     @Override
-    public void giveBack(String limitId, String key, long amount, Taken taken) {
+    public void giveBack(String limitId, String key, long amount, Duration window, Taken taken) {
         Window used = windows.get(List.of(limitId, key));
         if (used == null || !taken.allowed()) {
             return;

@@ -26,7 +26,7 @@ public interface QuotaCounter {
      * Returns what {@code taken} took, when its window is still current (the call it was taken
      * for did not run after all). Never throws.
      */
-    void giveBack(String limitId, String key, long amount, Taken taken);
+    void giveBack(String limitId, String key, long amount, Duration window, Taken taken);
 
     /**
      * What a {@link #take} came to.

@@ -247,7 +247,7 @@ class GateTest {
             }
 
             @Override
-            public void giveBack(String limitId, String key, long amount, Taken taken) {}
+            public void giveBack(String limitId, String key, long amount, Duration window, Taken taken) {}
         };
         Gate gate = gate(new GateState(policy, null, sink, null, "host-1", null, "none", null, down));
         ActionDeniedException denied = assertThrows(

@@ -81,11 +81,11 @@ class LocalQuotasTest {
     @Test
     void whatIsGivenBackCanBeTakenAgainButNotIntoTheNextWindow() {
         QuotaCounter.Taken taken = quotas.take("rate", "acme", 2, 2, HOUR);
-        quotas.giveBack("rate", "acme", 2, taken);
+        quotas.giveBack("rate", "acme", 2, HOUR, taken);
         assertTrue(quotas.take("rate", "acme", 2, 2, HOUR).allowed());
         clock.now = clock.now.plus(HOUR);
         QuotaCounter.Taken fresh = quotas.take("rate", "acme", 1, 2, HOUR);
-        quotas.giveBack("rate", "acme", 2, taken);
+        quotas.giveBack("rate", "acme", 2, HOUR, taken);
         assertEquals(
                 1,
                 quotas.take("rate", "acme", 1, 2, HOUR).current(),
