@@ -4,10 +4,11 @@
  * Owns the connection pool and its failures ({@code FleetDatabase}), the versioned schema
  * ({@code SchemaMigrations}, SQL files under {@code resources/.../fleet/schema}), the shared
  * approval desk ({@code FleetApprovals} over {@code ApprovalRows}, woken by
- * {@code ApprovalNotices}' LISTEN) and the shared event counter ({@code FleetCounter});
+ * {@code ApprovalNotices}' LISTEN), the shared event counter ({@code FleetCounter}) and the
+ * limits' budgets, leased per instance ({@code QuotaLeases} over {@code QuotaRows});
  * {@code FleetStore} puts them together for start-up.
  *
- * <p>May use the approvals, escalation, records, digest and config packages, the PostgreSQL driver,
+ * <p>May use the approvals, escalation, quota, records, digest and config packages, the PostgreSQL driver,
  * HikariCP and SLF4J; knows nothing of the gate, policies, instrumentation or the admin API.
  */
 package dev.actiongate.agent.fleet;
