@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class FleetStore implements Closeable {
 
     /** A lease unused this long goes back to the database, for the other instances to spend. */
-    private static final Duration IDLE_LEASE = Duration.ofSeconds(2);
+    private static final Duration IDLE_LEASE = Duration.ofSeconds(10);
 
     private final FleetDatabase database;
     private final FleetApprovals approvals;

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a share of a window's budget from the shared {@link Source} (which never leases more than
  * {@code max} in all), spends it locally, and returns what it did not use when it goes idle or
  * closes. A call that needs more than its lease holds asks the source; when the source cannot be
- * reached that call is refused naming it (and, for a second, every such call at once), while
- * calls within the lease go on.
+ * reached that call is refused naming it (and so is, at once, every call that was waiting for
+ * it), while calls within the lease go on.
  *
  * <p>A lease asks for the call's amount plus a share (a twentieth of {@code max}, at least the
  * call's amount) only while more than a quarter of the budget would stay unleased; past that it
@@ -24,9 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * lease of an instance that has stopped calling.
  */
 final class QuotaLeases implements QuotaCounter {
-
-    /** How long a failure to reach the source is answered without asking again. */
-    private static final long FAILURE_MEMORY_NANOS = 1_000_000_000L;
 
     /** Where the budgets are kept: the database, or a test's stand-in. */
     interface Source {
@@ -72,7 +69,7 @@ final class QuotaLeases implements QuotaCounter {
         private long spent;
         private long lastUsedNanos;
         private String failure;
-        private long failedUntilNanos;
+        private long failedAtNanos;
     }
 
     private final Source source;
@@ -85,6 +82,7 @@ final class QuotaLeases implements QuotaCounter {
     @Override
     public Taken take(String limitId, String key, long amount, long max, Duration window) {
         Held held = leases.computeIfAbsent(List.of(limitId, key, window), k -> new Held());
+        long arrived = System.nanoTime();
         synchronized (held) {
             long now = System.nanoTime();
             held.lastUsedNanos = now;
@@ -98,14 +96,18 @@ final class QuotaLeases implements QuotaCounter {
                 held.spent += amount;
                 return new Taken(true, held.spent - amount, held.windowStart);
             }
-            if (now - held.failedUntilNanos < 0) {
+            if (held.failure != null && held.failedAtNanos - arrived > 0) {
+                // The source failed while this call waited its turn: it is refused at once with
+                // that cause rather than wait as long again; a call that comes later tries anew.
                 throw new UncheckedIOException(new IOException(held.failure));
             }
             try {
-                return leaseMore(held, limitId, key, amount, max, window);
+                Taken taken = leaseMore(held, limitId, key, amount, max, window);
+                held.failure = null;
+                return taken;
             } catch (IOException e) {
                 held.failure = e.getMessage();
-                held.failedUntilNanos = now + FAILURE_MEMORY_NANOS;
+                held.failedAtNanos = System.nanoTime();
                 throw new UncheckedIOException(e);
             }
         }

@@ -28,12 +28,20 @@ class QuotaLeasesTest {
         final Map<List<Object>, Long> leased = new HashMap<>();
         volatile Instant window = Instant.parse("2026-12-06T10:00:00Z");
         volatile boolean down;
+        volatile CountDownLatch stuck;
         final AtomicInteger asked = new AtomicInteger();
 
         @Override
         public synchronized QuotaLeases.Lease lease(
                 String limitId, String key, long need, long share, long max, Duration per) throws IOException {
             asked.incrementAndGet();
+            if (stuck != null) {
+                try {
+                    stuck.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
             if (down) {
                 throw new IOException("fleet store jdbc:postgresql://db/x cannot be reached: Connection refused");
             }
@@ -150,8 +158,40 @@ class QuotaLeasesTest {
         UncheckedIOException e =
                 assertThrows(UncheckedIOException.class, () -> leases.take("rate", "acme", 1, 100, HOUR));
         assertTrue(e.getCause().getMessage().startsWith("fleet store jdbc:postgresql://db/x cannot be reached"));
-        assertThrows(UncheckedIOException.class, () -> leases.take("rate", "acme", 1, 100, HOUR));
-        assertEquals(asked + 1, budget.asked.get(), "the second refusal did not wait for the database again");
+        assertEquals(asked + 1, budget.asked.get());
+        budget.down = false;
+        assertTrue(
+                leases.take("rate", "acme", 1, 100, HOUR).allowed(), "a later call tries again, and the store is back");
+    }
+
+    @Test
+    void callsWaitingWhileTheDatabaseFailsAreRefusedAtOnceWithTheSameCause() throws Exception {
+        QuotaLeases leases = new QuotaLeases(budget);
+        budget.down = true;
+        budget.stuck = new CountDownLatch(1);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Runnable call = () -> {
+            try {
+                leases.take("rate", "acme", 1, 100, HOUR);
+            } catch (UncheckedIOException refused) {
+                failures.add(refused);
+            }
+        };
+        Thread first = new Thread(call);
+        first.start();
+        while (budget.asked.get() == 0) {
+            Thread.onSpinWait();
+        }
+        Thread waiting = new Thread(call);
+        waiting.start();
+        while (waiting.getState() != Thread.State.BLOCKED) {
+            Thread.onSpinWait();
+        }
+        budget.stuck.countDown();
+        first.join();
+        waiting.join();
+        assertEquals(2, failures.size());
+        assertEquals(1, budget.asked.get(), "the waiting call did not ask the database again");
     }
 
     @Test
