@@ -52,7 +52,7 @@ public record Limit(
     public Measure measure(Map<String, Object> variables) {
         CelVariableResolver resolver = name -> Optional.ofNullable(variables.get(name));
         Object keyValue = eval(key, resolver);
-        if (!(keyValue instanceof String || keyValue instanceof Long || keyValue instanceof Boolean)) {
+        if (!(keyValue instanceof String || keyValue instanceof Long)) {
             return new Measure(
                     null,
                     0,
