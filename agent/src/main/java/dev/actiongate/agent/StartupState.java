@@ -8,6 +8,7 @@ import dev.actiongate.agent.gate.GateState;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicySource;
+import dev.actiongate.agent.quota.QuotaCounter;
 import dev.actiongate.agent.records.CheckpointTrail;
 import dev.actiongate.agent.records.DecisionHistory;
 import dev.actiongate.agent.records.RecentRecords;
@@ -87,10 +88,11 @@ final class StartupState {
                     store.approvals(),
                     null,
                     store.counter(),
+                    store.quotas(),
                     store.decisions());
         } catch (IOException | RuntimeException e) {
             String problem = "the fleet store cannot be used: " + e.getMessage();
-            log().error("{}; calls that need approval or count denials will be denied", problem);
+            log().error("{}; calls that need approval, count denials or have limits will be denied", problem);
             logStart(config, policy, records, "");
             return new GateState(
                     policy.value(),
@@ -101,6 +103,7 @@ final class StartupState {
                     null,
                     problem,
                     new RefusingCounter(problem),
+                    new RefusingQuotas(problem),
                     new UnreadableHistory(problem));
         }
     }
@@ -115,6 +118,19 @@ final class StartupState {
         @Override
         public void add(String key, Duration window) {
             throw new UncheckedIOException(new IOException(problem));
+        }
+    }
+
+    /** The limits' budgets of a fleet store that cannot be used: every limited call is denied with why. */
+    private record RefusingQuotas(String problem) implements QuotaCounter {
+        @Override
+        public Taken take(String limitId, String key, long amount, long max, Duration window) {
+            throw new UncheckedIOException(new IOException(problem));
+        }
+
+        @Override
+        public void giveBack(String limitId, String key, long amount, Duration window, Taken taken) {
+            // nothing was taken
         }
     }
 

@@ -34,6 +34,12 @@ public final class Actions {
         return work(recipient, subject);
     }
 
+    /** Allowed by {@code limited.yaml}, under a limit per tenant (LimitedCallBenchmark). */
+    @GovernedAction("bench_limited")
+    public int limited(String recipient, String subject) {
+        return work(recipient, subject);
+    }
+
     // Trivial on purpose: the benchmarks measure the gate, not the action.
     private static int work(String recipient, String subject) {
         return recipient.length() + subject.length();

@@ -22,6 +22,9 @@ import org.openjdk.jmh.results.Result;
  */
 public final class AgentForkProfiler implements ExternalProfiler {
 
+    /** The JDBC URL of the database a {@code store=fleet} fork uses. */
+    static final String STORE_PROPERTY = "actiongate.bench.store";
+
     /** The records file of the fork being started; JMH runs the forks of a benchmark one by one. */
     private Path records;
 
@@ -61,7 +64,7 @@ public final class AgentForkProfiler implements ExternalProfiler {
         BenchWorkspace workspace = BenchWorkspace.get();
         records = workspace.newRecordsFile(
                 params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1));
-        agentOption = workspace.javaAgentOption(policy(withAgent, params), records);
+        agentOption = workspace.javaAgentOption(policy(withAgent, params), records) + store(params);
         return List.of(agentOption, "-D" + ForkChecks.RECORDS_PROPERTY + "=" + records);
     }
 
@@ -96,6 +99,23 @@ public final class AgentForkProfiler implements ExternalProfiler {
     @Override
     public String getDescription() {
         return "Starts the forks of @WithAgent benchmark classes with the ActionGate agent (-javaagent)";
+    }
+
+    /**
+     * For a benchmark with a {@code store} {@code @Param} of {@code fleet}: the agent options that
+     * put its budgets in the PostgreSQL database {@value #STORE_PROPERTY} names.
+     */
+    private static String store(BenchmarkParams params) {
+        if (!params.getParamsKeys().contains("store") || !"fleet".equals(params.getParam("store"))) {
+            return "";
+        }
+        String url = System.getProperty(STORE_PROPERTY);
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("store=fleet needs -D" + STORE_PROPERTY
+                    + "=jdbc:postgresql://host:port/database (and -D" + STORE_PROPERTY + "_user=NAME)");
+        }
+        String user = System.getProperty(STORE_PROPERTY + "_user");
+        return ",store=" + url + (user == null ? "" : ",store_user=" + user) + ",instance=bench,startup_timeout=60s";
     }
 
     /** The policy's name, each {@code {param}} in it replaced by that {@code @Param}'s value in this fork. */

@@ -148,6 +148,12 @@ public final class AgentApp {
             args.add("records=" + records);
         }
         options.forEach(args::add);
+        if (options.stream().noneMatch(option -> option.contains("startup_timeout="))) {
+            // Calls made as main starts wait for the agent's start-up; on a CI machine running
+            // several builds that took more than the default 10 s, and a test's first call was
+            // denied for it. Tests of the deadline itself set their own.
+            args.add("startup_timeout=60s");
+        }
         return args.toString();
     }
 

@@ -3,6 +3,7 @@ package dev.actiongate.agent.cli;
 import dev.actiongate.agent.AgentVersion;
 import dev.actiongate.agent.admin.ReviewerTokens;
 import dev.actiongate.agent.policy.GovernEntry;
+import dev.actiongate.agent.policy.Limit;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
@@ -148,6 +149,14 @@ public final class Cli {
             // What the agent instruments comes from this same parse, whatever syntax the file uses.
             for (GovernEntry entry : policy.govern()) {
                 out.println(file + ":" + entry.line() + ": governs " + governed(entry));
+            }
+            for (Limit limit : policy.limits()) {
+                out.println(file + ":" + limit.line() + ": limit '" + limit.id() + "' on '" + limit.action() + "': "
+                        + (limit.sum() == null
+                                ? limit.max() + " calls"
+                                : "a sum of " + limit.sumText() + " up to " + limit.max())
+                        + " per " + limit.perText() + " for each " + limit.keyText() + ", then "
+                        + limit.verdict().wireName());
             }
             // Warnings do not fail the check: the policy loads, and the agent logs them too.
             policy.warnings().forEach(out::println);

@@ -3,6 +3,7 @@ package dev.actiongate.agent.fleet;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.EventCounter;
+import dev.actiongate.agent.quota.QuotaCounter;
 import dev.actiongate.agent.records.DecisionHistory;
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,25 +15,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a fleet of agents shares through one PostgreSQL database, as the gate needs it: the
- * approval desk, the escalation counter and the decisions every instance shipped, and the threads that keep them current (the
+ * approval desk, the escalation counter, the limits' budgets and the decisions every instance
+ * shipped, and the threads that keep them current (the
  * listener for other instances' decisions, the sweeper that expires requests and forgets old
  * events). Opening it does not wait for the database: calls that need it fail, naming it,
  * until it can be reached.
  */
 public final class FleetStore implements Closeable {
 
+    /** A lease unused this long goes back to the database, for the other instances to spend. */
+    private static final Duration IDLE_LEASE = Duration.ofSeconds(10);
+
     private final FleetDatabase database;
     private final FleetApprovals approvals;
     private final FleetCounter counter;
+    private final QuotaRows quotaRows;
+    private final QuotaLeases quotas;
     private final ApprovalNotices notices;
     private final RecordShipping shipping;
     private final Thread sweeper;
 
     private FleetStore(
-            FleetDatabase database, FleetApprovals approvals, FleetCounter counter, RecordShipping shipping) {
+            FleetDatabase database,
+            FleetApprovals approvals,
+            FleetCounter counter,
+            RecordShipping shipping,
+            String service) {
         this.database = database;
         this.approvals = approvals;
         this.counter = counter;
+        this.quotaRows = new QuotaRows(database, service);
+        this.quotas = new QuotaLeases(quotaRows);
         this.notices = new ApprovalNotices(database, approvals);
         this.shipping = shipping;
         this.sweeper = new Thread(this::sweepForever, "actiongate-fleet-expiry");
@@ -60,7 +73,8 @@ public final class FleetStore implements Closeable {
                 database,
                 approvals,
                 new FleetCounter(database, config.service(), instance),
-                new RecordShipping(database, records, config.service(), instance));
+                new RecordShipping(database, records, config.service(), instance),
+                config.service());
         approvals.closeWith(store);
         store.notices.start();
         store.sweeper.start();
@@ -95,6 +109,11 @@ public final class FleetStore implements Closeable {
         return new FleetDecisions(database);
     }
 
+    /** The limits' budgets, leased from the shared database. */
+    public QuotaCounter quotas() {
+        return quotas;
+    }
+
     /** The database as messages name it. */
     public String describe() {
         return database.describe();
@@ -107,6 +126,8 @@ public final class FleetStore implements Closeable {
                 Thread.sleep(1_000);
                 approvals.expireDue();
                 counter.forgetOld();
+                quotas.returnIdle(IDLE_LEASE);
+                quotaRows.forgetOld();
                 failing = false;
             } catch (InterruptedException e) {
                 return;
@@ -126,6 +147,12 @@ public final class FleetStore implements Closeable {
     @Override
     public void close() {
         sweeper.interrupt();
+        try {
+            quotas.close();
+        } catch (IOException e) {
+            LoggerFactory.getLogger("actiongate")
+                    .warn("unused quota leases could not be returned to {}: {}", describe(), e.getMessage());
+        }
         notices.close();
         shipping.close();
         database.close();

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 final class SchemaMigrations {
 
     /** In order; the nth is version n. Never edit one that has shipped: add the next. */
-    static final List<String> MIGRATIONS = List.of("V1__approvals_and_counters.sql", "V2__decision_records.sql");
+    static final List<String> MIGRATIONS =
+            List.of("V1__approvals_and_counters.sql", "V2__decision_records.sql", "V3__quotas.sql");
 
     /** Any constant shared by every instance: two migrations never run at once. */
     private static final long LOCK = 0x4163_7469_6f6e_4761L;

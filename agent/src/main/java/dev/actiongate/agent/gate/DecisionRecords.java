@@ -39,6 +39,7 @@ final class DecisionRecords {
     private static final SortedRecord.Field EXCEPTION = SortedRecord.Field.named("exception");
     private static final SortedRecord.Field HOST = SortedRecord.Field.named("host");
     private static final SortedRecord.Field KIND = SortedRecord.Field.named("kind");
+    private static final SortedRecord.Field LIMIT = SortedRecord.Field.named("limit");
     private static final SortedRecord.Field MATCHED_RULES = SortedRecord.Field.named("matched_rules");
     private static final SortedRecord.Field METHOD = SortedRecord.Field.named("method");
     private static final SortedRecord.Field ON_BEHALF_OF = SortedRecord.Field.named("on_behalf_of");
@@ -118,11 +119,7 @@ final class DecisionRecords {
         if (held != null && held.consumed() != null) {
             record.add(APPROVAL_CONSUMED, held.consumed().id());
         }
-        if (held != null && held.request() != null) {
-            record.add(APPROVAL_ID, held.request().id());
-            record.add(APPROVAL_MODE, held.failFast() ? "fail_fast" : "wait");
-            record.add(APPROVERS, held.request().approvers());
-        }
+        addRequest(record, held);
         record.add(ARGUMENTS, summary(args, policy));
         record.add(ATTRIBUTES, context.attributes());
         if (context.callerEnvironment() != null) {
@@ -138,6 +135,9 @@ final class DecisionRecords {
         record.add(EVAL_NS, evalNanos);
         record.add(HOST, repeated.host());
         record.add(KIND, DECISION);
+        if (decision.limit() != null) {
+            record.add(LIMIT, decision.limit().fields());
+        }
         record.add(MATCHED_RULES, decision.matchedRules());
         record.add(METHOD, method.signatureValue());
         record.add(ON_BEHALF_OF, context.onBehalfOf());
@@ -155,6 +155,15 @@ final class DecisionRecords {
         record.add(TIMESTAMP, timestamp);
         record.add(VERDICT, VERDICTS.get(decision.verdict()));
         return record;
+    }
+
+    /** The approval request a held call filed or joined, when there is one. */
+    private static void addRequest(SortedRecord record, ApprovalRequests.Held held) {
+        if (held != null && held.request() != null) {
+            record.add(APPROVAL_ID, held.request().id());
+            record.add(APPROVAL_MODE, held.failFast() ? "fail_fast" : "wait");
+            record.add(APPROVERS, held.request().approvers());
+        }
     }
 
     /**

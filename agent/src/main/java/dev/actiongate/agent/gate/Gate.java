@@ -47,6 +47,7 @@ public final class Gate implements GateBridge.Dispatcher {
     private final DeploymentEnvironment deployment;
     private final InstrumentationFailures instrumentationFailures;
     private final CallNesting nesting = new CallNesting();
+    private final QuotaCheck quotas = QuotaCheck.inMemory();
 
     /**
      * @param webhook    where incidents are posted, or {@code null}
@@ -91,9 +92,7 @@ public final class Gate implements GateBridge.Dispatcher {
         var unused = startup.thenAccept(state -> instrumentationFailures.recordInto(state.sink()));
         this.policyInForce = new PolicyInForce(startup, service, faults);
         this.governance = new GovernanceSwitch(service, policyInForce::state);
-        for (Verdict verdict : Verdict.values()) {
-            decided.put(verdict, new LongAdder());
-        }
+        List.of(Verdict.values()).forEach(verdict -> decided.put(verdict, new LongAdder()));
     }
 
     /** Releases what the gate runs besides calls (the incident webhook's thread); the agent is detaching. */
@@ -263,10 +262,11 @@ public final class Gate implements GateBridge.Dispatcher {
 
         long start = System.nanoTime();
         Map<String, Object> args = method.arguments(arguments);
+        Map<String, Object> variables = PolicyInput.variables(method, args, context);
         Decision decision = governance.inForcedMode(
                 policy == null
                         ? new Decision(Verdict.DENY, List.of(), "no usable policy: " + state.policyProblem(), true)
-                        : policy.evaluate(method.action(), PolicyInput.variables(method, args, context)));
+                        : policy.evaluate(method.action(), variables));
         long evalNanos = System.nanoTime() - start;
 
         Escalation escalates = policy == null ? null : policy.escalation();
@@ -278,6 +278,7 @@ public final class Gate implements GateBridge.Dispatcher {
             priorDenials = checked.priorDenials();
             decision = checked.decision();
         }
+        decision = quotas.check(state, method.action(), variables, decision);
         ApprovalRequests.Held held = null;
         if (decision.enforced() && decision.verdict() == Verdict.REQUIRE_APPROVAL) {
             held = holds.hold(state, method, context, scope.approval(), args, decision, decisionId);

@@ -3,6 +3,7 @@ package dev.actiongate.agent.gate;
 import dev.actiongate.agent.approvals.Approvals;
 import dev.actiongate.agent.escalation.EventCounter;
 import dev.actiongate.agent.policy.Policy;
+import dev.actiongate.agent.quota.QuotaCounter;
 import dev.actiongate.agent.records.DecisionHistory;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.RecordSink;
@@ -21,6 +22,8 @@ import dev.actiongate.agent.records.RecordSink;
  * @param approvalsProblem why there is no approval desk, or {@code null}
  * @param denials         where denials are counted for escalation when a store shared by the
  *                        fleet does it, or {@code null} for the gate's own in-memory count
+ * @param quotas          where the policy's limits are counted when a store shared by the fleet
+ *                        does it, or {@code null} for the gate's own in-memory budgets
  * @param decisions       the fleet's decisions for the admin API's decisions view, or
  *                        {@code null} without a fleet store
  */
@@ -33,20 +36,8 @@ public record GateState(
         Approvals approvals,
         String approvalsProblem,
         EventCounter denials,
+        QuotaCounter quotas,
         DecisionHistory decisions) {
-
-    /** A state without a fleet's decisions view. */
-    public GateState(
-            Policy policy,
-            String policyProblem,
-            RecordSink sink,
-            String recordsProblem,
-            String host,
-            Approvals approvals,
-            String approvalsProblem,
-            EventCounter denials) {
-        this(policy, policyProblem, sink, recordsProblem, host, approvals, approvalsProblem, denials, null);
-    }
 
     /** A state whose denials the gate counts itself. */
     public GateState(
@@ -57,7 +48,7 @@ public record GateState(
             String host,
             Approvals approvals,
             String approvalsProblem) {
-        this(policy, policyProblem, sink, recordsProblem, host, approvals, approvalsProblem, null);
+        this(policy, policyProblem, sink, recordsProblem, host, approvals, approvalsProblem, null, null, null);
     }
 
     /** A start-up that failed: every governed call is denied with {@code problem}. */
@@ -76,6 +67,6 @@ public record GateState(
     /** The same state with another policy in force. */
     public GateState withPolicy(Policy newPolicy) {
         return new GateState(
-                newPolicy, null, sink, recordsProblem, host, approvals, approvalsProblem, denials, decisions);
+                newPolicy, null, sink, recordsProblem, host, approvals, approvalsProblem, denials, quotas, decisions);
     }
 }

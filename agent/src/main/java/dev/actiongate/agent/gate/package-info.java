@@ -5,11 +5,12 @@
  * the run-time kill switch, and the application's own copies of SLF4J and of the ActionGate API
  * (record lines, MDC, scopes, exceptions). {@link dev.actiongate.agent.gate.Gate} keeps enter and
  * exit and hands each job to one collaborator (PolicyInForce, GovernanceSwitch, PolicyInput,
- * DenialEscalation, ApprovalRequests, ApprovalHold, DecisionRecords, RecordOrDeny, Denial, FaultLog,
+ * DenialEscalation, QuotaCheck, ApprovalRequests, ApprovalHold, DecisionRecords, RecordOrDeny, Denial, FaultLog,
  * RefusedInstall); see docs/architecture.md. Writes records only through
  * {@link dev.actiongate.agent.records.RecordSink}
- * and counts denials only through {@link dev.actiongate.agent.escalation.EventCounter}.
- * May use the policy, records, approvals, escalation, config and digest packages and the bootstrap
+ * counts denials only through {@link dev.actiongate.agent.escalation.EventCounter} and quotas only
+ * through {@link dev.actiongate.agent.quota.QuotaCounter}.
+ * May use the policy, records, approvals, escalation, quota, config and digest packages and the bootstrap
  * bridge; only the agent's wiring, the admin API and the instrumentation's method registry use it.
  */
 package dev.actiongate.agent.gate;

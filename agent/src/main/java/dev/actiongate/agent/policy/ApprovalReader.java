@@ -25,18 +25,24 @@ final class ApprovalReader {
      * rule with another verdict, which may not have these keys.
      */
     static ApprovalRequirement read(Verdict verdict, String label, PolicyTree.Node rule, PolicyProblems problems) {
+        return read(verdict, label, rule, problems, "rule");
+    }
+
+    /** The same for a rule or a limit, as {@code noun} names it in problems. */
+    static ApprovalRequirement read(
+            Verdict verdict, String label, PolicyTree.Node rule, PolicyProblems problems, String noun) {
         if (verdict != Verdict.REQUIRE_APPROVAL) {
             for (String key : APPROVAL_KEYS) {
                 if (rule.fields().containsKey(key)) {
                     problems.add(
                             rule.valueAt(key),
                             label,
-                            "'" + key + "' only applies to a rule with verdict require_approval");
+                            "'" + key + "' only applies to a " + noun + " with verdict require_approval");
                 }
             }
             return null;
         }
-        List<String> names = approvers(label, rule, problems);
+        List<String> names = approvers(label, rule, problems, noun);
         Duration timeout = null;
         if (rule.fields().containsKey("approval_timeout")) {
             String text = DocumentText.scalar(rule.get("approval_timeout"));
@@ -64,7 +70,7 @@ final class ApprovalReader {
     }
 
     /** The rule's approvers as written, each once, in file order. */
-    private static List<String> approvers(String label, PolicyTree.Node rule, PolicyProblems problems) {
+    private static List<String> approvers(String label, PolicyTree.Node rule, PolicyProblems problems, String noun) {
         JsonNode approvers = rule.get("approvers");
         JsonLocation at = rule.valueAt("approvers");
         List<String> names = new ArrayList<>();
@@ -72,7 +78,7 @@ final class ApprovalReader {
             problems.add(
                     rule.at(),
                     label,
-                    "a require_approval rule must name who may approve, for example"
+                    "a require_approval " + noun + " must name who may approve, for example"
                             + " approvers: [alice, group:support-leads]");
         } else if (!approvers.isArray() || approvers.isEmpty()) {
             problems.add(at, label, "'approvers' must be a non-empty list of reviewer names and group:NAME entries");
@@ -94,27 +100,8 @@ final class ApprovalReader {
 
     /** {@code rule} with its {@code group:NAME} approvers expanded into reviewers. */
     static Rule expand(Rule rule, Map<String, Set<String>> groups, PolicyProblems problems) {
-        ApprovalRequirement approval = rule.approval();
-        if (approval == null) {
+        if (rule.approval() == null) {
             return rule;
-        }
-        Set<String> reviewers = new LinkedHashSet<>();
-        for (String name : approval.approvers()) {
-            if (!name.startsWith(ReviewerGroups.PREFIX)) {
-                reviewers.add(name);
-                continue;
-            }
-            Set<String> members = groups.get(name.substring(ReviewerGroups.PREFIX.length()));
-            if (members == null) {
-                problems.add(
-                        rule.line(),
-                        1,
-                        rule.id(),
-                        "approver '" + name + "' names a group that 'groups:' does not define"
-                                + (groups.isEmpty() ? "" : " (defined: " + String.join(", ", groups.keySet()) + ")"));
-            } else {
-                reviewers.addAll(members);
-            }
         }
         return new Rule(
                 rule.id(),
@@ -125,6 +112,37 @@ final class ApprovalReader {
                 rule.line(),
                 rule.actionPattern(),
                 rule.condition(),
-                new ApprovalRequirement(approval.approvers(), reviewers, approval.timeout(), approval.failFast()));
+                expanded(rule.approval(), rule.line(), rule.id(), groups, problems));
+    }
+
+    /**
+     * {@code approval} of the rule or limit {@code label} at {@code line}, with its
+     * {@code group:NAME} approvers expanded into reviewers.
+     */
+    static ApprovalRequirement expanded(
+            ApprovalRequirement approval,
+            int line,
+            String label,
+            Map<String, Set<String>> groups,
+            PolicyProblems problems) {
+        Set<String> reviewers = new LinkedHashSet<>();
+        for (String name : approval.approvers()) {
+            if (!name.startsWith(ReviewerGroups.PREFIX)) {
+                reviewers.add(name);
+                continue;
+            }
+            Set<String> members = groups.get(name.substring(ReviewerGroups.PREFIX.length()));
+            if (members == null) {
+                problems.add(
+                        line,
+                        1,
+                        label,
+                        "approver '" + name + "' names a group that 'groups:' does not define"
+                                + (groups.isEmpty() ? "" : " (defined: " + String.join(", ", groups.keySet()) + ")"));
+            } else {
+                reviewers.addAll(members);
+            }
+        }
+        return new ApprovalRequirement(approval.approvers(), reviewers, approval.timeout(), approval.failFast());
     }
 }

@@ -128,6 +128,36 @@ final class Conditions {
         return COMPILER.compile(expression);
     }
 
+    /**
+     * Compiles {@code expression} as a value of any type rather than a condition: a limit's
+     * {@code key} and {@code sum}. A policy has few of them, so they are compiled one by one.
+     */
+    static Compiled compileValue(String expression) {
+        try {
+            CelValidationResult result = Values.COMPILER.compile(expression);
+            if (result.hasError()) {
+                return Batch.failed(result);
+            }
+            return new Compiled(
+                    RUNTIME.createProgram(result.getAst()), List.of(), ConditionCost.nesting(result.getAst()));
+        } catch (Exception e) {
+            return new Compiled(null, List.of(String.valueOf(e.getMessage())), List.of());
+        }
+    }
+
+    /** The compiler of values, built on first use: a policy without limits never pays for it. */
+    private static final class Values {
+        private static final CelCompiler COMPILER = build();
+
+        private static CelCompiler build() {
+            CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
+                    .setOptions(OPTIONS)
+                    .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+            VARIABLES.forEach(builder::addVar);
+            return builder.build();
+        }
+    }
+
     /** A checker environment of these variables and options, for many conditions. */
     static SharedChecker sharedChecker() {
         return new SharedChecker(OPTIONS, VARIABLES, SimpleType.BOOL, COMPILER.getTypeProvider());
@@ -174,7 +204,7 @@ final class Conditions {
             }
         }
 
-        private static Compiled failed(CelValidationResult result) {
+        static Compiled failed(CelValidationResult result) {
             return new Compiled(
                     null,
                     result.getErrors().stream()

@@ -11,21 +11,32 @@ import java.util.List;
  * @param enforced     {@code false} in monitor mode: the verdict is recorded, not applied
  * @param approval     for {@code require_approval}: who may approve, combined over the rules that asked;
  *                     else {@code null}
+ * @param limit        the limit that refused the call, or {@code null} when none did
  */
 public record Decision(
-        Verdict verdict, List<String> matchedRules, String reason, boolean enforced, ApprovalRequirement approval) {
+        Verdict verdict,
+        List<String> matchedRules,
+        String reason,
+        boolean enforced,
+        ApprovalRequirement approval,
+        LimitReached limit) {
 
     public Decision {
         matchedRules = List.copyOf(matchedRules);
     }
 
+    public Decision(
+            Verdict verdict, List<String> matchedRules, String reason, boolean enforced, ApprovalRequirement approval) {
+        this(verdict, matchedRules, reason, enforced, approval, null);
+    }
+
     public Decision(Verdict verdict, List<String> matchedRules, String reason, boolean enforced) {
-        this(verdict, matchedRules, reason, enforced, null);
+        this(verdict, matchedRules, reason, enforced, null, null);
     }
 
     /** The same decision, applied or only recorded as ops switched the mode at run time. */
     public Decision withEnforced(boolean applied) {
-        return new Decision(verdict, matchedRules, reason, applied, approval);
+        return new Decision(verdict, matchedRules, reason, applied, approval, limit);
     }
 
     /** The same decision with another verdict and reason, as escalation makes of it. */
@@ -35,6 +46,7 @@ public record Decision(
                 matchedRules,
                 newReason,
                 enforced,
-                newVerdict == Verdict.REQUIRE_APPROVAL ? approval : null);
+                newVerdict == Verdict.REQUIRE_APPROVAL ? approval : null,
+                limit);
     }
 }

@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a policy document's top-level keys, hands {@code rules:}, {@code groups:},
+ * Reads a policy document's top-level keys, hands {@code rules:}, {@code limits:}, {@code groups:},
  * {@code escalation:} and {@code govern:} to their readers, and builds the {@link Policy} once
  * the whole document is read without a problem. Used once per document.
  */
 final class DocumentReader {
 
-    private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("version", "default", "mode", "redact", "rules", "escalation", "groups", "govern", "enabled");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of(
+            "version", "default", "mode", "redact", "rules", "escalation", "groups", "govern", "enabled", "limits");
 
     private final PolicyProblems problems;
     private final RuleCompiler ruleCompiler;
@@ -30,6 +30,7 @@ final class DocumentReader {
     private boolean enabled = true;
     private final Set<String> redact = new LinkedHashSet<>();
     private final List<Rule> rules = new ArrayList<>();
+    private final List<Limit> limits = new ArrayList<>();
     private Escalation escalation;
     private Map<String, Set<String>> groups = new LinkedHashMap<>();
     private final List<GovernEntry> govern = new ArrayList<>();
@@ -74,6 +75,7 @@ final class DocumentReader {
                 }
             }
             case "rules" -> ruleCompiler.compile(value, rules);
+            case "limits" -> new LimitReader(problems).read(value, limits);
             case "escalation" -> escalation = EscalationReader.read(value, problems);
             case "groups" -> groups = ReviewerGroups.read(value, problems);
             case "govern" -> GovernParser.read(value, problems, govern);
@@ -120,6 +122,27 @@ final class DocumentReader {
         }
     }
 
+    private Limit expand(Limit limit) {
+        if (limit.approval() == null) {
+            return limit;
+        }
+        return new Limit(
+                limit.id(),
+                limit.action(),
+                limit.actionPattern(),
+                limit.keyText(),
+                limit.key(),
+                limit.sumText(),
+                limit.sum(),
+                limit.max(),
+                limit.per(),
+                limit.perText(),
+                limit.verdict(),
+                ApprovalReader.expanded(
+                        limit.approval(), limit.line(), PolicyProblems.LIMIT + limit.id() + "'", groups, problems),
+                limit.line());
+    }
+
     /**
      * The policy read from {@code bytes} of {@code file}, or every problem found. Approvers are
      * expanded only now: {@code groups:} may come after the rules in the file.
@@ -129,6 +152,7 @@ final class DocumentReader {
             problems.add(1, 1, null, "'version' is required");
         }
         rules.replaceAll(rule -> ApprovalReader.expand(rule, groups, problems));
+        limits.replaceAll(this::expand);
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
@@ -139,6 +163,7 @@ final class DocumentReader {
                 defaultVerdict,
                 mode,
                 rules,
+                limits,
                 redact,
                 escalation,
                 govern,

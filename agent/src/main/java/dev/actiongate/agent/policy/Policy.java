@@ -23,6 +23,7 @@ public final class Policy {
     private final Verdict defaultVerdict;
     private final Mode mode;
     private final List<Rule> rules;
+    private final List<Limit> limits;
     private final Set<String> redactedKeys;
     private final Escalation escalation;
     private final List<GovernEntry> govern;
@@ -30,6 +31,8 @@ public final class Policy {
     private final List<String> warnings;
     /** The rules that can apply to an action, found once per action name rather than per call. */
     private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
+    /** The limits on an action, found once per action name. */
+    private final Map<String, List<Limit>> limitsByAction = new ConcurrentHashMap<>();
 
     Policy(
             Path file,
@@ -38,6 +41,7 @@ public final class Policy {
             Verdict defaultVerdict,
             Mode mode,
             List<Rule> rules,
+            List<Limit> limits,
             Set<String> redactedKeys,
             Escalation escalation,
             List<GovernEntry> govern,
@@ -52,6 +56,7 @@ public final class Policy {
         this.defaultVerdict = defaultVerdict;
         this.mode = mode;
         this.rules = List.copyOf(rules);
+        this.limits = List.copyOf(limits);
         this.redactedKeys = Set.copyOf(redactedKeys);
         this.escalation = escalation;
     }
@@ -105,6 +110,21 @@ public final class Policy {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** The {@code limits:}, in file order. */
+    public List<Limit> limits() {
+        return limits;
+    }
+
+    /** The limits that apply to {@code action}, in file order; empty for most actions. */
+    public List<Limit> limitsFor(String action) {
+        if (limits.isEmpty()) {
+            return List.of();
+        }
+        return limitsByAction.computeIfAbsent(
+                action,
+                name -> limits.stream().filter(limit -> limit.appliesTo(name)).toList());
     }
 
     /** Argument keys listed under {@code redact:}, lower case; masked in records on top of the built-in ones. */

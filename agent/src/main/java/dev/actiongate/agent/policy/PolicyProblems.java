@@ -12,6 +12,9 @@ import java.util.List;
  */
 final class PolicyProblems {
 
+    /** How a limit's label starts, so that its problems say "limit 'id'", not "rule". */
+    static final String LIMIT = "limit '";
+
     private final Path file;
     private final List<String> messages = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -42,7 +45,8 @@ final class PolicyProblems {
 
     private String line(int line, int column, String rule, String message) {
         String where = line > 0 ? file + ":" + line + ":" + column : file.toString();
-        return where + ": " + (rule == null ? "" : "rule '" + rule + "': ") + message;
+        return where + ": " + (rule == null ? "" : (rule.startsWith(LIMIT) ? rule : "rule '" + rule + "'") + ": ")
+                + message;
     }
 
     /** How many so far: a reader compares counts to know whether its part added any. */

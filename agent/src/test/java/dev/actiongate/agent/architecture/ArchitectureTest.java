@@ -117,6 +117,18 @@ class ArchitectureTest {
                 .check(agent);
     }
 
+    /** Quotas are counted by what the gate hands over (a limit, a key, an amount): the JDK is enough. */
+    @Test
+    void quotaUsesOnlyTheJdk() {
+        classes()
+                .that()
+                .resideInAPackage("dev.actiongate.agent.quota..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.actiongate.agent.quota..")
+                .check(agent);
+    }
+
     /**
      * The fleet's store is a second implementation of the interfaces the gate needs: it may not
      * reach back into the gate, the policy, the instrumentation or the front ends.
@@ -161,7 +173,8 @@ class ArchitectureTest {
                         "dev.actiongate.agent.escalation..",
                         "dev.actiongate.agent.config..",
                         "dev.actiongate.agent.digest..",
-                        "dev.actiongate.agent.fleet..")
+                        "dev.actiongate.agent.fleet..",
+                        "dev.actiongate.agent.quota..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.actiongate.agent.gate..")

@@ -261,6 +261,91 @@ class GateTest {
         assertEquals(List.of(), sink.kinds("decision"));
     }
 
+    private static final String LIMITED = """
+            version: "v8"
+            default: allow
+            limits:
+              - id: tenant-email-rate
+                action: send_customer_email
+                key: 'ctx.tenant'
+                max: 2
+                per: 1h
+                verdict: deny
+              - id: refund-budget
+                action: refund
+                key: 'ctx.tenant'
+                sum: 'args.cents'
+                max: 1000
+                per: 24h
+                verdict: deny
+            """;
+
+    @Test
+    void aCallPastItsLimitIsDeniedAndItsRecordNamesTheLimitKeyCurrentMaxAndWindow() throws Exception {
+        Gate gate = gate(LIMITED);
+        for (int i = 0; i < 2; i++) {
+            gate.exit(asAcme(() -> gate.enter(send, new Object[] {"ann@example.com", "hi"})), null);
+        }
+        assertNotNull(gate.enter(send, new Object[] {"ann@example.com", "hi"}), "another tenant has its own budget");
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class,
+                () -> asAcme(() -> gate.enter(send, new Object[] {"ann@example.com", "hi"})));
+        assertEquals("deny", denied.verdict());
+        assertEquals("limit 'tenant-email-rate' reached for key 'acme': 2 calls of 2 per 1h used", denied.reason());
+        Map<String, Object> record = sink.kinds("decision").get(3);
+        assertEquals("deny", record.get("verdict"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> limit = (Map<String, Object>) record.get("limit");
+        assertEquals("tenant-email-rate", limit.get("id"));
+        assertEquals("acme", limit.get("key"));
+        assertEquals(2L, ((Number) limit.get("current")).longValue());
+        assertEquals(2L, ((Number) limit.get("max")).longValue());
+        assertEquals("1h", limit.get("per"));
+        assertTrue(limit.get("window_start").toString().endsWith(":00:00Z"), limit.toString());
+        assertNull(sink.kinds("decision").get(0).get("limit"), "an allowed call's record has no limit");
+    }
+
+    @Test
+    void aSumLimitRefusesTheCallThatWouldGoPastTheBudgetAndLetsASmallerOneThrough() throws Exception {
+        Gate gate = gate(LIMITED);
+        gate.exit(asAcme(() -> gate.enter(refund, new Object[] {700L})), null);
+        ActionDeniedException denied =
+                assertThrows(ActionDeniedException.class, () -> asAcme(() -> gate.enter(refund, new Object[] {400L})));
+        assertEquals(
+                "limit 'refund-budget' reached for key 'acme': 700 of 1000 per 24h used, this call adds 400",
+                denied.reason());
+        assertNotNull(asAcme(() -> gate.enter(refund, new Object[] {300L})), "300 more is exactly the budget");
+        ActionDeniedException negative =
+                assertThrows(ActionDeniedException.class, () -> asAcme(() -> gate.enter(refund, new Object[] {-1L})));
+        assertTrue(negative.reason().startsWith("limit 'refund-budget': sum 'args.cents' gave -1"), negative.reason());
+    }
+
+    @Test
+    void aLimitThatCannotBeCountedDeniesNamingWhy() throws Exception {
+        Policy policy = new PolicyLoader().parse(Path.of("gate-test.yaml"), LIMITED.getBytes(StandardCharsets.UTF_8));
+        dev.actiongate.agent.quota.QuotaCounter down = new dev.actiongate.agent.quota.QuotaCounter() {
+            @Override
+            public Taken take(String limitId, String key, long amount, long max, Duration window) {
+                throw new java.io.UncheckedIOException(
+                        new IOException("fleet store jdbc:postgresql://db/x cannot be reached"));
+            }
+
+            @Override
+            public void giveBack(String limitId, String key, long amount, Duration window, Taken taken) {}
+        };
+        Gate gate = gate(new GateState(policy, null, sink, null, "host-1", null, "none", null, down, null));
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        assertEquals(
+                "limit 'tenant-email-rate' cannot be counted: fleet store jdbc:postgresql://db/x cannot be reached",
+                denied.reason());
+        assertNotNull(gate.enter(registerOther(), new Object[] {"x"}), "an action without limits never asks the store");
+    }
+
+    private int registerOther() {
+        return register("lookup", "lookup", List.of("id"));
+    }
+
     private Gate gate(String policyText) throws PolicyException {
         return gate(state(policyText));
     }

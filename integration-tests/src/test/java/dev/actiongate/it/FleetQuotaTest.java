@@ -1,0 +1,214 @@
+package dev.actiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.actiongate.it.apps.QuotaApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The policy's limits counted across three forked instances of one service on a real PostgreSQL
+ * server, under concurrent calls on every instance: a count and a sum each allow exactly their
+ * max fleet-wide, and every call refused says which limit, key, value and window.
+ */
+class FleetQuotaTest {
+
+    private static final String POLICY = """
+            version: "it-fleet-quota-1"
+            default: allow
+            limits:
+              - id: tenant-email-rate
+                action: send_customer_email
+                key: 'ctx.tenant'
+                max: 20
+                per: 1h
+                verdict: deny
+              - id: refund-budget
+                action: refund_payment
+                key: 'ctx.tenant'
+                sum: 'args.cents'
+                max: 1000
+                per: 24h
+                verdict: deny
+            """;
+
+    private static PostgresServer postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private AgentApp.Running instance(Jdk jdk, String store, String name) throws Exception {
+        Path home = Files.createDirectories(dir.resolve(name));
+        return AgentApp.on(jdk, home)
+                .policy(POLICY)
+                // Four JVMs start at once on a small machine: give start-up time rather than fail a call.
+                .option("store=" + store + ",store_user=actiongate,instance=" + name
+                        + ",service=billing,startup_timeout=60s")
+                .main(QuotaApp.class, "gate:go", "send:15:s" + name, "refund:8:r" + name + ":125", "mark:done")
+                .timeout(Duration.ofMinutes(2))
+                .start();
+    }
+
+    @OnEveryJdk
+    void threeInstancesUnderConcurrentCallsAllowExactlyEachLimitsMax(Jdk jdk) throws Exception {
+        String store = postgres.database(("quota_jdk" + jdk.feature()).toLowerCase(Locale.ROOT));
+        try (AgentApp.Running a = instance(jdk, store, "a");
+                AgentApp.Running b = instance(jdk, store, "b");
+                AgentApp.Running c = instance(jdk, store, "c")) {
+            List<AgentApp.Running> fleet = List.of(a, b, c);
+            fleet.forEach(instance -> instance.signal("go"));
+            for (AgentApp.Running instance : fleet) {
+                instance.awaitMark("done");
+            }
+            int sends = 0;
+            int refunds = 0;
+            List<JsonNode> refused = new ArrayList<>();
+            for (AgentApp.Running instance : fleet) {
+                AppOutput out = instance.output();
+                String name = instance == a ? "a" : instance == b ? "b" : "c";
+                for (int i = 0; i < 15; i++) {
+                    sends += allowedOrLimited(out, "s" + name + "-" + i, "tenant-email-rate");
+                }
+                for (int i = 0; i < 8; i++) {
+                    refunds += allowedOrLimited(out, "r" + name + "-" + i, "refund-budget");
+                }
+                instance.records().decisions().stream()
+                        .filter(r -> "deny".equals(r.get("verdict").asText()))
+                        .forEach(refused::add);
+            }
+            assertEquals(20, sends, "exactly max sends across the fleet");
+            assertEquals(8, refunds, "exactly 1000 cents of refunds, 125 each, across the fleet");
+            assertEquals(45 - 20 + 24 - 8, refused.size());
+            for (JsonNode record : refused) {
+                JsonNode limit = record.get("limit");
+                assertTrue(limit != null && "acme".equals(limit.get("key").asText()), record.toString());
+                boolean send = "send_customer_email".equals(record.get("action").asText());
+                assertEquals(
+                        send ? "tenant-email-rate" : "refund-budget",
+                        limit.get("id").asText());
+                assertEquals(send ? 20 : 1000, limit.get("max").asLong());
+                assertEquals(send ? "1h" : "24h", limit.get("per").asText());
+                assertTrue(
+                        limit.get("current").asLong() + limit.get("amount").asLong()
+                                > limit.get("max").asLong(),
+                        record.toString());
+                assertTrue(limit.has("window_start"), record.toString());
+            }
+            assertEquals(20 + 8, bodies(fleet));
+        }
+        assertEquals(List.of(20L, 1000L), leased(store), "every lease spent, none past max");
+    }
+
+    @OnEveryJdk
+    void aDatabaseThatIsDownRefusesCallsPastTheirLeaseNamingItAndCallsWithinItGoOn(Jdk jdk) throws Exception {
+        String store = postgres.database(("quota_outage_jdk" + jdk.feature()).toLowerCase(Locale.ROOT));
+        Path home = Files.createDirectories(dir.resolve("outage"));
+        // max 100: the first call leases itself and a twentieth of max, 5 more calls.
+        try (AgentApp.Running app = AgentApp.on(jdk, home)
+                .policy(POLICY.replace("max: 20", "max: 100"))
+                .option("store=" + store + ",store_user=actiongate,instance=solo,startup_timeout=60s")
+                .main(
+                        QuotaApp.class,
+                        "send:1:first",
+                        "mark:before",
+                        "gate:down",
+                        "send:5:within",
+                        "send:1:beyond",
+                        "mark:down",
+                        "gate:up",
+                        "send:1:after",
+                        "mark:done")
+                .timeout(Duration.ofMinutes(2))
+                .start()) {
+            app.awaitMark("before");
+            postgres.stop();
+            try {
+                long asked = System.nanoTime();
+                app.signal("down");
+                app.awaitMark("down");
+                long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+                assertTrue(tookMillis < 15_000, "denied after " + tookMillis + " ms, not at once");
+            } finally {
+                postgres.startServer();
+            }
+            app.signal("up");
+            app.awaitMark("done");
+            AppOutput out = app.output();
+            assertTrue(out.allowed("first-0"), out.run().describe());
+            for (int i = 0; i < 5; i++) {
+                assertTrue(
+                        out.allowed("within-" + i),
+                        "within the lease, no database needed: " + out.run().describe());
+            }
+            AppOutput.Denial beyond = out.denied("beyond-0");
+            assertEquals("deny", beyond.verdict(), beyond.toString());
+            assertTrue(
+                    beyond.reason().startsWith("limit 'tenant-email-rate' cannot be counted: fleet store " + store)
+                            && beyond.reason().contains("cannot be reached"),
+                    beyond.reason());
+            assertTrue(
+                    out.allowed("after-0"),
+                    "the store is used again once it is back: " + out.run().describe());
+        }
+    }
+
+    /**
+     * 1 when the call labelled {@code label} was allowed, 0 when {@code limit} refused it; fails
+     * on anything else.
+     */
+    private static int allowedOrLimited(AppOutput out, String label, String limit) {
+        if (out.allowed(label)) {
+            return 1;
+        }
+        AppOutput.Denial denied = out.denied(label);
+        assertEquals("deny", denied.verdict(), denied.toString());
+        assertTrue(denied.reason().startsWith("limit '" + limit + "' reached for key 'acme': "), denied.toString());
+        return 0;
+    }
+
+    private static int bodies(List<AgentApp.Running> fleet) throws Exception {
+        int bodies = 0;
+        for (AgentApp.Running instance : fleet) {
+            bodies += instance.output().bodies().size();
+        }
+        return bodies;
+    }
+
+    private static List<Long> leased(String store) throws Exception {
+        String database = store.substring(store.lastIndexOf('/') + 1);
+        List<Long> leased = new ArrayList<>();
+        try (Connection connection = postgres.connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT sum(leased) FROM actiongate_quotas GROUP BY limit_id ORDER BY limit_id DESC")) {
+            while (rows.next()) {
+                leased.add(rows.getLong(1));
+            }
+        }
+        return leased;
+    }
+}
