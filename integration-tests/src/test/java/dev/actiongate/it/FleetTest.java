@@ -68,9 +68,14 @@ class FleetTest {
 
     /** One instance of the service, its own folder (records, approvals) and admin API. */
     private AgentApp.Running instance(Jdk jdk, String store, String name, String... steps) throws Exception {
+        return instanceWith(jdk, store, name, POLICY, steps);
+    }
+
+    private AgentApp.Running instanceWith(Jdk jdk, String store, String name, String policy, String... steps)
+            throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
         return AgentApp.on(jdk, home)
-                .policy(POLICY)
+                .policy(policy)
                 .admin(TOKEN)
                 // Four JVMs start at once on a small machine: give start-up time rather than fail a call.
                 .option("store=" + store + ",store_user=actiongate,instance=" + name
@@ -178,6 +183,44 @@ class FleetTest {
             AppOutput onA = a.output();
             assertEquals("deny", onA.denied("d1").verdict());
             assertEquals("deny", onA.denied("d2").verdict());
+        }
+    }
+
+    @OnEveryJdk
+    void concurrentDenialsOnThreeInstancesAreCountedExactlyTowardOneEscalation(Jdk jdk) throws Exception {
+        String store = database("escalation_load", jdk);
+        String policy = POLICY.replace("after_denials: 3", "after_denials: 30");
+        String[] steps = {"parallel:10:x", "mark:denied", "gate:next", "call:next:x-next@x.example"};
+        try (AgentApp.Running a = instanceWith(jdk, store, "a", policy, steps);
+                AgentApp.Running b = instanceWith(jdk, store, "b", policy, steps);
+                AgentApp.Running c = instanceWith(jdk, store, "c", policy, steps)) {
+            for (AgentApp.Running app : List.of(a, b, c)) {
+                app.awaitMark("denied");
+            }
+            try (Connection connection = postgres.connect(database(store));
+                    Statement statement = connection.createStatement();
+                    ResultSet count = statement.executeQuery("SELECT count(*) FROM actiongate_events")) {
+                count.next();
+                assertEquals(30, count.getInt(1), "every denial of the 30 made at once on 3 instances, once");
+            }
+            c.signal("next");
+            AppOutput onC = c.output();
+            assertEquals(
+                    "escalate",
+                    onC.denied("next").verdict(),
+                    "30 denials across the fleet reach the limit; 10 on this instance alone would not: "
+                            + onC.denied("next"));
+            a.signal("next");
+            b.signal("next");
+            for (AgentApp.Running app : List.of(a, b)) {
+                AppOutput out = app.output();
+                for (int i = 0; i < 10; i++) {
+                    assertEquals("deny", out.denied("x-" + i).verdict(), "fewer than 30 before each of them");
+                }
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals("deny", onC.denied("x-" + i).verdict());
+            }
         }
     }
 
