@@ -67,7 +67,8 @@ record BackgroundStart(
             String cause = fault instanceof IllegalStateException && fault.getMessage() != null
                     ? fault.getMessage()
                     : fault.toString();
-            startup.complete(GateState.failed("the agent's start-up failed: " + cause, StartupState.hostName()));
+            startup.complete(GateState.failed(
+                    "the agent's start-up failed: " + cause, new GateState.Origin(StartupState.hostName(), null)));
         }
     }
 

@@ -28,8 +28,8 @@ final class FailClosedStart {
                 + " every call of an annotated governed method will be denied (" + problem + "); methods named by a"
                 + " policy's govern: entries are not instrumented");
         MethodRegistry registry = new MethodRegistry();
-        CompletableFuture<GateState> startup =
-                CompletableFuture.completedFuture(GateState.failed(problem, "unknown-host"));
+        CompletableFuture<GateState> startup = CompletableFuture.completedFuture(
+                GateState.failed(problem, new GateState.Origin("unknown-host", null)));
         Gate gate = new Gate(registry, startup, "unknown-service", null, Map.of(), Duration.ofMinutes(5));
         if (!BridgeInstaller.install(gate)) {
             return null;

@@ -51,7 +51,7 @@ final class StartupState {
                 policy.problem(),
                 records.value(),
                 records.problem(),
-                host,
+                new GateState.Origin(host, config.store().instance()),
                 approvals.value(),
                 approvals.problem());
     }
@@ -64,11 +64,12 @@ final class StartupState {
         String instance = config.store().instance() != null
                 ? config.store().instance()
                 : host + ":" + ProcessHandle.current().pid();
+        GateState.Origin origin = new GateState.Origin(host, instance);
         RecordLog log = records.value();
         if (log == null) {
             logStart(config, policy, records, "");
             return new GateState(
-                    policy.value(), policy.problem(), null, records.problem(), host, null, records.problem());
+                    policy.value(), policy.problem(), null, records.problem(), origin, null, records.problem());
         }
         try {
             FleetStore store =
@@ -84,12 +85,10 @@ final class StartupState {
                     policy.problem(),
                     log,
                     null,
-                    host,
+                    origin,
                     store.approvals(),
                     null,
-                    store.counter(),
-                    store.quotas(),
-                    store.decisions());
+                    new GateState.SharedStores(store.counter(), store.quotas(), store.decisions()));
         } catch (IOException | RuntimeException e) {
             String problem = "the fleet store cannot be used: " + e.getMessage();
             log().error("{}; calls that need approval, count denials or have limits will be denied", problem);
@@ -99,12 +98,11 @@ final class StartupState {
                     policy.problem(),
                     log,
                     null,
-                    host,
+                    origin,
                     null,
                     problem,
-                    new RefusingCounter(problem),
-                    new RefusingQuotas(problem),
-                    new UnreadableHistory(problem));
+                    new GateState.SharedStores(
+                            new RefusingCounter(problem), new RefusingQuotas(problem), new UnreadableHistory(problem)));
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Builds the decision record of a call and the outcome record of its body. Fields are added in
  * sorted order, as the canonical form has them, each name from its encoded form; values every
- * record repeats (service, host, policy, thread name) are encoded once, not per call.
+ * record repeats (service, host, instance, policy, thread name) are encoded once, not per call.
  */
 final class DecisionRecords {
 
@@ -38,6 +38,7 @@ final class DecisionRecords {
     private static final SortedRecord.Field EVAL_NS = SortedRecord.Field.named("eval_ns");
     private static final SortedRecord.Field EXCEPTION = SortedRecord.Field.named("exception");
     private static final SortedRecord.Field HOST = SortedRecord.Field.named("host");
+    private static final SortedRecord.Field INSTANCE = SortedRecord.Field.named("instance");
     private static final SortedRecord.Field KIND = SortedRecord.Field.named("kind");
     private static final SortedRecord.Field LIMIT = SortedRecord.Field.named("limit");
     private static final SortedRecord.Field MATCHED_RULES = SortedRecord.Field.named("matched_rules");
@@ -79,7 +80,8 @@ final class DecisionRecords {
      * Values every decision record repeats until the policy changes, encoded for JSON once
      * instead of per call.
      */
-    private record RepeatedValues(GateState state, Object host, Object policySha256, Object policyVersion) {}
+    private record RepeatedValues(
+            GateState state, Object host, Object instance, Object policySha256, Object policyVersion) {}
 
     DecisionRecords(String service, long pid) {
         this.serviceValue = CanonicalJson.constant(service);
@@ -133,7 +135,7 @@ final class DecisionRecords {
         record.add(ENFORCED, decision.enforced());
         record.add(ENVIRONMENT, context.environment());
         record.add(EVAL_NS, evalNanos);
-        record.add(HOST, repeated.host());
+        addOrigin(record, repeated);
         record.add(KIND, DECISION);
         if (decision.limit() != null) {
             record.add(LIMIT, decision.limit().fields());
@@ -155,6 +157,14 @@ final class DecisionRecords {
         record.add(TIMESTAMP, timestamp);
         record.add(VERDICT, VERDICTS.get(decision.verdict()));
         return record;
+    }
+
+    /** The machine and, when it has a name, the instance that decided. */
+    private static void addOrigin(SortedRecord record, RepeatedValues repeated) {
+        record.add(HOST, repeated.host());
+        if (repeated.instance() != null) {
+            record.add(INSTANCE, repeated.instance());
+        }
     }
 
     /** The approval request a held call filed or joined, when there is one. */
@@ -193,6 +203,9 @@ final class DecisionRecords {
             cached = new RepeatedValues(
                     state,
                     CanonicalJson.constant(state.host()),
+                    state.origin().instance() == null
+                            ? null
+                            : CanonicalJson.constant(state.origin().instance()),
                     policy == null ? null : CanonicalJson.constant(policy.sha256()),
                     policy == null ? null : CanonicalJson.constant(policy.version()));
             repeatedValues = cached;

@@ -123,6 +123,9 @@ final class DenialEscalation {
         incident.put("denials", priorDenials);
         incident.put("environment", decisionRecord.get("environment"));
         incident.put("host", decisionRecord.get("host"));
+        if (state.origin().instance() != null) {
+            incident.put("instance", state.origin().instance());
+        }
         incident.put("kind", "incident");
         incident.put("method", decisionRecord.get("method"));
         incident.put("on_behalf_of", decisionRecord.get("on_behalf_of"));

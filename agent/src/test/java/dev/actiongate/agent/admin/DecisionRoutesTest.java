@@ -130,7 +130,15 @@ class DecisionRoutesTest {
     }
 
     private static GateState state(DecisionHistory history) {
-        return new GateState(null, "no policy", null, null, "host-1", null, "none", null, null, history);
+        return new GateState(
+                null,
+                "no policy",
+                null,
+                null,
+                new GateState.Origin("host-1", null),
+                null,
+                "none",
+                new GateState.SharedStores(null, null, history));
     }
 
     /** One decision held on instance b and reviewed on a. */

@@ -1,6 +1,7 @@
 package dev.actiongate.agent.gate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,6 +69,8 @@ class GateTest {
                 reason: no customer emails from production in this test
             """;
 
+    private static final GateState.Origin HOST_1 = new GateState.Origin("host-1", null);
+
     private final MethodRegistry registry = new MethodRegistry();
     private final MemorySink sink = new MemorySink();
     private final MemoryCounter counter = new MemoryCounter();
@@ -89,9 +92,29 @@ class GateTest {
         assertEquals("v7", decision.get("policy_version"));
         assertEquals(true, decision.get("enforced"));
         assertEquals("com.example.Mailer#send(java.lang.String,java.lang.String)", decision.get("method"));
+        assertEquals("host-1", decision.get("host"));
+        assertFalse(decision.containsKey("instance"), "no instance was named: " + decision);
         Map<String, Object> outcome = sink.only("outcome");
         assertEquals(decision.get("decision_id"), outcome.get("decision_id"));
         assertEquals("returned", outcome.get("outcome"));
+    }
+
+    @Test
+    void aNamedInstanceIsInEveryDecisionAndIncident() throws Exception {
+        GateState named = state(POLICY);
+        Gate gate = gate(new GateState(
+                named.policy(),
+                null,
+                sink,
+                null,
+                new GateState.Origin("host-1", "pod-b"),
+                null,
+                "approvals are not under test"));
+        for (int i = 0; i < 3; i++) {
+            assertThrows(ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
+        }
+        sink.kinds("decision").forEach(d -> assertEquals("pod-b", d.get("instance"), "decision " + d));
+        assertEquals("pod-b", sink.only("incident").get("instance"));
     }
 
     @Test
@@ -215,8 +238,8 @@ class GateTest {
 
     @Test
     void withoutAPolicyEveryCallIsDeniedWithTheProblem() {
-        Gate gate = gate(
-                new GateState(null, "policy /etc/p.yaml: no such file", sink, null, "host-1", null, "no approvals"));
+        Gate gate =
+                gate(new GateState(null, "policy /etc/p.yaml: no such file", sink, null, HOST_1, null, "no approvals"));
         ActionDeniedException denied = assertThrows(
                 ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
         assertTrue(denied.reason().contains("policy /etc/p.yaml: no such file"), denied.reason());
@@ -333,7 +356,8 @@ class GateTest {
             @Override
             public void giveBack(String limitId, String key, long amount, Duration window, Taken taken) {}
         };
-        Gate gate = gate(new GateState(policy, null, sink, null, "host-1", null, "none", null, down, null));
+        Gate gate = gate(new GateState(
+                policy, null, sink, null, HOST_1, null, "none", new GateState.SharedStores(null, down, null)));
         ActionDeniedException denied = assertThrows(
                 ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
         assertEquals(
@@ -353,7 +377,7 @@ class GateTest {
     private GateState state(String policyText) throws PolicyException {
         Policy policy =
                 new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
-        return new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test");
+        return new GateState(policy, null, sink, null, HOST_1, null, "approvals are not under test");
     }
 
     private Gate gate(GateState state) {
