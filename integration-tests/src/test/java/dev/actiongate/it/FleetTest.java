@@ -370,6 +370,105 @@ class FleetTest {
         }
     }
 
+    @OnEveryJdk
+    void aDatabaseStoppedAndStartedUnderLoadOnTwoInstancesLosesNothing(Jdk jdk) throws Exception {
+        String store = database("outage_load", jdk);
+        String policy = """
+                version: "it-fleet-outage-load"
+                default: allow
+                rules:
+                  - id: owner-approval
+                    action: send_customer_email
+                    when: 'args.to.startsWith("h-")'
+                    verdict: require_approval
+                    approvers: [olivia]
+                    approval_timeout: 10m
+                """;
+        String[] steps = {"load:t:4:stop", "mark:stopped", "gate:end"};
+        try (AgentApp.Running a = instanceWith(jdk, store, "a", policy, steps);
+                AgentApp.Running b = instanceWith(jdk, store, "b", policy, steps)) {
+            List<AgentApp.Running> fleet = List.of(a, b);
+            for (AgentApp.Running app : fleet) {
+                awaitMore(app, "PENDING ", 1);
+                awaitMore(app, "ALLOWED ", 20);
+            }
+            postgres.stop();
+            try {
+                for (AgentApp.Running app : fleet) {
+                    awaitMore(app, "cannot be reached", 1);
+                    // Calls that need no database go on while it is down.
+                    awaitMore(app, "ALLOWED ", 20);
+                }
+            } finally {
+                postgres.startServer();
+            }
+            for (AgentApp.Running app : fleet) {
+                awaitMore(app, "PENDING ", 1); // a held call filed in the database again
+                app.signal("stop");
+                app.awaitMark("stopped");
+            }
+            for (AgentApp.Running app : fleet) {
+                // Every line of the file, including those written while the database was down,
+                // in the table once and in order; every call's decision among them.
+                awaitShipped(app, store);
+                String out = app.jvm().stdout();
+                long calls = out.lines()
+                        .filter(line -> line.startsWith("ALLOWED ") || line.startsWith("DENIED "))
+                        .count();
+                assertEquals(calls, countRows(store, chainOf(app), "decision"), "a decision row per call");
+                assertEquals(
+                        out.lines().filter(line -> line.startsWith("ALLOWED ")).count(),
+                        countRows(store, chainOf(app), "outcome"),
+                        "an outcome row per call that ran");
+                String name = app == a ? "a" : "b";
+                app.records().records().stream()
+                        .filter(record -> "decision".equals(record.path("kind").asText()))
+                        .forEach(record ->
+                                assertEquals(name, record.path("instance").asText(), "its instance"));
+                for (String line :
+                        out.lines().filter(l -> l.startsWith("PENDING ")).toList()) {
+                    String id = line.substring(line.indexOf('\t') + 1);
+                    assertEquals("pending", status(store, id), "request " + id + " outlived the outage");
+                }
+            }
+            ForkedJvm.Run verified = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            verified.assertExit(0);
+            assertTrue(
+                    verified.stdout().contains("OK     mail a ")
+                            && verified.stdout().contains("OK     mail b "),
+                    verified.describe());
+            a.signal("end");
+            b.signal("end");
+        }
+    }
+
+    /** Waits until {@code app} printed {@code more} lines containing {@code text} beyond those it has printed now. */
+    private static void awaitMore(AgentApp.Running app, String text, int more) {
+        long now =
+                app.jvm().stdout().lines().filter(line -> line.contains(text)).count();
+        app.await(
+                (now + more) + " lines with '" + text + "'",
+                () -> app.jvm()
+                                .stdout()
+                                .lines()
+                                .filter(line -> line.contains(text))
+                                .count()
+                        >= now + more);
+    }
+
+    private static long countRows(String store, String chain, String kind) throws Exception {
+        try (Connection connection = postgres.connect(database(store));
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT count(*) FROM decision_records WHERE chain = ? AND kind = ?")) {
+            select.setString(1, chain);
+            select.setString(2, kind);
+            try (ResultSet count = select.executeQuery()) {
+                count.next();
+                return count.getLong(1);
+            }
+        }
+    }
+
     /** The hash of the first record of {@code app}'s records file: the chain it is shipped under. */
     private static String chainOf(AgentApp.Running app) {
         return app.records().records().get(0).get("hash").asText();

@@ -5,6 +5,7 @@ import dev.actiongate.ApprovalPendingException;
 import dev.actiongate.GovernedAction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the steps its arguments name, in order, so that a test can hold calls for approval and
@@ -13,6 +14,9 @@ import java.util.List;
  *   <li>{@code call:LABEL:TO[:fail_fast][:actor=NAME]}: one governed send to {@code TO};</li>
  *   <li>{@code parallel:N:PREFIX}: {@code N} threads each send to {@code PREFIX-i@example.com}
  *       (labels {@code PREFIX-i}) and wait for a reviewer at the same time;</li>
+ *   <li>{@code load:PREFIX:N:STOP}: {@code N} threads send one after another until the test sends
+ *       {@code STOP}: thread {@code t}'s call {@code i} (label {@code PREFIX-t-i}) goes to
+ *       {@code o-LABEL@x.example}, every third to {@code h-LABEL@x.example} and fails fast;</li>
  *   <li>{@code gate:NAME}: waits until the test sends {@code NAME}, so the test sets the pace;</li>
  *   <li>{@code mark:NAME}: prints {@code MARK NAME}, so the test knows how far the application got.</li>
  * </ul>
@@ -37,6 +41,7 @@ public final class ApprovalApp {
             switch (parts[0]) {
                 case "call" -> call(mailer, parts);
                 case "parallel" -> parallel(mailer, Integer.parseInt(parts[1]), parts[2]);
+                case "load" -> load(mailer, parts[1], Integer.parseInt(parts[2]), parts[3]);
                 case "gate" -> Signals.awaitSignal(parts[1]);
                 case "mark" -> Signals.mark(parts[1]);
                 default -> throw new IllegalArgumentException("unknown step " + step);
@@ -89,6 +94,40 @@ public final class ApprovalApp {
         }
         for (Thread thread : threads) {
             thread.join();
+        }
+    }
+
+    private static void load(Mailer mailer, String prefix, int count, String stop) throws InterruptedException {
+        BooleanSupplier stopped = Signals.signalled(stop);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < count; t++) {
+            String thread = prefix + "-" + t;
+            threads.add(new Thread(
+                    () -> {
+                        for (int i = 0; !stopped.getAsBoolean(); i++) {
+                            String label = thread + "-" + i;
+                            if (i % 3 == 2) {
+                                call(mailer, new String[] {"call", label, "h-" + label + "@x.example", "fail_fast"});
+                            } else {
+                                call(mailer, new String[] {"call", label, "o-" + label + "@x.example"});
+                            }
+                            pace();
+                        }
+                    },
+                    thread));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    /** A steady load rather than as fast as the machine goes: the records it leaves stay few enough to read. */
+    private static void pace() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
