@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -305,6 +307,8 @@ class FleetTest {
                             && intact.stdout().contains("OK     mail b "),
                     intact.describe());
 
+            assertTheDatabaseIsACheckpointTrail(jdk, a, store);
+
             String chainA = chainOf(a);
             String chainB = chainOf(b);
             try (Connection connection = postgres.connect(database(store));
@@ -467,6 +471,44 @@ class FleetTest {
                 return count.getLong(1);
             }
         }
+    }
+
+    /**
+     * The checkpoints shipped with the records make the database a checkpoint trail: a copy of
+     * {@code app}'s file cut before its last checkpoint is reported by {@code verify --checkpoints
+     * jdbc:...}, the whole file agrees with it.
+     */
+    private static void assertTheDatabaseIsACheckpointTrail(Jdk jdk, AgentApp.Running app, String store)
+            throws Exception {
+        Matcher shown = Pattern.compile("kept nowhere: ([0-9a-f]{64})")
+                .matcher(app.jvm().stderr() + app.jvm().stdout());
+        assertTrue(
+                shown.find(),
+                "the verification key is shown once when the key is made\n"
+                        + app.jvm().describe());
+        String key = shown.group(1);
+        app.await("a checkpoint after the last decision", () -> {
+            List<JsonNode> records = app.records().records();
+            return "checkpoint"
+                    .equals(records.get(records.size() - 1).path("kind").asText());
+        });
+        awaitShipped(app, store);
+        Path whole = Files.copy(app.records().file(), app.records().file().resolveSibling("whole.jsonl"));
+        List<String> lines = Files.readAllLines(whole, StandardCharsets.UTF_8);
+        Path cut = Files.write(
+                whole.resolveSibling("cut.jsonl"), lines.subList(0, lines.size() - 1), StandardCharsets.UTF_8);
+
+        ForkedJvm.Run agrees = ForkedJvm.agentCli(
+                jdk, "verify", "--key", key, "--checkpoints", store, "--store-user", "actiongate", whole.toString());
+        agrees.assertExit(0);
+        assertTrue(agrees.stdout().contains("in agreement with the checkpoint trail"), agrees.describe());
+        ForkedJvm.Run missing = ForkedJvm.agentCli(
+                jdk, "verify", "--key", key, "--checkpoints", store, "--store-user", "actiongate", cut.toString());
+        missing.assertExit(1);
+        assertTrue(
+                missing.stdout()
+                        .contains("records are missing from the end: the checkpoint trail holds the checkpoint"),
+                missing.describe());
     }
 
     /** The hash of the first record of {@code app}'s records file: the chain it is shipped under. */

@@ -1,5 +1,7 @@
 package dev.actiongate.agent.cli;
 
+import dev.actiongate.agent.config.AgentConfig;
+import dev.actiongate.agent.fleet.ShippedRecords;
 import dev.actiongate.agent.records.ChainVerifier;
 import dev.actiongate.agent.records.CheckpointTrail;
 import dev.actiongate.agent.records.RecordLog;
@@ -21,13 +23,15 @@ import java.util.TreeMap;
 /**
  * {@code verify [--key KEY] [--checkpoints TRAIL] FILE...}: the hash chain and exact bytes of
  * each records file, that each continues the one before it, and, with the verification key, that
- * every record is sealed by it; with the checkpoint trail, that none was cut from the end. With
+ * every record is sealed by it; with the checkpoint trail (a file, or the fleet's database where
+ * checkpoints are shipped), that none was cut from the end. With
  * {@code --approvals STORE [--store-key KEYFILE]}, also the approvals store's seals, and its open
  * requests against the records files given ({@link ApprovalsVerify}).
  */
 final class VerifyCommand {
 
-    private static final Set<String> OPTIONS = Set.of("--key", "--checkpoints", "--approvals", "--store-key");
+    private static final Set<String> OPTIONS =
+            Set.of("--key", "--checkpoints", "--approvals", "--store-key", "--store-user", "--store-password-file");
 
     private VerifyCommand() {}
 
@@ -48,7 +52,7 @@ final class VerifyCommand {
             }
         }
         String key = options.get("--key");
-        Path trail = options.containsKey("--checkpoints") ? Path.of(options.get("--checkpoints")) : null;
+        String trail = options.get("--checkpoints");
         Path store = options.containsKey("--approvals") ? Path.of(options.get("--approvals")) : null;
         if (store == null && (files.isEmpty() || options.containsKey("--store-key"))) {
             return Cli.usage(err);
@@ -66,12 +70,39 @@ final class VerifyCommand {
                 return 2;
             }
         }
-        int exit = files.isEmpty() ? 0 : verifyAll(files, seed, trail, out, err);
+        NavigableMap<Long, String> known = null;
+        if (trail != null) {
+            try {
+                known = checkpoints(trail, options, seed);
+            } catch (IOException | RuntimeException e) {
+                err.println("verify: the checkpoint trail " + trail + " cannot be read: " + e.getMessage());
+                return 2;
+            }
+        }
+        int exit = files.isEmpty() ? 0 : verifyAll(files, seed, known, out, err);
         if (store == null) {
             return exit;
         }
         Path storeKey = options.containsKey("--store-key") ? Path.of(options.get("--store-key")) : null;
         return Math.max(exit, ApprovalsVerify.run(store, storeKey, files, out, err));
+    }
+
+    /**
+     * The checkpoints of the key {@code seed} in the trail: a file (the trail file, or a log of
+     * {@code actiongate.checkpoints} lines) or the fleet's database, where shipped checkpoints are.
+     */
+    private static NavigableMap<Long, String> checkpoints(String trail, Map<String, String> options, byte[] seed)
+            throws IOException {
+        String fingerprint = new SealCheck(seed, new TreeMap<>()).fingerprint();
+        if (!trail.startsWith("jdbc:")) {
+            return CheckpointTrail.read(Path.of(trail), fingerprint);
+        }
+        Path passwordFile =
+                options.containsKey("--store-password-file") ? Path.of(options.get("--store-password-file")) : null;
+        return ShippedRecords.checkpoints(
+                new AgentConfig.Store(trail, options.get("--store-user"), passwordFile, null),
+                System.getenv(),
+                fingerprint);
     }
 
     /**
@@ -100,7 +131,8 @@ final class VerifyCommand {
     }
 
     /** Verifies each file, then that each continues the one before it; the worst exit code wins. */
-    private static int verifyAll(List<Path> files, byte[] seed, Path trail, PrintStream out, PrintStream err) {
+    private static int verifyAll(
+            List<Path> files, byte[] seed, NavigableMap<Long, String> trail, PrintStream out, PrintStream err) {
         int exit = 0;
         Path before = null;
         ChainVerifier.Result beforeResult = null;
@@ -130,7 +162,12 @@ final class VerifyCommand {
     }
 
     private static int verify(
-            Path file, byte[] seed, Path trail, PrintStream out, PrintStream err, ChainVerifier.Result[] verdict) {
+            Path file,
+            byte[] seed,
+            NavigableMap<Long, String> trail,
+            PrintStream out,
+            PrintStream err,
+            ChainVerifier.Result[] verdict) {
         if (!Files.isRegularFile(file)) {
             err.println(file + ": no such file");
             return 2;
@@ -138,12 +175,7 @@ final class VerifyCommand {
         try {
             SealCheck seals = null;
             if (seed != null) {
-                NavigableMap<Long, String> known = new TreeMap<>();
-                seals = new SealCheck(seed, known);
-                if (trail != null) {
-                    known = CheckpointTrail.read(trail, seals.fingerprint());
-                    seals = new SealCheck(seed, known);
-                }
+                seals = new SealCheck(seed, trail == null ? new TreeMap<>() : trail);
             }
             ChainVerifier.Result result = ChainVerifier.verify(file, seals);
             verdict[0] = result;

@@ -2,6 +2,7 @@ package dev.actiongate.agent.fleet;
 
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.records.ChainVerifier;
+import dev.actiongate.agent.records.CheckpointTrail;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +10,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The decision records the fleet shipped, checked chain by chain as {@code verify --store}
@@ -56,6 +59,31 @@ public final class ShippedRecords {
                 checked.add(check(database, chain[0], chain[1], chain[2]));
             }
             return checked;
+        }
+    }
+
+    /**
+     * The checkpoints of the key {@code fingerprint} that reached the table, hash by epoch: the
+     * fleet's database as a checkpoint trail ({@code verify --checkpoints jdbc:...}), which the
+     * writer of a records file cannot rewrite from its host.
+     */
+    public static NavigableMap<Long, String> checkpoints(
+            AgentConfig.Store store, Map<String, String> environment, String fingerprint) throws IOException {
+        try (FleetDatabase database = FleetDatabase.open(store, "verify", "verify", environment)) {
+            return database.inTransaction("reading the shipped checkpoints", c -> {
+                NavigableMap<Long, String> checkpoints = new TreeMap<>();
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT line FROM decision_records WHERE kind = 'checkpoint' AND strpos(line, ?) > 0")) {
+                    select.setString(1, "\"key_fingerprint\":\"" + fingerprint + "\"");
+                    select.setFetchSize(1_000);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            CheckpointTrail.collect(rows.getString(1), fingerprint, checkpoints);
+                        }
+                    }
+                }
+                return checkpoints;
+            });
         }
     }
 

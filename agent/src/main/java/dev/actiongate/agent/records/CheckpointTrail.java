@@ -40,24 +40,32 @@ public final class CheckpointTrail {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = reader.readLine()) != null) {
-                int start = line.indexOf('{');
-                if (start < 0 || !line.contains("\"kind\":\"checkpoint\"")) {
-                    continue;
-                }
-                Map<String, Object> checkpoint;
-                try {
-                    checkpoint = CanonicalJson.parse(line.substring(start));
-                } catch (IOException notOne) {
-                    continue;
-                }
-                if (fingerprint.equals(checkpoint.get("key_fingerprint"))
-                        && checkpoint.get("epoch") instanceof Number epoch
-                        && checkpoint.get("hash") instanceof String hash) {
-                    checkpoints.put(epoch.longValue(), hash);
-                }
+                collect(line, fingerprint, checkpoints);
             }
         }
         return checkpoints;
+    }
+
+    /**
+     * Adds the checkpoint {@code line} ends in to {@code checkpoints} (hash by epoch) when it is
+     * one of the key {@code fingerprint}; any other line is skipped.
+     */
+    public static void collect(String line, String fingerprint, NavigableMap<Long, String> checkpoints) {
+        int start = line.indexOf('{');
+        if (start < 0 || !line.contains("\"kind\":\"checkpoint\"")) {
+            return;
+        }
+        Map<String, Object> checkpoint;
+        try {
+            checkpoint = CanonicalJson.parse(line.substring(start));
+        } catch (IOException notOne) {
+            return;
+        }
+        if (fingerprint.equals(checkpoint.get("key_fingerprint"))
+                && checkpoint.get("epoch") instanceof Number epoch
+                && checkpoint.get("hash") instanceof String hash) {
+            checkpoints.put(epoch.longValue(), hash);
+        }
     }
 
     /**
