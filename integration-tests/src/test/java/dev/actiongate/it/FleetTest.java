@@ -14,6 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -144,7 +146,8 @@ class FleetTest {
                         "gate:approved",
                         "call:retry:f@x.example:fail_fast",
                         "call:again:f@x.example:fail_fast",
-                        "mark:retried")) {
+                        "mark:retried",
+                        "gate:end")) {
             JsonNode pending = b.admin().awaitPendingTo("f@x.example");
             String id = pending.get("id").asText();
             assertEquals("a", pending.get("instance").asText());
@@ -153,6 +156,12 @@ class FleetTest {
             b.signal("approved");
             b.awaitMark("retried");
             a.signal("b-retried");
+            awaitConsumedIn(b, id);
+            awaitShipped(b, store);
+            ForkedJvm.Run verified = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            verified.assertExit(0); // the approval b's retry ran on has b's approval_reviewed record
+            assertTrue(!verified.stdout().contains("UNREVIEWED"), verified.describe());
+            b.signal("end");
 
             AppOutput onA = a.output();
             AppOutput onB = b.output();
@@ -163,6 +172,59 @@ class FleetTest {
             assertEquals(List.of("send f@x.example"), onB.bodies());
             assertEquals(List.of(), onA.bodies());
             assertEquals("consumed", status(store, id));
+        }
+    }
+
+    /**
+     * The approvals table is trusted (docs/security.md): a row set to approved by someone with
+     * write access to the database lets the call run. What the evidence then shows is a call that
+     * ran on an approval no instance recorded a review of, and {@code verify --store} reports it.
+     */
+    @OnEveryJdk
+    void aCallRunOnAnApprovalRowNoReviewerWroteIsReportedByVerifyStore(Jdk jdk) throws Exception {
+        String store = database("forged_approval", jdk);
+        try (AgentApp.Running a = instance(
+                jdk,
+                store,
+                "a",
+                "call:first:f@x.example:fail_fast",
+                "gate:forged",
+                "call:retry:f@x.example:fail_fast",
+                "mark:done",
+                "gate:end")) {
+            String id = a.admin().awaitPendingTo("f@x.example").get("id").asText();
+            try (Connection connection = postgres.connect(database(store));
+                    PreparedStatement forge = connection.prepareStatement("UPDATE actiongate_approvals"
+                            + " SET status = 'approved', body = replace(replace(replace(body, '\"status\":\"pending\"',"
+                            + " '\"status\":\"approved\"'), '\"reviewer\":null', '\"reviewer\":\"olivia\"'),"
+                            + " '\"reviewed_at\":null', ?) WHERE id = ?")) {
+                forge.setString(1, "\"reviewed_at\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"");
+                forge.setString(2, id);
+                assertEquals(1, forge.executeUpdate());
+            }
+            a.signal("forged");
+            a.awaitMark("done");
+            awaitConsumedIn(a, id);
+            awaitShipped(a, store);
+            ForkedJvm.Run verified = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            verified.assertExit(1);
+            Records records = a.records();
+            String line = records.decisions().stream()
+                    .filter(decision ->
+                            id.equals(decision.path("approval_consumed").asText()))
+                    .map(decision -> String.valueOf(records.indexOf(decision) + 1))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            "the retry ran on approval " + id + "\n" + a.jvm().describe()));
+            assertTrue(
+                    verified.stdout()
+                            .contains("UNREVIEWED mail a (chain " + chainOf(a) + "): line " + line + " ran on approval "
+                                    + id + ", which no approval_reviewed record in the table approves"),
+                    verified.describe());
+            assertTrue(
+                    verified.stdout().contains("OK     mail a "), "the chain itself is intact: " + verified.describe());
+            a.signal("end");
+            assertTrue(a.output().allowed("retry"), "the forged row was trusted, as documented");
         }
     }
 
@@ -414,11 +476,14 @@ class FleetTest {
             for (AgentApp.Running app : fleet) {
                 // Every line of the file, including those written while the database was down,
                 // in the table once and in order; every call's decision among them.
-                awaitShipped(app, store);
                 String out = app.jvm().stdout();
                 long calls = out.lines()
                         .filter(line -> line.startsWith("ALLOWED ") || line.startsWith("DENIED "))
                         .count();
+                app.await(
+                        calls + " decisions in the records file",
+                        () -> app.records().decisions().size() == calls);
+                awaitShipped(app, store);
                 assertEquals(calls, countRows(store, chainOf(app), "decision"), "a decision row per call");
                 assertEquals(
                         out.lines().filter(line -> line.startsWith("ALLOWED ")).count(),
@@ -514,6 +579,15 @@ class FleetTest {
     /** The hash of the first record of {@code app}'s records file: the chain it is shipped under. */
     private static String chainOf(AgentApp.Running app) {
         return app.records().records().get(0).get("hash").asText();
+    }
+
+    /** Waits until the decision of the call that ran on approval {@code id} is in {@code app}'s records file. */
+    private static void awaitConsumedIn(AgentApp.Running app, String id) {
+        app.await(
+                "a decision that consumed approval " + id,
+                () -> app.records().decisions().stream()
+                        .anyMatch(decision ->
+                                id.equals(decision.path("approval_consumed").asText())));
     }
 
     /** Waits until the database holds every whole line of {@code app}'s records file, in order, once. */

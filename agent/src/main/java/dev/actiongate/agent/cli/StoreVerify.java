@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * {@code verify --store URL [--store-user USER] [--store-password-file FILE]}: every instance's
- * chain of decision records in the fleet's database, with the lines missing from each.
+ * chain of decision records in the fleet's database, with the lines missing from each, and every
+ * call that ran on an approval no review in the table approved.
  * Credentials as the agent takes them: the options, else {@code PGUSER} and {@code PGPASSWORD}.
  */
 final class StoreVerify {
@@ -36,14 +37,21 @@ final class StoreVerify {
                 }
             }
         }
-        List<ShippedRecords.Chain> chains;
+        ShippedRecords.Report report;
         try {
-            chains = ShippedRecords.verify(new AgentConfig.Store(url, user, passwordFile, null), System.getenv());
+            report = ShippedRecords.verify(new AgentConfig.Store(url, user, passwordFile, null), System.getenv());
         } catch (IOException | RuntimeException e) {
             err.println("verify: " + e.getMessage());
             return 2;
         }
-        boolean intact = true;
+        List<ShippedRecords.Chain> chains = report.chains();
+        boolean intact = report.unreviewed().isEmpty();
+        for (ShippedRecords.Unreviewed call : report.unreviewed()) {
+            out.println("UNREVIEWED " + call.service() + " " + call.instance() + " (chain " + call.chain() + "): line "
+                    + call.seq() + " ran on approval " + call.approvalId()
+                    + ", which no approval_reviewed record in the table approves (an approval row written"
+                    + " by someone other than a reviewer, or the reviewing instance's records not shipped yet)");
+        }
         for (ShippedRecords.Chain chain : chains) {
             String who = chain.service() + " " + chain.instance() + " (chain " + chain.chain() + ")";
             if (!chain.gaps().isEmpty()) {

@@ -38,10 +38,34 @@ public final class ShippedRecords {
         }
     }
 
+    /**
+     * A call that ran on an approval no review in the table approved: the approval's row was
+     * written by someone other than an instance's review (the rows are not sealed), or the
+     * reviewing instance's records have not shipped yet.
+     *
+     * @param chain      the chain of the call's decision record
+     * @param service    the service that shipped it
+     * @param instance   the instance that shipped it
+     * @param seq        the decision record's line in its chain
+     * @param approvalId the approval the call consumed
+     */
+    public record Unreviewed(String chain, String service, String instance, long seq, String approvalId) {}
+
+    /**
+     * What {@code verify --store} found.
+     *
+     * @param chains     every chain, checked
+     * @param unreviewed every call that ran on an approval without an {@code approval_reviewed}
+     *                   record approving it
+     */
+    public record Report(List<Chain> chains, List<Unreviewed> unreviewed) {}
+
+    private static final String CONSUMED = "substring(d.line from '\"approval_consumed\":\"([^\"]+)\"')";
+
     private ShippedRecords() {}
 
-    /** Checks every chain in the database {@code store} names. */
-    public static List<Chain> verify(AgentConfig.Store store, Map<String, String> environment) throws IOException {
+    /** Checks every chain in the database {@code store} names, and that every approval used was reviewed. */
+    public static Report verify(AgentConfig.Store store, Map<String, String> environment) throws IOException {
         try (FleetDatabase database = FleetDatabase.open(store, "verify", "verify", environment)) {
             List<String[]> chains = database.inTransaction("listing the shipped chains", c -> {
                 List<String[]> found = new ArrayList<>();
@@ -58,8 +82,36 @@ public final class ShippedRecords {
             for (String[] chain : chains) {
                 checked.add(check(database, chain[0], chain[1], chain[2]));
             }
-            return checked;
+            return new Report(checked, unreviewed(database));
         }
+    }
+
+    /**
+     * The decision records of calls that ran on an approval which no {@code approval_reviewed}
+     * record in the table approved: the fleet's counterpart of the approvals file's reconciliation.
+     */
+    private static List<Unreviewed> unreviewed(FleetDatabase database) throws IOException {
+        return database.inTransaction("reading the approvals calls ran on", c -> {
+            List<Unreviewed> found = new ArrayList<>();
+            try (Statement select = c.createStatement();
+                    ResultSet rows = select.executeQuery("SELECT d.chain, d.service, d.instance, d.seq, " + CONSUMED
+                            + " FROM decision_records d WHERE d.kind = 'decision'"
+                            + " AND strpos(d.line, '\"approval_consumed\":\"') > 0"
+                            + " AND NOT EXISTS (SELECT 1 FROM decision_records r WHERE r.kind = 'approval_reviewed'"
+                            + " AND r.decision_id = " + CONSUMED
+                            + " AND strpos(r.line, '\"status\":\"approved\"') > 0)"
+                            + " ORDER BY d.at, d.chain, d.seq")) {
+                while (rows.next()) {
+                    found.add(new Unreviewed(
+                            rows.getString(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            rows.getLong(4),
+                            rows.getString(5)));
+                }
+            }
+            return found;
+        });
     }
 
     /**
