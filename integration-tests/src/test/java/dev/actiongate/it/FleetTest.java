@@ -231,22 +231,42 @@ class FleetTest {
     @OnEveryJdk
     void denialsOnEveryInstanceCountTowardOneEscalation(Jdk jdk) throws Exception {
         String store = database("escalation", jdk);
-        try (AgentApp.Running a =
-                        instance(jdk, store, "a", "call:d1:x1@x.example", "call:d2:x2@x.example", "mark:denied");
-                AgentApp.Running b =
-                        instance(jdk, store, "b", "gate:a-denied", "call:d3:x3@x.example", "call:d4:x4@x.example")) {
+        // b's first call finds no denials of its key and remembers that; a's denials must reach it.
+        String policy = POLICY.replace("escalation:", "default: allow\nescalation:");
+        try (AgentApp.Running a = instanceWith(
+                        jdk,
+                        store,
+                        "a",
+                        policy,
+                        "gate:b-warm",
+                        "call:d1:x1@x.example",
+                        "call:d2:x2@x.example",
+                        "call:d3:x3@x.example",
+                        "mark:denied");
+                AgentApp.Running b = instanceWith(
+                        jdk,
+                        store,
+                        "b",
+                        policy,
+                        "call:warm:o0@x.example",
+                        "mark:warm",
+                        "gate:a-denied",
+                        "call:after:o1@x.example")) {
+            b.awaitMark("warm");
+            a.signal("b-warm");
             a.awaitMark("denied");
             b.signal("a-denied");
             AppOutput onB = b.output();
-            assertEquals("deny", onB.denied("d3").verdict(), "two denials before it, on the other instance");
+            assertTrue(onB.allowed("warm"), onB.run().describe());
             assertEquals(
                     "escalate",
-                    onB.denied("d4").verdict(),
-                    "the third denial in the fleet escalates the next attempt: " + onB.denied("d4"));
+                    onB.denied("after").verdict(),
+                    "three denials on the other instance escalate the next attempt here: " + onB.denied("after"));
             assertEquals(1, b.records().ofKind("incident").size());
             AppOutput onA = a.output();
-            assertEquals("deny", onA.denied("d1").verdict());
-            assertEquals("deny", onA.denied("d2").verdict());
+            for (String label : List.of("d1", "d2", "d3")) {
+                assertEquals("deny", onA.denied(label).verdict(), label);
+            }
         }
     }
 

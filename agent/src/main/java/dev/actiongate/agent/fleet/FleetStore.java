@@ -31,7 +31,7 @@ public final class FleetStore implements Closeable {
     private final FleetCounter counter;
     private final QuotaRows quotaRows;
     private final QuotaLeases quotas;
-    private final ApprovalNotices notices;
+    private final FleetNotices notices;
     private final RecordShipping shipping;
     private final Thread sweeper;
 
@@ -46,7 +46,7 @@ public final class FleetStore implements Closeable {
         this.counter = counter;
         this.quotaRows = new QuotaRows(database, service);
         this.quotas = new QuotaLeases(quotaRows);
-        this.notices = new ApprovalNotices(database, approvals);
+        this.notices = new FleetNotices(database, approvals, counter);
         this.shipping = shipping;
         this.sweeper = new Thread(this::sweepForever, "actiongate-fleet-expiry");
         sweeper.setDaemon(true);

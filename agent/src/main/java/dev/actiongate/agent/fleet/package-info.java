@@ -4,7 +4,7 @@
  * Owns the connection pool and its failures ({@code FleetDatabase}), the versioned schema
  * ({@code SchemaMigrations}, SQL files under {@code resources/.../fleet/schema}), the shared
  * approval desk ({@code FleetApprovals} over {@code ApprovalRows}, woken by
- * {@code ApprovalNotices}' LISTEN), the shared event counter ({@code FleetCounter}), the records
+ * {@code FleetNotices}' LISTEN), the shared event counter ({@code FleetCounter}), the records
  * every instance ships ({@code RecordShipping}, checked by {@code ShippedRecords}), the search
  * over them ({@code FleetDecisions}, the records package's {@code DecisionHistory}) and the
  * limits' budgets, leased per instance ({@code QuotaLeases} over {@code QuotaRows});
