@@ -68,6 +68,16 @@ public final class RunBenchmarks {
             return;
         }
         System.out.println("# ActionGate agent jar: " + workspace().agentJar());
+        if (options.getParameter("store").hasValue()
+                && options.getParameter("store").get().contains("fleet")) {
+            try {
+                BenchStore.agentOptions("bench", "store=fleet"); // says what to do when no database is given
+            } catch (IllegalStateException e) {
+                System.err.println("ERROR: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+        }
 
         ChainedOptionsBuilder builder = new OptionsBuilder().parent(options);
         if (!options.getJvmArgs().hasValue()) {
