@@ -81,11 +81,11 @@ public final class RunBenchmarks {
 
         ChainedOptionsBuilder builder = new OptionsBuilder().parent(options);
         if (!options.getJvmArgs().hasValue()) {
-            // JMH gives forks the host's JVM options; -Dactiongate.agent.jar and -Dactiongate.bench.*
+            // JMH gives forks the host's JVM options; -Dactiongate.agent.jar and -Dactiongate.bench.store*
             // are for this JVM only, and the agent would warn about actiongate.* properties it does not know.
             builder.jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                     .filter(argument -> !argument.startsWith("-D" + BenchWorkspace.AGENT_JAR_PROPERTY + "=")
-                            && !argument.startsWith("-Dactiongate.bench."))
+                            && !argument.startsWith("-D" + BenchStore.PROPERTY))
                     .toArray(String[]::new));
         }
         boolean given = options.getProfilers().stream()
