@@ -4,8 +4,8 @@
 # instance b's admin API, as a reviewer behind a load balancer would reach any instance, and a's
 # waiting call goes on at once. (b's own request is approved by its demo after 10 s, so that b is
 # still running when a's request is approved through it.) Build first: mvn -B -q -DskipTests install
-# Needs PostgreSQL's server binaries (Debian: apt-get install postgresql); as root, the cluster
-# runs as the postgres user, since PostgreSQL refuses root.
+# Needs PostgreSQL's server binaries (Debian: apt-get install postgresql); the cluster is
+# scripts/throwaway-postgres.sh's, on a free loopback port (or FLEET_DEMO_PG_PORT), deleted at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,29 +14,22 @@ demo=demo-app/target/actiongate-demo-app.jar
 for jar in "$agent" "$demo"; do
   [ -f "$jar" ] || { echo "missing $jar: run 'mvn -B -q -DskipTests install' first" >&2; exit 1; }
 done
-bin="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
-[ -x "$bin/initdb" ] || { echo "no PostgreSQL server binaries: apt-get install postgresql, or set PG_BIN" >&2; exit 1; }
+. scripts/throwaway-postgres.sh
+throwaway_postgres_bin >/dev/null || exit 1
 
 work=$(mktemp -d /tmp/actiongate-fleet-demo.XXXXXX)
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres "$work"
-  as_pg=(runuser -u postgres --)
-fi
-port=${FLEET_DEMO_PG_PORT:-55439}
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  "${as_pg[@]}" "$bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1 || true
+  throwaway_postgres_stop
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap runs on these too
 
+throwaway_postgres_start "$work" ${FLEET_DEMO_PG_PORT:-}
+port=$PG_PORT
+store=$PG_STORE_URL
 echo "PostgreSQL: a throwaway cluster in $work/pg on 127.0.0.1:$port"
-"${as_pg[@]}" "$bin/initdb" -D "$work/pg" -U actiongate -A trust --no-sync >/dev/null
-"${as_pg[@]}" "$bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $work" start >/dev/null
-"$bin/createdb" -h 127.0.0.1 -p "$port" -U actiongate actiongate
-store="jdbc:postgresql://127.0.0.1:$port/actiongate"
 
 mkdir -p "$work/a" "$work/b"
 token=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')

@@ -3,7 +3,7 @@ package dev.actiongate.benchmarks;
 import dev.actiongate.GovernedAction;
 
 /**
- * The "application" the benchmarks call: the same trivial body four times, once not governed
+ * The "application" the benchmarks call: the same trivial body several times, once not governed
  * and once per governed action, so that any difference between the benchmarks is what the
  * agent adds. The not-governed method deliberately sits in the same class as the governed ones:
  * the agent transforms this class, and the benchmark shows that a method it did not annotate is
@@ -37,6 +37,12 @@ public final class Actions {
     /** Allowed by {@code limited.yaml}, under a limit per tenant (LimitedCallBenchmark). */
     @GovernedAction("bench_limited")
     public int limited(String recipient, String subject) {
+        return work(recipient, subject);
+    }
+
+    /** Held for approval by {@code held.yaml} (WakeupTiming): runs once a reviewer approves. */
+    @GovernedAction("bench_held")
+    public int held(String recipient, String subject) {
         return work(recipient, subject);
     }
 

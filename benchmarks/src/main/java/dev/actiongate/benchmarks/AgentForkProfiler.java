@@ -22,9 +22,6 @@ import org.openjdk.jmh.results.Result;
  */
 public final class AgentForkProfiler implements ExternalProfiler {
 
-    /** The JDBC URL of the database a {@code store=fleet} fork uses. */
-    static final String STORE_PROPERTY = "actiongate.bench.store";
-
     /** The records file of the fork being started; JMH runs the forks of a benchmark one by one. */
     private Path records;
 
@@ -103,19 +100,21 @@ public final class AgentForkProfiler implements ExternalProfiler {
 
     /**
      * For a benchmark with a {@code store} {@code @Param} of {@code fleet}: the agent options that
-     * put its budgets in the PostgreSQL database {@value #STORE_PROPERTY} names.
+     * put it on the PostgreSQL database {@link BenchStore} names. {@code file} and {@code memory}
+     * are the embedded defaults: nothing to add.
      */
     private static String store(BenchmarkParams params) {
-        if (!params.getParamsKeys().contains("store") || !"fleet".equals(params.getParam("store"))) {
+        if (!params.getParamsKeys().contains("store")) {
             return "";
         }
-        String url = System.getProperty(STORE_PROPERTY);
-        if (url == null || url.isBlank()) {
-            throw new IllegalStateException("store=fleet needs -D" + STORE_PROPERTY
-                    + "=jdbc:postgresql://host:port/database (and -D" + STORE_PROPERTY + "_user=NAME)");
-        }
-        String user = System.getProperty(STORE_PROPERTY + "_user");
-        return ",store=" + url + (user == null ? "" : ",store_user=" + user) + ",instance=bench,startup_timeout=60s";
+        String store = params.getParam("store");
+        return switch (store) {
+            case "file", "memory" -> "";
+            case "fleet" -> BenchStore.agentOptions("bench", "store=fleet");
+            default ->
+                throw new IllegalStateException(
+                        "unknown store '" + store + "': file or memory (embedded, the default) or fleet (PostgreSQL)");
+        };
     }
 
     /** The policy's name, each {@code {param}} in it replaced by that {@code @Param}'s value in this fork. */

@@ -100,6 +100,11 @@ final class BenchWorkspace {
         return directory.resolve("records-" + files.incrementAndGet() + "-" + label + ".jsonl");
     }
 
+    /** A file {@code name} in this run's folder (deleted with it when the host JVM exits). */
+    Path file(String name) {
+        return directory.resolve(name);
+    }
+
     /** The {@code -javaagent} option that starts the agent with {@code policy} writing to {@code records}. */
     String javaAgentOption(String policy, Path records) {
         return "-javaagent:" + agentJar + "=policy=" + policy(policy) + ",records=" + records

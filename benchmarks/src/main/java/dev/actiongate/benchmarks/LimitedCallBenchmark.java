@@ -12,7 +12,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * The allowed call of {@link EnforceModeBenchmark#governedAllowed}, on an action with a limit per
  * recipient ({@code limited.yaml}): the difference is what the limit costs a call within its budget.
  * With {@code store=memory} (the default) the budget is this JVM's; with {@code store=fleet} it
- * is leased from the PostgreSQL database {@code -Dactiongate.bench.store} names, and every
+ * is leased from the PostgreSQL database {@link BenchStore} names, and every
  * measured call is within its lease: no round trip.
  */
 @WithAgent(policy = "limited.yaml")

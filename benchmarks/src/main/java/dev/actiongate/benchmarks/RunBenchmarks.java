@@ -19,13 +19,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -cp benchmarks/target/benchmarks.jar dev.actiongate.benchmarks.RunBenchmarks [JMH options]
  * java -cp benchmarks/target/benchmarks.jar dev.actiongate.benchmarks.RunBenchmarks startup [runs]
  * java -cp benchmarks/target/benchmarks.jar dev.actiongate.benchmarks.RunBenchmarks policy-load [runs]
+ * benchmarks/with-postgres.sh java -cp benchmarks/target/benchmarks.jar dev.actiongate.benchmarks.RunBenchmarks wakeup [calls]
  * </pre>
  *
  * The first form is one JMH invocation over every benchmark (or those the JMH options select),
  * with {@link AgentForkProfiler} deciding per fork whether and with which policy the agent
  * starts, then a summary of medians against the no-agent baseline. The second measures the
  * agent's start-up ({@link StartupTiming}); the third, what a policy of 10,000 rules costs
- * before the first call ({@link PolicyLoadTiming}). The agent jar is {@code -Dactiongate.agent.jar} or
+ * before the first call ({@link PolicyLoadTiming}); the fourth, how soon a call held on one instance
+ * of a fleet goes on after a review on another ({@link WakeupTiming}). The agent jar is {@code -Dactiongate.agent.jar} or
  * {@code agent/target/actiongate-agent.jar} of this repository.
  */
 public final class RunBenchmarks {
@@ -36,6 +38,11 @@ public final class RunBenchmarks {
         if (args.length > 0 && args[0].equals("startup")) {
             workspace();
             StartupTiming.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("wakeup")) {
+            workspace();
+            WakeupTiming.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("policy-load")) {
@@ -61,13 +68,24 @@ public final class RunBenchmarks {
             return;
         }
         System.out.println("# ActionGate agent jar: " + workspace().agentJar());
+        if (options.getParameter("store").hasValue()
+                && options.getParameter("store").get().contains("fleet")) {
+            try {
+                BenchStore.agentOptions("bench", "store=fleet"); // says what to do when no database is given
+            } catch (IllegalStateException e) {
+                System.err.println("ERROR: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+        }
 
         ChainedOptionsBuilder builder = new OptionsBuilder().parent(options);
         if (!options.getJvmArgs().hasValue()) {
-            // JMH gives forks the host's JVM options; -Dactiongate.agent.jar is for this JVM only,
-            // and the agent would warn about an actiongate.* property it does not know.
+            // JMH gives forks the host's JVM options; -Dactiongate.agent.jar and -Dactiongate.bench.store*
+            // are for this JVM only, and the agent would warn about actiongate.* properties it does not know.
             builder.jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(argument -> !argument.startsWith("-D" + BenchWorkspace.AGENT_JAR_PROPERTY + "="))
+                    .filter(argument -> !argument.startsWith("-D" + BenchWorkspace.AGENT_JAR_PROPERTY + "=")
+                            && !argument.startsWith("-D" + BenchStore.PROPERTY))
                     .toArray(String[]::new));
         }
         boolean given = options.getProfilers().stream()

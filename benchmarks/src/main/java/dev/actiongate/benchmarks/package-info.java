@@ -10,6 +10,10 @@
  * <p>Entry points: {@link dev.actiongate.benchmarks.RunBenchmarks} runs the call benchmarks or,
  * with {@code startup}, the start-up measurement ({@link dev.actiongate.benchmarks.StartupTiming})
  * or, with {@code policy-load}, what a policy of 10,000 rules costs before the first call
- * ({@link dev.actiongate.benchmarks.PolicyLoadTiming}).
+ * ({@link dev.actiongate.benchmarks.PolicyLoadTiming}), or, with {@code wakeup}, how soon a call
+ * held on one instance of a fleet goes on after a review on another
+ * ({@link dev.actiongate.benchmarks.WakeupTiming}). The fleet benchmarks take their PostgreSQL
+ * database from {@link dev.actiongate.benchmarks.BenchStore}; {@code benchmarks/with-postgres.sh}
+ * provides a throwaway one.
  */
 package dev.actiongate.benchmarks;
