@@ -201,8 +201,14 @@ final class RecordShipping implements Closeable {
         List<String> lines = new ArrayList<>();
         long offset = position.offset();
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            if (length < offset) {
+                throw new IOException(file + " is shorter (" + length + " bytes) than the " + offset
+                        + " bytes already shipped: it was cut or replaced; shipping starts again from what the"
+                        + " table holds of the chain it has now");
+            }
             in.seek(offset);
-            byte[] rest = new byte[(int) Math.min(in.length() - offset, 4L << 20)];
+            byte[] rest = new byte[(int) Math.min(length - offset, 4L << 20)];
             in.readFully(rest);
             int start = 0;
             for (int i = 0; i < rest.length && lines.size() < BATCH; i++) {
