@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the start, not only when its action is called. From then on {@link #problem} names it (file,
  * line, column, rule) and the policy denies every call.
  *
- * <p>A first call and the background thread compile from opposite ends of the list and share
- * what either compiled, so that 10,000 conditions on one action are compiled by both at once.
- * Two first calls of one action take turns: the second uses what the first compiled.
+ * <p>While a first call compiles its action's conditions from the front, the background thread
+ * turns to them from the back, and both share what either compiled: the call waits for its own
+ * action, with both cores on it, not for the rest of the policy. Two first calls of one action
+ * take turns: the second uses what the first compiled.
  */
 final class ActionRules {
 
@@ -39,6 +40,9 @@ final class ActionRules {
     private final CompletableFuture<CompileReport> report = new CompletableFuture<>();
     /** Every problem found so far, in the order found; guarded by {@code this}. */
     private final Set<String> problems = new LinkedHashSet<>();
+
+    /** The pending rules of the action a first call compiles now, for the background thread to help with. */
+    private volatile List<Rule> urgent;
 
     /** Why the policy cannot be used, or {@code null}: the one volatile read a call adds. */
     private volatile String problem;
@@ -97,8 +101,15 @@ final class ActionRules {
     void compileRest() {
         try {
             Conditions.Batch batch = new Conditions.Batch();
-            for (int i = rules.size() - 1; i >= 0 && !report.isDone(); i--) {
-                Rule rule = rules.get(i);
+            List<Rule> helped = null;
+            for (int i = rules.size() - 1; i >= 0 && !report.isDone(); ) {
+                List<Rule> help = urgent;
+                if (help != null && help != helped) {
+                    help(help, batch);
+                    helped = help;
+                    continue;
+                }
+                Rule rule = rules.get(i--);
                 if (pending.containsKey(rule.id()) && !compiled.containsKey(rule.when())) {
                     compiled.putIfAbsent(rule.when(), batch.compile(rule.when()));
                 }
@@ -122,6 +133,21 @@ final class ActionRules {
         }
     }
 
+    /**
+     * Compiles the conditions of {@code help}, the rules a first call is compiling from the
+     * front, from the back, until the call is done (past the point where they meet, only
+     * skipping what the call compiled): a call waits for its own
+     * action's conditions, which the background thread's turn would otherwise delay.
+     */
+    private void help(List<Rule> help, Conditions.Batch batch) {
+        for (int i = help.size() - 1; i >= 0 && urgent == help && !report.isDone(); i--) {
+            String when = help.get(i).when();
+            if (!compiled.containsKey(when)) {
+                compiled.putIfAbsent(when, batch.compile(when));
+            }
+        }
+    }
+
     /** Compiles the rules that apply to {@code action}; a second caller for the same action waits for the first. */
     private List<Rule> firstCall(String action) {
         Object turn = firstCalls.computeIfAbsent(action, name -> new Object());
@@ -137,12 +163,7 @@ final class ActionRules {
                     }
                 }
                 if (compiles) {
-                    PolicyProblems here = new PolicyProblems(file);
-                    Conditions.Batch batch = new Conditions.Batch();
-                    applying.replaceAll(rule -> compiled(rule, batch, here));
-                    if (!here.isEmpty()) {
-                        fail(here.messages());
-                    }
+                    compileFirst(applying);
                 }
                 found = List.copyOf(applying);
                 // Published after fail(): a call that finds this list also finds the problem.
@@ -150,6 +171,25 @@ final class ActionRules {
             }
             firstCalls.remove(action, turn);
             return found;
+        }
+    }
+
+    /** Replaces each rule of {@code applying} by its compiled self, with the background thread's help. */
+    private void compileFirst(List<Rule> applying) {
+        List<Rule> mine =
+                applying.stream().filter(rule -> pending.containsKey(rule.id())).toList();
+        urgent = mine;
+        try {
+            PolicyProblems here = new PolicyProblems(file);
+            Conditions.Batch batch = new Conditions.Batch();
+            applying.replaceAll(rule -> compiled(rule, batch, here));
+            if (!here.isEmpty()) {
+                fail(here.messages());
+            }
+        } finally {
+            if (urgent == mine) {
+                urgent = null;
+            }
         }
     }
 

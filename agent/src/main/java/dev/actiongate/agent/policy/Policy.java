@@ -129,6 +129,15 @@ public final class Policy {
         rules.report().cancel(false);
     }
 
+    /**
+     * Why this policy denies every call, or {@code null}: a condition compiled after the load
+     * (see {@link #compiled()}) that did not compile, as {@link PolicyException#getMessage()}
+     * names it.
+     */
+    public String problem() {
+        return rules.problem();
+    }
+
     ActionRules actionRules() {
         return rules;
     }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Compiles the {@code rules:} list: checks each rule's keys and values, compiles its CEL
@@ -33,6 +34,8 @@ final class RuleCompiler {
     private final Map<String, JsonLocation> pending = new HashMap<>();
 
     private boolean lazy;
+    /** One pattern per action text: thousands of rules name a few actions, and a pattern is dear to compile. */
+    private final Map<String, Pattern> globs = new HashMap<>();
     /** Every distinct condition of the list, compiled before the rules are read. */
     private Map<String, Conditions.Compiled> compiled = Map.of();
     /** For a condition missing from {@link #compiled}; made when first needed, like CEL itself. */
@@ -136,7 +139,7 @@ final class RuleCompiler {
                 verdict,
                 reason == null ? "rule '" + id + "' matched" : reason,
                 ruleAt.getLineNr(),
-                Rule.glob(action),
+                action == null ? null : globs.computeIfAbsent(action, Rule::glob),
                 condition == null ? null : condition.program(),
                 approval);
     }
