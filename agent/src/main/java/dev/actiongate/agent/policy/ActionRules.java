@@ -126,7 +126,8 @@ final class ActionRules {
                 fail(messages);
             }
             report.complete(new CompileReport(messages, found.warnings()));
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            // Out of memory included: a condition left unchecked must not leave the policy usable.
             List<String> fault = List.of(file + ": its conditions could not be compiled: " + e);
             fail(fault);
             report.complete(new CompileReport(fault, List.of()));
