@@ -245,11 +245,16 @@ class GateTest {
         return yaml.toString();
     }
 
+    /** {@code file}, holding {@link #largePolicy} with a broken condition, loaded as the agent's start does. */
+    private static Policy startedWithBrokenLargePolicy(Path file) throws Exception {
+        Files.writeString(file, largePolicy(true));
+        return PolicySource.of(file).compileForStart();
+    }
+
     @Test
     void aLargePolicysBrokenConditionFoundAfterTheStartDeniesEveryCallNamingIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("large.yaml");
-        Files.writeString(file, largePolicy(true));
-        Policy policy = PolicySource.of(file).compileForStart();
+        Policy policy = startedWithBrokenLargePolicy(file);
         Gate gate = gate(new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test"));
 
         assertEquals(List.of(), policy.compiled().get(60, TimeUnit.SECONDS).warnings());
@@ -267,8 +272,7 @@ class GateTest {
     @Test
     void aReloadWhileTheStartsPolicyStillCompilesPutsTheNewOneInForce(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("large.yaml");
-        Files.writeString(file, largePolicy(true));
-        Policy starting = PolicySource.of(file).compileForStart();
+        Policy starting = startedWithBrokenLargePolicy(file);
         Gate gate = gate(new GateState(starting, null, sink, null, "host-1", null, "approvals are not under test"));
 
         Files.writeString(file, largePolicy(false));
