@@ -5,6 +5,7 @@ import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.escalation.EventCounter;
 import dev.actiongate.agent.fleet.FleetStore;
 import dev.actiongate.agent.gate.GateState;
+import dev.actiongate.agent.policy.CompileReport;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicySource;
@@ -156,11 +157,27 @@ final class StartupState {
                             + " -Dactiongate.policy or ACTIONGATE_POLICY");
         }
         try {
-            return new Part<>(PolicySource.forStart(config, config.policy()).compile(), null);
+            Policy policy = PolicySource.forStart(config, config.policy()).compileForStart();
+            var unused = policy.compiled().thenAccept(report -> logCompiled(policy, report));
+            return new Part<>(policy, null);
         } catch (PolicyException e) {
             return new Part<>(null, e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             return new Part<>(null, "policy " + config.policy() + " could not be loaded: " + e);
+        }
+    }
+
+    /** What compiling the conditions left for after the start found, if anything. */
+    private static void logCompiled(Policy policy, CompileReport report) {
+        report.warnings().forEach(warning -> log().warn("{}", warning));
+        if (!report.problems().isEmpty()) {
+            log().error(
+                            "ActionGate policy {} from {} has conditions that do not compile, found after the start:"
+                                    + " FAIL-CLOSED, every governed call is denied until a policy without them is"
+                                    + " loaded: {}",
+                            policy.version(),
+                            policy.file(),
+                            String.join("; ", report.problems()));
         }
     }
 

@@ -45,7 +45,13 @@ final class StatusReport {
                         : state == null || state.policy() == null
                                 ? null
                                 : state.policy().mode().wireName());
-        status.put("policy_problem", state == null ? null : state.policyProblem());
+        status.put(
+                "policy_problem",
+                state == null
+                        ? null
+                        : state.policy() == null
+                                ? state.policyProblem()
+                                : state.policy().problem());
         putRecords(status, state);
         List<Map<String, String>> methods =
                 gate.governedMethods().stream().map(StatusReport::describe).toList();

@@ -105,6 +105,9 @@ final class PolicyInForce {
                 return new Gate.Reload(false, "policy " + file + " is unchanged (" + old.version() + ")");
             }
             current = before.withPolicy(loaded);
+            if (old != null) {
+                old.stopCompiling();
+            }
             outcome = loaded(file, old, loaded, record);
             log().info("{} ({})", outcome, trigger);
             loaded.warnings().forEach(warning -> log().warn("{}", warning));

@@ -35,9 +35,10 @@ final class DocumentReader {
     private Map<String, Set<String>> groups = new LinkedHashMap<>();
     private final List<GovernEntry> govern = new ArrayList<>();
 
-    DocumentReader(PolicyProblems problems) {
+    /** @param lazyAbove see {@link RuleCompiler#RuleCompiler} */
+    DocumentReader(PolicyProblems problems, int lazyAbove) {
         this.problems = problems;
-        this.ruleCompiler = new RuleCompiler(problems);
+        this.ruleCompiler = new RuleCompiler(problems, lazyAbove);
     }
 
     /** Reads every top-level key of {@code tree}, adding what is wrong to the problems. */
@@ -156,13 +157,23 @@ final class DocumentReader {
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
+        ActionRules actionRules = new ActionRules(file, rules, ruleCompiler.pending());
+        if (actionRules.lazy() && !enabled) {
+            // A policy that governs nothing would deny nothing either once a condition was found
+            // broken: compiled now, so that it is rejected as a whole.
+            actionRules.compileRest();
+            List<String> found = actionRules.report().join().problems();
+            if (!found.isEmpty()) {
+                throw new PolicyException(file, found);
+            }
+        }
         return new Policy(
                 file,
                 version,
                 Sha256.hex(bytes),
                 defaultVerdict,
                 mode,
-                rules,
+                actionRules,
                 limits,
                 redact,
                 escalation,

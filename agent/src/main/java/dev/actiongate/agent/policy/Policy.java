@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loaded, fully compiled policy. Immutable and safe to share: a decision evaluates one
- * {@code Policy} from start to end.
+ * A loaded policy. Immutable and safe to share: a decision evaluates one {@code Policy} from
+ * start to end. Every condition is compiled before the policy exists, except for a policy of
+ * many conditions loaded at the agent's start ({@link PolicySource#compileForStart()}): its
+ * conditions are compiled per action on the action's first call and all of them in the
+ * background ({@link ActionRules}); once one is found not to compile, every call is denied.
  */
 public final class Policy {
 
@@ -22,15 +26,13 @@ public final class Policy {
     private final String sha256;
     private final Verdict defaultVerdict;
     private final Mode mode;
-    private final List<Rule> rules;
+    private final ActionRules rules;
     private final List<Limit> limits;
     private final Set<String> redactedKeys;
     private final Escalation escalation;
     private final List<GovernEntry> govern;
     private final boolean enabled;
     private final List<String> warnings;
-    /** The rules that can apply to an action, found once per action name rather than per call. */
-    private final Map<String, List<Rule>> rulesByAction = new ConcurrentHashMap<>();
     /** The limits on an action, found once per action name. */
     private final Map<String, List<Limit>> limitsByAction = new ConcurrentHashMap<>();
 
@@ -40,7 +42,7 @@ public final class Policy {
             String sha256,
             Verdict defaultVerdict,
             Mode mode,
-            List<Rule> rules,
+            ActionRules rules,
             List<Limit> limits,
             Set<String> redactedKeys,
             Escalation escalation,
@@ -55,7 +57,7 @@ public final class Policy {
         this.sha256 = sha256;
         this.defaultVerdict = defaultVerdict;
         this.mode = mode;
-        this.rules = List.copyOf(rules);
+        this.rules = rules;
         this.limits = List.copyOf(limits);
         this.redactedKeys = Set.copyOf(redactedKeys);
         this.escalation = escalation;
@@ -108,8 +110,41 @@ public final class Policy {
         return mode;
     }
 
+    /** The rules in file order; a condition compiled after the load is not in them (see {@link #evaluate}). */
     public List<Rule> rules() {
+        return rules.all();
+    }
+
+    /**
+     * Completes once every condition is compiled, with the problems and warnings found after the
+     * load: at once, with none, for a policy compiled at load. Never completes exceptionally,
+     * unless {@link #stopCompiling()} cancelled it.
+     */
+    public CompletableFuture<CompileReport> compiled() {
+        return rules.report().copy();
+    }
+
+    /** Stops compiling in the background: the policy was replaced, what else is wrong with it no longer matters. */
+    public void stopCompiling() {
+        rules.report().cancel(false);
+    }
+
+    /**
+     * Why this policy denies every call, or {@code null}: a condition compiled after the load
+     * (see {@link #compiled()}) that did not compile, as {@link PolicyException#getMessage()}
+     * names it.
+     */
+    public String problem() {
+        return rules.problem();
+    }
+
+    ActionRules actionRules() {
         return rules;
+    }
+
+    /** Starts compiling every condition left after the load on a thread of its own. */
+    void compileInBackground() {
+        rules.compileInBackground();
     }
 
     /** The {@code limits:}, in file order. */
@@ -135,12 +170,17 @@ public final class Policy {
     /**
      * Evaluates every rule that applies to {@code action}. A condition that fails at run time (a
      * missing key, a wrong type, more than {@link Conditions#MAX_ITERATIONS} iterations) counts as
-     * a deny naming the rule: evaluation never fails open.
+     * a deny naming the rule: evaluation never fails open. Once a condition of the policy was
+     * found not to compile after the load, every call is denied naming it.
      *
      * @param variables the CEL variables {@code action}, {@code args}, {@code ctx}, {@code method}
      */
     public Decision evaluate(String action, Map<String, Object> variables) {
-        List<Rule> candidates = rulesByAction.computeIfAbsent(action, this::findRules);
+        List<Rule> candidates = rules.forAction(action);
+        String problem = rules.problem();
+        if (problem != null) {
+            return new Decision(Verdict.DENY, List.of(), "no usable policy: " + problem, true);
+        }
         Verdict verdict = null;
         List<String> matched = new ArrayList<>(2);
         List<Verdict> verdicts = new ArrayList<>(2);
@@ -155,12 +195,7 @@ public final class Policy {
                 ruleVerdict = rule.verdict();
                 reason = rule.reason();
             } else {
-                Object result;
-                try {
-                    result = rule.condition().eval(resolver);
-                } catch (CelEvaluationException | RuntimeException e) {
-                    result = e;
-                }
+                Object result = result(rule, resolver);
                 if (Boolean.TRUE.equals(result)) {
                     ruleVerdict = rule.verdict();
                     reason = rule.reason();
@@ -199,6 +234,15 @@ public final class Policy {
         return new Decision(verdict, matched, reason, enforced, verdict == Verdict.REQUIRE_APPROVAL ? approval : null);
     }
 
+    /** What {@code rule}'s condition gave: a value, or the exception it failed with. */
+    private static Object result(Rule rule, CelVariableResolver resolver) {
+        try {
+            return rule.condition().eval(resolver);
+        } catch (CelEvaluationException | RuntimeException e) {
+            return e;
+        }
+    }
+
     /** The reasons of the rules whose verdict is the decision's, in rule order: the others did not decide. */
     private static String reasonsFor(Verdict verdict, List<Verdict> verdicts, List<String> reasons) {
         StringBuilder reason = new StringBuilder();
@@ -211,10 +255,6 @@ public final class Policy {
             }
         }
         return reason.toString();
-    }
-
-    private List<Rule> findRules(String action) {
-        return rules.stream().filter(rule -> rule.appliesTo(action)).toList();
     }
 
     /**

@@ -18,14 +18,23 @@ public final class PolicyLoader {
 
     /** Compiles a policy from {@code bytes}; {@code file} is only used in messages and records. */
     public Policy parse(Path file, byte[] bytes) throws PolicyException {
-        return compile(file, bytes, PolicyTree.parse(bytes));
+        return compile(file, bytes, PolicyTree.parse(bytes), Integer.MAX_VALUE);
     }
 
-    /** Compiles the parsed {@code tree} of {@code bytes}. */
-    Policy compile(Path file, byte[] bytes, PolicyTree tree) throws PolicyException {
+    /**
+     * Loads a policy from {@code bytes} as the agent's start does: with more than
+     * {@code lazyAbove} conditions, they are left for {@link ActionRules} to compile (nothing
+     * starts compiling them in the background here).
+     */
+    Policy parseLazily(Path file, byte[] bytes, int lazyAbove) throws PolicyException {
+        return compile(file, bytes, PolicyTree.parse(bytes), lazyAbove);
+    }
+
+    /** Compiles the parsed {@code tree} of {@code bytes}; see {@link RuleCompiler#RuleCompiler} for {@code lazyAbove}. */
+    Policy compile(Path file, byte[] bytes, PolicyTree tree, int lazyAbove) throws PolicyException {
         PolicyProblems problems = new PolicyProblems(file);
         DuplicateKeys.report(tree, problems);
-        DocumentReader document = new DocumentReader(problems);
+        DocumentReader document = new DocumentReader(problems, lazyAbove);
         document.read(tree);
         return document.policy(file, bytes);
     }

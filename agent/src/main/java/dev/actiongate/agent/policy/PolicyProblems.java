@@ -39,6 +39,11 @@ final class PolicyProblems {
                 line(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), rule, "warning: " + message));
     }
 
+    /** The problems so far, in the order found. */
+    List<String> messages() {
+        return List.copyOf(messages);
+    }
+
     List<String> warnings() {
         return List.copyOf(warnings);
     }

@@ -97,8 +97,31 @@ public final class PolicySource {
         return entries;
     }
 
-    /** Compiles the policy from the bytes read once. */
+    /**
+     * Above this many conditions, the agent's start leaves them to be compiled per action and in
+     * the background: 10,000 take it seconds to compile, fewer than this well under 0.1 s once
+     * CEL is loaded, and a broken one is then reported at the start as always.
+     */
+    static final int LAZY_ABOVE = 500;
+
+    /** Compiles the policy, every condition in it, from the bytes read once. */
     public Policy compile() throws PolicyException {
+        return compile(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Loads the policy for the agent's start: a policy of more than {@link #LAZY_ABOVE}
+     * conditions is checked in full but for its conditions, which are compiled per action on
+     * its first call and all of them on a background thread started here (see {@link
+     * Policy#compiled()}).
+     */
+    public Policy compileForStart() throws PolicyException {
+        Policy policy = compile(LAZY_ABOVE);
+        policy.compileInBackground();
+        return policy;
+    }
+
+    private Policy compile(int lazyAbove) throws PolicyException {
         PolicyTree parsed = tree();
         String failure;
         List<GovernEntry> instrumented;
@@ -110,7 +133,7 @@ public final class PolicySource {
             // What was instrumented is unknown: nothing may run on this policy.
             throw new PolicyException(file, List.of(file + ": " + failure));
         }
-        Policy policy = new PolicyLoader().compile(file, bytes, parsed);
+        Policy policy = new PolicyLoader().compile(file, bytes, parsed, lazyAbove);
         if (instrumented != null && !instrumented.equals(policy.govern())) {
             throw new PolicyException(
                     file,

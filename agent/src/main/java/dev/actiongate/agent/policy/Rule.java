@@ -30,6 +30,28 @@ public record Rule(
         return actionPattern == null || actionPattern.matcher(actionName).matches();
     }
 
+    /** This rule with its condition compiled to {@code program}. */
+    Rule withCondition(Program program) {
+        return new Rule(id, action, when, verdict, reason, line, actionPattern, program, approval);
+    }
+
+    /**
+     * This rule, whose condition does not compile, as a rule that denies whenever it applies: the
+     * policy that has it denies every call anyway, and this one would still fail closed without.
+     */
+    Rule denying() {
+        return new Rule(
+                id,
+                action,
+                when,
+                Verdict.DENY,
+                "rule '" + id + "': its condition does not compile; denied",
+                line,
+                actionPattern,
+                null,
+                null);
+    }
+
     /** Turns a glob such as {@code send_*} into a pattern; {@code null} when {@code action} is null. */
     static Pattern glob(String action) {
         if (action == null) {

@@ -3,14 +3,18 @@ package dev.actiongate.agent.policy;
 import com.fasterxml.jackson.core.JsonLocation;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Compiles the {@code rules:} list: checks each rule's keys and values, compiles its CEL
  * condition, and keeps only rules without a problem. Rule ids must be unique across the list.
+ * A list of more conditions than the loader's threshold is checked in full but its conditions
+ * are left {@linkplain #pending() pending}, for {@link ActionRules} to compile after the load.
  */
 final class RuleCompiler {
 
@@ -24,14 +28,34 @@ final class RuleCompiler {
     private static final int COMPILE_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     private final PolicyProblems problems;
+    private final int lazyAbove;
     private final Set<String> ids = new HashSet<>();
+    /** Where each condition left for after the load is, by rule id; see {@link #pending()}. */
+    private final Map<String, JsonLocation> pending = new HashMap<>();
+
+    private boolean lazy;
+    /** One pattern per action text: thousands of rules name a few actions, and a pattern is dear to compile. */
+    private final Map<String, Pattern> globs = new HashMap<>();
     /** Every distinct condition of the list, compiled before the rules are read. */
     private Map<String, Conditions.Compiled> compiled = Map.of();
     /** For a condition missing from {@link #compiled}; made when first needed, like CEL itself. */
     private Conditions.Batch alone;
 
-    RuleCompiler(PolicyProblems problems) {
+    /**
+     * @param lazyAbove above this many conditions, they are left pending rather than compiled;
+     *     {@link Integer#MAX_VALUE} compiles every one at load
+     */
+    RuleCompiler(PolicyProblems problems, int lazyAbove) {
         this.problems = problems;
+        this.lazyAbove = lazyAbove;
+    }
+
+    /**
+     * Where the {@code when:} of each rule whose condition was left for after the load is, by
+     * rule id; empty when every condition was compiled.
+     */
+    Map<String, JsonLocation> pending() {
+        return pending;
     }
 
     /** Adds the well-formed rules of {@code list} to {@code rules}, and the others' problems. */
@@ -47,7 +71,8 @@ final class RuleCompiler {
                 conditions.add(when);
             }
         }
-        if (!conditions.isEmpty()) {
+        lazy = conditions.size() > lazyAbove;
+        if (!conditions.isEmpty() && !lazy) {
             // A policy without conditions never loads CEL, which takes a while to start.
             compiled = Conditions.compileAll(conditions, COMPILE_THREADS);
         }
@@ -114,7 +139,7 @@ final class RuleCompiler {
                 verdict,
                 reason == null ? "rule '" + id + "' matched" : reason,
                 ruleAt.getLineNr(),
-                Rule.glob(action),
+                action == null ? null : globs.computeIfAbsent(action, Rule::glob),
                 condition == null ? null : condition.program(),
                 approval);
     }
@@ -135,23 +160,36 @@ final class RuleCompiler {
             problems.add(item.valueAt("when"), label, "'when' must be a CEL expression");
             return null;
         }
+        if (lazy) {
+            String id = DocumentText.scalar(item.get("id"));
+            if (id != null) {
+                pending.put(id, item.valueAt("when"));
+            }
+            return null;
+        }
         Conditions.Compiled compiled = this.compiled.get(when);
         if (compiled == null) {
             alone = alone == null ? new Conditions.Batch() : alone;
             compiled = alone.compile(when);
         }
+        report(compiled, when, item.valueAt("when"), label, problems);
+        return compiled;
+    }
+
+    /** Adds the errors of {@code compiled}, the condition {@code when} at {@code at} of rule {@code label}, and its warning. */
+    static void report(
+            Conditions.Compiled compiled, String when, JsonLocation at, String label, PolicyProblems problems) {
         for (String error : compiled.errors()) {
-            problems.add(item.valueAt("when"), label, "condition '" + when + "' does not compile: " + error);
+            problems.add(at, label, "condition '" + when + "' does not compile: " + error);
         }
         if (!compiled.nested().isEmpty()) {
             problems.warn(
-                    item.valueAt("when"),
+                    at,
                     label,
                     "condition nests " + String.join(" inside ", reversed(compiled.nested()))
                             + ": its cost grows with the product of the sizes of their lists; an evaluation"
                             + " that exceeds " + Conditions.MAX_ITERATIONS
                             + " iterations stops, and the rule denies");
         }
-        return compiled;
     }
 }

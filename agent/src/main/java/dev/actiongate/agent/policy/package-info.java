@@ -1,5 +1,7 @@
 /**
- * Policies: load a YAML file, compile its CEL conditions once, and evaluate them for a call, on
+ * Policies: load a YAML file, compile its CEL conditions once (a large policy at the agent's
+ * start: per action on its first call and on a background thread, {@code ActionRules}), and
+ * evaluate them for a call, on
  * the call's arguments as {@link dev.actiongate.agent.policy.PolicyValues} converts them: within a
  * budget, never following a cycle, and with every part it did not convert failing the condition
  * that reads it.

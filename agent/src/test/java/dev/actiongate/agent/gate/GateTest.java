@@ -13,19 +13,25 @@ import dev.actiongate.agent.escalation.EventCounter;
 import dev.actiongate.agent.policy.Policy;
 import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
+import dev.actiongate.agent.policy.PolicySource;
 import dev.actiongate.agent.records.CanonicalJson;
 import dev.actiongate.agent.records.RecordSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The decision path in-process: a {@link Gate} over an in-memory record sink and event counter,
@@ -243,6 +249,65 @@ class GateTest {
         ActionDeniedException denied = assertThrows(
                 ActionDeniedException.class, () -> gate.enter(send, new Object[] {"ann@example.com", "hi"}));
         assertTrue(denied.reason().contains("policy /etc/p.yaml: no such file"), denied.reason());
+    }
+
+    /** {@link #POLICY}'s first two rules, 600 more on other actions, and one that does not compile on {@code other}. */
+    private static String largePolicy(boolean broken) {
+        StringBuilder yaml = new StringBuilder(POLICY.substring(0, POLICY.indexOf("  - id: broken")));
+        for (int i = 0; i < 600; i++) {
+            yaml.append("  - id: filler-")
+                    .append(i)
+                    .append("\n    action: other_")
+                    .append(i % 7);
+            yaml.append("\n    when: 'args.n == ").append(i).append("'\n    verdict: deny\n");
+        }
+        if (broken) {
+            yaml.append("  - id: late-broken\n    action: other\n    when: 'args.n.nosuch()'\n    verdict: deny\n");
+        }
+        return yaml.toString();
+    }
+
+    /** {@code file}, holding {@link #largePolicy} with a broken condition, loaded as the agent's start does. */
+    private static Policy startedWithBrokenLargePolicy(Path file) throws Exception {
+        Files.writeString(file, largePolicy(true));
+        return PolicySource.of(file).compileForStart();
+    }
+
+    @Test
+    void aLargePolicysBrokenConditionFoundAfterTheStartDeniesEveryCallNamingIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("large.yaml");
+        Policy policy = startedWithBrokenLargePolicy(file);
+        Gate gate = gate(new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test"));
+
+        assertEquals(List.of(), policy.compiled().get(60, TimeUnit.SECONDS).warnings());
+        ActionDeniedException denied = assertThrows(
+                ActionDeniedException.class,
+                () -> asAcme(() -> gate.enter(send, new Object[] {"ann@example.com", "hi"})));
+
+        assertTrue(
+                denied.reason().startsWith("no usable policy: policy " + file + " is invalid: " + file + ":"),
+                denied.reason());
+        assertTrue(denied.reason().contains("rule 'late-broken': condition 'args.n.nosuch()'"), denied.reason());
+        assertEquals(List.of(), denied.matchedRules());
+    }
+
+    @Test
+    void aReloadWhileTheStartsPolicyStillCompilesPutsTheNewOneInForce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("large.yaml");
+        Policy starting = startedWithBrokenLargePolicy(file);
+        Gate gate = gate(new GateState(starting, null, sink, null, "host-1", null, "approvals are not under test"));
+
+        Files.writeString(file, largePolicy(false));
+        assertFalse(gate.reload(file, "test").rejected());
+        try {
+            starting.compiled().get(60, TimeUnit.SECONDS);
+        } catch (CancellationException | ExecutionException stopped) {
+            // stopped by the reload, or done before it: either way it is no longer in force
+        }
+
+        assertNotNull(asAcme(() -> gate.enter(send, new Object[] {"ann@example.com", "hi"})), "the new policy allows");
+        assertEquals(1, sink.kinds("policy_loaded").size(), "the reload was recorded: " + sink.records);
+        assertEquals("allow", sink.only("decision").get("verdict"));
     }
 
     @Test
