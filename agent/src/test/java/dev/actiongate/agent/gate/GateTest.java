@@ -277,7 +277,7 @@ class GateTest {
     void aLargePolicysBrokenConditionFoundAfterTheStartDeniesEveryCallNamingIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("large.yaml");
         Policy policy = startedWithBrokenLargePolicy(file);
-        Gate gate = gate(new GateState(policy, null, sink, null, "host-1", null, "approvals are not under test"));
+        Gate gate = gate(new GateState(policy, null, sink, null, HOST_1, null, "approvals are not under test"));
 
         assertEquals(List.of(), policy.compiled().get(60, TimeUnit.SECONDS).warnings());
         ActionDeniedException denied = assertThrows(
@@ -295,7 +295,7 @@ class GateTest {
     void aReloadWhileTheStartsPolicyStillCompilesPutsTheNewOneInForce(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("large.yaml");
         Policy starting = startedWithBrokenLargePolicy(file);
-        Gate gate = gate(new GateState(starting, null, sink, null, "host-1", null, "approvals are not under test"));
+        Gate gate = gate(new GateState(starting, null, sink, null, HOST_1, null, "approvals are not under test"));
 
         Files.writeString(file, largePolicy(false));
         assertFalse(gate.reload(file, "test").rejected());
