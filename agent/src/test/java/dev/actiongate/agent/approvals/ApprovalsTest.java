@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actiongate.agent.testing.MovingClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,38 +32,15 @@ class ApprovalsTest {
     Path dir;
 
     private final List<Map<String, Object>> recorded = new ArrayList<>();
-    private final MutableClock clock = new MutableClock();
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-11-25T10:00:00Z"));
 
     /** Without the sweeper thread: time passes only when a test advances the clock and expires. */
     private FileApprovals open() throws IOException {
-        return FileApprovals.open(
-                dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, recorded::add, this::history);
-    }
-
-    /** The records this test's desks wrote, newest first, as the records file would give them. */
-    private void history(Instant since, java.util.function.Consumer<Map<String, Object>> each) {
-        for (int i = recorded.size() - 1; i >= 0; i--) {
-            each.accept(recorded.get(i));
-        }
+        return DeskFixture.inMemory(dir.resolve("approvals.jsonl"), clock, recorded);
     }
 
     private static ApprovalDraft draft(String id, String digest) {
-        return new ApprovalDraft(
-                id,
-                "refund",
-                "C#m()",
-                "bot",
-                "user-1",
-                "acme",
-                "prod",
-                "t-1",
-                Map.of("amount", 5),
-                List.of("r"),
-                "why",
-                List.of("group:leads"),
-                Set.of("alice", "bob"),
-                "v1",
-                digest);
+        return DeskFixture.draft(id, digest, List.of("group:leads"));
     }
 
     private long kinds(String kind) {
@@ -318,7 +294,7 @@ class ApprovalsTest {
                 record -> {
                     throw new IOException("disk full");
                 },
-                this::history)) {
+                (since, each) -> {})) { // nothing is ever recorded
             approvals.request(draft("a", "da"));
             Review review = approvals.review("a", true, "alice", null);
             assertEquals(503, review.status());
@@ -377,32 +353,5 @@ class ApprovalsTest {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         return waited;
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
