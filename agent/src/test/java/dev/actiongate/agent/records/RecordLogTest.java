@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,52 +105,40 @@ class RecordLogTest {
         assertTrue(ChainVerifier.verify(file).intact());
     }
 
+    /** Writes {@code count} records, lets {@code edit} change the file's lines, and verifies what is left. */
+    private ChainVerifier.Result tampered(int count, Consumer<List<String>> edit) throws IOException {
+        Path file = write(count);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        edit.accept(lines);
+        Files.write(file, lines);
+        return ChainVerifier.verify(file);
+    }
+
+    private static void assertBrokenAt(int line, String problem, ChainVerifier.Result result) {
+        assertFalse(result.intact(), String.valueOf(result));
+        assertEquals(line, result.badLine(), String.valueOf(result));
+        assertTrue(result.problem().contains(problem), result.problem());
+    }
+
     @Test
     void editedLineIsCaught() throws IOException {
-        Path file = write(5);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.set(2, lines.get(2).replace("\"n\":2", "\"n\":7"));
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(3, result.badLine());
-        assertTrue(result.problem().contains("edited"), result.problem());
+        assertBrokenAt(
+                3, "edited", tampered(5, lines -> lines.set(2, lines.get(2).replace("\"n\":2", "\"n\":7"))));
     }
 
     @Test
     void deletedLineIsCaught() throws IOException {
-        Path file = write(5);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.remove(1);
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(2, result.badLine());
-        assertTrue(result.problem().contains("deleted"), result.problem());
+        assertBrokenAt(2, "deleted", tampered(5, lines -> lines.remove(1)));
     }
 
     @Test
     void swappedLinesAreCaught() throws IOException {
-        Path file = write(5);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        String third = lines.get(2);
-        lines.set(2, lines.get(3));
-        lines.set(3, third);
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(3, result.badLine());
+        assertBrokenAt(3, "", tampered(5, lines -> java.util.Collections.swap(lines, 2, 3)));
     }
 
     @Test
     void truncatedHeadIsCaught() throws IOException {
-        Path file = write(3);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.remove(0);
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(1, result.badLine());
+        assertBrokenAt(1, "", tampered(3, lines -> lines.remove(0)));
     }
 
     @Test
