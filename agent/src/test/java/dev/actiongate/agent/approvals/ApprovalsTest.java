@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actiongate.agent.testing.Await;
 import dev.actiongate.agent.testing.MovingClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -252,6 +253,22 @@ class ApprovalsTest {
             assertEquals(1, approvals.expireDue());
             assertEquals(
                     ApprovalStatus.EXPIRED, waited.get(10, TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
+    void theSweeperExpiresAnUnusedApprovalOnceItsTimeIsUp() throws Exception {
+        List<Map<String, Object>> written = new java.util.concurrent.CopyOnWriteArrayList<>(); // two threads write
+        try (Approvals approvals = Approvals.open(
+                dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, written::add, (since, each) -> {})) {
+            approvals.request(draft("a", "da"));
+            assertTrue(approvals.review("a", true, "alice", null).done());
+            clock.advance(Duration.ofMinutes(61));
+            // The sweeper looks once a second, on its own thread: no call to expireDue here.
+            Await.until(
+                    "approval a expired by the sweeper",
+                    () -> written.stream().anyMatch(r -> "approval_expired".equals(r.get("kind"))));
+            assertEquals(ApprovalStatus.EXPIRED, approvals.get("a").status());
         }
     }
 

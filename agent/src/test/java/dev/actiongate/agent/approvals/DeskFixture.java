@@ -53,6 +53,18 @@ public final class DeskFixture {
         });
     }
 
+    /** A desk over {@code store} that writes its records with {@code recorder} and checks the store against {@code history}. */
+    public static Approvals recording(
+            Path store, Duration validity, Clock clock, Approvals.Recorder recorder, Approvals.History history)
+            throws IOException {
+        return FileApprovals.open(store, validity, clock, recorder, history);
+    }
+
+    /** Expires what is due on {@code desk}, one of this fixture's, as its sweeper would; returns how many. */
+    public static int expireDue(Approvals desk) {
+        return ((FileApprovals) desk).expireDue();
+    }
+
     /** A desk over {@code store} whose records go to {@code log}, and are read back from its file. */
     public static Approvals onLog(Path store, RecordLog log) throws IOException {
         return FileApprovals.open(
