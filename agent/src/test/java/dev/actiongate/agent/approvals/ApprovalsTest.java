@@ -167,22 +167,7 @@ class ApprovalsTest {
     }
 
     private static ApprovalDraft actorDraft(String id, String actor, String onBehalfOf, Set<String> reviewers) {
-        return new ApprovalDraft(
-                id,
-                "refund",
-                "C#m()",
-                actor,
-                onBehalfOf,
-                "acme",
-                "prod",
-                "t-1",
-                Map.of("amount", 5),
-                List.of("r"),
-                "why",
-                List.copyOf(reviewers),
-                reviewers,
-                "v1",
-                "d" + id);
+        return DeskFixture.draft(id, "d" + id, actor, onBehalfOf, List.copyOf(reviewers), reviewers);
     }
 
     @Test

@@ -26,12 +26,18 @@ public final class DeskFixture {
 
     /** As {@link #draft(String, String)}, approved by {@code approvers}. */
     public static ApprovalDraft draft(String id, String digest, List<String> approvers) {
+        return draft(id, digest, "bot", "user-1", approvers, Set.of("alice", "bob"));
+    }
+
+    /** A refund of 5 by {@code actor} for {@code onBehalfOf}, which {@code reviewers} may review. */
+    public static ApprovalDraft draft(
+            String id, String digest, String actor, String onBehalfOf, List<String> approvers, Set<String> reviewers) {
         return new ApprovalDraft(
                 id,
                 "refund",
                 "C#m()",
-                "bot",
-                "user-1",
+                actor,
+                onBehalfOf,
                 "acme",
                 "prod",
                 "t-1",
@@ -39,7 +45,7 @@ public final class DeskFixture {
                 List.of("r"),
                 "why",
                 approvers,
-                Set.of("alice", "bob"),
+                reviewers,
                 "v1",
                 digest);
     }
