@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.MailApp;
 import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,21 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -57,16 +48,6 @@ class ApprovalConsoleTest {
     private static final String TOKEN = "console-token-5f1c-0123456789abcd";
     private static final String TO = "carol@customer.example";
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-    /** Selenium finds no CDP implementation for the browser's version (none is needed here) and says so; kept quiet. */
-    private static final Logger SELENIUM_DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
-
-    static {
-        SELENIUM_DEVTOOLS_LOG.setLevel(Level.SEVERE);
-    }
-
     @TempDir
     Path dir;
 
@@ -85,7 +66,6 @@ class ApprovalConsoleTest {
     }
 
     private void approveInTheConsole(Jdk jdk, boolean ownToken) throws Exception {
-        requireChromium();
         AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin(TOKEN).timeout(Duration.ofSeconds(90));
         String consoleToken = TOKEN;
         if (ownToken) {
@@ -103,9 +83,8 @@ class ApprovalConsoleTest {
         assertTrue(smtpPort > 0, "GreenMail listens on a port");
 
         setup.classpath(AppClasspath.mail()).main(MailApp.class, "127.0.0.1", Integer.toString(smtpPort), TO);
-        WebDriver driver = null;
-        Path profile = null;
-        try (AgentApp.Running running = setup.start()) {
+        try (Chromium chromium = new Chromium();
+                AgentApp.Running running = setup.start()) {
             String url = running.adminUrl();
             HttpClient client = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(5))
@@ -137,8 +116,7 @@ class ApprovalConsoleTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(401, anonymous.statusCode(), "GET /approvals without a token: " + anonymous.body());
 
-            profile = Files.createTempDirectory("actiongate-chromium-");
-            driver = chromium(profile);
+            WebDriver driver = chromium.start();
             WebDriver browser = driver;
             driver.get(url + "/#token=" + consoleToken);
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
@@ -205,53 +183,7 @@ class ApprovalConsoleTest {
                     "one approval_resolved record with verdict allow by olivia in "
                             + written.file() + ":\n"
                             + written.records().stream().map(JsonNode::toString).collect(Collectors.joining("\n")));
-        } finally {
-            if (driver != null) {
-                try {
-                    driver.quit();
-                } catch (WebDriverException e) {
-                    // the browser is gone already
-                }
-            }
-            deleteQuietly(profile);
         }
-    }
-
-    /** Fails, never skips, when Debian's chromium or chromium-driver is not installed. */
-    static void requireChromium() {
-        for (Path executable : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(executable)) {
-                fail(executable + " is missing: the console test drives Debian's headless Chromium. Install it with "
-                        + "'apt-get install -y --no-install-recommends chromium chromium-driver' (.ci/run does so).");
-            }
-        }
-    }
-
-    /**
-     * Headless Chromium through the system chromedriver, both given by path so that Selenium
-     * Manager never looks for (or downloads) a browser or driver. The background-networking flags
-     * keep Chromium from reaching out, which on a closed network makes it misbehave.
-     */
-    static WebDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--window-size=1280,1024",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
     }
 
     /** What the browser shows and logged, and the application's output if it has ended, for failure messages. */
@@ -273,17 +205,5 @@ class ApprovalConsoleTest {
         }
         text.append(running.jvm().describe());
         return text.toString();
-    }
-
-    private static void deleteQuietly(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(file -> file.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // a browser profile left in the temp folder is harmless
-        }
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Calls held for approval in a forked JVM, decided through the admin API from the test: approve,
  * reject, timeout, fail-fast and retry, binding to the arguments, separation of duties, double
- * decisions, 50 held calls at once, approvals that survive a restart and approvals that expire.
+ * decisions and 50 held calls at once. The verdicts of fail-fast retries after a restart, an
+ * expiry or a rejection need no JVM: they are the agent's in-process HeldCallsTest.
  */
 class ApprovalsTest {
 
@@ -64,15 +65,10 @@ class ApprovalsTest {
 
         Held(Jdk jdk, String extraAgentArgs, String... steps) {
             setup = AgentApp.on(jdk, dir)
+                    .policy(POLICY)
                     .admin(TOKEN)
                     .main(ApprovalApp.class, steps)
                     .timeout(Duration.ofSeconds(90));
-            Path policy = dir.resolve("policy.yaml");
-            if (Files.exists(policy)) {
-                setup.policyFile(policy);
-            } else {
-                setup.policy(POLICY);
-            }
             if (!extraAgentArgs.isEmpty()) {
                 setup.option(extraAgentArgs);
             }
@@ -397,93 +393,6 @@ class ApprovalsTest {
             }
             expected.values().removeIf(verdict -> !verdict.equals("allow"));
             assertEquals(expected.keySet(), ran, "exactly the approved bodies ran");
-        }
-    }
-
-    @OnEveryJdk
-    void approvalGrantedBeforeARestartIsConsumedByARetryAfterIt(Jdk jdk) throws Exception {
-        String id;
-        try (Held first = new Held(jdk, "", "call:before:p@x.example:fail_fast", "gate:approved")) {
-            id = first.admin.awaitPendingTo("p@x.example").get("id").asText();
-            assertEquals(200, first.admin.review(id, "approve", "olivia", "go").status());
-            first.app.signal("approved");
-            assertEquals("approval_pending", first.output().denied("before").verdict());
-        }
-        try (Held second = new Held(jdk, "", "call:after:p@x.example:fail_fast")) {
-            AppOutput out = second.output();
-            assertTrue(
-                    out.allowed("after") && out.bodyRan("send p@x.example"),
-                    out.run().describe());
-            JsonNode retry = Records.read(second.records).decisions("send_customer_email").stream()
-                    .filter(d -> "allow".equals(d.get("verdict").asText()))
-                    .findFirst()
-                    .orElseThrow();
-            assertEquals(id, retry.get("approval_consumed").asText());
-        }
-    }
-
-    @OnEveryJdk
-    void anExpiredApprovalIsNeverUsed(Jdk jdk) throws Exception {
-        try (Held held = new Held(
-                jdk,
-                "approval_validity=2s",
-                "call:first:e@x.example:fail_fast",
-                "gate:approved",
-                "call:late:e@x.example:fail_fast")) {
-            String id = held.admin.awaitPendingTo("e@x.example").get("id").asText();
-            assertEquals(200, held.admin.review(id, "approve", "olivia", null).status());
-            held.app.await(
-                    "approval " + id + " expired",
-                    () -> "expired"
-                            .equals(held.admin
-                                    .get("/approvals/" + id)
-                                    .body()
-                                    .get("status")
-                                    .asText()));
-            held.app.signal("approved");
-            AppOutput out = held.output();
-            assertEquals(
-                    "approval_pending", out.denied("late").verdict(), out.run().describe());
-            assertNotEquals(id, out.denied("late").decisionId(), "a new request, not the expired approval");
-            assertTrue(out.bodies().isEmpty(), out.run().describe());
-            List<JsonNode> expired = Records.read(held.records).ofKind("approval_expired");
-            assertTrue(
-                    expired.stream()
-                            .anyMatch(r -> id.equals(r.get("decision_id").asText())
-                                    && "approved"
-                                            .equals(r.get("previous_status").asText())),
-                    expired.toString());
-        }
-    }
-
-    @OnEveryJdk
-    void retryingARejectedCallCountsTowardEscalation(Jdk jdk) throws Exception {
-        Files.writeString(dir.resolve("policy.yaml"), POLICY.replace("rules:", """
-                escalation:
-                  after_denials: 2
-                  within: 10m
-                rules:"""));
-        try (Held held = new Held(
-                jdk,
-                "",
-                "call:ask:z@x.example:fail_fast",
-                "gate:rejected",
-                "call:retry-1:z@x.example:fail_fast",
-                "call:retry-2:z@x.example:fail_fast",
-                "call:retry-3:z@x.example:fail_fast")) {
-            String id = held.admin.awaitPendingTo("z@x.example").get("id").asText();
-            assertEquals(200, held.admin.review(id, "reject", "olivia", "no").status());
-            held.app.signal("rejected");
-            AppOutput out = held.output();
-            assertEquals("deny", out.denied("retry-1").verdict());
-            assertEquals("deny", out.denied("retry-2").verdict());
-            assertEquals(
-                    "escalate", out.denied("retry-3").verdict(), "an agent loop retrying a rejected call is escalated");
-            List<JsonNode> incidents = Records.read(held.records).ofKind("incident");
-            assertEquals(
-                    List.of(out.denied("retry-3").decisionId()),
-                    incidents.stream().map(i -> i.get("decision_id").asText()).toList(),
-                    "one incident, for the escalated retry: " + incidents);
         }
     }
 

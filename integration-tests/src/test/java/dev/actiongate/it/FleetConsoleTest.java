@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ApprovalApp;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,14 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
@@ -52,42 +49,25 @@ class FleetConsoleTest {
             """;
     private static final String TOKEN = "fleet-console-token-0123456789abcdef";
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final Fleet fleet = new Fleet();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     private AgentApp.Running instance(String store, String name, String... steps) throws Exception {
-        Path home = Files.createDirectories(dir.resolve(name));
-        return AgentApp.on(Jdk.running(), home)
+        return Fleet.instance(Jdk.running(), dir, store, "mail", name)
                 .policy(POLICY)
                 .admin(TOKEN)
-                .option("store=" + store + ",store_user=actiongate,instance=" + name
-                        + ",service=mail,startup_timeout=60s")
                 .main(ApprovalApp.class, steps)
-                .timeout(Duration.ofMinutes(2))
                 .start();
     }
 
     @Test
     void aConsoleShowsAnotherInstancesHeldCallAndFindsItsDecisionsWithTheirRecords() throws Exception {
-        ApprovalConsoleTest.requireChromium();
-        String store = postgres.database("fleet_console");
-        WebDriver driver = null;
-        Path profile = null;
-        try (AgentApp.Running a =
+        String store = fleet.store("fleet_console");
+        try (Chromium chromium = new Chromium();
+                AgentApp.Running a =
                         instance(store, "a", "call:a-ok:o1@x.example", "call:a-deny:x1@x.example", "gate:end");
                 AgentApp.Running b = instance(
                         store,
@@ -98,11 +78,12 @@ class FleetConsoleTest {
                         "mark:done",
                         // b stays up: what a JVM writes as it stops ships only when it starts again.
                         "gate:end")) {
-            profile = Files.createTempDirectory("actiongate-chromium-");
-            driver = ApprovalConsoleTest.chromium(profile);
+            WebDriver driver = chromium.start();
             WebDriver browser = driver;
             driver.get(a.adminUrl() + "/#token=" + TOKEN);
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            // The views render again as they poll: a row found a moment ago may be replaced; look again.
+            wait.ignoring(StaleElementReferenceException.class);
 
             wait.withMessage(() -> "no card for b's held call in a's console\n" + page(browser));
             WebElement card = wait.until(d -> d.findElements(By.cssSelector(".approval")).stream()
@@ -157,21 +138,12 @@ class FleetConsoleTest {
             assertTrue(shown.contains("on mail / a") && shown.contains("on mail / b"), shown);
             a.signal("end");
             b.signal("end");
-        } finally {
-            if (driver != null) {
-                try {
-                    driver.quit();
-                } catch (WebDriverException e) {
-                    // the browser is gone already
-                }
-            }
-            deleteQuietly(profile);
         }
     }
 
     @Test
     void theDecisionsApiRefusesABadParameterAndWithoutAFleetStoreSaysWhatItNeeds() throws Exception {
-        String store = postgres.database("fleet_console_api");
+        String store = fleet.store("fleet_console_api");
         try (AgentApp.Running fleet = instance(store, "a", "call:d:x1@x.example", "gate:end");
                 AgentApp.Running alone = AgentApp.on(Jdk.running(), Files.createDirectories(dir.resolve("alone")))
                         .policy(POLICY)
@@ -221,7 +193,7 @@ class FleetConsoleTest {
     private static void awaitShipped(AgentApp.Running app, String store, String id, List<String> kinds) {
         app.await("records " + kinds + " of " + id + " in decision_records", () -> {
             List<String> shipped = new ArrayList<>();
-            try (Connection connection = postgres.connect(store.substring(store.lastIndexOf('/') + 1));
+            try (Connection connection = fleet.connect(store);
                     PreparedStatement select =
                             connection.prepareStatement("SELECT kind FROM decision_records WHERE decision_id = ?")) {
                 select.setString(1, id);
@@ -260,18 +232,6 @@ class FleetConsoleTest {
             return "--- page ---\n" + driver.findElement(By.tagName("body")).getText();
         } catch (WebDriverException e) {
             return "(cannot read the page: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteQuietly(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(file -> file.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // a browser profile left in the temp folder is harmless
         }
     }
 }

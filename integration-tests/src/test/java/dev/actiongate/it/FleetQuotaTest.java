@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.QuotaApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,38 +40,22 @@ class FleetQuotaTest {
                 verdict: deny
             """;
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final Fleet fleet = new Fleet();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     private AgentApp.Running instance(Jdk jdk, String store, String name) throws Exception {
-        Path home = Files.createDirectories(dir.resolve(name));
-        return AgentApp.on(jdk, home)
+        return Fleet.instance(jdk, dir, store, "billing", name)
                 .policy(POLICY)
-                // Four JVMs start at once on a small machine: give start-up time rather than fail a call.
-                .option("store=" + store + ",store_user=actiongate,instance=" + name
-                        + ",service=billing,startup_timeout=60s")
                 .main(QuotaApp.class, "gate:go", "send:15:s" + name, "refund:8:r" + name + ":125", "mark:done")
-                .timeout(Duration.ofMinutes(2))
                 .start();
     }
 
     @OnEveryJdk
     void threeInstancesUnderConcurrentCallsAllowExactlyEachLimitsMax(Jdk jdk) throws Exception {
-        String store = postgres.database(("quota_jdk" + jdk.feature()).toLowerCase(Locale.ROOT));
+        String store = fleet.store("quota", jdk);
         try (AgentApp.Running a = instance(jdk, store, "a");
                 AgentApp.Running b = instance(jdk, store, "b");
                 AgentApp.Running c = instance(jdk, store, "c")) {
@@ -125,12 +105,10 @@ class FleetQuotaTest {
 
     @OnEveryJdk
     void aDatabaseThatIsDownRefusesCallsPastTheirLeaseNamingItAndCallsWithinItGoOn(Jdk jdk) throws Exception {
-        String store = postgres.database(("quota_outage_jdk" + jdk.feature()).toLowerCase(Locale.ROOT));
-        Path home = Files.createDirectories(dir.resolve("outage"));
+        String store = fleet.store("quota_outage", jdk);
         // max 100: the first call leases itself and a twentieth of max, 5 more calls.
-        try (AgentApp.Running app = AgentApp.on(jdk, home)
+        try (AgentApp.Running app = Fleet.instance(jdk, dir, store, null, "solo")
                 .policy(POLICY.replace("max: 20", "max: 100"))
-                .option("store=" + store + ",store_user=actiongate,instance=solo,startup_timeout=60s")
                 .main(
                         QuotaApp.class,
                         "send:1:first",
@@ -142,20 +120,8 @@ class FleetQuotaTest {
                         "gate:up",
                         "send:1:after",
                         "mark:done")
-                .timeout(Duration.ofMinutes(2))
                 .start()) {
-            app.awaitMark("before");
-            postgres.stop();
-            try {
-                long asked = System.nanoTime();
-                app.signal("down");
-                app.awaitMark("down");
-                long tookMillis = (System.nanoTime() - asked) / 1_000_000;
-                assertTrue(tookMillis < 15_000, "denied after " + tookMillis + " ms, not at once");
-            } finally {
-                postgres.startServer();
-            }
-            app.signal("up");
+            fleet.outage(app);
             app.awaitMark("done");
             AppOutput out = app.output();
             assertTrue(out.allowed("first-0"), out.run().describe());
@@ -199,9 +165,8 @@ class FleetQuotaTest {
     }
 
     private static List<Long> leased(String store) throws Exception {
-        String database = store.substring(store.lastIndexOf('/') + 1);
         List<Long> leased = new ArrayList<>();
-        try (Connection connection = postgres.connect(database);
+        try (Connection connection = fleet.connect(store);
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT sum(leased) FROM actiongate_quotas GROUP BY limit_id ORDER BY limit_id DESC")) {

@@ -13,16 +13,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,22 +50,11 @@ class FleetTest {
             """;
     private static final String TOKEN = "fleet-admin-token-0123456789abcdef";
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final Fleet fleet = new Fleet();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     /** One instance of the service, its own folder (records, approvals) and admin API. */
     private AgentApp.Running instance(Jdk jdk, String store, String name, String... steps) throws Exception {
@@ -77,26 +63,16 @@ class FleetTest {
 
     private AgentApp.Running instanceWith(Jdk jdk, String store, String name, String policy, String... steps)
             throws Exception {
-        Path home = Files.createDirectories(dir.resolve(name));
-        return AgentApp.on(jdk, home)
+        return Fleet.instance(jdk, dir, store, "mail", name)
                 .policy(policy)
                 .admin(TOKEN)
-                // Four JVMs start at once on a small machine: give start-up time rather than fail a call.
-                .option("store=" + store + ",store_user=actiongate,instance=" + name
-                        + ",service=mail,startup_timeout=60s")
                 .main(ApprovalApp.class, steps)
-                .timeout(Duration.ofMinutes(2))
                 .start();
-    }
-
-    private static String database(String test, Jdk jdk) throws Exception {
-        return postgres.database(
-                (test + "_jdk" + jdk.feature()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
     }
 
     @OnEveryJdk
     void aCallHeldOnOneInstanceIsApprovedOnAnotherAndGoesOnAtOnce(Jdk jdk) throws Exception {
-        String store = database("held", jdk);
+        String store = fleet.store("held", jdk);
         try (AgentApp.Running a = instance(jdk, store, "a", "gate:end");
                 AgentApp.Running b = instance(jdk, store, "b", "call:held:h@x.example", "mark:done")) {
             JsonNode pending = a.admin().awaitPendingTo("h@x.example");
@@ -130,7 +106,7 @@ class FleetTest {
 
     @OnEveryJdk
     void anApprovalGivenOnOneInstanceIsConsumedOnceAcrossTheFleet(Jdk jdk) throws Exception {
-        String store = database("fail_fast", jdk);
+        String store = fleet.store("fail_fast", jdk);
         try (AgentApp.Running a = instance(
                         jdk,
                         store,
@@ -182,7 +158,7 @@ class FleetTest {
      */
     @OnEveryJdk
     void aCallRunOnAnApprovalRowNoReviewerWroteIsReportedByVerifyStore(Jdk jdk) throws Exception {
-        String store = database("forged_approval", jdk);
+        String store = fleet.store("forged_approval", jdk);
         try (AgentApp.Running a = instance(
                 jdk,
                 store,
@@ -193,7 +169,7 @@ class FleetTest {
                 "mark:done",
                 "gate:end")) {
             String id = a.admin().awaitPendingTo("f@x.example").get("id").asText();
-            try (Connection connection = postgres.connect(database(store));
+            try (Connection connection = fleet.connect(store);
                     PreparedStatement forge = connection.prepareStatement("UPDATE actiongate_approvals"
                             + " SET status = 'approved', body = replace(replace(replace(body, '\"status\":\"pending\"',"
                             + " '\"status\":\"approved\"'), '\"reviewer\":null', '\"reviewer\":\"olivia\"'),"
@@ -230,7 +206,7 @@ class FleetTest {
 
     @OnEveryJdk
     void denialsOnEveryInstanceCountTowardOneEscalation(Jdk jdk) throws Exception {
-        String store = database("escalation", jdk);
+        String store = fleet.store("escalation", jdk);
         // b's first call finds no denials of its key and remembers that; a's denials must reach it.
         String policy = POLICY.replace("escalation:", "default: allow\nescalation:");
         try (AgentApp.Running a = instanceWith(
@@ -272,7 +248,7 @@ class FleetTest {
 
     @OnEveryJdk
     void concurrentDenialsOnThreeInstancesAreCountedExactlyTowardOneEscalation(Jdk jdk) throws Exception {
-        String store = database("escalation_load", jdk);
+        String store = fleet.store("escalation_load", jdk);
         String policy = POLICY.replace("after_denials: 3", "after_denials: 30");
         String[] steps = {"parallel:10:x", "mark:denied", "gate:next", "call:next:x-next@x.example"};
         try (AgentApp.Running a = instanceWith(jdk, store, "a", policy, steps);
@@ -281,7 +257,7 @@ class FleetTest {
             for (AgentApp.Running app : List.of(a, b, c)) {
                 app.awaitMark("denied");
             }
-            try (Connection connection = postgres.connect(database(store));
+            try (Connection connection = fleet.connect(store);
                     Statement statement = connection.createStatement();
                     ResultSet count = statement.executeQuery("SELECT count(*) FROM actiongate_events")) {
                 count.next();
@@ -310,9 +286,8 @@ class FleetTest {
 
     @OnEveryJdk
     void aDatabaseThatIsDownDeniesWhatNeedsItNamingItAndTheRestGoesOn(Jdk jdk) throws Exception {
-        String store = database("outage", jdk);
-        Path home = Files.createDirectories(dir.resolve("outage"));
-        try (AgentApp.Running app = AgentApp.on(jdk, home)
+        String store = fleet.store("outage", jdk);
+        try (AgentApp.Running app = Fleet.instance(jdk, dir, store, null, "solo")
                 .policy("""
                         version: "it-fleet-outage"
                         default: allow
@@ -325,7 +300,6 @@ class FleetTest {
                             approval_timeout: 60s
                         """)
                 .admin(TOKEN)
-                .option("store=" + store + ",store_user=actiongate,instance=solo,startup_timeout=60s")
                 .main(
                         ApprovalApp.class,
                         "call:before:h0@x.example:fail_fast",
@@ -338,20 +312,8 @@ class FleetTest {
                         "call:after:h2@x.example:fail_fast",
                         "mark:after",
                         "gate:end")
-                .timeout(Duration.ofMinutes(2))
                 .start()) {
-            app.awaitMark("before");
-            postgres.stop();
-            try {
-                long asked = System.nanoTime();
-                app.signal("down");
-                app.awaitMark("down");
-                long tookMillis = (System.nanoTime() - asked) / 1_000_000;
-                assertTrue(tookMillis < 15_000, "denied after " + tookMillis + " ms, not at once");
-            } finally {
-                postgres.startServer();
-            }
-            app.signal("up");
+            fleet.outage(app);
             app.awaitMark("after");
             // What was written while the database was down waited in the file and reached it after.
             awaitShipped(app, store);
@@ -373,7 +335,7 @@ class FleetTest {
 
     @OnEveryJdk
     void eachInstancesRecordsReachTheDatabaseAndVerifyStoreFindsWhatWasChangedOrCut(Jdk jdk) throws Exception {
-        String store = database("shipping", jdk);
+        String store = fleet.store("shipping", jdk);
         String[] steps = {"call:denied:x1@x.example", "call:held:f@x.example:fail_fast", "mark:called", "gate:end"};
         try (AgentApp.Running a = instance(jdk, store, "a", steps);
                 AgentApp.Running b = instance(jdk, store, "b", steps)) {
@@ -393,7 +355,7 @@ class FleetTest {
 
             String chainA = chainOf(a);
             String chainB = chainOf(b);
-            try (Connection connection = postgres.connect(database(store));
+            try (Connection connection = fleet.connect(store);
                     Statement statement = connection.createStatement()) {
                 assertEquals(
                         1,
@@ -418,7 +380,7 @@ class FleetTest {
 
     @OnEveryJdk
     void anInstanceKilledWithMinus9LosesNoApprovalAndNoRecord(Jdk jdk) throws Exception {
-        String store = database("killed", jdk);
+        String store = fleet.store("killed", jdk);
         String id;
         AgentApp.Running first =
                 instance(jdk, store, "b", "call:held:f@x.example:fail_fast", "mark:called", "gate:end");
@@ -440,7 +402,7 @@ class FleetTest {
             // The killed instance's records, in its file (and journal) when it died, reach the
             // database once it runs again, in the same chain, with nothing lost or repeated.
             awaitShipped(b, store);
-            try (Connection connection = postgres.connect(database(store));
+            try (Connection connection = fleet.connect(store);
                     PreparedStatement select = connection.prepareStatement(
                             "SELECT verdict FROM decision_records WHERE chain = ? AND decision_id = ? AND kind = 'decision'")) {
                 select.setString(1, chainOf(b));
@@ -458,7 +420,7 @@ class FleetTest {
 
     @OnEveryJdk
     void aDatabaseStoppedAndStartedUnderLoadOnTwoInstancesLosesNothing(Jdk jdk) throws Exception {
-        String store = database("outage_load", jdk);
+        String store = fleet.store("outage_load", jdk);
         String policy = """
                 version: "it-fleet-outage-load"
                 default: allow
@@ -478,7 +440,7 @@ class FleetTest {
                 awaitMore(app, "PENDING ", 1);
                 awaitMore(app, "ALLOWED ", 20);
             }
-            postgres.stop();
+            fleet.stopServer();
             try {
                 for (AgentApp.Running app : fleet) {
                     awaitMore(app, "cannot be reached", 1);
@@ -486,7 +448,7 @@ class FleetTest {
                     awaitMore(app, "ALLOWED ", 20);
                 }
             } finally {
-                postgres.startServer();
+                fleet.startServer();
             }
             for (AgentApp.Running app : fleet) {
                 awaitMore(app, "PENDING ", 1); // a held call filed in the database again
@@ -546,7 +508,7 @@ class FleetTest {
     }
 
     private static long countRows(String store, String chain, String kind) throws Exception {
-        try (Connection connection = postgres.connect(database(store));
+        try (Connection connection = fleet.connect(store);
                 PreparedStatement select = connection.prepareStatement(
                         "SELECT count(*) FROM decision_records WHERE chain = ? AND kind = ?")) {
             select.setString(1, chain);
@@ -618,7 +580,7 @@ class FleetTest {
             List<String> lines =
                     List.of(text.substring(0, text.lastIndexOf('\n')).split("\n"));
             List<String> shipped = new ArrayList<>();
-            try (Connection connection = postgres.connect(database(store));
+            try (Connection connection = fleet.connect(store);
                     PreparedStatement select = connection.prepareStatement(
                             "SELECT seq, line FROM decision_records WHERE chain = ? ORDER BY seq")) {
                 select.setString(1, chainOf(app));
@@ -634,12 +596,8 @@ class FleetTest {
         });
     }
 
-    private static String database(String store) {
-        return store.substring(store.lastIndexOf('/') + 1);
-    }
-
     private static String status(String store, String id) throws Exception {
-        try (Connection connection = postgres.connect(database(store));
+        try (Connection connection = fleet.connect(store);
                 Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(
                         "SELECT status FROM actiongate_approvals WHERE id = '" + id.replace("'", "") + "'")) {

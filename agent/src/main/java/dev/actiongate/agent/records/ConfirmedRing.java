@@ -8,8 +8,9 @@ import java.util.Arrays;
  * The records written last (the journal, or a ring in memory without one), and how far they are
  * known to be in the file at the records path: written before a look at the path found that same
  * file there. What lies beyond is written again into a new file if the old one turns out to be
- * gone. Guarded by the copy lock of the {@link RecordsFile} that holds it; {@link #room} is also
- * read by the holder of the records lock alone, hence the volatile mark.
+ * gone. Guarded by the copy lock of the {@link RecordsFile} that holds it; {@link #room} and
+ * {@link #allConfirmed} are also read by the holder of the records lock alone (which alone puts
+ * lines), hence the volatile mark.
  */
 final class ConfirmedRing {
 
@@ -78,6 +79,11 @@ final class ConfirmedRing {
         byte[] tail = new byte[ChainedLines.END.length];
         ring.copy(upTo - ChainedLines.END.length, upTo, tail);
         return Arrays.equals(tail, ChainedLines.END);
+    }
+
+    /** Whether every line put is known to be in the file at the path. */
+    boolean allConfirmed() {
+        return confirmed == ring.end();
     }
 
     /** The lines not known to be in the file at the path. */

@@ -1,5 +1,7 @@
 package dev.actiongate.agent.records;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,5 +53,17 @@ final class QueuedRecords {
         }
         // Counted off once taken: from here on a record is either written or reported unwritten.
         outstanding.addAndGet(-taken);
+    }
+
+    /** Hands each line someone asked for to them: the lines follow one another in {@code lines}. */
+    static void tellWritten(List<Pending> batch, ByteBuffer lines) {
+        int offset = 0;
+        for (Pending pending : batch) {
+            int length = pending.body().length + ChainedLines.LINK_LENGTH;
+            if (pending.written() != null) {
+                pending.written().accept(new String(lines.array(), offset, length - 1, StandardCharsets.UTF_8));
+            }
+            offset += length;
+        }
     }
 }

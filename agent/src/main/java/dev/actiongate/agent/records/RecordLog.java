@@ -152,6 +152,15 @@ public final class RecordLog implements RecordSink, Closeable {
         return file.refusal();
     }
 
+    /**
+     * Whether every record appended so far is known to be in the file at the path: the background
+     * writer looked at the path after writing them and found the same file. A file moved away now
+     * takes them along, and the log goes on in a new file without writing them again.
+     */
+    public boolean confirmed() {
+        return file.confirmed();
+    }
+
     /** Who writes, as the record that continues the chain in a new file names it. */
     public void describeWriter(String service, String host, long pid) {
         Map<String, Object> fields = new HashMap<>();
@@ -203,7 +212,7 @@ public final class RecordLog implements RecordSink, Closeable {
             lines = writeOrReport(batch);
         }
         writer.recordsCame();
-        tellWritten(batch, lines);
+        QueuedRecords.tellWritten(batch, lines);
     }
 
     /**
@@ -294,7 +303,7 @@ public final class RecordLog implements RecordSink, Closeable {
                 return true;
             }
         }
-        tellWritten(batch, lines);
+        QueuedRecords.tellWritten(batch, lines);
         return true;
     }
 
@@ -320,18 +329,6 @@ public final class RecordLog implements RecordSink, Closeable {
                         LOG.error("unwritten record: {}", new String(pending.body(), StandardCharsets.UTF_8)));
             }
             throw e;
-        }
-    }
-
-    /** Hands each line someone asked for to them: the lines follow one another in {@code lines}. */
-    private static void tellWritten(List<QueuedRecords.Pending> batch, ByteBuffer lines) {
-        int offset = 0;
-        for (QueuedRecords.Pending pending : batch) {
-            int length = pending.body().length + ChainedLines.LINK_LENGTH;
-            if (pending.written() != null) {
-                pending.written().accept(new String(lines.array(), offset, length - 1, StandardCharsets.UTF_8));
-            }
-            offset += length;
         }
     }
 

@@ -42,10 +42,7 @@ final class RecordsFile implements Closeable {
     private final ConfirmedRing ring;
     /** The background writer's last look at the ring's end, to tell whether records came. */
     private long seenEnd;
-    /**
-     * Why governed calls are denied: the records file is gone and no new one can be made at its
-     * path. Cleared once one can.
-     */
+    /** Why governed calls are denied: the records file is gone and none can be made at its path; cleared once one can. */
     private volatile String refusal;
     /** Who writes, for the continuation record: service, host, pid. */
     private volatile Map<String, Object> writerFields = Map.of();
@@ -183,6 +180,10 @@ final class RecordsFile implements Closeable {
             }
         }
         return came;
+    }
+
+    synchronized boolean confirmed() {
+        return ring.allConfirmed();
     }
 
     private void confirm(long upTo, int seen) {

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actiongate.agent.testing.Await;
+import dev.actiongate.agent.testing.MovingClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,38 +33,15 @@ class ApprovalsTest {
     Path dir;
 
     private final List<Map<String, Object>> recorded = new ArrayList<>();
-    private final MutableClock clock = new MutableClock();
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-11-25T10:00:00Z"));
 
     /** Without the sweeper thread: time passes only when a test advances the clock and expires. */
     private FileApprovals open() throws IOException {
-        return FileApprovals.open(
-                dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, recorded::add, this::history);
-    }
-
-    /** The records this test's desks wrote, newest first, as the records file would give them. */
-    private void history(Instant since, java.util.function.Consumer<Map<String, Object>> each) {
-        for (int i = recorded.size() - 1; i >= 0; i--) {
-            each.accept(recorded.get(i));
-        }
+        return DeskFixture.inMemory(dir.resolve("approvals.jsonl"), clock, recorded);
     }
 
     private static ApprovalDraft draft(String id, String digest) {
-        return new ApprovalDraft(
-                id,
-                "refund",
-                "C#m()",
-                "bot",
-                "user-1",
-                "acme",
-                "prod",
-                "t-1",
-                Map.of("amount", 5),
-                List.of("r"),
-                "why",
-                List.of("group:leads"),
-                Set.of("alice", "bob"),
-                "v1",
-                digest);
+        return DeskFixture.draft(id, digest, List.of("group:leads"));
     }
 
     private long kinds(String kind) {
@@ -190,22 +167,7 @@ class ApprovalsTest {
     }
 
     private static ApprovalDraft actorDraft(String id, String actor, String onBehalfOf, Set<String> reviewers) {
-        return new ApprovalDraft(
-                id,
-                "refund",
-                "C#m()",
-                actor,
-                onBehalfOf,
-                "acme",
-                "prod",
-                "t-1",
-                Map.of("amount", 5),
-                List.of("r"),
-                "why",
-                List.copyOf(reviewers),
-                reviewers,
-                "v1",
-                "d" + id);
+        return DeskFixture.draft(id, "d" + id, actor, onBehalfOf, List.copyOf(reviewers), reviewers);
     }
 
     @Test
@@ -280,6 +242,22 @@ class ApprovalsTest {
     }
 
     @Test
+    void theSweeperExpiresAnUnusedApprovalOnceItsTimeIsUp() throws Exception {
+        List<Map<String, Object>> written = new java.util.concurrent.CopyOnWriteArrayList<>(); // two threads write
+        try (Approvals approvals = Approvals.open(
+                dir.resolve("approvals.jsonl"), Duration.ofHours(1), clock, written::add, (since, each) -> {})) {
+            approvals.request(draft("a", "da"));
+            assertTrue(approvals.review("a", true, "alice", null).done());
+            clock.advance(Duration.ofMinutes(61));
+            // The sweeper looks once a second, on its own thread: no call to expireDue here.
+            Await.until(
+                    "approval a expired by the sweeper",
+                    () -> written.stream().anyMatch(r -> "approval_expired".equals(r.get("kind"))));
+            assertEquals(ApprovalStatus.EXPIRED, approvals.get("a").status());
+        }
+    }
+
+    @Test
     void requestsAndUnusedApprovalsExpire() throws Exception {
         try (FileApprovals approvals = open()) {
             approvals.request(draft("a", "da"));
@@ -318,7 +296,7 @@ class ApprovalsTest {
                 record -> {
                     throw new IOException("disk full");
                 },
-                this::history)) {
+                (since, each) -> {})) { // nothing is ever recorded
             approvals.request(draft("a", "da"));
             Review review = approvals.review("a", true, "alice", null);
             assertEquals(503, review.status());
@@ -377,32 +355,5 @@ class ApprovalsTest {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         return waited;
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

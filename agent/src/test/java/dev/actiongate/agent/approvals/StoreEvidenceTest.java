@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,32 +39,11 @@ class StoreEvidenceTest {
     }
 
     private FileApprovals open() throws IOException {
-        return FileApprovals.open(store(), Duration.ofHours(1), clock, recorded::add, this::history);
-    }
-
-    private void history(Instant since, Consumer<Map<String, Object>> each) {
-        for (int i = recorded.size() - 1; i >= 0; i--) {
-            each.accept(recorded.get(i));
-        }
+        return DeskFixture.inMemory(store(), clock, recorded);
     }
 
     private static ApprovalDraft draft(String id, String digest) {
-        return new ApprovalDraft(
-                id,
-                "refund",
-                "C#m()",
-                "bot",
-                "user-1",
-                "acme",
-                "prod",
-                "t-1",
-                Map.of("amount", 5),
-                List.of("r"),
-                "why",
-                List.of("alice"),
-                Set.of("alice", "bob"),
-                "v1",
-                digest);
+        return DeskFixture.draft(id, digest);
     }
 
     private List<String> lines() throws IOException {

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.actiongate.agent.approvals.ApprovalDraft;
 import dev.actiongate.agent.approvals.Approvals;
-import dev.actiongate.agent.records.RecentRecords;
+import dev.actiongate.agent.approvals.DeskFixture;
 import dev.actiongate.agent.records.RecordLog;
 import dev.actiongate.agent.records.Timestamps;
 import java.io.ByteArrayOutputStream;
@@ -14,13 +13,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,14 +40,9 @@ class VerifyApprovalsTest {
         records = dir.resolve("records.jsonl");
         store = dir.resolve("records.approvals.jsonl");
         try (RecordLog log = RecordLog.open(records);
-                Approvals desk = Approvals.open(
-                        store,
-                        Duration.ofHours(1),
-                        Clock.systemUTC(),
-                        record -> log.append(record, null),
-                        (since, each) -> RecentRecords.newestFirst(log.path(), since, each))) {
-            desk.request(draft("a-1", "d1"));
-            desk.request(draft("a-2", "d2"));
+                Approvals desk = DeskFixture.onLog(store, log)) {
+            desk.request(DeskFixture.draft("a-1", "d1"));
+            desk.request(DeskFixture.draft("a-2", "d2"));
             assertEquals(200, desk.review("a-1", true, "alice", "go").status());
             assertEquals("a-1", desk.consume("a-1", "dec-9").id());
             Map<String, Object> ran = new LinkedHashMap<>();
@@ -63,25 +54,6 @@ class VerifyApprovalsTest {
             log.append(ran, null); // as the gate records the call that ran on it
         }
         assertEquals(4, lines().size(), lines().toString());
-    }
-
-    private static ApprovalDraft draft(String id, String digest) {
-        return new ApprovalDraft(
-                id,
-                "refund",
-                "C#m()",
-                "bot",
-                "user-1",
-                "acme",
-                "prod",
-                "t-1",
-                Map.of("amount", 5),
-                List.of("r"),
-                "why",
-                List.of("alice"),
-                Set.of("alice", "bob"),
-                "v1",
-                digest);
     }
 
     private List<String> lines() throws Exception {

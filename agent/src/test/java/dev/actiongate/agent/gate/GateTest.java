@@ -7,29 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.actiongate.ActionContext;
 import dev.actiongate.ActionDeniedException;
-import dev.actiongate.agent.escalation.EventCounter;
 import dev.actiongate.agent.policy.Policy;
-import dev.actiongate.agent.policy.PolicyException;
 import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.policy.PolicySource;
-import dev.actiongate.agent.records.CanonicalJson;
-import dev.actiongate.agent.records.RecordSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * called as the inlined advice calls it ({@code enter} before the body, {@code exit} after). What
  * needs a JVM (instrumentation, class loaders, attach, kill -9) stays in the forked tests.
  */
-class GateTest {
+class GateTest extends GateCase {
 
     private static final String POLICY = """
             version: "v7"
@@ -74,14 +65,6 @@ class GateTest {
                 verdict: deny
                 reason: no customer emails from production in this test
             """;
-
-    private static final GateState.Origin HOST_1 = new GateState.Origin("host-1", null);
-
-    private final MethodRegistry registry = new MethodRegistry();
-    private final MemorySink sink = new MemorySink();
-    private final MemoryCounter counter = new MemoryCounter();
-    private final int send = register("send_customer_email", "send", List.of("to", "body"));
-    private final int refund = register("refund", "refund", List.of("cents"));
 
     @Test
     void anAllowedCallRunsAndLeavesADecisionAndAnOutcome() throws Exception {
@@ -433,125 +416,5 @@ class GateTest {
 
     private int registerOther() {
         return register("lookup", "lookup", List.of("id"));
-    }
-
-    private Gate gate(String policyText) throws PolicyException {
-        return gate(state(policyText));
-    }
-
-    private GateState state(String policyText) throws PolicyException {
-        Policy policy =
-                new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
-        return new GateState(policy, null, sink, null, HOST_1, null, "approvals are not under test");
-    }
-
-    private Gate gate(GateState state) {
-        return gate(state, null);
-    }
-
-    private Gate gate(GateState state, String pinnedEnvironment) {
-        return new Gate(
-                registry,
-                CompletableFuture.completedFuture(state),
-                "gate-test",
-                null,
-                Map.of(),
-                Duration.ofSeconds(1),
-                pinnedEnvironment,
-                counter);
-    }
-
-    private int register(String action, String name, List<String> parameters) {
-        List<String> types = parameters.stream()
-                .map(p -> p.equals("cents") ? "long" : "java.lang.String")
-                .toList();
-        return registry.register(
-                action,
-                "annotation",
-                null,
-                "com.example.Mailer",
-                name,
-                types,
-                parameters,
-                true,
-                false,
-                GateTest.class.getClassLoader());
-    }
-
-    private interface Call {
-        Object enter() throws Exception;
-    }
-
-    @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
-    private static Object inEnvironment(String environment, Call call) throws Exception {
-        try (ActionContext.Scope ignored =
-                ActionContext.builder().actor("bot-1").environment(environment).open()) {
-            return call.enter();
-        }
-    }
-
-    @SuppressWarnings("try") // the scope is open while the call runs; nothing reads it here
-    private static Object asAcme(Call call) throws Exception {
-        try (ActionContext.Scope ignored =
-                ActionContext.builder().actor("bot-1").tenant("acme").open()) {
-            return call.enter();
-        }
-    }
-
-    /** Records as they would be read back from the file: canonical JSON, parsed. */
-    private static final class MemorySink implements RecordSink {
-        final List<Map<String, Object>> records = new ArrayList<>();
-        volatile boolean failing;
-
-        @Override
-        public synchronized void append(Map<String, ?> record, Consumer<String> written) throws IOException {
-            if (failing) {
-                throw new IOException("disk full");
-            }
-            records.add(CanonicalJson.parse(new String(CanonicalJson.bytes(record), StandardCharsets.UTF_8)));
-        }
-
-        @Override
-        public void appendSoon(Map<String, ?> record, Consumer<String> written) throws IOException {
-            append(record, written);
-        }
-
-        @Override
-        public String describe() {
-            return "memory";
-        }
-
-        synchronized List<Map<String, Object>> kinds(String kind) {
-            return records.stream().filter(r -> kind.equals(r.get("kind"))).toList();
-        }
-
-        /** Each decision as {@code "<field> <verdict>"}, in order. */
-        List<String> verdictsBy(String field) {
-            return kinds("decision").stream()
-                    .map(d -> d.get(field) + " " + d.get("verdict"))
-                    .toList();
-        }
-
-        Map<String, Object> only(String kind) {
-            List<Map<String, Object>> found = kinds(kind);
-            assertEquals(1, found.size(), "one " + kind + " record: " + records);
-            return found.get(0);
-        }
-    }
-
-    private static final class MemoryCounter implements EventCounter {
-        final Map<String, Integer> counts = new HashMap<>();
-        int added;
-
-        @Override
-        public synchronized int count(String key, Duration window) {
-            return counts.getOrDefault(key, 0);
-        }
-
-        @Override
-        public synchronized void add(String key, Duration window) {
-            counts.merge(key, 1, Integer::sum);
-            added++;
-        }
     }
 }

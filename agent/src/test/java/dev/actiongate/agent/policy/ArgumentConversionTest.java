@@ -111,21 +111,7 @@ class ArgumentConversionTest {
                 .parse(
                         Path.of("t.yaml"),
                         POLICY.formatted("'" + condition + "'").getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> ctx = Map.of(
-                "actor", "", "on_behalf_of", "", "tenant", "", "environment", "", "reason", "", "attributes", Map.of());
-        return assertTimeoutPreemptively(
-                BOUND,
-                () -> policy.evaluate(
-                        "act",
-                        Map.of(
-                                "action",
-                                "act",
-                                "args",
-                                args,
-                                "ctx",
-                                ctx,
-                                "method",
-                                Map.of("class", "C", "name", "m"))));
+        return assertTimeoutPreemptively(BOUND, () -> policy.evaluate("act", PolicyFixture.variables("act", args)));
     }
 
     private static String json(Map<String, Object> args) {

@@ -1,5 +1,6 @@
 package dev.actiongate.agent.policy;
 
+import static dev.actiongate.agent.policy.PolicyFixture.variables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,30 +71,6 @@ class BeanPropertiesTest {
                 when: 'args.message.body != "public"'
                 verdict: allow
             """;
-
-    private static Map<String, Object> variables(String action, Map<String, Object> args) {
-        return Map.of(
-                "action",
-                action,
-                "args",
-                args,
-                "ctx",
-                Map.of(
-                        "actor",
-                        "",
-                        "on_behalf_of",
-                        "",
-                        "tenant",
-                        "",
-                        "environment",
-                        "",
-                        "reason",
-                        "",
-                        "attributes",
-                        Map.of()),
-                "method",
-                Map.of("class", "C", "name", "m"));
-    }
 
     private static Policy policy() throws PolicyException {
         return new PolicyLoader().parse(Path.of("test.yaml"), POLICY.getBytes(StandardCharsets.UTF_8));

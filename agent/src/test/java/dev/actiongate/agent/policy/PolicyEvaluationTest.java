@@ -1,11 +1,11 @@
 package dev.actiongate.agent.policy;
 
+import static dev.actiongate.agent.policy.PolicyFixture.policy;
+import static dev.actiongate.agent.policy.PolicyFixture.variables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,33 +47,11 @@ class PolicyEvaluationTest {
         SENSITIVE
     }
 
-    private static Policy policy(String yaml) throws PolicyException {
-        return new PolicyLoader().parse(Path.of("test.yaml"), yaml.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, Object> vars(
-            String action, Map<String, Object> args, String tenant, String environment) {
-        return Map.of(
-                "action",
-                action,
-                "args",
-                args,
-                "ctx",
-                Map.of(
-                        "actor",
-                        "",
-                        "on_behalf_of",
-                        "",
-                        "tenant",
-                        tenant,
-                        "environment",
-                        environment,
-                        "reason",
-                        "",
-                        "attributes",
-                        Map.of()),
-                "method",
-                Map.of("class", "C", "name", "m"));
+    /** Decides a call to send_customer_email with {@code args} for {@code tenant} in {@code environment}. */
+    private static Decision sendEmail(Map<String, Object> args, String tenant, String environment)
+            throws PolicyException {
+        return policy(POLICY)
+                .evaluate("send_customer_email", variables("send_customer_email", args, tenant, environment));
     }
 
     @Test
@@ -92,7 +70,8 @@ class PolicyEvaluationTest {
         Decision d = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                 java.time.Duration.ofMinutes(1),
                 () -> costly.evaluate(
-                        "send_customer_email", vars("send_customer_email", Map.of("items", items), "acme", "staging")));
+                        "send_customer_email",
+                        variables("send_customer_email", Map.of("items", items), "acme", "staging")));
         assertEquals(Verdict.DENY, d.verdict(), d.reason());
         assertTrue(
                 d.reason()
@@ -103,14 +82,7 @@ class PolicyEvaluationTest {
 
     @Test
     void allowWhenOnlyAnAllowRuleMatches() throws Exception {
-        Decision d = policy(POLICY)
-                .evaluate(
-                        "send_customer_email",
-                        vars(
-                                "send_customer_email",
-                                Map.of("to", "a@ok.example", "sensitive", false),
-                                "acme",
-                                "staging"));
+        Decision d = sendEmail(Map.of("to", "a@ok.example", "sensitive", false), "acme", "staging");
         assertEquals(Verdict.ALLOW, d.verdict());
         assertEquals(List.of("acme-may-send"), d.matchedRules());
         assertEquals("acme may send", d.reason());
@@ -119,14 +91,7 @@ class PolicyEvaluationTest {
 
     @Test
     void mostRestrictiveVerdictWinsAndAllMatchesAreListed() throws Exception {
-        Decision d = policy(POLICY)
-                .evaluate(
-                        "send_customer_email",
-                        vars(
-                                "send_customer_email",
-                                Map.of("to", "a@blocked.example", "sensitive", true),
-                                "acme",
-                                "production"));
+        Decision d = sendEmail(Map.of("to", "a@blocked.example", "sensitive", true), "acme", "production");
         assertEquals(Verdict.DENY, d.verdict());
         assertEquals(List.of("acme-may-send", "blocked-destination", "production-sensitive"), d.matchedRules());
         assertEquals("destination is blocked", d.reason());
@@ -134,27 +99,13 @@ class PolicyEvaluationTest {
 
     @Test
     void requireApprovalBeatsAllow() throws Exception {
-        Decision d = policy(POLICY)
-                .evaluate(
-                        "send_customer_email",
-                        vars(
-                                "send_customer_email",
-                                Map.of("to", "a@ok.example", "sensitive", true),
-                                "acme",
-                                "production"));
+        Decision d = sendEmail(Map.of("to", "a@ok.example", "sensitive", true), "acme", "production");
         assertEquals(Verdict.REQUIRE_APPROVAL, d.verdict());
     }
 
     @Test
     void defaultAppliesWhenNothingMatches() throws Exception {
-        Decision d = policy(POLICY)
-                .evaluate(
-                        "send_customer_email",
-                        vars(
-                                "send_customer_email",
-                                Map.of("to", "a@ok.example", "sensitive", false),
-                                "globex",
-                                "staging"));
+        Decision d = sendEmail(Map.of("to", "a@ok.example", "sensitive", false), "globex", "staging");
         assertEquals(Verdict.DENY, d.verdict());
         assertEquals(List.of(), d.matchedRules());
         assertTrue(d.reason().contains("no rule matched"), d.reason());
@@ -162,14 +113,7 @@ class PolicyEvaluationTest {
 
     @Test
     void runtimeErrorDeniesNamingTheRule() throws Exception {
-        Decision d = policy(POLICY)
-                .evaluate(
-                        "send_customer_email",
-                        vars(
-                                "send_customer_email",
-                                Map.of("recipient", "a@ok.example", "sensitive", false),
-                                "acme",
-                                "staging"));
+        Decision d = sendEmail(Map.of("recipient", "a@ok.example", "sensitive", false), "acme", "staging");
         assertEquals(Verdict.DENY, d.verdict());
         assertTrue(d.matchedRules().contains("blocked-destination"));
         assertTrue(d.reason().contains("rule 'blocked-destination' could not be evaluated"), d.reason());
@@ -183,14 +127,14 @@ class PolicyEvaluationTest {
                 "count", PolicyValues.of(3));
         assertEquals(3L, args.get("count"), "integers become CEL int (long)");
         assertEquals("SENSITIVE", args.get("kind"));
-        Decision d = policy(POLICY).evaluate("refund", vars("refund", args, "globex", "staging"));
+        Decision d = policy(POLICY).evaluate("refund", variables("refund", args, "globex", "staging"));
         assertEquals(List.of("big-refund"), d.matchedRules());
         assertEquals(Verdict.DENY, d.verdict());
     }
 
     @Test
     void monitorModeDecidesButDoesNotEnforce() throws Exception {
-        Decision d = policy("version: v\nmode: monitor\nrules: []\n").evaluate("x", vars("x", Map.of(), "", ""));
+        Decision d = policy("version: v\nmode: monitor\nrules: []\n").evaluate("x", variables("x", Map.of(), "", ""));
         assertEquals(Verdict.DENY, d.verdict());
         assertFalse(d.enforced());
     }

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyLoaderTest {
 
@@ -26,6 +30,14 @@ class PolicyLoaderTest {
         Files.writeString(file, yaml);
         PolicyException e = assertThrows(PolicyException.class, () -> new PolicyLoader().load(file));
         return String.join("\n", e.problems());
+    }
+
+    /** Loads {@code yaml}, which must be refused, and checks that its problems include each of {@code expected}. */
+    private void assertProblems(String yaml, String... expected) throws Exception {
+        String message = problems(yaml);
+        for (String problem : expected) {
+            assertTrue(message.contains(problem), () -> "no '" + problem + "' in:\n" + message);
+        }
     }
 
     @Test
@@ -60,34 +72,65 @@ class PolicyLoaderTest {
         assertTrue(e.getMessage().contains("nope.yaml: file not found"), e.getMessage());
     }
 
+    /** Policies with one mistake each, and what the problem says: where it is and what is wrong. */
+    static Stream<Arguments> oneMistake() {
+        return Stream.of(
+                Arguments.of(
+                        "unknownVerdictNamesRuleAndLine", """
+                        version: "1"
+                        rules:
+                          - id: a
+                            verdict: maybe
+                        """, "policy.yaml:4:14: rule 'a': unknown verdict 'maybe'"),
+                Arguments.of("duplicateIdIsRejected", """
+                        version: "1"
+                        rules:
+                          - id: a
+                            verdict: allow
+                          - id: a
+                            verdict: deny
+                        """, "policy.yaml:5:9: rule 'a': duplicate rule id 'a'"),
+                Arguments.of(
+                        "escalateIsNotARuleVerdict",
+                        "version: \"1\"\nrules:\n  - id: a\n    verdict: escalate\n",
+                        "unknown verdict 'escalate'"),
+                Arguments.of("versionIsRequired", "rules: []\n", "'version' is required"),
+                Arguments.of("emptyFileIsRejected", "", "must be a YAML mapping"),
+                Arguments.of(
+                        "aSecondDocumentInTheFileIsAnError",
+                        """
+                        version: "1"
+                        default: deny
+                        rules: []
+                        ---
+                        default: allow
+                        """,
+                        "policy.yaml:5:1: a second YAML document starts here"),
+                Arguments.of(
+                        "aYamlAliasIsAnErrorRatherThanTheAnchorsName",
+                        """
+                        version: "1"
+                        rules:
+                          - id: a
+                            action: &pay pay
+                            verdict: allow
+                          - id: b
+                            action: *pay
+                            verdict: deny
+                        """,
+                        "policy.yaml:7:13: not valid YAML: YAML aliases (*pay) are not allowed"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oneMistake")
+    void aMistakeIsNamedWithWhereItIs(String what, String yaml, String problem) throws Exception {
+        assertProblems(yaml, problem);
+    }
+
     @Test
     void badYamlNamesLineAndColumn() throws Exception {
         String message = problems("version: \"1\"\nrules:\n  - id: a\n    verdict: [allow\n");
         assertTrue(message.matches("(?s).*policy\\.yaml:\\d+:\\d+: not valid YAML.*"), message);
-    }
-
-    @Test
-    void unknownVerdictNamesRuleAndLine() throws Exception {
-        String message = problems("""
-                version: "1"
-                rules:
-                  - id: a
-                    verdict: maybe
-                """);
-        assertTrue(message.contains("policy.yaml:4:14: rule 'a': unknown verdict 'maybe'"), message);
-    }
-
-    @Test
-    void duplicateIdIsRejected() throws Exception {
-        String message = problems("""
-                version: "1"
-                rules:
-                  - id: a
-                    verdict: allow
-                  - id: a
-                    verdict: deny
-                """);
-        assertTrue(message.contains("policy.yaml:5:9: rule 'a': duplicate rule id 'a'"), message);
     }
 
     @Test
@@ -130,7 +173,8 @@ class PolicyLoaderTest {
 
     @Test
     void unknownKeysAndMissingFieldsAreErrorsNotSilentlyIgnored() throws Exception {
-        String message = problems("""
+        assertProblems(
+                """
                 version: "1"
                 rule:
                   - id: a
@@ -140,11 +184,11 @@ class PolicyLoaderTest {
                     whn: 'false'
                   - verdict: deny
                   - id: c
-                """);
-        assertTrue(message.contains("unknown key 'rule'"), message);
-        assertTrue(message.contains("rule 'b': unknown rule key 'whn'"), message);
-        assertTrue(message.contains("rule '#2': rule has no 'id'"), message);
-        assertTrue(message.contains("rule 'c': rule has no 'verdict'"), message);
+                """,
+                "unknown key 'rule'",
+                "rule 'b': unknown rule key 'whn'",
+                "rule '#2': rule has no 'id'",
+                "rule 'c': rule has no 'verdict'");
     }
 
     @Test
@@ -179,22 +223,6 @@ class PolicyLoaderTest {
     }
 
     @Test
-    void escalateIsNotARuleVerdict() throws Exception {
-        assertTrue(problems("version: \"1\"\nrules:\n  - id: a\n    verdict: escalate\n")
-                .contains("unknown verdict 'escalate'"));
-    }
-
-    @Test
-    void versionIsRequired() throws Exception {
-        assertTrue(problems("rules: []\n").contains("'version' is required"));
-    }
-
-    @Test
-    void emptyFileIsRejected() throws Exception {
-        assertTrue(problems("").contains("must be a YAML mapping"));
-    }
-
-    @Test
     void approversAreExpandedFromGroupsDeclaredAnywhereInTheFile() throws Exception {
         Policy policy = load("""
                 version: "1"
@@ -217,7 +245,9 @@ class PolicyLoaderTest {
 
     @Test
     void approvalMistakesAreNamedWithTheirRule() throws Exception {
-        String message = problems("""
+        // Pointed at the member itself, not at groups:, and shown without JSON quotes inside the quotes.
+        assertProblems(
+                """
                 version: "1"
                 default: require_approval
                 groups:
@@ -236,24 +266,14 @@ class PolicyLoaderTest {
                     approvers: [alice]
                     approval_timeout: soon
                     approval: later
-                """);
-        assertTrue(message.contains("policy.yaml:2:10: the default cannot be require_approval"), message);
-        // Pointed at the member itself, not at groups:, and shown without JSON quotes inside the quotes.
-        assertTrue(
-                message.contains("policy.yaml:4:16: group 'leads' member 'group:other' must be a reviewer name"),
-                message);
-        assertTrue(message.contains("rule 'no-approvers': a require_approval rule must name who may approve"), message);
-        assertTrue(
-                message.contains(
-                        "rule 'unknown-group': approver 'group:nobody' names a group that 'groups:' does not define"),
-                message);
-        assertTrue(
-                message.contains(
-                        "rule 'approvers-on-deny': 'approvers' only applies to a rule with verdict require_approval"),
-                message);
-        assertTrue(message.contains("rule 'bad-values': approval_timeout must be a duration"), message);
-        assertTrue(
-                message.contains("rule 'bad-values': unknown approval 'later' (expected wait or fail_fast)"), message);
+                """,
+                "policy.yaml:2:10: the default cannot be require_approval",
+                "policy.yaml:4:16: group 'leads' member 'group:other' must be a reviewer name",
+                "rule 'no-approvers': a require_approval rule must name who may approve",
+                "rule 'unknown-group': approver 'group:nobody' names a group that 'groups:' does not define",
+                "rule 'approvers-on-deny': 'approvers' only applies to a rule with verdict require_approval",
+                "rule 'bad-values': approval_timeout must be a duration",
+                "rule 'bad-values': unknown approval 'later' (expected wait or fail_fast)");
     }
 
     @Test
@@ -330,33 +350,6 @@ class PolicyLoaderTest {
     }
 
     @Test
-    void aSecondDocumentInTheFileIsAnError() throws Exception {
-        String message = problems("""
-                version: "1"
-                default: deny
-                rules: []
-                ---
-                default: allow
-                """);
-        assertTrue(message.contains("policy.yaml:5:1: a second YAML document starts here"), message);
-    }
-
-    @Test
-    void aYamlAliasIsAnErrorRatherThanTheAnchorsName() throws Exception {
-        String message = problems("""
-                version: "1"
-                rules:
-                  - id: a
-                    action: &pay pay
-                    verdict: allow
-                  - id: b
-                    action: *pay
-                    verdict: deny
-                """);
-        assertTrue(message.contains("policy.yaml:7:13: not valid YAML: YAML aliases (*pay) are not allowed"), message);
-    }
-
-    @Test
     void duplicateKeysAtTheTopLevelNameBothLines() throws Exception {
         String message = problems("""
                 version: "1"
@@ -370,7 +363,8 @@ class PolicyLoaderTest {
 
     @Test
     void duplicateKeysInARuleNameTheRuleAndBothLines() throws Exception {
-        String message = problems("""
+        assertProblems(
+                """
                 version: "1"
                 rules:
                   - id: x
@@ -382,16 +376,16 @@ class PolicyLoaderTest {
                     verdict: allow
                     verdict: deny
                     when: {a: 1, a: 2}
-                """);
-        assertTrue(message.contains("policy.yaml:7:5: rule 'x': duplicate key 'when' (first at line 5)"), message);
-        assertTrue(message.contains("policy.yaml:10:5: rule 'y': duplicate key 'verdict' (first at line 9)"), message);
-        assertTrue(
-                message.contains("policy.yaml:11:18: rule 'y': duplicate key 'a' in when (first at line 11)"), message);
+                """,
+                "policy.yaml:7:5: rule 'x': duplicate key 'when' (first at line 5)",
+                "policy.yaml:10:5: rule 'y': duplicate key 'verdict' (first at line 9)",
+                "policy.yaml:11:18: rule 'y': duplicate key 'a' in when (first at line 11)");
     }
 
     @Test
     void duplicateKeysInGroupsEscalationAndGovernEntriesNameBothLines() throws Exception {
-        String message = problems("""
+        assertProblems(
+                """
                 version: "1"
                 groups:
                   leads: [alice]
@@ -406,18 +400,16 @@ class PolicyLoaderTest {
                     action: send_mail
                     action: anything
                 rules: []
-                """);
-        assertTrue(message.contains("policy.yaml:5:3: duplicate key 'leads' in groups (first at line 3)"), message);
-        assertTrue(
-                message.contains("policy.yaml:9:3: duplicate key 'within' in escalation (first at line 8)"), message);
-        assertTrue(
-                message.contains("policy.yaml:13:5: govern entry #1: duplicate key 'action' (first at line 12)"),
-                message);
+                """,
+                "policy.yaml:5:3: duplicate key 'leads' in groups (first at line 3)",
+                "policy.yaml:9:3: duplicate key 'within' in escalation (first at line 8)",
+                "policy.yaml:13:5: govern entry #1: duplicate key 'action' (first at line 12)");
     }
 
     @Test
     void duplicateKeysInJsonNameBothLines() throws Exception {
-        String message = problems("""
+        assertProblems(
+                """
                 {
                   "version": "1",
                   "default": "deny",
@@ -429,8 +421,8 @@ class PolicyLoaderTest {
                   ],
                   "default": "allow"
                 }
-                """);
-        assertTrue(message.contains("policy.yaml:8:6: rule 'x': duplicate key 'when' (first at line 6)"), message);
-        assertTrue(message.contains("policy.yaml:10:3: duplicate key 'default' (first at line 3)"), message);
+                """,
+                "policy.yaml:8:6: rule 'x': duplicate key 'when' (first at line 6)",
+                "policy.yaml:10:3: duplicate key 'default' (first at line 3)");
     }
 }

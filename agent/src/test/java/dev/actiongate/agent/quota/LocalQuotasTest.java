@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.actiongate.agent.testing.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,27 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class LocalQuotasTest {
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-06T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-12-06T10:00:00Z"));
     private final LocalQuotas quotas = new LocalQuotas(clock);
     private static final Duration HOUR = Duration.ofHours(1);
 
@@ -68,10 +47,10 @@ class LocalQuotasTest {
 
     @Test
     void aNewWindowStartsEmptyOnItsBoundary() {
-        clock.now = Instant.parse("2026-12-06T10:59:59Z");
+        clock.set(Instant.parse("2026-12-06T10:59:59Z"));
         assertTrue(quotas.take("rate", "acme", 2, 2, HOUR).allowed());
         assertFalse(quotas.take("rate", "acme", 1, 2, HOUR).allowed());
-        clock.now = Instant.parse("2026-12-06T11:00:00Z");
+        clock.set(Instant.parse("2026-12-06T11:00:00Z"));
         QuotaCounter.Taken next = quotas.take("rate", "acme", 1, 2, HOUR);
         assertTrue(next.allowed(), "the window rolled over");
         assertEquals(0, next.current());
@@ -83,7 +62,7 @@ class LocalQuotasTest {
         QuotaCounter.Taken taken = quotas.take("rate", "acme", 2, 2, HOUR);
         quotas.giveBack("rate", "acme", 2, HOUR, taken);
         assertTrue(quotas.take("rate", "acme", 2, 2, HOUR).allowed());
-        clock.now = clock.now.plus(HOUR);
+        clock.advance(HOUR);
         QuotaCounter.Taken fresh = quotas.take("rate", "acme", 1, 2, HOUR);
         quotas.giveBack("rate", "acme", 2, HOUR, taken);
         assertEquals(

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
+import dev.actiongate.agent.testing.Await;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint of a log that closes delivered before it is gone.
  */
 class CheckpointWebhookTest {
+
+    /** Retries back off: a delivery can take seconds on a loaded machine. */
+    private static final Duration DELIVERY = Duration.ofSeconds(20);
 
     private static final Duration FAST = Duration.ofMillis(20);
 
@@ -112,16 +115,13 @@ class CheckpointWebhookTest {
         return "{\"epoch\":" + epoch + ",\"kind\":\"checkpoint\"}";
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
-    }
-
+    /** What {@code logger} logged; a copy taken under the appender's lock, as other threads log meanwhile. */
     private List<String> logged(String logger) {
-        return log.list.stream()
+        List<ILoggingEvent> events;
+        synchronized (log) {
+            events = List.copyOf(log.list);
+        }
+        return events.stream()
                 .filter(event -> event.getLoggerName().equals(logger))
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();
@@ -134,7 +134,7 @@ class CheckpointWebhookTest {
             for (int i = 0; i < 5; i++) {
                 webhook.accept(checkpoint(i));
             }
-            await("five checkpoints", () -> taken.size() == 5);
+            Await.until("five checkpoints", DELIVERY, () -> taken.size() == 5);
         } finally {
             webhook.close();
         }
@@ -151,7 +151,7 @@ class CheckpointWebhookTest {
             for (int i = 0; i < 3; i++) {
                 webhook.accept(checkpoint(i));
             }
-            await("three checkpoints", () -> taken.size() == 3 && webhook.undelivered() == 0);
+            Await.until("three checkpoints", DELIVERY, () -> taken.size() == 3 && webhook.undelivered() == 0);
             assertEquals(0, webhook.undelivered());
         } finally {
             webhook.close();
@@ -181,14 +181,16 @@ class CheckpointWebhookTest {
             }
             long took = System.nanoTime() - start;
             assertTrue(took < TimeUnit.MILLISECONDS.toNanos(250), "accepting waited " + took + " ns");
-            await(
+            Await.until(
                     "an attempt timed out",
+                    DELIVERY,
                     () -> logged("actiongate").stream()
                             .anyMatch(line -> line.contains("cannot be delivered") && line.contains("timed out")));
             assertTrue(webhook.undelivered() <= 4, "at most the queue and the one being retried wait");
             hang.set(false);
             release.countDown();
-            await("the last checkpoint", () -> taken.contains(checkpoint(9)) && webhook.undelivered() == 0);
+            Await.until(
+                    "the last checkpoint", DELIVERY, () -> taken.contains(checkpoint(9)) && webhook.undelivered() == 0);
         } finally {
             webhook.close();
         }
@@ -239,7 +241,7 @@ class CheckpointWebhookTest {
     void closingEndsItsThread() throws Exception {
         CheckpointWebhook webhook = new CheckpointWebhook(url(), Duration.ofSeconds(5), 100, FAST, FAST);
         webhook.accept(checkpoint(1));
-        await("the checkpoint", () -> taken.size() == 1);
+        Await.until("the checkpoint", DELIVERY, () -> taken.size() == 1);
         List<Thread> own = Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.getName().equals("actiongate-checkpoints"))
                 .toList();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actiongate.agent.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,22 +99,16 @@ class RecentRecordsTest {
         for (int i = from; i < to; i++) {
             log.append(record(i), null);
         }
-        // The writer looks at the path every 50 ms at least; records a look found there are not written again.
-        Thread.sleep(200);
+        // Rotated once the writer has looked at the path since: records a look found there are not written again.
+        Await.until("records up to " + (to - 1) + " confirmed in " + log.path(), log::confirmed);
         Files.move(log.path(), aside);
         log.append(record(to), null);
-        await(() -> Files.exists(log.path()) && Files.readString(log.path()).contains("\"n\":" + to + ","));
+        Await.until(
+                "the log goes on in a new file",
+                () -> Files.exists(log.path()) && Files.readString(log.path()).contains("\"n\":" + to + ","));
         Map<String, Object> continued =
                 CanonicalJson.parse(Files.readAllLines(log.path()).get(0));
         assertNotEquals(RecordChain.GENESIS, continued.get("previous_hash"), "the records were in the old file");
-    }
-
-    private static void await(Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.call()) {
-            assertTrue(System.nanoTime() < deadline, "the log did not go on in a new file within 10 s");
-            Thread.sleep(5);
-        }
     }
 
     @Test

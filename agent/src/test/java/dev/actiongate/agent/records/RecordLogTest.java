@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.actiongate.agent.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,52 +105,40 @@ class RecordLogTest {
         assertTrue(ChainVerifier.verify(file).intact());
     }
 
+    /** Writes {@code count} records, lets {@code edit} change the file's lines, and verifies what is left. */
+    private ChainVerifier.Result tampered(int count, Consumer<List<String>> edit) throws IOException {
+        Path file = write(count);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        edit.accept(lines);
+        Files.write(file, lines);
+        return ChainVerifier.verify(file);
+    }
+
+    private static void assertBrokenAt(int line, String problem, ChainVerifier.Result result) {
+        assertFalse(result.intact(), String.valueOf(result));
+        assertEquals(line, result.badLine(), String.valueOf(result));
+        assertTrue(result.problem().contains(problem), result.problem());
+    }
+
     @Test
     void editedLineIsCaught() throws IOException {
-        Path file = write(5);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.set(2, lines.get(2).replace("\"n\":2", "\"n\":7"));
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(3, result.badLine());
-        assertTrue(result.problem().contains("edited"), result.problem());
+        assertBrokenAt(
+                3, "edited", tampered(5, lines -> lines.set(2, lines.get(2).replace("\"n\":2", "\"n\":7"))));
     }
 
     @Test
     void deletedLineIsCaught() throws IOException {
-        Path file = write(5);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.remove(1);
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(2, result.badLine());
-        assertTrue(result.problem().contains("deleted"), result.problem());
+        assertBrokenAt(2, "deleted", tampered(5, lines -> lines.remove(1)));
     }
 
     @Test
     void swappedLinesAreCaught() throws IOException {
-        Path file = write(5);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        String third = lines.get(2);
-        lines.set(2, lines.get(3));
-        lines.set(3, third);
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(3, result.badLine());
+        assertBrokenAt(3, "", tampered(5, lines -> java.util.Collections.swap(lines, 2, 3)));
     }
 
     @Test
     void truncatedHeadIsCaught() throws IOException {
-        Path file = write(3);
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.remove(0);
-        Files.write(file, lines);
-        ChainVerifier.Result result = ChainVerifier.verify(file);
-        assertFalse(result.intact());
-        assertEquals(1, result.badLine());
+        assertBrokenAt(1, "", tampered(3, lines -> lines.remove(0)));
     }
 
     @Test
@@ -220,7 +207,7 @@ class RecordLogTest {
             for (int i = 0; i < 3; i++) {
                 log.append(record(i), null);
             }
-            await("the background writer copies the journal to the file", () -> lineCount(file) == 3);
+            Await.until("the background writer copies the journal to the file", () -> lineCount(file) == 3);
             log.flush();
             assertEquals(
                     List.of(),
@@ -383,17 +370,6 @@ class RecordLogTest {
         assertTrue(ChainVerifier.verify(file).intact());
     }
 
-    /** Polls until {@code condition} holds; fails after ten seconds. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within 10 s: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     private static long lineCount(Path file) {
         try {
             return Files.readAllLines(file).size();
@@ -460,7 +436,7 @@ class RecordLogTest {
             for (int i = 5; i < 10; i++) {
                 log.append(record(i), null);
             }
-            await("a new records file that begins with records_continued", () -> continued(file));
+            Await.until("a new records file that begins with records_continued", () -> continued(file));
             for (int i = 10; i < 15; i++) {
                 log.append(record(i), null);
             }
@@ -491,12 +467,12 @@ class RecordLogTest {
             for (int i = 0; i < 5; i++) {
                 log.append(record(i), null);
             }
-            await("five records in the file", () -> numbers(file).size() == 5);
+            Await.until("five records in the file", () -> numbers(file).size() == 5);
             Files.move(file, old);
             for (int i = 5; i < 10; i++) {
                 log.append(record(i), null);
             }
-            await("a new records file that begins with records_continued", () -> continued(file));
+            Await.until("a new records file that begins with records_continued", () -> continued(file));
             for (int i = 10; i < 15; i++) {
                 log.append(record(i), null);
             }
@@ -522,13 +498,13 @@ class RecordLogTest {
         Set<Integer> written = new HashSet<>();
         try (RecordLog log = RecordLog.open(file, true)) {
             log.append(record(0), null);
-            await("the first record in the file", () -> numbers(file).size() == 1);
+            Await.until("the first record in the file", () -> numbers(file).size() == 1);
             Files.delete(RecordLog.journalOf(file));
             Files.delete(file);
             Files.delete(folder);
             int[] n = {1};
             IOException[] denied = new IOException[1];
-            await("an append denied", () -> {
+            Await.until("an append denied", () -> {
                 try {
                     log.append(record(n[0]), null);
                     written.add(n[0]++);
@@ -542,7 +518,7 @@ class RecordLogTest {
             assertTrue(denied[0].getMessage().contains("denied"), denied[0].getMessage());
             assertEquals(denied[0].getMessage(), log.problem());
             Files.createDirectory(folder);
-            await("appends accepted again", () -> {
+            Await.until("appends accepted again", () -> {
                 try {
                     log.append(record(n[0]), null);
                     written.add(n[0]++);
@@ -571,7 +547,7 @@ class RecordLogTest {
             Object key =
                     Files.readAttributes(journal, BasicFileAttributes.class).fileKey();
             Files.delete(journal);
-            await("a new journal", () -> Files.exists(journal));
+            Await.until("a new journal", () -> Files.exists(journal));
             assertNotEquals(
                     key,
                     Files.readAttributes(journal, BasicFileAttributes.class).fileKey());
@@ -592,7 +568,7 @@ class RecordLogTest {
             log.append(record(0), null);
             Path other = Files.writeString(dir.resolve("other"), "not ours\n");
             Files.move(other, file, StandardCopyOption.REPLACE_EXISTING);
-            await("a new records file that begins with records_continued", () -> continued(file));
+            Await.until("a new records file that begins with records_continued", () -> continued(file));
             log.append(record(1), null);
             assertEquals("replaced", firstRecord(file).get("reason"));
         }
@@ -611,7 +587,7 @@ class RecordLogTest {
         try (RecordLog log = RecordLog.open(file)) {
             log.append(record(0), null);
             Files.delete(file);
-            await("a new records file that begins with records_continued", () -> continued(file));
+            Await.until("a new records file that begins with records_continued", () -> continued(file));
             log.append(record(1), null);
         }
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
