@@ -435,14 +435,14 @@ class FleetTest {
         String[] steps = {"load:t:4:stop", "mark:stopped", "gate:end"};
         try (AgentApp.Running a = instanceWith(jdk, store, "a", policy, steps);
                 AgentApp.Running b = instanceWith(jdk, store, "b", policy, steps)) {
-            List<AgentApp.Running> fleet = List.of(a, b);
-            for (AgentApp.Running app : fleet) {
+            List<AgentApp.Running> instances = List.of(a, b);
+            for (AgentApp.Running app : instances) {
                 awaitMore(app, "PENDING ", 1);
                 awaitMore(app, "ALLOWED ", 20);
             }
             fleet.stopServer();
             try {
-                for (AgentApp.Running app : fleet) {
+                for (AgentApp.Running app : instances) {
                     awaitMore(app, "cannot be reached", 1);
                     // Calls that need no database go on while it is down.
                     awaitMore(app, "ALLOWED ", 20);
@@ -450,12 +450,12 @@ class FleetTest {
             } finally {
                 fleet.startServer();
             }
-            for (AgentApp.Running app : fleet) {
+            for (AgentApp.Running app : instances) {
                 awaitMore(app, "PENDING ", 1); // a held call filed in the database again
                 app.signal("stop");
                 app.awaitMark("stopped");
             }
-            for (AgentApp.Running app : fleet) {
+            for (AgentApp.Running app : instances) {
                 // Every line of the file, including those written while the database was down,
                 // in the table once and in order; every call's decision among them.
                 String out = app.jvm().stdout();
