@@ -35,19 +35,7 @@ public final class RunBenchmarks {
     private RunBenchmarks() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("startup")) {
-            workspace();
-            StartupTiming.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args.length > 0 && args[0].equals("wakeup")) {
-            workspace();
-            WakeupTiming.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args.length > 0 && args[0].equals("policy-load")) {
-            workspace();
-            PolicyLoadTiming.main(Arrays.copyOfRange(args, 1, args.length));
+        if (runHarness(args)) {
             return;
         }
         CommandLineOptions options;
@@ -79,6 +67,37 @@ public final class RunBenchmarks {
             }
         }
 
+        runJmh(options);
+    }
+
+    /** Runs the harness {@code args[0]} names ({@code startup}, {@code wakeup}, {@code policy-load}); whether it did. */
+    private static boolean runHarness(String[] args) throws Exception {
+        if (args.length == 0) {
+            return false;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "startup" -> {
+                workspace();
+                StartupTiming.main(rest);
+            }
+            case "wakeup" -> {
+                workspace();
+                WakeupTiming.main(rest);
+            }
+            case "policy-load" -> {
+                workspace();
+                PolicyLoadTiming.main(rest);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs JMH with {@code options}, each fork given the agent its benchmark asks for, then prints the medians. */
+    private static void runJmh(CommandLineOptions options) {
         ChainedOptionsBuilder builder = new OptionsBuilder().parent(options);
         if (!options.getJvmArgs().hasValue()) {
             // JMH gives forks the host's JVM options; -Dactiongate.agent.jar and -Dactiongate.bench.store*

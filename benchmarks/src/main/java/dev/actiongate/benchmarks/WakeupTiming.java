@@ -77,25 +77,9 @@ final class WakeupTiming {
             String previous = null;
             for (int call = 0; call < UNTIMED + calls; call++) {
                 String id = awaitWaiting(b, previous);
-                long sent = System.nanoTime();
-                HttpResponse<String> answer = a.post(
-                        "/approvals/" + id + "/approve",
-                        "{\"reviewer\": \"bench-reviewer\", \"comment\": \"wake-up " + call + "\"}");
-                long answered = System.nanoTime();
-                if (answer.statusCode() != 200) {
-                    throw new IllegalStateException(
-                            "approving " + id + " on a answered " + answer.statusCode() + ": " + answer.body());
-                }
-                String returned = WakeupProbe.RETURNED + " " + call + " ";
-                ForkedInstance.Line line = b.await(
-                        "return of call " + call,
-                        text -> text.startsWith(returned) || text.startsWith(WakeupProbe.DENIED),
-                        LIMIT);
-                if (!line.text().startsWith(returned)) {
-                    throw new IllegalStateException("instance b: " + line.text());
-                }
+                long[] sample = approveAndAwaitReturn(a, b, id, call);
                 if (call >= UNTIMED) {
-                    samples.add(new long[] {line.readNanos() - answered, line.readNanos() - sent});
+                    samples.add(sample);
                     timedIds.add(id);
                 }
                 previous = id;
@@ -105,6 +89,32 @@ final class WakeupTiming {
         System.out.println("# load average at the end " + loadAverage());
         BenchWorkspace.deleteQuietly(recordsA);
         BenchWorkspace.deleteQuietly(recordsB);
+    }
+
+    /**
+     * Approves {@code id} through {@code a} and waits for {@code b}'s held call {@code call} to
+     * return: nanoseconds from {@code a}'s answer, and from sending the review, to the return.
+     */
+    private static long[] approveAndAwaitReturn(ForkedInstance a, ForkedInstance b, String id, int call)
+            throws IOException, InterruptedException {
+        long sent = System.nanoTime();
+        HttpResponse<String> answer = a.post(
+                "/approvals/" + id + "/approve",
+                "{\"reviewer\": \"bench-reviewer\", \"comment\": \"wake-up " + call + "\"}");
+        long answered = System.nanoTime();
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "approving " + id + " on a answered " + answer.statusCode() + ": " + answer.body());
+        }
+        String returned = WakeupProbe.RETURNED + " " + call + " ";
+        ForkedInstance.Line line = b.await(
+                "return of call " + call,
+                text -> text.startsWith(returned) || text.startsWith(WakeupProbe.DENIED),
+                LIMIT);
+        if (!line.text().startsWith(returned)) {
+            throw new IllegalStateException("instance b: " + line.text());
+        }
+        return new long[] {line.readNanos() - answered, line.readNanos() - sent};
     }
 
     private static ForkedInstance start(
