@@ -214,29 +214,9 @@ public final class ChainVerifier {
         if (continues.previousHash().equals(previousResult.lastHash())) {
             return new Link(true, next + " continues " + previous + " after its last record");
         }
-        List<Map<String, Object>> after = null;
-        long line = 0;
-        long at = 0;
-        try (BufferedReader reader = Files.newBufferedReader(previous, StandardCharsets.UTF_8)) {
-            String text;
-            while ((text = reader.readLine()) != null && line < previousResult.records()) {
-                line++;
-                Map<String, Object> record = CanonicalJson.parse(text);
-                Object before = record.remove("prev_hash");
-                Object hash = record.remove("hash");
-                if (after == null && line == 1 && continues.previousHash().equals(before)) {
-                    // Moved before the writer saw any of its lines there: all of them were written again.
-                    after = new ArrayList<>();
-                    at = 0;
-                }
-                if (after != null) {
-                    after.add(record);
-                } else if (continues.previousHash().equals(hash)) {
-                    after = new ArrayList<>();
-                    at = line;
-                }
-            }
-        }
+        Resumed resumed = resumedAt(previous, previousResult, continues.previousHash());
+        List<Map<String, Object>> after = resumed == null ? null : resumed.after();
+        long at = resumed == null ? 0 : resumed.at();
         if (after == null) {
             return new Link(
                     false,
@@ -266,5 +246,38 @@ public final class ChainVerifier {
                 true,
                 next + " continues " + previous + " after line " + at + "; the " + after.size()
                         + " records after it there were written again, unchanged, after the continuation record");
+    }
+
+    /** Where in a file a continuation resumes: after line {@code at}, and the records that follow it there. */
+    private record Resumed(long at, List<Map<String, Object>> after) {}
+
+    /**
+     * The records of {@code previous} after the one whose hash is {@code previousHash}, or all of
+     * them when it is the hash before its first record (the file moved before the writer saw any of
+     * its lines there, so all were written again); {@code null} when no record has it.
+     */
+    private static Resumed resumedAt(Path previous, Result previousResult, String previousHash) throws IOException {
+        List<Map<String, Object>> after = null;
+        long line = 0;
+        long at = 0;
+        try (BufferedReader reader = Files.newBufferedReader(previous, StandardCharsets.UTF_8)) {
+            String text;
+            while ((text = reader.readLine()) != null && line < previousResult.records()) {
+                line++;
+                Map<String, Object> record = CanonicalJson.parse(text);
+                Object before = record.remove("prev_hash");
+                Object hash = record.remove("hash");
+                if (after == null && line == 1 && previousHash.equals(before)) {
+                    after = new ArrayList<>();
+                }
+                if (after != null) {
+                    after.add(record);
+                } else if (previousHash.equals(hash)) {
+                    after = new ArrayList<>();
+                    at = line;
+                }
+            }
+        }
+        return after == null ? null : new Resumed(at, after);
     }
 }
