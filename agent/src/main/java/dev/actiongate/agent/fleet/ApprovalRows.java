@@ -141,11 +141,24 @@ final class ApprovalRows {
         return rows;
     }
 
-    private static Approval parse(String body) throws SQLException {
+    /**
+     * The request a row's body holds. An approval that names no reviewer or no time of review was
+     * not written by a review (the rows are not sealed: docs/security.md): it is refused, naming
+     * the row, rather than let a call run on it or fail later for want of those fields.
+     */
+    static Approval parse(String body) throws SQLException {
+        Approval approval;
         try {
-            return Approval.fromMap(CanonicalJson.parse(body));
+            approval = Approval.fromMap(CanonicalJson.parse(body));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new SQLException("an approval row's body is not a request: " + e.getMessage(), e);
         }
+        boolean decided = approval.status() == ApprovalStatus.APPROVED || approval.status() == ApprovalStatus.CONSUMED;
+        if (decided && (approval.reviewer() == null || approval.reviewedAt() == null)) {
+            throw new SQLException(
+                    "approval " + approval.id() + " is " + approval.status().wireName()
+                            + " in actiongate_approvals but names no reviewer or time of review: no review wrote it");
+        }
+        return approval;
     }
 }
