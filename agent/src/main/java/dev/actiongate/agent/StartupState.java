@@ -81,11 +81,9 @@ final class StartupState {
                     policy,
                     records,
                     ", fleet store " + store.describe() + " (" + schema + "), instance " + instance);
-            return new GateState(
-                    policy.value(),
-                    policy.problem(),
+            return withRecords(
+                    policy,
                     log,
-                    null,
                     origin,
                     store.approvals(),
                     null,
@@ -94,17 +92,26 @@ final class StartupState {
             String problem = "the fleet store cannot be used: " + e.getMessage();
             log().error("{}; calls that need approval, count denials or have limits will be denied", problem);
             logStart(config, policy, records, "");
-            return new GateState(
-                    policy.value(),
-                    policy.problem(),
+            return withRecords(
+                    policy,
                     log,
-                    null,
                     origin,
                     null,
                     problem,
                     new GateState.SharedStores(
                             new RefusingCounter(problem), new RefusingQuotas(problem), new UnreadableHistory(problem)));
         }
+    }
+
+    /** A fleet instance's state once its records file is open: what differs is whether its store could be used. */
+    private static GateState withRecords(
+            Part<Policy> policy,
+            RecordLog log,
+            GateState.Origin origin,
+            Approvals approvals,
+            String approvalsProblem,
+            GateState.SharedStores shared) {
+        return new GateState(policy.value(), policy.problem(), log, null, origin, approvals, approvalsProblem, shared);
     }
 
     /** Denial counts of a fleet store that cannot be used: every call that needs them is denied with why. */
