@@ -118,6 +118,20 @@ final class Conditions {
         }
     }
 
+    /**
+     * Loads CEL's parser, checker and evaluator, which take a while to load and initialise, by
+     * compiling one condition. Whatever goes wrong is for the compilation of the policy's own
+     * conditions to find and report.
+     */
+    @SuppressWarnings("CheckReturnValue")
+    static void load() {
+        try {
+            new Batch().compile("args.a == 'b' && size(ctx) > 1 && action.startsWith('c')");
+        } catch (RuntimeException | LinkageError e) {
+            // reported, if it happens again, where a condition is compiled
+        }
+    }
+
     /** {@code expression} parsed, not checked. */
     static CelValidationResult parse(String expression) {
         return COMPILER.parse(expression);
@@ -165,13 +179,15 @@ final class Conditions {
 
     /**
      * Compiles the conditions of one policy: they share one checker environment
-     * ({@link SharedChecker}), conditions that differ only in their literals are type-checked
-     * once ({@link ConditionShapes}), and a condition written by several rules is compiled once.
+     * ({@link SharedChecker}), conditions that differ only in their literals are parsed once
+     * ({@link ParsedTemplates}) and type-checked once ({@link ConditionShapes}), and a condition
+     * written by several rules is compiled once.
      * Not thread-safe: one per policy load.
      */
     static final class Batch {
         private final SharedChecker checker = sharedChecker();
         private final ConditionShapes shapes = new ConditionShapes();
+        private final ParsedTemplates templates = new ParsedTemplates();
         private final Map<String, Compiled> compiled = new HashMap<>();
 
         Compiled compile(String expression) {
@@ -180,7 +196,7 @@ final class Conditions {
 
         private Compiled compileOnce(String expression) {
             try {
-                CelValidationResult parsed = parse(expression);
+                CelValidationResult parsed = templates.parse(expression);
                 if (parsed.hasError()) {
                     return failed(parsed);
                 }

@@ -172,7 +172,7 @@ public final class PolicySource {
 
     private synchronized PolicyTree tree() throws PolicyException {
         if (tree == null) {
-            tree = PolicyTree.parse(bytes());
+            tree = PolicyLoader.read(bytes());
         }
         return tree;
     }
