@@ -34,6 +34,7 @@ public final class FleetDatabase implements Closeable {
     private final PGSimpleDataSource direct;
     private final HikariDataSource pool;
     private volatile int schemaVersion;
+    private final Outage outage = new Outage(System::nanoTime);
 
     private FleetDatabase(String url, PGSimpleDataSource direct, HikariDataSource pool) {
         this.shown = PASSWORD_IN_URL.matcher(url).replaceAll("$1***");
@@ -98,17 +99,22 @@ public final class FleetDatabase implements Closeable {
     }
 
     /**
-     * A pooled connection, the schema migrated first if it was not yet.
+     * A pooled connection, the schema migrated first if it was not yet. While the database is
+     * known to be down, most callers are denied at once ({@link Outage}).
      *
      * @throws IOException naming the database and why it cannot be reached
      */
     Connection connection() throws IOException {
+        outage.beforeTrying();
         Connection connection;
         try {
             connection = pool.getConnection();
         } catch (SQLException e) {
-            throw unreachable(e);
+            IOException failure = unreachable(e);
+            outage.failed(failure);
+            throw failure;
         }
+        outage.reached();
         if (schemaVersion == 0) {
             try {
                 schemaVersion = SchemaMigrations.migrate(connection);
