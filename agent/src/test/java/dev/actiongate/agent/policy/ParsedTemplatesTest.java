@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Conditions of one template parsed once give exactly the trees and sources CEL's parser gives. */
@@ -48,6 +50,70 @@ class ParsedTemplatesTest {
         assertTrue(
                 templates.parserRuns() < conditions / 2,
                 "most conditions of a template are made, not parsed: " + templates.parserRuns() + " of " + conditions);
+    }
+
+    /** Clauses random conditions are made of; {@code S} and {@code I} stand for a string and an int literal. */
+    private static final List<String> CLAUSES = List.of(
+            "args.a == S",
+            "args.n < I",
+            "args.s.startsWith(S)",
+            "size(args.list) > I",
+            "args.list.exists(x, x == S || x == I)",
+            "[S, I, S][I % 3] != args.k",
+            "{S: I}[S] == I",
+            "args.m[S] == I + I * I",
+            "!(args.b in [S, S])",
+            "args.t.matches(S) ? I > args.u : args.v == S",
+            "has(args.q) && args.q.size() >= I",
+            "args.list.all(y, args.list.filter(z, z == S).size() < I)");
+
+    /** What the strings are made of: a quote of the other kind, letters beyond ASCII and one beyond 16 bits among them. */
+    private static final List<String> CHARS =
+            List.of("a", "b", "X", "Z", "0", "9", " ", ".", "_", "-", "@", "/", "'", "é", "ü", "😀", "+", "*");
+
+    @Test
+    void randomConditionsOfRandomTemplatesParseAsTheParserParsesThem() {
+        Random random = new Random(20261207);
+        ParsedTemplates templates = new ParsedTemplates();
+        List<String> shapes = new ArrayList<>();
+        for (int t = 0; t < 12; t++) {
+            StringBuilder shape = new StringBuilder();
+            for (int c = 0, clauses = 1 + random.nextInt(4); c < clauses; c++) {
+                shape.append(c == 0 ? "" : random.nextBoolean() ? " && " : "\n  || ")
+                        .append(CLAUSES.get(random.nextInt(CLAUSES.size())));
+            }
+            shapes.add(shape.toString());
+        }
+        for (int i = 0; i < 1_500; i++) {
+            String condition = fill(shapes.get(random.nextInt(shapes.size())), random);
+            assertSameParse(condition, templates.parse(condition), Conditions.parse(condition));
+        }
+        assertTrue(templates.parserRuns() <= 2 * shapes.size(), "parsed: " + templates.parserRuns());
+    }
+
+    /** {@code shape} with each {@code S} and {@code I} replaced by a random literal of its kind. */
+    private static String fill(String shape, Random random) {
+        StringBuilder condition = new StringBuilder();
+        for (int i = 0; i < shape.length(); i++) {
+            char c = shape.charAt(i);
+            boolean alone = (i == 0 || !Character.isLetterOrDigit(shape.charAt(i - 1)))
+                    && (i + 1 == shape.length() || !Character.isLetterOrDigit(shape.charAt(i + 1)));
+            if (c == 'S' && alone) {
+                condition.append('"');
+                for (int n = random.nextInt(12); n > 0; n--) {
+                    condition.append(CHARS.get(random.nextInt(CHARS.size())));
+                }
+                condition.append('"');
+            } else if (c == 'I' && alone) {
+                condition.append(random.nextInt(9) + 1);
+                for (int n = random.nextInt(17); n > 0; n--) {
+                    condition.append(random.nextInt(10));
+                }
+            } else {
+                condition.append(c);
+            }
+        }
+        return condition.toString();
     }
 
     @Test
