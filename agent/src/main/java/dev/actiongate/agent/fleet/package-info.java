@@ -1,7 +1,8 @@
 /**
  * The fleet: what the replicas of a service share through one PostgreSQL database
  * ({@code store=jdbc:postgresql://...}), behind the same interfaces as this JVM's own stores.
- * Owns the connection pool and its failures ({@code FleetDatabase}), the versioned schema
+ * Owns the connection pool and its failures ({@code FleetDatabase}; {@code Outage} while it is
+ * known to be down), the versioned schema
  * ({@code SchemaMigrations}, SQL files under {@code resources/.../fleet/schema}), the shared
  * approval desk ({@code FleetApprovals} over {@code ApprovalRows}, woken by
  * {@code FleetNotices}' LISTEN), the shared event counter ({@code FleetCounter}), the records
