@@ -34,7 +34,7 @@ public final class FleetDatabase implements Closeable {
     private final PGSimpleDataSource direct;
     private final HikariDataSource pool;
     private volatile int schemaVersion;
-    private final Outage outage = new Outage(System::nanoTime);
+    private final Outage outage = new Outage();
 
     private FleetDatabase(String url, PGSimpleDataSource direct, HikariDataSource pool) {
         this.shown = PASSWORD_IN_URL.matcher(url).replaceAll("$1***");
@@ -100,12 +100,14 @@ public final class FleetDatabase implements Closeable {
 
     /**
      * A pooled connection, the schema migrated first if it was not yet. While the database is
-     * known to be down, most callers are denied at once ({@link Outage}).
+     * known to be down, a caller first probes it ({@link Outage}).
      *
      * @throws IOException naming the database and why it cannot be reached
      */
     Connection connection() throws IOException {
-        outage.beforeTrying();
+        if (outage.known() != null) {
+            probe();
+        }
         Connection connection;
         try {
             connection = pool.getConnection();
@@ -124,6 +126,30 @@ public final class FleetDatabase implements Closeable {
             }
         }
         return connection;
+    }
+
+    /**
+     * Returns once a connection of its own reached the database, which ends the outage; throws
+     * the failure when it did not, or the last one seen when another caller probes right now.
+     */
+    private void probe() throws IOException {
+        IOException known = outage.known();
+        if (known == null) {
+            return;
+        }
+        if (!outage.startProbe()) {
+            throw Outage.denial(known);
+        }
+        try {
+            direct.getConnection().close();
+            outage.reached();
+        } catch (SQLException e) {
+            IOException failure = unreachable(e);
+            outage.failed(failure);
+            throw failure;
+        } finally {
+            outage.probed();
+        }
     }
 
     /** Work done in one transaction. */

@@ -1,54 +1,45 @@
 package dev.actiongate.agent.fleet;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** A database known to be down denies callers at once, but for one that tries it again now and then. */
+/** A database known to be down is probed by one caller at a time; the others are denied with the last failure. */
 class OutageTest {
 
-    private final AtomicLong now = new AtomicLong(1_000);
-    private final Outage outage = new Outage(now::get);
+    private final Outage outage = new Outage();
 
     @Test
-    void untilAFailureEveryCallerTries() {
-        assertDoesNotThrow(outage::beforeTrying);
-        assertDoesNotThrow(outage::beforeTrying);
-        assertFalse(outage.known());
+    void untilAFailureNothingIsKnown() {
+        assertNull(outage.known());
     }
 
     @Test
-    void afterAFailureCallersAreDeniedWithItUntilOneMayTryAgain() throws IOException {
+    void whileOneCallerProbesTheOthersAreDeniedWithTheLastFailure() {
         IOException failure =
                 new IOException("fleet store jdbc:postgresql://db/x cannot be reached: Connection refused");
         outage.failed(failure);
-        IOException denied = assertThrows(IOException.class, outage::beforeTrying);
-        assertEquals(failure.getMessage(), denied.getMessage(), "the cause, as the call that met it was told");
+        assertSame(failure, outage.known());
+        assertTrue(outage.startProbe(), "the first caller probes");
+        assertFalse(outage.startProbe(), "one probe at a time");
+        IOException denied = Outage.denial(outage.known());
+        assertEquals(failure.getMessage(), denied.getMessage(), "the cause, as the caller that met it was told");
         assertSame(failure, denied.getCause());
-
-        now.addAndGet(Outage.RETRY_NANOS - 1);
-        assertThrows(IOException.class, outage::beforeTrying);
-        now.addAndGet(1);
-        outage.beforeTrying(); // this caller's turn to try the database
-        assertThrows(IOException.class, outage::beforeTrying, "one caller per interval, not every one");
-        assertTrue(outage.known());
+        outage.probed();
+        assertTrue(outage.startProbe(), "once the probe is over, the next caller probes again");
     }
 
     @Test
-    void aCallerThatReachesTheDatabaseEndsTheOutage() throws IOException {
+    void aProbeThatReachesTheDatabaseEndsTheOutage() {
         outage.failed(new IOException("down"));
-        now.addAndGet(Outage.RETRY_NANOS);
-        outage.beforeTrying();
+        assertTrue(outage.startProbe());
         outage.reached();
-        assertFalse(outage.known());
-        assertDoesNotThrow(outage::beforeTrying);
-        assertDoesNotThrow(outage::beforeTrying);
+        outage.probed();
+        assertNull(outage.known());
     }
 }
