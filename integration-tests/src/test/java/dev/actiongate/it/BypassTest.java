@@ -127,13 +127,7 @@ class BypassTest {
     @OnEveryJdk
     void aPolicyPathThatNeverAnswersHoldsNeitherMainNorTheFirstCall(Jdk jdk) throws Exception {
         Path fifo = fifo("policy.fifo");
-        ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(fifo)
-                .option("startup_timeout=2s")
-                .main(BasicApp.class)
-                .timeout(Duration.ofSeconds(40))
-                .run()
-                .assertExit(0);
+        ForkedJvm.Run run = basicAppWithATwoSecondStart(AgentApp.on(jdk, dir).policyFile(fifo));
         AppOutput out = run.output();
         out.assertOnlyDenied(BasicApp.CALLS);
         assertTrue(
@@ -144,17 +138,20 @@ class BypassTest {
     @OnEveryJdk
     void aRecordsPathThatNeverAnswersDeniesCallsPastTheDeadline(Jdk jdk) throws Exception {
         Path fifo = fifo("records.fifo");
-        ForkedJvm.Run run = denyAll(jdk)
-                .records(fifo)
-                .option("startup_timeout=2s")
-                .main(BasicApp.class)
-                .timeout(Duration.ofSeconds(40))
-                .run()
-                .assertExit(0);
+        ForkedJvm.Run run = basicAppWithATwoSecondStart(denyAll(jdk).records(fifo));
         AppOutput out = run.output();
         out.assertOnlyDenied(BasicApp.CALLS);
         assertTrue(out.denied("greet world").reason().contains("still opening records file " + fifo), run.describe());
         assertFalse(run.took().compareTo(Duration.ofSeconds(30)) > 0, "bounded by startup_timeout\n" + run.describe());
+    }
+
+    /** BasicApp run to its end under {@code app}, with a two-second start-up deadline. */
+    private static ForkedJvm.Run basicAppWithATwoSecondStart(AgentApp app) {
+        return app.option("startup_timeout=2s")
+                .main(BasicApp.class)
+                .timeout(Duration.ofSeconds(40))
+                .run()
+                .assertExit(0);
     }
 
     private AgentApp denyAll(Jdk jdk) {
