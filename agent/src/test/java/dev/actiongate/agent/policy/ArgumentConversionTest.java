@@ -110,6 +110,12 @@ class ArgumentConversionTest {
         return assertTimeoutPreemptively(BOUND, () -> policy.evaluate("act", PolicyFixture.variables("act", args)));
     }
 
+    /** The condition, evaluated on {@code args}, allows. */
+    private static void assertAllowed(String condition, Map<String, Object> args) throws PolicyException {
+        Decision decision = decide(condition, args);
+        assertEquals(Verdict.ALLOW, decision.verdict(), decision.reason());
+    }
+
     /** The condition, evaluated on {@code args}, denies with a reason that contains each of {@code parts}. */
     private static void assertDeniedSaying(String condition, Map<String, Object> args, String... parts)
             throws PolicyException {
@@ -132,10 +138,7 @@ class ArgumentConversionTest {
         assertEquals("{\"items\":[\"first\",\"<cycle>\",\"<cycle>\"]}", json(args));
         assertNull(PolicyValues.cutShort(args), "a cycle is not the budget");
 
-        assertEquals(
-                Verdict.ALLOW,
-                decide("args.items[0] == \"first\" && size(args.items) == 3", args)
-                        .verdict());
+        assertAllowed("args.items[0] == \"first\" && size(args.items) == 3", args);
         assertDeniedSaying("args.items[1][0] == \"first\"", args, "args.items: a list in it contains itself (a cycle)");
         Decision whole = decide("args.items.all(i, i != \"x\")", args);
         assertEquals(Verdict.ALLOW, whole.verdict(), "a cycle is a list, which is not \"x\": " + whole.reason());
@@ -148,7 +151,7 @@ class ArgumentConversionTest {
         meta.put("self", meta);
         Map<String, Object> args = convert("meta", meta, ArgumentLimits.DEFAULT);
         assertEquals("{\"meta\":{\"name\":\"meta\",\"self\":\"<cycle>\"}}", json(args));
-        assertEquals(Verdict.ALLOW, decide("args.meta.name == \"meta\"", args).verdict());
+        assertAllowed("args.meta.name == \"meta\"", args);
         assertDeniedSaying("has(args.meta.self.name)", args, "args.meta: a map in it contains itself (a cycle)");
     }
 
@@ -186,10 +189,7 @@ class ArgumentConversionTest {
     void aLongListIsReadUpToTheBudgetAndItsRealSizeIsKnown() throws Exception {
         List<Long> rows = IntStream.range(0, 20_000).mapToObj(i -> (long) i).toList();
         Map<String, Object> args = convert("rows", rows, new ArgumentLimits(1_000, 1_000));
-        assertEquals(
-                Verdict.ALLOW,
-                decide("size(args.rows) == 20000 && args.rows[999] == 999", args)
-                        .verdict());
+        assertAllowed("size(args.rows) == 20000 && args.rows[999] == 999", args);
         assertDeniedSaying("args.rows[1000] == 1000", args, "conversion budget of 1000 elements (args_max_nodes)");
         Decision every = decide("args.rows.all(r, r >= 0)", args);
         assertEquals(Verdict.DENY, every.verdict(), "all() cannot be true of what was not converted");
@@ -199,7 +199,7 @@ class ArgumentConversionTest {
     void textTheConversionMakesCountsAndStringsPassedAsTheyAreDoNot() throws Exception {
         ArgumentLimits limits = new ArgumentLimits(10_000, 1_000);
         Map<String, Object> whole = convert("note", "n".repeat(5_000), limits);
-        assertEquals(Verdict.ALLOW, decide("size(args.note) == 5000", whole).verdict());
+        assertAllowed("size(args.note) == 5000", whole);
 
         // a CharSequence that is not a String: its text is made, and counted
         Map<String, Object> built = convert("note", java.nio.CharBuffer.wrap("n".repeat(5_000)), limits);
@@ -247,8 +247,7 @@ class ArgumentConversionTest {
             inner = next;
         }
         Map<String, Object> args = convert("deep", deep, ArgumentLimits.DEFAULT);
-        assertEquals(
-                Verdict.ALLOW, decide("size(args.deep[0][0][0]) == 1", args).verdict());
+        assertAllowed("size(args.deep[0][0][0]) == 1", args);
         String path = "args.deep" + "[0]".repeat(ArgumentConversion.MAX_DEPTH);
         assertDeniedSaying("size(" + path + ") == 1", args, "args.deep: nested deeper than 64 levels");
     }
@@ -256,9 +255,7 @@ class ArgumentConversionTest {
     @Test
     void anObjectComparedWithItselfStopsAtTheDepthLimit() throws Exception {
         Map<String, Object> args = convert("loop", new Loop(), ArgumentLimits.DEFAULT);
-        assertEquals(
-                Verdict.ALLOW,
-                decide("args.loop.self.self.name == \"loop\"", args).verdict());
+        assertAllowed("args.loop.self.self.name == \"loop\"", args);
         assertDeniedSaying("args.loop == args.loop.self", args, "args.loop: nested deeper than 64 levels");
     }
 
@@ -279,7 +276,7 @@ class ArgumentConversionTest {
         keyed.put("plain", 1);
         keyed.put(new TreeKey(sharedTree()), 2);
         Map<String, Object> args = convert("keyed", keyed, ArgumentLimits.DEFAULT);
-        assertEquals(Verdict.ALLOW, decide("args.keyed.plain == 1", args).verdict());
+        assertAllowed("args.keyed.plain == 1", args);
         assertEquals(Verdict.DENY, decide("args.keyed.other == 1", args).verdict());
     }
 
