@@ -46,14 +46,19 @@ class AdminApiLimitsTest {
     @TempDir
     Path dir;
 
-    @OnEveryJdk
-    void slowClientsDoNotKeepAReviewerFromAnsweringAndAreCutOff(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir)
+    /** ApprovalApp through {@code steps} under {@link #POLICY}, with the admin API on, given {@code limit}. */
+    private AgentApp.Running start(Jdk jdk, Duration limit, String... steps) {
+        return AgentApp.on(jdk, dir)
                 .policy(POLICY)
                 .admin(TOKEN)
-                .main(ApprovalApp.class, "call:held:a@x.example")
-                .timeout(Duration.ofSeconds(90));
-        try (AgentApp.Running app = setup.start()) {
+                .main(ApprovalApp.class, steps)
+                .timeout(limit)
+                .start();
+    }
+
+    @OnEveryJdk
+    void slowClientsDoNotKeepAReviewerFromAnsweringAndAreCutOff(Jdk jdk) throws Exception {
+        try (AgentApp.Running app = start(jdk, Duration.ofSeconds(90), "call:held:a@x.example")) {
             AdminClient admin = app.admin();
             JsonNode pending = admin.awaitPending(a -> a.path("waiting").asBoolean(), Duration.ofSeconds(30));
             List<SlowClient> slow = new ArrayList<>();
@@ -92,12 +97,7 @@ class AdminApiLimitsTest {
 
     @OnEveryJdk
     void largeRequestsAndForeignHostsAreRefusedSayingWhy(Jdk jdk) throws Exception {
-        AgentApp setup = AgentApp.on(jdk, dir)
-                .policy(POLICY)
-                .admin(TOKEN)
-                .main(ApprovalApp.class, "gate:exit")
-                .timeout(Duration.ofSeconds(60));
-        try (AgentApp.Running app = setup.start()) {
+        try (AgentApp.Running app = start(jdk, Duration.ofSeconds(60), "gate:exit")) {
             int port = app.adminPort();
             String auth = "Authorization: Bearer " + TOKEN + "\r\n";
             assertTrue(

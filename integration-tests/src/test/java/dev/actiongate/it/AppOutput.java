@@ -1,5 +1,6 @@
 package dev.actiongate.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
@@ -53,6 +54,12 @@ public record AppOutput(List<String> lines, ForkedJvm.Run run) {
         return withPrefix("DENIED ").stream()
                 .map(line -> line.substring(0, line.indexOf('\t')))
                 .toList();
+    }
+
+    /** Fails the test unless no governed body ran and exactly the calls {@code labels} were denied, in order. */
+    public void assertOnlyDenied(List<String> labels) {
+        assertEquals(List.of(), bodies(), "no governed body may run\n" + run.describe());
+        assertEquals(labels, deniedLabels(), "the calls denied\n" + run.describe());
     }
 
     /** Every call that threw something other than a denial: {@code label<TAB>class<TAB>message}. */

@@ -18,8 +18,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
@@ -54,18 +58,14 @@ class ApprovalConsoleTest {
     @RegisterExtension
     final SmtpServer smtp = new SmtpServer();
 
-    @OnEveryJdk
-    void aReviewerApprovesTheWaitingEmailInTheConsoleAndItIsSent(Jdk jdk) throws Exception {
-        approveInTheConsole(jdk, false);
+    static Stream<Arguments> everyJdkWithTheSharedTokenAndHerOwn() {
+        return Jdk.allWith(false, true);
     }
 
-    /** As above, with olivia's own token: the console shows her name and reviews go out under it. */
-    @OnEveryJdk
-    void withHerOwnTokenTheConsoleKnowsTheReviewer(Jdk jdk) throws Exception {
-        approveInTheConsole(jdk, true);
-    }
-
-    private void approveInTheConsole(Jdk jdk, boolean ownToken) throws Exception {
+    /** With olivia's own token ({@code ownToken}), the console shows her name and reviews go out under it. */
+    @ParameterizedTest(name = "{0}, her own token: {1}")
+    @MethodSource("everyJdkWithTheSharedTokenAndHerOwn")
+    void aReviewerApprovesTheWaitingEmailInTheConsoleAndItIsSent(Jdk jdk, boolean ownToken) throws Exception {
         AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin(TOKEN).timeout(Duration.ofSeconds(90));
         String consoleToken = TOKEN;
         if (ownToken) {

@@ -111,19 +111,20 @@ class AttachCatchTest {
 
     /** The call was denied and caught as an {@code ActionDeniedException} from {@code origin}. */
     private static void assertCaught(AppOutput out, String label, String origin) {
-        String line = line(out, "CAUGHT " + label + "\t");
-        String[] parts = line.split("\t");
-        assertEquals("dev.actiongate.ActionDeniedException", parts[1], line);
-        assertEquals("deny", parts[2], line);
-        assertEquals(origin, parts[3], "the copy the caller's class loader resolves: " + line);
+        assertCaughtAs(out, "CAUGHT " + label, "dev.actiongate.ActionDeniedException", "deny", origin);
     }
 
     /** The fail-fast call was caught by {@code catch (ActionDeniedException e)} as a pending approval. */
     private static void assertPending(AppOutput out, String label, String origin) {
-        String line = line(out, "PENDING " + label + "\t");
+        assertCaughtAs(out, "PENDING " + label, "dev.actiongate.ApprovalPendingException", "approval_pending", origin);
+    }
+
+    /** The line that begins with {@code caught} and a tab names {@code exception}, {@code verdict} and its {@code origin}. */
+    private static void assertCaughtAs(AppOutput out, String caught, String exception, String verdict, String origin) {
+        String line = line(out, caught + "\t");
         String[] parts = line.split("\t");
-        assertEquals("dev.actiongate.ApprovalPendingException", parts[1], line);
-        assertEquals("approval_pending", parts[2], line);
+        assertEquals(exception, parts[1], line);
+        assertEquals(verdict, parts[2], line);
         assertEquals(origin, parts[3], "the copy the caller's class loader resolves: " + line);
     }
 

@@ -25,16 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BypassTest {
 
-    /** Allows nothing: any body that runs got past the gate. */
-    private static final String DENY_ALL = """
-            version: "bypass-1"
-            default: deny
-            rules:
-              - id: nothing-else
-                action: never_called
-                verdict: allow
-            """;
-
     /** An allow-everything bridge under the bridge's source name, as an attacker would ship it. */
     private static final String SHADOW_BRIDGE = """
             package dev.actiongate.bootstrap;
@@ -65,14 +55,7 @@ class BypassTest {
         assertEquals(
                 "InaccessibleObjectException", out.fact("install"), out.run().describe());
         assertEquals("child-first", out.fact("child-first loader"), out.run().describe());
-        assertEquals(
-                List.of(),
-                out.bodies(),
-                "no governed body may run\n" + out.run().describe());
-        assertEquals(
-                List.of("greet after replace", "greet child-first"),
-                out.deniedLabels(),
-                out.run().describe());
+        out.assertOnlyDenied(BridgeAttackApp.CALLS);
         assertEquals(List.of("deny", "deny"), run.records().verdicts("greet"), "each call decided once and recorded");
     }
 
@@ -87,11 +70,7 @@ class BypassTest {
                 "false",
                 out.fact("install"),
                 "the install must be refused\n" + out.run().describe());
-        assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(
-                List.of("greet after replace", "greet child-first"),
-                out.deniedLabels(),
-                out.run().describe());
+        out.assertOnlyDenied(BridgeAttackApp.CALLS);
         Records written = run.records();
         assertEquals(1, written.ofKind("bridge_install_refused").size(), "the refused install is recorded");
         assertTrue(
@@ -107,11 +86,7 @@ class BypassTest {
                 .main(BasicApp.class)
                 .run()
                 .output();
-        assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(
-                List.of("greet world", "delete", "transfer"),
-                out.deniedLabels(),
-                out.run().describe());
+        out.assertOnlyDenied(BasicApp.CALLS);
     }
 
     @OnEveryJdk
@@ -127,11 +102,7 @@ class BypassTest {
                 BasicApp.Greeter.class.getName() + "," + BasicApp.LocalStorage.class.getName(),
                 out.fact("early-loaded"),
                 out.run().describe());
-        assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(
-                List.of("greet world", "delete", "transfer"),
-                out.deniedLabels(),
-                out.run().describe());
+        out.assertOnlyDenied(BasicApp.CALLS);
         assertEquals(List.of("deny"), run.records().verdicts("greet"), "the early-loaded greeter is decided once");
     }
 
@@ -144,11 +115,7 @@ class BypassTest {
                 .main(BasicApp.class)
                 .run()
                 .output();
-        assertEquals(List.of(), out.bodies(), out.run().describe());
-        assertEquals(
-                List.of("greet world", "delete", "transfer"),
-                out.deniedLabels(),
-                out.run().describe());
+        out.assertOnlyDenied(BasicApp.CALLS);
         assertFalse(Files.exists(dir.resolve("null.journal")), "nothing is created for a path that names no file");
         assertTrue(
                 out.denied("greet world")
@@ -160,16 +127,9 @@ class BypassTest {
     @OnEveryJdk
     void aPolicyPathThatNeverAnswersHoldsNeitherMainNorTheFirstCall(Jdk jdk) throws Exception {
         Path fifo = fifo("policy.fifo");
-        ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(fifo)
-                .option("startup_timeout=2s")
-                .main(BasicApp.class)
-                .timeout(Duration.ofSeconds(40))
-                .run()
-                .assertExit(0);
+        ForkedJvm.Run run = basicAppWithATwoSecondStart(AgentApp.on(jdk, dir).policyFile(fifo));
         AppOutput out = run.output();
-        assertEquals(List.of(), out.bodies(), run.describe());
-        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), run.describe());
+        out.assertOnlyDenied(BasicApp.CALLS);
         assertTrue(
                 out.denied("greet world").reason().contains("reading policy " + fifo + " did not finish within"),
                 run.describe());
@@ -178,22 +138,24 @@ class BypassTest {
     @OnEveryJdk
     void aRecordsPathThatNeverAnswersDeniesCallsPastTheDeadline(Jdk jdk) throws Exception {
         Path fifo = fifo("records.fifo");
-        ForkedJvm.Run run = denyAll(jdk)
-                .records(fifo)
-                .option("startup_timeout=2s")
-                .main(BasicApp.class)
-                .timeout(Duration.ofSeconds(40))
-                .run()
-                .assertExit(0);
+        ForkedJvm.Run run = basicAppWithATwoSecondStart(denyAll(jdk).records(fifo));
         AppOutput out = run.output();
-        assertEquals(List.of(), out.bodies(), run.describe());
-        assertEquals(List.of("greet world", "delete", "transfer"), out.deniedLabels(), run.describe());
+        out.assertOnlyDenied(BasicApp.CALLS);
         assertTrue(out.denied("greet world").reason().contains("still opening records file " + fifo), run.describe());
         assertFalse(run.took().compareTo(Duration.ofSeconds(30)) > 0, "bounded by startup_timeout\n" + run.describe());
     }
 
+    /** BasicApp run to its end under {@code app}, with a two-second start-up deadline. */
+    private static ForkedJvm.Run basicAppWithATwoSecondStart(AgentApp app) {
+        return app.option("startup_timeout=2s")
+                .main(BasicApp.class)
+                .timeout(Duration.ofSeconds(40))
+                .run()
+                .assertExit(0);
+    }
+
     private AgentApp denyAll(Jdk jdk) {
-        return AgentApp.on(jdk, dir).policy(DENY_ALL);
+        return AgentApp.on(jdk, dir).policy(Policies.DENY_ALL);
     }
 
     private Path fifo(String name) throws IOException, InterruptedException {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actiongate.it.apps.ConcurrencyApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -26,18 +25,17 @@ class ConcurrencyTest {
 
     @OnEveryJdk
     void eightThreadsOfFiveThousandCallsLeaveAnIntactChainOfEveryRecord(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                version: "it-concurrency-1"
-                default: deny
-                rules:
-                  - id: counting
-                    action: count
-                    when: 'args.call >= 0 && args.thread < 8'
-                    verdict: allow
-                """);
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
+                .policy("""
+                    version: "it-concurrency-1"
+                    default: deny
+                    rules:
+                      - id: counting
+                        action: count
+                        when: 'args.call >= 0 && args.thread < 8'
+                        verdict: allow
+                    """)
                 .classpath(AppClasspath.appsOnly())
                 .main(ConcurrencyApp.class, Integer.toString(THREADS), Integer.toString(CALLS))
                 .run()

@@ -29,6 +29,7 @@ class ContextTest {
                 reason: tenant is blocked
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CHAT = "{\"channel\":\"chat\"}";
 
     @TempDir
     Path dir;
@@ -46,28 +47,10 @@ class ContextTest {
         Records records = Records.read(file);
         String why = run.describe();
 
-        assertContext(records, "no-scope", null, null, null, null, "staging", "{}", "main");
-        assertContext(
-                records,
-                "outer",
-                "agent-7",
-                "user-42",
-                "acme",
-                "ticket 4711",
-                "staging",
-                "{\"channel\":\"chat\"}",
-                "main");
+        assertUnscoped(records, "no-scope", "main");
+        assertScoped(records, "outer", "agent-7", CHAT, "main");
         // The operator configured staging: the inner scope's "production" is a claim, kept beside it
-        assertContext(
-                records,
-                "inner",
-                "agent-8",
-                "user-42",
-                "acme",
-                "ticket 4711",
-                "staging",
-                "{\"channel\":\"chat\",\"priority\":\"high\"}",
-                "main");
+        assertScoped(records, "inner", "agent-8", "{\"channel\":\"chat\",\"priority\":\"high\"}", "main");
         assertEquals(
                 "production",
                 records.decisionWithArgument("label", "inner")
@@ -77,42 +60,15 @@ class ContextTest {
         assertTrue(out.fact("inner.context").contains("actor=agent-8"), why);
         assertTrue(out.fact("restored.context").contains("actor=agent-7"), why);
         assertTrue(out.fact("restored.context").contains("environment=staging"), why);
-        assertContext(
-                records,
-                "outer-again",
-                "agent-7",
-                "user-42",
-                "acme",
-                "ticket 4711",
-                "staging",
-                "{\"channel\":\"chat\"}",
-                "main");
+        assertScoped(records, "outer-again", "agent-7", CHAT, "main");
 
         // ActionContext.wrap carries the context to the pool thread; an unwrapped task has none
-        assertContext(
-                records,
-                "wrapped-runnable",
-                "agent-7",
-                "user-42",
-                "acme",
-                "ticket 4711",
-                "staging",
-                "{\"channel\":\"chat\"}",
-                "ctx-worker-1");
-        assertContext(
-                records,
-                "wrapped-callable",
-                "agent-7",
-                "user-42",
-                "acme",
-                "ticket 4711",
-                "staging",
-                "{\"channel\":\"chat\"}",
-                "ctx-worker-1");
-        assertContext(records, "unwrapped", null, null, null, null, "staging", "{}", "ctx-worker-1");
+        assertScoped(records, "wrapped-runnable", "agent-7", CHAT, "ctx-worker-1");
+        assertScoped(records, "wrapped-callable", "agent-7", CHAT, "ctx-worker-1");
+        assertUnscoped(records, "unwrapped", "ctx-worker-1");
 
         assertTrue(out.fact("after.context").contains("actor=null"), why);
-        assertContext(records, "after", null, null, null, null, "staging", "{}", "main");
+        assertUnscoped(records, "after", "main");
 
         // ctx.attributes and ctx.tenant decide
         Denial sms = out.denied("sms");
@@ -124,6 +80,17 @@ class ContextTest {
         assertEquals(
                 "evil-corp", records.decision(evil.decisionId()).get("tenant").asText());
         assertEquals(List.of("sms", "evil-tenant"), out.deniedLabels(), why);
+    }
+
+    /** A call in ContextApp's scope for user-42 of acme ("ticket 4711"), in the configured staging. */
+    private static void assertScoped(Records records, String label, String actor, String attributes, String thread)
+            throws Exception {
+        assertContext(records, label, actor, "user-42", "acme", "ticket 4711", "staging", attributes, thread);
+    }
+
+    /** A call outside any scope: only the configured environment is known. */
+    private static void assertUnscoped(Records records, String label, String thread) throws Exception {
+        assertContext(records, label, null, null, null, null, "staging", "{}", thread);
     }
 
     private static void assertContext(

@@ -25,9 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FailClosedTest {
 
-    /** The three governed calls BasicApp makes, by label. */
-    private static final List<String> CALLS = List.of("greet world", "delete", "transfer");
-
     @TempDir
     Path dir;
 
@@ -78,7 +75,7 @@ class FailClosedTest {
     }
 
     static Stream<Arguments> everyJdkAndBrokenPolicy() {
-        return Jdk.all().flatMap(jdk -> brokenPolicies().map(policy -> Arguments.of(jdk, policy)));
+        return Jdk.allWith(brokenPolicies().toArray());
     }
 
     @ParameterizedTest(name = "{0}, {1}")
@@ -98,8 +95,7 @@ class FailClosedTest {
         String why = run.describe();
 
         assertEquals("true", out.fact("done"), "the application ran to its end\n" + why);
-        assertEquals(CALLS, out.deniedLabels(), "every governed call is denied\n" + why);
-        assertEquals(List.of(), out.bodies(), "no governed body ran\n" + why);
+        out.assertOnlyDenied(BasicApp.CALLS);
         assertTrue(run.stderr().contains("FAIL-CLOSED"), "the agent says it fails closed\n" + why);
         for (String problem : broken.problems()) {
             Pattern pattern = Pattern.compile(problem.replace("@POLICY@", Pattern.quote(policy.toString())));
@@ -107,7 +103,7 @@ class FailClosedTest {
         }
 
         Records records = result.records();
-        for (String label : CALLS) {
+        for (String label : BasicApp.CALLS) {
             Denial denial = out.denied(label);
             assertEquals("deny", denial.verdict(), why);
             assertTrue(denial.reason().startsWith("no usable policy: "), denial.reason());
@@ -123,16 +119,15 @@ class FailClosedTest {
 
     @OnEveryJdk
     void anUnwritableRecordsFileDeniesEveryCallWithTheCause(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                version: "it-allow-all"
-                default: allow
-                rules: []
-                """);
         // Tests run as root, whom permissions do not stop: a regular file where a folder must be does.
         Path notAFolder = Files.writeString(dir.resolve("file.txt"), "I am a file");
         Path file = notAFolder.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
+                .policy("""
+                    version: "it-allow-all"
+                    default: allow
+                    rules: []
+                    """)
                 .records(file)
                 .main(BasicApp.class)
                 .run()
@@ -141,11 +136,10 @@ class FailClosedTest {
         String why = run.describe();
 
         assertEquals("true", out.fact("done"), why);
-        assertEquals(CALLS, out.deniedLabels(), why);
-        assertEquals(List.of(), out.bodies(), why);
+        out.assertOnlyDenied(BasicApp.CALLS);
         assertTrue(run.stderr().contains("FAIL-CLOSED"), why);
         assertTrue(run.stderr().contains(file.toString()), "the log names the records file\n" + why);
-        for (String label : CALLS) {
+        for (String label : BasicApp.CALLS) {
             Denial denial = out.denied(label);
             assertEquals("deny", denial.verdict());
             assertTrue(denial.reason().contains("could not be written"), denial.reason());

@@ -2,6 +2,7 @@ package dev.actiongate.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actiongate.it.apps.ApprovalApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after another, so an {@link #outage} stops the server for everyone and starts it again.
  */
 final class Fleet implements BeforeAllCallback {
+
+    /** The admin token of every instance {@link #mailInstance} starts. */
+    static final String TOKEN = "fleet-admin-token-0123456789abcdef";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Fleet.class);
 
@@ -91,6 +95,46 @@ final class Fleet implements BeforeAllCallback {
      * Instance {@code name} of {@code service} (none when {@code null}) on {@code store}, in
      * {@code dir/name}; the test adds its policy, admin API and main class.
      */
+    /**
+     * The policy of the {@code mail} service: mail to {@code h@} or {@code f@} waits for olivia's
+     * approval, to an {@code x} address is blocked, three denials within ten minutes escalate,
+     * and what no rule matches gets {@code defaultVerdict}.
+     */
+    static String mailPolicy(String defaultVerdict) {
+        return """
+                version: "it-fleet-1"
+                default: %s
+                escalation:
+                  after_denials: 3
+                  within: 10m
+                rules:
+                  - id: owner-approval
+                    action: send_customer_email
+                    when: 'args.to.startsWith("h@") || args.to.startsWith("f@")'
+                    verdict: require_approval
+                    approvers: [olivia]
+                    approval_timeout: 60s
+                  - id: blocked
+                    action: send_customer_email
+                    when: 'args.to.startsWith("x")'
+                    verdict: deny
+                    reason: "x addresses are blocked"
+                """.formatted(defaultVerdict);
+    }
+
+    /**
+     * Instance {@code name} of the {@code mail} service on {@code store} under {@code policy}, with
+     * its admin API ({@link #TOKEN}), running {@link ApprovalApp} through {@code steps}.
+     */
+    static AgentApp.Running mailInstance(Jdk jdk, Path dir, String store, String name, String policy, String... steps)
+            throws Exception {
+        return instance(jdk, dir, store, "mail", name)
+                .policy(policy)
+                .admin(TOKEN)
+                .main(ApprovalApp.class, steps)
+                .start();
+    }
+
     static AgentApp instance(Jdk jdk, Path dir, String store, String service, String name) throws Exception {
         return AgentApp.on(jdk, Files.createDirectories(dir.resolve(name)))
                 // Up to four JVMs start at once on a small machine: give start-up time rather than fail a call.

@@ -31,23 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class FleetConsoleTest {
 
-    private static final String POLICY = """
-            version: "it-fleet-console-1"
-            default: allow
-            rules:
-              - id: owner-approval
-                action: send_customer_email
-                when: 'args.to.startsWith("h@")'
-                verdict: require_approval
-                approvers: [olivia]
-                approval_timeout: 60s
-              - id: blocked
-                action: send_customer_email
-                when: 'args.to.startsWith("x")'
-                verdict: deny
-                reason: "x addresses are blocked"
-            """;
-    private static final String TOKEN = "fleet-console-token-0123456789abcdef";
+    private static final String POLICY = Fleet.mailPolicy("allow");
 
     @RegisterExtension
     static final Fleet fleet = new Fleet();
@@ -56,11 +40,7 @@ class FleetConsoleTest {
     Path dir;
 
     private AgentApp.Running instance(String store, String name, String... steps) throws Exception {
-        return Fleet.instance(Jdk.running(), dir, store, "mail", name)
-                .policy(POLICY)
-                .admin(TOKEN)
-                .main(ApprovalApp.class, steps)
-                .start();
+        return Fleet.mailInstance(Jdk.running(), dir, store, name, POLICY, steps);
     }
 
     @Test
@@ -80,7 +60,7 @@ class FleetConsoleTest {
                         "gate:end")) {
             WebDriver driver = chromium.start();
             WebDriver browser = driver;
-            driver.get(a.adminUrl() + "/#token=" + TOKEN);
+            driver.get(a.adminUrl() + "/#token=" + Fleet.TOKEN);
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             // The views render again as they poll: a row found a moment ago may be replaced; look again.
             wait.ignoring(StaleElementReferenceException.class);
@@ -147,7 +127,7 @@ class FleetConsoleTest {
         try (AgentApp.Running fleet = instance(store, "a", "call:d:x1@x.example", "gate:end");
                 AgentApp.Running alone = AgentApp.on(Jdk.running(), Files.createDirectories(dir.resolve("alone")))
                         .policy(POLICY)
-                        .admin(TOKEN)
+                        .admin(Fleet.TOKEN)
                         .option("startup_timeout=60s")
                         .main(ApprovalApp.class, "gate:end")
                         .timeout(Duration.ofMinutes(2))

@@ -30,25 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetTest {
 
-    private static final String POLICY = """
-            version: "it-fleet-1"
-            escalation:
-              after_denials: 3
-              within: 10m
-            rules:
-              - id: owner-approval
-                action: send_customer_email
-                when: 'args.to.startsWith("h@") || args.to.startsWith("f@")'
-                verdict: require_approval
-                approvers: [olivia]
-                approval_timeout: 60s
-              - id: blocked
-                action: send_customer_email
-                when: 'args.to.startsWith("x")'
-                verdict: deny
-                reason: "x addresses are blocked"
-            """;
-    private static final String TOKEN = "fleet-admin-token-0123456789abcdef";
+    private static final String POLICY = Fleet.mailPolicy("deny");
 
     @RegisterExtension
     static final Fleet fleet = new Fleet();
@@ -63,11 +45,7 @@ class FleetTest {
 
     private AgentApp.Running instanceWith(Jdk jdk, String store, String name, String policy, String... steps)
             throws Exception {
-        return Fleet.instance(jdk, dir, store, "mail", name)
-                .policy(policy)
-                .admin(TOKEN)
-                .main(ApprovalApp.class, steps)
-                .start();
+        return Fleet.mailInstance(jdk, dir, store, name, policy, steps);
     }
 
     @OnEveryJdk
@@ -208,7 +186,7 @@ class FleetTest {
     void denialsOnEveryInstanceCountTowardOneEscalation(Jdk jdk) throws Exception {
         String store = fleet.store("escalation", jdk);
         // b's first call finds no denials of its key and remembers that; a's denials must reach it.
-        String policy = POLICY.replace("escalation:", "default: allow\nescalation:");
+        String policy = Fleet.mailPolicy("allow");
         try (AgentApp.Running a = instanceWith(
                         jdk,
                         store,
@@ -299,7 +277,7 @@ class FleetTest {
                             approvers: [olivia]
                             approval_timeout: 60s
                         """)
-                .admin(TOKEN)
+                .admin(Fleet.TOKEN)
                 .main(
                         ApprovalApp.class,
                         "call:before:h0@x.example:fail_fast",

@@ -26,26 +26,25 @@ class HugeArgumentsTest {
 
     @OnEveryJdk
     void hugeArgumentsAreDecidedOnWhollyAndRecordedInBrief(Jdk jdk) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                version: "it-huge-1"
-                default: deny
-                rules:
-                  - id: bulk-import
-                    action: import_rows
-                    when: 'size(args.note) == 5000000 && size(args.rows) == 200000 && args.rows[199999] == "row-199999"'
-                    verdict: allow
-                  - id: chain-of-one
-                    action: inspect_chain
-                    when: 'args.chain.next.next.id == 1'
-                    verdict: allow
-                  - id: status-known
-                    action: check_status
-                    when: 'args.chain.status != "down"'
-                    verdict: allow
-                """);
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
+                .policy("""
+                    version: "it-huge-1"
+                    default: deny
+                    rules:
+                      - id: bulk-import
+                        action: import_rows
+                        when: 'size(args.note) == 5000000 && size(args.rows) == 200000 && args.rows[199999] == "row-199999"'
+                        verdict: allow
+                      - id: chain-of-one
+                        action: inspect_chain
+                        when: 'args.chain.next.next.id == 1'
+                        verdict: allow
+                      - id: status-known
+                        action: check_status
+                        when: 'args.chain.status != "down"'
+                        verdict: allow
+                    """)
                 // 200,000 rows and the rest: more than the default 10,000 elements
                 .option("args_max_nodes=250000")
                 .main(HugeArgumentsApp.class)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * A JDK the end-to-end tests fork JVMs on: the one running the tests (JDK 17 in the build) and
@@ -31,6 +32,11 @@ public record Jdk(int feature, Path home, String origin) {
     /** The JDKs every end-to-end test runs on; the argument source of {@link OnEveryJdk}. */
     public static Stream<Jdk> all() {
         return Stream.of(running(), jdk25());
+    }
+
+    /** Each JDK of {@link #all()} with each of {@code values}: the arguments of a test run on every JDK per value. */
+    public static Stream<Arguments> allWith(Object... values) {
+        return all().flatMap(jdk -> Stream.of(values).map(value -> Arguments.of(jdk, value)));
     }
 
     /** The JDK running the tests. */

@@ -95,24 +95,9 @@ class MatchingTest {
                 records.decisionWithArgument("region", "eu-west").get("method").asText());
 
         // reflection, method references and lambdas are decided, and enforced, in the callee
-        assertTrue(out.allowed("reflection") && out.bodyRan("notify_user u-reflection"), why);
-        assertEquals(
-                "allow",
-                records.decisionWithArgument("user", "u-reflection")
-                        .get("verdict")
-                        .asText());
-        assertTrue(out.allowed("method-reference") && out.bodyRan("notify_user u-reference"), why);
-        assertEquals(
-                "allow",
-                records.decisionWithArgument("user", "u-reference")
-                        .get("verdict")
-                        .asText());
-        assertTrue(out.allowed("lambda") && out.bodyRan("export_data from-lambda"), why);
-        assertEquals(
-                "allow",
-                records.decisionWithArgument("dataset", "from-lambda")
-                        .get("verdict")
-                        .asText());
+        assertAllowedAndRecorded(out, records, "reflection", "notify_user u-reflection", "user", "u-reflection");
+        assertAllowedAndRecorded(out, records, "method-reference", "notify_user u-reference", "user", "u-reference");
+        assertAllowedAndRecorded(out, records, "lambda", "export_data from-lambda", "dataset", "from-lambda");
         for (String label : List.of("reflection-denied", "method-reference-denied")) {
             Denial denial = out.denied(label);
             assertEquals(List.of("blocked-user"), denial.matchedRules(), label);
@@ -167,5 +152,15 @@ class MatchingTest {
         }
         List<List<String>> ids = records.allowedAndOutcomeIds();
         assertEquals(ids.get(0), ids.get(1), "one outcome per allowed call, none for a denied one\n" + why);
+    }
+
+    /** The call {@code label} was allowed, its body said {@code body}, and the decision with that argument says allow. */
+    private static void assertAllowedAndRecorded(
+            AppOutput out, Records records, String label, String body, String argument, String value) {
+        assertTrue(out.allowed(label) && out.bodyRan(body), out.run().describe());
+        assertEquals(
+                "allow",
+                records.decisionWithArgument(argument, value).get("verdict").asText(),
+                label);
     }
 }

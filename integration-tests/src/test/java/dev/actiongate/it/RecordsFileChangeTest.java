@@ -14,7 +14,11 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The records file deleted or moved away while a service makes governed calls on several
@@ -29,27 +33,14 @@ class RecordsFileChangeTest {
     @TempDir
     Path dir;
 
-    @OnEveryJdk
-    void renamedWithTheJournal(Jdk jdk) throws Exception {
-        renamed(jdk, true);
+    static Stream<Arguments> everyJdkWithAndWithoutTheJournal() {
+        return Jdk.allWith(true, false);
     }
 
-    @OnEveryJdk
-    void renamedWithoutTheJournal(Jdk jdk) throws Exception {
-        renamed(jdk, false);
-    }
-
-    @OnEveryJdk
-    void deletedWithItsJournal(Jdk jdk) throws Exception {
-        deleted(jdk, true);
-    }
-
-    @OnEveryJdk
-    void deletedWithoutTheJournal(Jdk jdk) throws Exception {
-        deleted(jdk, false);
-    }
-
-    private void renamed(Jdk jdk, boolean journal) throws Exception {
+    /** Moved away, with {@code records_journal} on or off; a journal, if any, stays where it was. */
+    @ParameterizedTest(name = "{0}, records_journal={1}")
+    @MethodSource("everyJdkWithAndWithoutTheJournal")
+    void renamed(Jdk jdk, boolean journal) throws Exception {
         Path file = dir.resolve("records.jsonl");
         Path old = dir.resolve("records.jsonl.1");
         Running app = start(jdk, file, journal);
@@ -74,7 +65,10 @@ class RecordsFileChangeTest {
         }
     }
 
-    private void deleted(Jdk jdk, boolean journal) throws Exception {
+    /** Deleted, with {@code records_journal} on (the journal deleted too) or off. */
+    @ParameterizedTest(name = "{0}, records_journal={1}")
+    @MethodSource("everyJdkWithAndWithoutTheJournal")
+    void deleted(Jdk jdk, boolean journal) throws Exception {
         Path file = dir.resolve("records.jsonl");
         Running app = start(jdk, file, journal);
         // A second name keeps what was in the file when it was deleted (what a deletion takes with
@@ -110,17 +104,16 @@ class RecordsFileChangeTest {
 
     /** The app, started, with records in its file. */
     private Running start(Jdk jdk, Path file, boolean journal) throws Exception {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                version: "it-records-file-1"
-                default: deny
-                rules:
-                  - id: working
-                    action: work
-                    when: 'args.call >= 0'
-                    verdict: allow
-                """);
         AgentApp.Running run = AgentApp.on(jdk, dir)
-                .policyFile(policy)
+                .policy("""
+                    version: "it-records-file-1"
+                    default: deny
+                    rules:
+                      - id: working
+                        action: work
+                        when: 'args.call >= 0'
+                        verdict: allow
+                    """)
                 .records(file)
                 .option("records_journal=" + journal)
                 .classpath(AppClasspath.appsOnly())

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actiongate.it.apps.RedTeamApp;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Disabled;
@@ -17,15 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * governed call must be denied, decided once and recorded, and no governed body may run.
  */
 class RedTeamTest {
-
-    private static final String DENY_ALL = """
-            version: "red-team-1"
-            default: deny
-            rules:
-              - id: nothing-else
-                action: never_called
-                verdict: allow
-            """;
 
     @TempDir
     Path dir;
@@ -43,12 +33,7 @@ class RedTeamTest {
     void theHandlerOfAGovernedLambdaOpensNothingOfJavaBase(Jdk jdk) throws IOException {
         AppOutput out = run(jdk, "escalation");
         assertEquals("false", out.fact("java.lang opened"), out.run().describe());
-        assertEquals(
-                List.of(),
-                out.bodies(),
-                "no governed body may run\n" + out.run().describe());
-        assertEquals(
-                List.of("greet after escalation"), out.deniedLabels(), out.run().describe());
+        out.assertOnlyDenied(List.of("greet after escalation"));
     }
 
     @OnEveryJdk
@@ -90,14 +75,7 @@ class RedTeamTest {
     @OnEveryJdk
     void aLambdaOfAnInterfaceThatNeedsBridgesIsGoverned(Jdk jdk) throws IOException {
         AppOutput out = run(jdk, "bridged-lambda");
-        assertEquals(
-                List.of(),
-                out.bodies(),
-                "no governed body may run\n" + out.run().describe());
-        assertEquals(
-                List.of("bridged lambda", "bridged lambda erased"),
-                out.deniedLabels(),
-                out.run().describe());
+        out.assertOnlyDenied(List.of("bridged lambda", "bridged lambda erased"));
     }
 
     @OnEveryJdk
@@ -150,13 +128,12 @@ class RedTeamTest {
     }
 
     private AppOutput run(Jdk jdk, String mode) throws IOException {
-        return run(jdk, mode, DENY_ALL);
+        return run(jdk, mode, Policies.DENY_ALL);
     }
 
     private AppOutput run(Jdk jdk, String mode, String policyText) throws IOException {
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), policyText);
         return AgentApp.on(jdk, dir)
-                .policyFile(policy)
+                .policy(policyText)
                 .main(RedTeamApp.class, mode)
                 .run()
                 .assertExit(0)
@@ -164,11 +141,7 @@ class RedTeamTest {
     }
 
     private void assertDeniedOnce(AppOutput out, String label, String action) throws IOException {
-        assertEquals(
-                List.of(),
-                out.bodies(),
-                "no governed body may run\n" + out.run().describe());
-        assertEquals(List.of(label), out.deniedLabels(), out.run().describe());
+        out.assertOnlyDenied(List.of(label));
         assertEquals(
                 1,
                 Records.read(dir.resolve("records.jsonl")).decisions(action).size(),

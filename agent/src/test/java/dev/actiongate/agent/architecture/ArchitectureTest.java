@@ -28,32 +28,21 @@ class ArchitectureTest {
     /** The bridge lives on the bootstrap class path (in java.base): it can see the JDK and the public API only. */
     @Test
     void bootstrapUsesOnlyTheJdkAndThePublicApi() {
-        classes()
-                .that()
-                .resideInAPackage("dev.actiongate.bootstrap..")
-                .should()
-                .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.actiongate", "dev.actiongate.bootstrap..")
-                .check(agent);
+        assertOnlyDependsOn("dev.actiongate.bootstrap..", "java..", "dev.actiongate", "dev.actiongate.bootstrap..");
     }
 
     /** The launcher is loaded by the system class loader: it reaches the isolated agent by reflection alone. */
     @Test
     void launcherDoesNotLinkTheIsolatedAgent() {
-        classes()
-                .that()
-                .resideInAPackage("dev.actiongate.launcher..")
-                .should()
-                .onlyDependOnClassesThat()
-                .resideInAnyPackage(
-                        "java..",
-                        "javax..",
-                        "jdk..",
-                        "com.sun..",
-                        "dev.actiongate",
-                        "dev.actiongate.bootstrap..",
-                        "dev.actiongate.launcher..")
-                .check(agent);
+        assertOnlyDependsOn(
+                "dev.actiongate.launcher..",
+                "java..",
+                "javax..",
+                "jdk..",
+                "com.sun..",
+                "dev.actiongate",
+                "dev.actiongate.bootstrap..",
+                "dev.actiongate.launcher..");
     }
 
     @Test
@@ -67,21 +56,16 @@ class ArchitectureTest {
     /** Records know nothing of policies, instrumentation, approvals or the gate: the gate decides what goes in. */
     @Test
     void recordsDependOnNoOtherAgentPackage() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.actiongate.agent.records..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.actiongate.agent.gate..",
-                        "dev.actiongate.agent.policy..",
-                        "dev.actiongate.agent.instrumentation..",
-                        "dev.actiongate.agent.approvals..",
-                        "dev.actiongate.agent.admin..",
-                        "dev.actiongate.agent.cli..",
-                        "dev.actiongate.agent.escalation..",
-                        "dev.actiongate.agent.config..")
-                .check(agent);
+        assertNoDependency(
+                "dev.actiongate.agent.records..",
+                "dev.actiongate.agent.gate..",
+                "dev.actiongate.agent.policy..",
+                "dev.actiongate.agent.instrumentation..",
+                "dev.actiongate.agent.approvals..",
+                "dev.actiongate.agent.admin..",
+                "dev.actiongate.agent.cli..",
+                "dev.actiongate.agent.escalation..",
+                "dev.actiongate.agent.config..");
     }
 
     /**
@@ -90,43 +74,26 @@ class ArchitectureTest {
      */
     @Test
     void policyDependsOnNoDecisionMachinery() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.actiongate.agent.policy..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.actiongate.agent.gate..",
-                        "dev.actiongate.agent.instrumentation..",
-                        "dev.actiongate.agent.approvals..",
-                        "dev.actiongate.agent.admin..",
-                        "dev.actiongate.agent.cli..",
-                        "dev.actiongate.agent.escalation..")
-                .check(agent);
+        assertNoDependency(
+                "dev.actiongate.agent.policy..",
+                "dev.actiongate.agent.gate..",
+                "dev.actiongate.agent.instrumentation..",
+                "dev.actiongate.agent.approvals..",
+                "dev.actiongate.agent.admin..",
+                "dev.actiongate.agent.cli..",
+                "dev.actiongate.agent.escalation..");
     }
 
     /** SHA-256 is the one helper every package may use, so it may use nothing of theirs. */
     @Test
     void digestUsesOnlyTheJdk() {
-        classes()
-                .that()
-                .resideInAPackage("dev.actiongate.agent.digest..")
-                .should()
-                .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.actiongate.agent.digest..")
-                .check(agent);
+        assertOnlyDependsOn("dev.actiongate.agent.digest..", "java..", "dev.actiongate.agent.digest..");
     }
 
     /** Quotas are counted by what the gate hands over (a limit, a key, an amount): the JDK is enough. */
     @Test
     void quotaUsesOnlyTheJdk() {
-        classes()
-                .that()
-                .resideInAPackage("dev.actiongate.agent.quota..")
-                .should()
-                .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.actiongate.agent.quota..")
-                .check(agent);
+        assertOnlyDependsOn("dev.actiongate.agent.quota..", "java..", "dev.actiongate.agent.quota..");
     }
 
     /**
@@ -135,30 +102,19 @@ class ArchitectureTest {
      */
     @Test
     void fleetStoreKnowsOnlyTheStoresItImplements() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.actiongate.agent.fleet..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.actiongate.agent.gate..",
-                        "dev.actiongate.agent.policy..",
-                        "dev.actiongate.agent.instrumentation..",
-                        "dev.actiongate.agent.admin..",
-                        "dev.actiongate.agent.cli..")
-                .check(agent);
+        assertNoDependency(
+                "dev.actiongate.agent.fleet..",
+                "dev.actiongate.agent.gate..",
+                "dev.actiongate.agent.policy..",
+                "dev.actiongate.agent.instrumentation..",
+                "dev.actiongate.agent.admin..",
+                "dev.actiongate.agent.cli..");
     }
 
     /** Posting to a webhook is plumbing that incidents and the checkpoint trail share: it uses nothing of theirs. */
     @Test
     void webhookUsesOnlyTheJdk() {
-        classes()
-                .that()
-                .resideInAPackage("dev.actiongate.agent.webhook..")
-                .should()
-                .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.actiongate.agent.webhook..")
-                .check(agent);
+        assertOnlyDependsOn("dev.actiongate.agent.webhook..", "java..", "dev.actiongate.agent.webhook..");
     }
 
     /** The gate is reached through the bridge; only the wiring at start-up and its front ends name it. */
@@ -178,6 +134,28 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.actiongate.agent.gate..")
+                .check(agent);
+    }
+
+    /** No class in {@code pkg} depends on a class in any of {@code others}. */
+    private static void assertNoDependency(String pkg, String... others) {
+        noClasses()
+                .that()
+                .resideInAPackage(pkg)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(others)
+                .check(agent);
+    }
+
+    /** The classes in {@code pkg} depend on classes in {@code allowed} alone. */
+    private static void assertOnlyDependsOn(String pkg, String... allowed) {
+        classes()
+                .that()
+                .resideInAPackage(pkg)
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(allowed)
                 .check(agent);
     }
 }

@@ -3,6 +3,7 @@ package dev.actiongate.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actiongate.agent.testing.Policies;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,25 +19,6 @@ class CheckLimitsTest {
     @TempDir
     Path dir;
 
-    private static final String LIMITS = """
-            version: "check-limits-1"
-            default: allow
-            limits:
-              - id: tenant-email-rate
-                action: send_customer_email
-                key: 'ctx.tenant'
-                max: 500
-                per: 1h
-                verdict: deny
-              - id: refund-budget
-                action: refund_payment
-                key: 'ctx.tenant'
-                sum: 'args.cents'
-                max: 5000000
-                per: 24h
-                verdict: deny
-            """;
-
     private int check(String yaml, ByteArrayOutputStream out, ByteArrayOutputStream err) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), yaml);
         return Cli.run(
@@ -49,15 +31,15 @@ class CheckLimitsTest {
     void checkListsEachLimitWithItsLine() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, check(LIMITS, out, err), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, check(Policies.LIMITS, out, err), err.toString(StandardCharsets.UTF_8));
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         Path policy = dir.resolve("policy.yaml");
         assertEquals(
                 List.of(
-                        policy + ": OK, policy check-limits-1, 0 rules, default allow, enforce mode",
+                        policy + ": OK, policy limits-1, 0 rules, default allow, enforce mode",
                         policy + ":4: limit 'tenant-email-rate' on 'send_customer_email': 500 calls per 1h for each"
-                                + " ctx.tenant, then deny",
-                        policy + ":10: limit 'refund-budget' on 'refund_payment': a sum of args.cents up to 5000000"
+                                + " ctx.tenant, then require_approval",
+                        policy + ":11: limit 'refund-budget' on 'refund_payment': a sum of args.cents up to 5000000"
                                 + " per 24h for each ctx.tenant, then deny"),
                 lines);
     }
@@ -66,7 +48,7 @@ class CheckLimitsTest {
     void checkFailsOnALimitThatIsWrongNamingItsLine() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = check(LIMITS.replace("max: 500", "max: -500"), out, err);
+        int exit = check(Policies.LIMITS.replace("max: 500", "max: -500"), out, err);
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertTrue(exit != 0, stderr);
         assertTrue(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actiongate.agent.quota.QuotaCounter;
+import dev.actiongate.agent.testing.AtOnce;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -110,28 +111,17 @@ class QuotaLeasesTest {
         List<QuotaLeases> instances =
                 List.of(new QuotaLeases(budget), new QuotaLeases(budget), new QuotaLeases(budget));
         AtomicInteger allowed = new AtomicInteger();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
+        List<Runnable> calls = new ArrayList<>();
         for (QuotaLeases instance : instances) {
             for (int i = 0; i < perInstance; i++) {
-                Thread thread = new Thread(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+                calls.add(() -> {
                     if (instance.take("limit", "acme", amount, max, HOUR).allowed()) {
                         allowed.incrementAndGet();
                     }
                 });
-                thread.start();
-                threads.add(thread);
             }
         }
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+        AtOnce.run(calls);
         return allowed.get();
     }
 

@@ -40,9 +40,12 @@ abstract class GateCase {
     }
 
     GateState state(String policyText) throws PolicyException {
-        Policy policy =
-                new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
-        return new GateState(policy, null, sink, null, HOST_1, null, "approvals are not under test");
+        return new GateState(policy(policyText), null, sink, null, HOST_1, null, "approvals are not under test");
+    }
+
+    /** The policy {@code policyText} describes, as if read from a file {@code gate-test.yaml}. */
+    static Policy policy(String policyText) throws PolicyException {
+        return new PolicyLoader().parse(Path.of("gate-test.yaml"), policyText.getBytes(StandardCharsets.UTF_8));
     }
 
     Gate gate(GateState state) {

@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actiongate.ActionDeniedException;
 import dev.actiongate.agent.policy.Policy;
-import dev.actiongate.agent.policy.PolicyLoader;
 import dev.actiongate.agent.policy.PolicySource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -393,7 +391,7 @@ class GateTest extends GateCase {
 
     @Test
     void aLimitThatCannotBeCountedDeniesNamingWhy() throws Exception {
-        Policy policy = new PolicyLoader().parse(Path.of("gate-test.yaml"), LIMITED.getBytes(StandardCharsets.UTF_8));
+        Policy policy = policy(LIMITED);
         dev.actiongate.agent.quota.QuotaCounter down = new dev.actiongate.agent.quota.QuotaCounter() {
             @Override
             public Taken take(String limitId, String key, long amount, long max, Duration window) {

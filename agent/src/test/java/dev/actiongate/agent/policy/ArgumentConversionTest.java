@@ -9,7 +9,6 @@ import dev.actiongate.agent.config.AgentConfig.ArgumentLimits;
 import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.CanonicalJson;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -107,11 +106,24 @@ class ArgumentConversionTest {
     }
 
     private static Decision decide(String condition, Map<String, Object> args) throws PolicyException {
-        Policy policy = new PolicyLoader()
-                .parse(
-                        Path.of("t.yaml"),
-                        POLICY.formatted("'" + condition + "'").getBytes(StandardCharsets.UTF_8));
+        Policy policy = PolicyFixture.policy(POLICY.formatted("'" + condition + "'"));
         return assertTimeoutPreemptively(BOUND, () -> policy.evaluate("act", PolicyFixture.variables("act", args)));
+    }
+
+    /** The condition, evaluated on {@code args}, allows. */
+    private static void assertAllowed(String condition, Map<String, Object> args) throws PolicyException {
+        Decision decision = decide(condition, args);
+        assertEquals(Verdict.ALLOW, decision.verdict(), decision.reason());
+    }
+
+    /** The condition, evaluated on {@code args}, denies with a reason that contains each of {@code parts}. */
+    private static void assertDeniedSaying(String condition, Map<String, Object> args, String... parts)
+            throws PolicyException {
+        Decision decision = decide(condition, args);
+        assertEquals(Verdict.DENY, decision.verdict(), decision.reason());
+        for (String part : parts) {
+            assertTrue(decision.reason().contains(part), decision.reason());
+        }
     }
 
     private static String json(Map<String, Object> args) {
@@ -126,13 +138,8 @@ class ArgumentConversionTest {
         assertEquals("{\"items\":[\"first\",\"<cycle>\",\"<cycle>\"]}", json(args));
         assertNull(PolicyValues.cutShort(args), "a cycle is not the budget");
 
-        assertEquals(
-                Verdict.ALLOW,
-                decide("args.items[0] == \"first\" && size(args.items) == 3", args)
-                        .verdict());
-        Decision into = decide("args.items[1][0] == \"first\"", args);
-        assertEquals(Verdict.DENY, into.verdict());
-        assertTrue(into.reason().contains("args.items: a list in it contains itself (a cycle)"), into.reason());
+        assertAllowed("args.items[0] == \"first\" && size(args.items) == 3", args);
+        assertDeniedSaying("args.items[1][0] == \"first\"", args, "args.items: a list in it contains itself (a cycle)");
         Decision whole = decide("args.items.all(i, i != \"x\")", args);
         assertEquals(Verdict.ALLOW, whole.verdict(), "a cycle is a list, which is not \"x\": " + whole.reason());
     }
@@ -144,10 +151,8 @@ class ArgumentConversionTest {
         meta.put("self", meta);
         Map<String, Object> args = convert("meta", meta, ArgumentLimits.DEFAULT);
         assertEquals("{\"meta\":{\"name\":\"meta\",\"self\":\"<cycle>\"}}", json(args));
-        assertEquals(Verdict.ALLOW, decide("args.meta.name == \"meta\"", args).verdict());
-        Decision into = decide("has(args.meta.self.name)", args);
-        assertEquals(Verdict.DENY, into.verdict());
-        assertTrue(into.reason().contains("args.meta: a map in it contains itself (a cycle)"), into.reason());
+        assertAllowed("args.meta.name == \"meta\"", args);
+        assertDeniedSaying("has(args.meta.self.name)", args, "args.meta: a map in it contains itself (a cycle)");
     }
 
     @Test
@@ -177,22 +182,15 @@ class ArgumentConversionTest {
                 new String(CanonicalJson.bytes(convert("tree", tree, ArgumentLimits.DEFAULT)), StandardCharsets.UTF_8));
 
         assertEquals(Verdict.ALLOW, decide("size(args.tree) == 2", args).verdict(), "the real size of a cut list");
-        Decision past = decide("size(args.tree[1]) == 2", args);
-        assertEquals(Verdict.DENY, past.verdict());
-        assertTrue(past.reason().contains("args.tree was not converted whole: " + cut), past.reason());
+        assertDeniedSaying("size(args.tree[1]) == 2", args, "args.tree was not converted whole: " + cut);
     }
 
     @Test
     void aLongListIsReadUpToTheBudgetAndItsRealSizeIsKnown() throws Exception {
         List<Long> rows = IntStream.range(0, 20_000).mapToObj(i -> (long) i).toList();
         Map<String, Object> args = convert("rows", rows, new ArgumentLimits(1_000, 1_000));
-        assertEquals(
-                Verdict.ALLOW,
-                decide("size(args.rows) == 20000 && args.rows[999] == 999", args)
-                        .verdict());
-        Decision past = decide("args.rows[1000] == 1000", args);
-        assertEquals(Verdict.DENY, past.verdict());
-        assertTrue(past.reason().contains("conversion budget of 1000 elements (args_max_nodes)"), past.reason());
+        assertAllowed("size(args.rows) == 20000 && args.rows[999] == 999", args);
+        assertDeniedSaying("args.rows[1000] == 1000", args, "conversion budget of 1000 elements (args_max_nodes)");
         Decision every = decide("args.rows.all(r, r >= 0)", args);
         assertEquals(Verdict.DENY, every.verdict(), "all() cannot be true of what was not converted");
     }
@@ -201,7 +199,7 @@ class ArgumentConversionTest {
     void textTheConversionMakesCountsAndStringsPassedAsTheyAreDoNot() throws Exception {
         ArgumentLimits limits = new ArgumentLimits(10_000, 1_000);
         Map<String, Object> whole = convert("note", "n".repeat(5_000), limits);
-        assertEquals(Verdict.ALLOW, decide("size(args.note) == 5000", whole).verdict());
+        assertAllowed("size(args.note) == 5000", whole);
 
         // a CharSequence that is not a String: its text is made, and counted
         Map<String, Object> built = convert("note", java.nio.CharBuffer.wrap("n".repeat(5_000)), limits);
@@ -249,32 +247,26 @@ class ArgumentConversionTest {
             inner = next;
         }
         Map<String, Object> args = convert("deep", deep, ArgumentLimits.DEFAULT);
-        assertEquals(
-                Verdict.ALLOW, decide("size(args.deep[0][0][0]) == 1", args).verdict());
+        assertAllowed("size(args.deep[0][0][0]) == 1", args);
         String path = "args.deep" + "[0]".repeat(ArgumentConversion.MAX_DEPTH);
-        Decision past = decide("size(" + path + ") == 1", args);
-        assertEquals(Verdict.DENY, past.verdict());
-        assertTrue(past.reason().contains("args.deep: nested deeper than 64 levels"), past.reason());
+        assertDeniedSaying("size(" + path + ") == 1", args, "args.deep: nested deeper than 64 levels");
     }
 
     @Test
     void anObjectComparedWithItselfStopsAtTheDepthLimit() throws Exception {
         Map<String, Object> args = convert("loop", new Loop(), ArgumentLimits.DEFAULT);
-        assertEquals(
-                Verdict.ALLOW,
-                decide("args.loop.self.self.name == \"loop\"", args).verdict());
-        Decision compared = decide("args.loop == args.loop.self", args);
-        assertEquals(Verdict.DENY, compared.verdict());
-        assertTrue(compared.reason().contains("args.loop: nested deeper than 64 levels"), compared.reason());
+        assertAllowed("args.loop.self.self.name == \"loop\"", args);
+        assertDeniedSaying("args.loop == args.loop.self", args, "args.loop: nested deeper than 64 levels");
     }
 
     @Test
     void lazyReadsDrawOnTheSameBudget() throws Exception {
         Map<String, Object> args = convert("loop", new Loop(), new ArgumentLimits(3, 1_000));
-        Decision walked = decide("args.loop.self.self.self.name == \"loop\"", args);
-        assertEquals(Verdict.DENY, walked.verdict());
-        assertTrue(walked.reason().contains("was not read: args.loop was not converted whole"), walked.reason());
-        assertTrue(walked.reason().contains("conversion budget of 3 elements"), walked.reason());
+        assertDeniedSaying(
+                "args.loop.self.self.self.name == \"loop\"",
+                args,
+                "was not read: args.loop was not converted whole",
+                "conversion budget of 3 elements");
         assertTrue(json(args).contains("\"@cut\":\"the arguments of act exceed"), json(args));
     }
 
@@ -284,7 +276,7 @@ class ArgumentConversionTest {
         keyed.put("plain", 1);
         keyed.put(new TreeKey(sharedTree()), 2);
         Map<String, Object> args = convert("keyed", keyed, ArgumentLimits.DEFAULT);
-        assertEquals(Verdict.ALLOW, decide("args.keyed.plain == 1", args).verdict());
+        assertAllowed("args.keyed.plain == 1", args);
         assertEquals(Verdict.DENY, decide("args.keyed.other == 1", args).verdict());
     }
 

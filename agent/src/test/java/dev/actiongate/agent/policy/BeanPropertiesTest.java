@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.actiongate.agent.records.ArgumentSummary;
 import dev.actiongate.agent.records.CanonicalJson;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +72,7 @@ class BeanPropertiesTest {
             """;
 
     private static Policy policy() throws PolicyException {
-        return new PolicyLoader().parse(Path.of("test.yaml"), POLICY.getBytes(StandardCharsets.UTF_8));
+        return PolicyFixture.policy(POLICY);
     }
 
     @Test

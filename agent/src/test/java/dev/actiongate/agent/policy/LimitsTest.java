@@ -2,11 +2,9 @@ package dev.actiongate.agent.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.actiongate.agent.testing.Policies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,33 +13,9 @@ import org.junit.jupiter.api.Test;
 /** The policy's {@code limits:}: read strictly, with file, line and limit in every problem. */
 class LimitsTest {
 
-    private static final String LIMITS = """
-            version: "limits-1"
-            default: allow
-            limits:
-              - id: tenant-email-rate
-                action: send_customer_email
-                key: 'ctx.tenant'
-                max: 500
-                per: 1h
-                verdict: require_approval
-                approvers: [olivia]
-              - id: refund-budget
-                action: refund_payment
-                key: 'ctx.tenant'
-                sum: 'args.cents'
-                max: 5000000
-                per: 24h
-                verdict: deny
-            """;
-
-    private static Policy parse(String yaml) throws PolicyException {
-        return new PolicyLoader().parse(Path.of("policy.yaml"), yaml.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String problems(String yaml) {
-        PolicyException e = assertThrows(PolicyException.class, () -> parse(yaml));
-        return String.join("\n", e.problems());
+    /** {@code yaml}, which must be refused, with each of {@code expected} among its problems. */
+    private static void assertProblems(String yaml, String... expected) {
+        PolicyFixture.assertIncludesEach(PolicyFixture.problems(yaml), expected);
     }
 
     private static Map<String, Object> call(String tenant, Object cents) {
@@ -58,7 +32,7 @@ class LimitsTest {
 
     @Test
     void readsCountsAndSumsAndFindsThemByAction() throws Exception {
-        Policy policy = parse(LIMITS);
+        Policy policy = PolicyFixture.policy(Policies.LIMITS);
         assertEquals(2, policy.limits().size());
         Limit rate = policy.limits().get(0);
         assertEquals("tenant-email-rate", rate.id());
@@ -76,7 +50,7 @@ class LimitsTest {
 
     @Test
     void measuresTheKeyAndTheSumOfACall() throws Exception {
-        Policy policy = parse(LIMITS);
+        Policy policy = PolicyFixture.policy(Policies.LIMITS);
         Limit budget = policy.limits().get(1);
         Limit.Measure measure = budget.measure(call("acme", 1_250L));
         assertEquals(new Limit.Measure("acme", 1_250, null), measure);
@@ -85,7 +59,7 @@ class LimitsTest {
 
     @Test
     void aSumThatIsNotAWholeNumberOrIsNegativeOrFailsIsAProblemNamingTheLimit() throws Exception {
-        Limit budget = parse(LIMITS).limits().get(1);
+        Limit budget = PolicyFixture.policy(Policies.LIMITS).limits().get(1);
         assertTrue(budget.measure(call("acme", -5L))
                 .problem()
                 .startsWith("limit 'refund-budget': sum 'args.cents' gave -5"));
@@ -97,7 +71,8 @@ class LimitsTest {
 
     @Test
     void everyMistakeIsAProblemWithItsLineAndLimit() {
-        String message = problems("""
+        assertProblems(
+                """
                 version: "1"
                 limits:
                   - id: a
@@ -119,34 +94,23 @@ class LimitsTest {
                     max: 1
                     per: 1m
                     verdict: require_approval
-                """);
-        assertTrue(
-                message.contains("policy.yaml:6:10: limit 'a': 'max' must be a whole number of at least 0, not '-1'"),
-                message);
-        assertTrue(
-                message.contains(
-                        "policy.yaml:7:10: limit 'a': 'per' must be a duration such as 1m, 1h or 24h, not '1 hour'"),
-                message);
-        assertTrue(
-                message.contains(
-                        "policy.yaml:8:14: limit 'a': unknown limit verdict 'allow' (expected deny or require_approval"),
-                message);
-        assertTrue(message.contains("policy.yaml:9:9: limit 'a': duplicate limit id 'a'"), message);
-        assertTrue(
-                message.contains("policy.yaml:11:10: limit 'a': key 'ctx.tenant +' does not compile: CEL 1:"), message);
-        assertTrue(
-                message.contains("limit 'a': 'approvers' only applies to a limit with verdict require_approval"),
-                message);
-        assertTrue(message.contains("policy.yaml:17:5: limit 'a': unknown limit key 'mx'"), message);
-        assertTrue(message.contains("limit 'c': a limit needs 'action'"), message);
-        assertTrue(message.contains("limit 'c': a limit needs 'key'"), message);
-        assertTrue(message.contains("limit 'c': a require_approval limit must name who may approve"), message);
+                """,
+                "policy.yaml:6:10: limit 'a': 'max' must be a whole number of at least 0, not '-1'",
+                "policy.yaml:7:10: limit 'a': 'per' must be a duration such as 1m, 1h or 24h, not '1 hour'",
+                "policy.yaml:8:14: limit 'a': unknown limit verdict 'allow' (expected deny or require_approval",
+                "policy.yaml:9:9: limit 'a': duplicate limit id 'a'",
+                "policy.yaml:11:10: limit 'a': key 'ctx.tenant +' does not compile: CEL 1:",
+                "limit 'a': 'approvers' only applies to a limit with verdict require_approval",
+                "policy.yaml:17:5: limit 'a': unknown limit key 'mx'",
+                "limit 'c': a limit needs 'action'",
+                "limit 'c': a limit needs 'key'",
+                "limit 'c': a require_approval limit must name who may approve");
     }
 
     @Test
     void aLimitsBlockThatIsNotAListAndAGroupThatDoesNotExistAreProblems() {
-        assertTrue(problems("version: \"1\"\nlimits: {id: a}\n").contains("'limits' must be a list of limits"));
-        String message = problems("""
+        assertProblems("version: \"1\"\nlimits: {id: a}\n", "'limits' must be a list of limits");
+        assertProblems("""
                 version: "1"
                 limits:
                   - id: r
@@ -156,13 +120,12 @@ class LimitsTest {
                     per: 1m
                     verdict: require_approval
                     approvers: [group:leads]
-                """);
-        assertTrue(message.contains("policy.yaml:3:1: limit 'r': approver 'group:leads' names a group"), message);
+                """, "policy.yaml:3:1: limit 'r': approver 'group:leads' names a group");
     }
 
     @Test
     void aLimitReachedDeniesOrAsksTheLimitsApproversWithTheRulesOnes() throws Exception {
-        Policy policy = parse(LIMITS);
+        Policy policy = PolicyFixture.policy(Policies.LIMITS);
         LimitReached reached = new LimitReached("tenant-email-rate", "acme", 500, 1, 500, "1h", "2026-12-06T10:00:00Z");
         Decision allowed = new Decision(Verdict.ALLOW, List.of(), "ok", true);
         Decision held = policy.limits().get(0).refuse(allowed, reached);

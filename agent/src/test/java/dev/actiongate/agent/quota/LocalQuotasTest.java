@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actiongate.agent.testing.AtOnce;
 import dev.actiongate.agent.testing.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Collections;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -75,28 +74,14 @@ class LocalQuotasTest {
     @Test
     void concurrentCallsNeverGoPastMax() throws Exception {
         AtomicInteger allowed = new AtomicInteger();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
+        Runnable thousandCalls = () -> {
+            for (int i = 0; i < 1_000; i++) {
+                if (quotas.take("rate", "acme", 1, 2_500, HOUR).allowed()) {
+                    allowed.incrementAndGet();
                 }
-                for (int i = 0; i < 1_000; i++) {
-                    if (quotas.take("rate", "acme", 1, 2_500, HOUR).allowed()) {
-                        allowed.incrementAndGet();
-                    }
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+            }
+        };
+        AtOnce.run(Collections.nCopies(8, thousandCalls));
         assertEquals(2_500, allowed.get());
     }
 }

@@ -3,6 +3,7 @@ package dev.actiongate.it.apps;
 import dev.actiongate.ActionContext;
 import dev.actiongate.ActionDeniedException;
 import dev.actiongate.GovernedAction;
+import java.util.List;
 
 /**
  * Three governed calls of three kinds (an interface method, an instance method, a static
@@ -11,6 +12,9 @@ import dev.actiongate.GovernedAction;
  * {@code BasicApp NAME...} greets each name, default one {@code world}.
  */
 public final class BasicApp {
+
+    /** The labels of the governed calls {@code main} makes without arguments, in order. */
+    public static final List<String> CALLS = List.of("greet world", "delete", "transfer");
 
     private BasicApp() {}
 

@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Application code that tries to route around the gate: it installs an allow-everything
@@ -17,6 +18,9 @@ import java.nio.file.Path;
  * <p>{@code BridgeAttackApp SHADOW_DIR}: a folder with a compiled allow-everything bridge.
  */
 public final class BridgeAttackApp {
+
+    /** The labels of the governed calls {@code main} makes, in order. */
+    public static final List<String> CALLS = List.of("greet after replace", "greet child-first");
 
     private BridgeAttackApp() {}
 

@@ -25,6 +25,12 @@ public final class Probe {
         System.out.println("BODY " + what);
     }
 
+    /** A notifier's governed body: says that it ran, as {@link #body} does, and answers {@code "sent"}. */
+    public static String sent(String what) {
+        body(what);
+        return "sent";
+    }
+
     /** A governed call whose outcome the test checks by {@code label}. */
     public static void attempt(String label, ThrowingCall call) {
         try {

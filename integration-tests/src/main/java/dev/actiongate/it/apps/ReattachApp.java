@@ -29,8 +29,7 @@ public final class ReattachApp {
     public static final class Mailer {
         @GovernedAction("send_mail")
         public String send(String to) {
-            Probe.body("send " + to);
-            return "sent";
+            return Probe.sent("send " + to);
         }
     }
 

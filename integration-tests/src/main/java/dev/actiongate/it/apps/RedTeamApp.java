@@ -25,8 +25,7 @@ public final class RedTeamApp {
     /** Knows nothing of {@link Notifier}; generic, so the implementing class gets a bridge method. */
     public static class GenericSender<T> {
         public String notify(T user, String text) {
-            Probe.body("generic superclass " + user);
-            return "sent";
+            return Probe.sent("generic superclass " + user);
         }
     }
 
@@ -35,8 +34,7 @@ public final class RedTeamApp {
     /** Knows nothing of {@link Notifier}; its method cannot be overridden. */
     public static class FinalSender {
         public final String notify(String user, String text) {
-            Probe.body("final superclass " + user);
-            return "sent";
+            return Probe.sent("final superclass " + user);
         }
     }
 
@@ -69,14 +67,12 @@ public final class RedTeamApp {
     public static final class DangerNotifier implements Notifier {
         @Override
         public String notify(String user, String text) {
-            Probe.body("danger " + user);
-            return "sent";
+            return Probe.sent("danger " + user);
         }
     }
 
     static String direct(String user, String text) {
-        Probe.body("metafactory " + user);
-        return "sent";
+        return Probe.sent("metafactory " + user);
     }
 
     @SuppressWarnings("try")
@@ -101,10 +97,7 @@ public final class RedTeamApp {
 
     /** Calls the lambda behind a governed proxy through the proxy's handler, not its governed method. */
     private static void handler() {
-        Notifier lambda = (user, text) -> {
-            Probe.body("handler " + user);
-            return "sent";
-        };
+        Notifier lambda = (user, text) -> Probe.sent("handler " + user);
         Probe.attempt("handler", () -> {
             InvocationHandler handler = Proxy.getInvocationHandler(lambda);
             try {
@@ -170,10 +163,7 @@ public final class RedTeamApp {
     }
 
     private static void markerLambda() {
-        Notifier notifier = (Notifier & Marker) (user, text) -> {
-            Probe.body("marker lambda " + user);
-            return "sent";
-        };
+        Notifier notifier = (Notifier & Marker) (user, text) -> Probe.sent("marker lambda " + user);
         Probe.attempt("marker lambda", () -> notifier.notify("eve", "hi"));
         Probe.fact("marker lambda is a Marker", notifier instanceof Marker);
     }

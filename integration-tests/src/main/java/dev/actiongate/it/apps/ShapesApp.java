@@ -21,13 +21,11 @@ public final class ShapesApp {
     /** Knows nothing of {@link Notifier}; its method only happens to fit. */
     public static class PlainSender {
         public String notify(String user, String text) {
-            Probe.body("inherited " + user);
-            return "sent";
+            return Probe.sent("inherited " + user);
         }
 
         public String send(String user, String text) {
-            Probe.body("instance reference " + user);
-            return "sent";
+            return Probe.sent("instance reference " + user);
         }
 
         /** Called directly, not as a {@link Notifier}: must not be governed. */
@@ -42,22 +40,17 @@ public final class ShapesApp {
     public static final class ClassNotifier implements Notifier {
         @Override
         public String notify(String user, String text) {
-            Probe.body("class " + user);
-            return "sent";
+            return Probe.sent("class " + user);
         }
     }
 
     static String sendStatic(String user, String text) {
-        Probe.body("static reference " + user);
-        return "sent";
+        return Probe.sent("static reference " + user);
     }
 
     @SuppressWarnings("try")
     public static void main(String[] args) {
-        Notifier lambda = (user, text) -> {
-            Probe.body("lambda " + user);
-            return "sent";
-        };
+        Notifier lambda = (user, text) -> Probe.sent("lambda " + user);
         Notifier staticReference = ShapesApp::sendStatic;
         Notifier instanceReference = new PlainSender()::send;
         Notifier inherited = new InheritingNotifier();
