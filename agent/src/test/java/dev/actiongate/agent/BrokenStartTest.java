@@ -1,35 +1,26 @@
 package dev.actiongate.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.actiongate.ActionDeniedException;
 import dev.actiongate.agent.config.AgentConfig;
-import dev.actiongate.agent.gate.Gate;
 import dev.actiongate.agent.gate.GateState;
-import dev.actiongate.agent.gate.MethodRegistry;
 import dev.actiongate.agent.records.CanonicalJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * A start-up that meets a policy it cannot use, or a records file it cannot write, in-process:
@@ -43,15 +34,7 @@ class BrokenStartTest {
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final MethodRegistry registry = new MethodRegistry();
-    private final List<Call> calls = List.of(
-            new Call("greet", "name", "world"),
-            new Call("delete_file", "path", "/tmp/x"),
-            new Call("transfer_money", "cents", "5"));
-
-    /** A governed method of one parameter, and the argument it is called with. */
-    private record Call(String action, String parameter, String argument) {}
+    private final AgentLog log = new AgentLog();
 
     /**
      * A broken policy as the start meets it.
@@ -79,15 +62,9 @@ class BrokenStartTest {
                         """, true, "@POLICY@:\\d+:\\d+: not valid YAML"));
     }
 
-    @BeforeEach
-    void listen() {
-        log.start();
-        ((Logger) LoggerFactory.getLogger("actiongate")).addAppender(log);
-    }
-
     @AfterEach
     void stopListening() {
-        ((Logger) LoggerFactory.getLogger("actiongate")).detachAppender(log);
+        log.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -182,43 +159,17 @@ class BrokenStartTest {
         assertEquals("I am a file", Files.readString(notAFolder), "the file in the way is left as it was");
     }
 
-    /** Calls each of {@link #calls} through a gate over {@code state}; each must be denied, its body never run. */
-    private List<ActionDeniedException> callEach(GateState state) {
-        Gate gate = new Gate(
-                registry,
-                CompletableFuture.completedFuture(state),
-                "broken-start",
-                null,
-                Map.of(),
-                Duration.ofSeconds(1));
-        List<ActionDeniedException> denials = new ArrayList<>();
-        for (Call call : calls) {
-            int id = registry.register(
-                    call.action(),
-                    "annotation",
-                    null,
-                    "com.example.App",
-                    call.action(),
-                    List.of("java.lang.String"),
-                    List.of(call.parameter()),
-                    true,
-                    false,
-                    BrokenStartTest.class.getClassLoader());
-            denials.add(assertThrows(
-                    ActionDeniedException.class,
-                    () -> gate.enter(id, new Object[] {call.argument()}),
-                    call.action() + " is denied, so its body never runs"));
+    /** Makes {@link BasicCalls#CALLS} through a gate over {@code state}; each must be denied, its body never run. */
+    private static List<ActionDeniedException> callEach(GateState state) {
+        List<ActionDeniedException> denials = BasicCalls.make(state);
+        for (int i = 0; i < denials.size(); i++) {
+            assertNotNull(denials.get(i), BasicCalls.CALLS.get(i).action() + " is denied, so its body never runs");
         }
-        gate.close();
         return denials;
     }
 
     private void assertLogged(String pattern) {
         Pattern wanted = Pattern.compile(pattern);
-        List<String> lines =
-                log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        assertTrue(
-                lines.stream().anyMatch(line -> wanted.matcher(line).find()),
-                "the log matches /" + wanted + "/: " + lines);
+        assertTrue(log.has(wanted), "the log matches /" + wanted + "/: " + log.lines());
     }
 }
