@@ -27,12 +27,25 @@ final class BasicCalls {
 
     private BasicCalls() {}
 
+    /** {@link #CALLS}, with a greeting of each of {@code names} in place of the one greeting. */
+    static List<Call> greeting(List<String> names) {
+        List<Call> calls = new ArrayList<>();
+        names.forEach(name -> calls.add(new Call("greet", "name", name)));
+        calls.addAll(CALLS.subList(1, CALLS.size()));
+        return calls;
+    }
+
+    /** As {@link #make(GateState, List)}, with {@link #CALLS}. */
+    static List<ActionDeniedException> make(GateState state) {
+        return make(state, CALLS);
+    }
+
     /**
-     * Makes each of {@link #CALLS} in order; a call let through runs its (empty) body and returns.
+     * Makes each of {@code calls} in order; a call let through runs its (empty) body and returns.
      *
      * @return per call, its denial, or {@code null} when its body ran
      */
-    static List<ActionDeniedException> make(GateState state) {
+    static List<ActionDeniedException> make(GateState state, List<Call> calls) {
         MethodRegistry registry = new MethodRegistry();
         Gate gate = new Gate(
                 registry,
@@ -43,7 +56,7 @@ final class BasicCalls {
                 Duration.ofSeconds(1));
         List<ActionDeniedException> denials = new ArrayList<>();
         try {
-            for (Call call : CALLS) {
+            for (Call call : calls) {
                 int id = registry.register(
                         call.action(),
                         "annotation",

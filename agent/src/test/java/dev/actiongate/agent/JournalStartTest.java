@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.actiongate.ActionDeniedException;
 import dev.actiongate.agent.config.AgentConfig;
 import dev.actiongate.agent.gate.GateState;
-import dev.actiongate.agent.records.CanonicalJson;
 import dev.actiongate.agent.records.ChainVerifier;
 import dev.actiongate.agent.records.RecordLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,30 +67,20 @@ class JournalStartTest {
                 denials.get(1).matchedRules().contains("no-deletes"),
                 denials.get(1).matchedRules().toString());
         assertNull(denials.get(2), "transfer_money runs");
-        List<Map<String, Object>> written = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            written.add(CanonicalJson.parse(line));
-        }
         assertEquals(
                 List.of("greet allow", "delete_file deny", "transfer_money allow"),
-                summaries(written, "decision", "verdict"));
-        assertEquals(List.of("greet returned", "transfer_money returned"), summaries(written, "outcome", "outcome"));
+                WrittenRecords.summaries(file, "decision", "verdict"));
+        assertEquals(
+                List.of("greet returned", "transfer_money returned"),
+                WrittenRecords.summaries(file, "outcome", "outcome"));
         assertEquals(
                 journal.equals("true"), Files.exists(RecordLog.journalOf(file)), "the journal exists only when on");
         ChainVerifier.Result chain = ChainVerifier.verify(file);
         assertTrue(chain.intact(), chain.problem());
-        assertEquals(written.size(), chain.records());
+        assertEquals(Files.readAllLines(file).size(), chain.records());
         assertEquals(
                 List.of(),
                 RecordLog.leftInJournal(file, chain.lastHash()),
                 "a clean close leaves nothing in the journal");
-    }
-
-    /** Each record of {@code kind} as {@code "action <field>"}, in file order. */
-    private static List<String> summaries(List<Map<String, Object>> records, String kind, String field) {
-        return records.stream()
-                .filter(r -> kind.equals(r.get("kind")))
-                .map(r -> r.get("action") + " " + r.get(field))
-                .toList();
     }
 }
