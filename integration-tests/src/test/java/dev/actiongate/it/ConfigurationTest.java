@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where the agent takes its settings from, what it warns about, and what it logs at start-up. */
+/**
+ * Where the agent takes its settings from, what it warns about, and what it logs at start-up. How
+ * each key's sources rank is AgentConfigTest's; what records_journal does to the records file a
+ * start opens is JournalStartTest's, both in-process.
+ */
 class ConfigurationTest {
 
     private static final String POLICY = """
@@ -124,33 +128,6 @@ class ConfigurationTest {
         assertEquals(List.of(), warnings(run), why);
         assertFalse(run.stderr().contains("sun.misc.Unsafe"), "no JDK 24+ warning about the agent's libraries\n" + why);
         assertTrue(startupLine(run).contains("records " + defaultRecords), startupLine(run));
-    }
-
-    @OnEveryJdk
-    void decisionsGoThroughTheJournalUnlessItIsTurnedOff(Jdk jdk) throws Exception {
-        for (String journal : List.of("true", "false")) {
-            Path file = dir.resolve("records-" + journal + ".jsonl");
-            ForkedJvm.Run run = AgentApp.on(jdk, dir)
-                    .policy(POLICY)
-                    .records(file)
-                    .env("ACTIONGATE_RECORDS_JOURNAL", journal)
-                    .main(BasicApp.class)
-                    .run()
-                    .assertExit(0);
-            String why = run.describe();
-            Records records = Records.read(file);
-            assertEquals(BASIC_VERDICTS, records.verdicts(), why);
-            assertEquals(List.of("greet returned", "transfer_money returned"), records.outcomeSummaries(), why);
-            assertEquals(List.of(), warnings(run), why);
-            Path journalFile = dir.resolve(file.getFileName() + ".journal");
-            assertEquals(journal.equals("true"), Files.exists(journalFile), "the journal exists only when on\n" + why);
-            ForkedJvm.Run verify =
-                    ForkedJvm.agentCli(jdk, "verify", file.toString()).assertExit(0);
-            assertTrue(verify.stdout().contains(file + ": OK, " + records.size() + " records"), verify.describe());
-            assertFalse(
-                    verify.stdout().contains("more record"),
-                    "a clean exit leaves nothing in the journal\n" + verify.describe());
-        }
     }
 
     @OnEveryJdk

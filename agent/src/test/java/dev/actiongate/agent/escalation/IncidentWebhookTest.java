@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,8 +21,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class IncidentWebhookTest {
-
-    private static final Duration[] FAST = {Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(80)};
 
     @Test
     void retriesUntilTheServerTakesTheIncident() throws Exception {
@@ -40,7 +37,7 @@ class IncidentWebhookTest {
         try {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/incidents");
             AtomicReference<String> failure = new AtomicReference<>();
-            int attempts = new IncidentWebhook(uri, FAST)
+            int attempts = QuickRetries.webhook(uri)
                     .post("{\"kind\":\"incident\"}", (n, problem) -> failure.set(problem))
                     .get(10, TimeUnit.SECONDS);
             assertEquals(3, attempts);
@@ -60,7 +57,7 @@ class IncidentWebhookTest {
         }
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicInteger reportedAttempts = new AtomicInteger();
-        int attempts = new IncidentWebhook(URI.create("http://127.0.0.1:" + closedPort + "/x"), FAST)
+        int attempts = QuickRetries.webhook(URI.create("http://127.0.0.1:" + closedPort + "/x"))
                 .post("{}", (n, problem) -> {
                     reportedAttempts.set(n);
                     failure.set(problem);
@@ -78,7 +75,7 @@ class IncidentWebhookTest {
             closedPort = socket.getLocalPort();
         }
         Set<Thread> before = webhookThreads();
-        IncidentWebhook webhook = new IncidentWebhook(URI.create("http://127.0.0.1:" + closedPort + "/x"), FAST);
+        IncidentWebhook webhook = QuickRetries.webhook(URI.create("http://127.0.0.1:" + closedPort + "/x"));
         webhook.post("{}", (n, problem) -> {}).get(30, TimeUnit.SECONDS);
         Set<Thread> own = webhookThreads();
         own.removeAll(before);
