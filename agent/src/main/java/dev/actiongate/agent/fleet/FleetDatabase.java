@@ -113,7 +113,11 @@ public final class FleetDatabase implements Closeable {
             connection = pool.getConnection();
         } catch (SQLException e) {
             IOException failure = unreachable(e);
-            outage.failed(failure);
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                // The pool could not connect (it passes the driver's SQLSTATE on), not merely
+                // found every connection busy: the database is down or cut off.
+                outage.failed(failure);
+            }
             throw failure;
         }
         outage.reached();
@@ -150,6 +154,11 @@ public final class FleetDatabase implements Closeable {
         } finally {
             outage.probed();
         }
+    }
+
+    /** Whether the database is known to be down: a call that needs it probes it first. */
+    boolean knownDown() {
+        return outage.known() != null;
     }
 
     /** Work done in one transaction. */

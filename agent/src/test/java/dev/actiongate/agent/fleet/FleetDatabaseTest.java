@@ -68,6 +68,17 @@ class FleetDatabaseTest {
             assertTrue(
                     tookMillis < FleetDatabase.CONNECTION_TIMEOUT_MS + 3_000,
                     "a call waited " + tookMillis + " ms for a database that is down");
+            assertTrue(database.knownDown(), "the pool's failure is the driver's: a connection failure");
+
+            // Known to be down: the next call probes with a connection of its own, which a port
+            // nobody listens on refuses at once, instead of waiting for the pool again.
+            long again = System.nanoTime();
+            IOException still = assertThrows(IOException.class, database::connection);
+            long againMillis = (System.nanoTime() - again) / 1_000_000;
+            assertTrue(still.getMessage().startsWith("fleet store " + url + " cannot be reached"), still.getMessage());
+            assertTrue(
+                    againMillis < FleetDatabase.CONNECTION_TIMEOUT_MS,
+                    "a call waited " + againMillis + " ms for a database known to be down");
         }
     }
 }
