@@ -84,7 +84,7 @@ class ParsedTemplatesTest {
             }
             shapes.add(shape.toString());
         }
-        for (int i = 0; i < 1_500; i++) {
+        for (int i = 0; i < 400; i++) {
             String condition = fill(shapes.get(random.nextInt(shapes.size())), random);
             assertSameParse(condition, templates.parse(condition), Conditions.parse(condition));
         }
