@@ -92,10 +92,6 @@ final class Fleet implements BeforeAllCallback {
     }
 
     /**
-     * Instance {@code name} of {@code service} (none when {@code null}) on {@code store}, in
-     * {@code dir/name}; the test adds its policy, admin API and main class.
-     */
-    /**
      * The policy of the {@code mail} service: mail to {@code h@} or {@code f@} waits for olivia's
      * approval, to an {@code x} address is blocked, three denials within ten minutes escalate,
      * and what no rule matches gets {@code defaultVerdict}.
@@ -135,6 +131,10 @@ final class Fleet implements BeforeAllCallback {
                 .start();
     }
 
+    /**
+     * Instance {@code name} of {@code service} (none when {@code null}) on {@code store}, in
+     * {@code dir/name}; the test adds its policy, admin API and main class.
+     */
     static AgentApp instance(Jdk jdk, Path dir, String store, String service, String name) throws Exception {
         return AgentApp.on(jdk, Files.createDirectories(dir.resolve(name)))
                 // Up to four JVMs start at once on a small machine: give start-up time rather than fail a call.
