@@ -32,7 +32,9 @@ public final class FleetDatabase implements Closeable {
 
     private final String shown;
     private final PGSimpleDataSource direct;
+    /** {@code null} for a command ({@link #openForCommand}): a connection per transaction. */
     private final HikariDataSource pool;
+
     private volatile int schemaVersion;
     private final Outage outage = new Outage();
 
@@ -50,6 +52,43 @@ public final class FleetDatabase implements Closeable {
      */
     public static FleetDatabase open(AgentConfig.Store store, String service, String instance, Map<String, String> env)
             throws IOException {
+        PGSimpleDataSource direct = dataSource(store, service, instance, env);
+        direct.setConnectTimeout((int) (CONNECTION_TIMEOUT_MS / 1000));
+        direct.setLoginTimeout((int) (CONNECTION_TIMEOUT_MS / 1000));
+        // A query the database stops answering must not hold a governed call forever.
+        direct.setSocketTimeout(10);
+
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("actiongate-fleet");
+        config.setDataSource(direct);
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setValidationTimeout(1_000);
+        // Never fail here: the database may come up after the service.
+        config.setInitializationFailTimeout(-1);
+        return new FleetDatabase(store.url(), direct, new HikariDataSource(config));
+    }
+
+    /**
+     * The database for a command run by hand or by a job ({@code verify --store}): no pool, a
+     * connection per transaction, so that a database nobody listens on is reported at once (a pool
+     * would retry until its timeout), while one that is slow to answer under load is waited for
+     * (30 s to connect, 5 min for a query over many records) rather than reported unreachable
+     * after a governed call's 2 s.
+     */
+    public static FleetDatabase openForCommand(AgentConfig.Store store, String command, Map<String, String> env)
+            throws IOException {
+        PGSimpleDataSource direct = dataSource(store, command, command, env);
+        direct.setConnectTimeout(30);
+        direct.setLoginTimeout(30);
+        direct.setSocketTimeout(300);
+        return new FleetDatabase(store.url(), direct, null);
+    }
+
+    /** The driver's data source for {@code store}, with its credentials, but no timeouts yet. */
+    private static PGSimpleDataSource dataSource(
+            AgentConfig.Store store, String service, String instance, Map<String, String> env) throws IOException {
         String url = store.url();
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new IOException("store=" + url + " is neither 'file' nor a PostgreSQL JDBC URL"
@@ -70,22 +109,8 @@ public final class FleetDatabase implements Closeable {
             direct.setPassword(password);
         }
         direct.setApplicationName("actiongate " + service + " " + instance);
-        direct.setConnectTimeout((int) (CONNECTION_TIMEOUT_MS / 1000));
-        direct.setLoginTimeout((int) (CONNECTION_TIMEOUT_MS / 1000));
-        // A query the database stops answering must not hold a governed call forever.
-        direct.setSocketTimeout(10);
         direct.setTcpKeepAlive(true);
-
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("actiongate-fleet");
-        config.setDataSource(direct);
-        config.setMaximumPoolSize(4);
-        config.setMinimumIdle(1);
-        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-        config.setValidationTimeout(1_000);
-        // Never fail here: the database may come up after the service.
-        config.setInitializationFailTimeout(-1);
-        return new FleetDatabase(url, direct, new HikariDataSource(config));
+        return direct;
     }
 
     /** The database as messages and logs name it: the URL, any password in it masked. */
@@ -110,7 +135,7 @@ public final class FleetDatabase implements Closeable {
         }
         Connection connection;
         try {
-            connection = pool.getConnection();
+            connection = pool != null ? pool.getConnection() : direct.getConnection();
         } catch (SQLException e) {
             IOException failure = unreachable(e);
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
@@ -253,7 +278,9 @@ public final class FleetDatabase implements Closeable {
 
     @Override
     public void close() {
-        pool.close();
+        if (pool != null) {
+            pool.close();
+        }
     }
 
     @Override

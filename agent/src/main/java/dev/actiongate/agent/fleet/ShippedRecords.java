@@ -66,7 +66,7 @@ public final class ShippedRecords {
 
     /** Checks every chain in the database {@code store} names, and that every approval used was reviewed. */
     public static Report verify(AgentConfig.Store store, Map<String, String> environment) throws IOException {
-        try (FleetDatabase database = FleetDatabase.open(store, "verify", "verify", environment)) {
+        try (FleetDatabase database = FleetDatabase.openForCommand(store, "verify", environment)) {
             List<String[]> chains = database.inTransaction("listing the shipped chains", c -> {
                 List<String[]> found = new ArrayList<>();
                 try (Statement list = c.createStatement();
@@ -121,7 +121,7 @@ public final class ShippedRecords {
      */
     public static NavigableMap<Long, String> checkpoints(
             AgentConfig.Store store, Map<String, String> environment, String fingerprint) throws IOException {
-        try (FleetDatabase database = FleetDatabase.open(store, "verify", "verify", environment)) {
+        try (FleetDatabase database = FleetDatabase.openForCommand(store, "verify", environment)) {
             return database.inTransaction("reading the shipped checkpoints", c -> {
                 NavigableMap<Long, String> checkpoints = new TreeMap<>();
                 try (PreparedStatement select = c.prepareStatement(

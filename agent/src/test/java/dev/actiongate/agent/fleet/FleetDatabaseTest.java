@@ -81,4 +81,21 @@ class FleetDatabaseTest {
                     "a call waited " + againMillis + " ms for a database known to be down");
         }
     }
+
+    @Test
+    void aCommandIsToldAtOnceThatNobodyListensWhereItsStorePoints() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/actiongate";
+        try (FleetDatabase database = FleetDatabase.openForCommand(store(url, null), "verify", Map.of())) {
+            long start = System.nanoTime();
+            IOException down = assertThrows(IOException.class, database::connection);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(down.getMessage().startsWith("fleet store " + url + " cannot be reached"), down.getMessage());
+            // No pool retrying until its timeout: the refused connection is the answer.
+            assertTrue(tookMillis < FleetDatabase.CONNECTION_TIMEOUT_MS, "verify waited " + tookMillis + " ms");
+        }
+    }
 }
