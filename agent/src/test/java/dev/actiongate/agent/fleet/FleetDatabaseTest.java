@@ -55,11 +55,7 @@ class FleetDatabaseTest {
 
     @Test
     void aDatabaseNobodyListensOnIsNamedAsUnreachableWithinTheConnectionTimeout() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "jdbc:postgresql://127.0.0.1:" + port + "/actiongate";
+        String url = urlNobodyListensOn();
         try (FleetDatabase database = FleetDatabase.open(store(url, null), "mail", "a", Map.of())) {
             long start = System.nanoTime();
             IOException down = assertThrows(IOException.class, database::connection);
@@ -84,11 +80,7 @@ class FleetDatabaseTest {
 
     @Test
     void aCommandIsToldAtOnceThatNobodyListensWhereItsStorePoints() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "jdbc:postgresql://127.0.0.1:" + port + "/actiongate";
+        String url = urlNobodyListensOn();
         try (FleetDatabase database = FleetDatabase.openForCommand(store(url, null), "verify", Map.of())) {
             long start = System.nanoTime();
             IOException down = assertThrows(IOException.class, database::connection);
@@ -96,6 +88,13 @@ class FleetDatabaseTest {
             assertTrue(down.getMessage().startsWith("fleet store " + url + " cannot be reached"), down.getMessage());
             // No pool retrying until its timeout: the refused connection is the answer.
             assertTrue(tookMillis < FleetDatabase.CONNECTION_TIMEOUT_MS, "verify waited " + tookMillis + " ms");
+        }
+    }
+
+    /** A store URL on a loopback port that was free a moment ago: a connection to it is refused. */
+    private static String urlNobodyListensOn() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "jdbc:postgresql://127.0.0.1:" + socket.getLocalPort() + "/actiongate";
         }
     }
 }
