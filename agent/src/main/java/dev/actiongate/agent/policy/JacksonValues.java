@@ -21,10 +21,10 @@ final class JacksonValues {
     private JacksonValues() {}
 
     static Object convert(Object value, ArgumentConversion conversion, String where, int depth) {
-        TokenBuffer tokens = new TokenBuffer(PolicyValues.MAPPER, false);
+        TokenBuffer tokens = new TokenBuffer(PolicyValues.mapper(), false);
         CountingGenerator counted = new CountingGenerator(tokens, conversion, ArgumentConversion.MAX_DEPTH - depth);
         try {
-            PolicyValues.MAPPER.writeValue(counted, value);
+            PolicyValues.mapper().writeValue(counted, value);
         } catch (IOException | RuntimeException e) {
             ValueKind kind = tokens.firstToken() == JsonToken.START_ARRAY
                     ? ValueKind.LIST

@@ -25,12 +25,24 @@ import java.util.Map;
  */
 public final class PolicyValues {
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .build();
+    /**
+     * Jackson's data binding, for the arguments that are not common scalars. Built on first need,
+     * not with this class: a service whose governed methods take strings and numbers never pays
+     * for it, and the first call of one that does pays once, not every JVM start.
+     */
+    static ObjectMapper mapper() {
+        return Mapper.INSTANCE;
+    }
+
+    private static final class Mapper {
+
+        static final ObjectMapper INSTANCE = JsonMapper.builder()
+                .addModule(new Jdk8Module())
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .build();
+    }
 
     /** What a condition sees for a Java {@code null}. */
     public static final Object NULL = NullValue.NULL_VALUE;

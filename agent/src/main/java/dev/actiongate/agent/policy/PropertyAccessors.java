@@ -31,7 +31,7 @@ record PropertyAccessors(Map<String, AnnotatedMember> getters, Map<String, Annot
     }
 
     private static PropertyAccessors find(Class<?> type) {
-        ObjectMapper mapper = PolicyValues.MAPPER;
+        ObjectMapper mapper = PolicyValues.mapper();
         BeanDescription description = mapper.getSerializationConfig().introspect(mapper.constructType(type));
         Map<String, AnnotatedMember> getters = new LinkedHashMap<>();
         Map<String, AnnotatedField> fields = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ enum ValueKind {
         @Override
         protected ValueKind computeValue(Class<?> type) {
             try {
-                if (PolicyValues.MAPPER.getSerializerProviderInstance().findValueSerializer(type)
+                if (PolicyValues.mapper().getSerializerProviderInstance().findValueSerializer(type)
                         instanceof BeanSerializerBase) {
                     return type.isRecord() ? RECORD : LAZY;
                 }

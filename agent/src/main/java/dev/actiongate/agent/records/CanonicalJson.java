@@ -2,16 +2,19 @@ package dev.actiongate.agent.records;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,11 +26,14 @@ import java.util.Map;
  * printable ASCII without quotes or backslashes is its own bytes between quotes. Any other
  * string, and any non-integral number, goes through Jackson's generator, so there is exactly
  * one escaping and number format, Jackson's, whichever path a value takes.
+ *
+ * <p>Only Jackson's streaming core is used, never its data binding: this class is loaded while
+ * the agent starts on the application's main thread, where building an {@code ObjectMapper}
+ * cost a quarter of a second.
  */
 public final class CanonicalJson {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonFactory FACTORY = new JsonFactory();
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
@@ -262,9 +268,57 @@ public final class CanonicalJson {
         return true;
     }
 
-    /** Parses one JSON Lines record, keeping field order. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Parses one JSON Lines record, keeping field order: objects become {@code LinkedHashMap}s
+     * (a repeated key keeps its last value), arrays {@code ArrayList}s, integers the smallest of
+     * {@code Integer}, {@code Long} and {@code BigInteger} that holds them, other numbers
+     * {@code Double}s. Anything after the record is refused.
+     */
     public static Map<String, Object> parse(String line) throws JsonProcessingException {
-        return MAPPER.readValue(line, LinkedHashMap.class);
+        try (JsonParser parser = FACTORY.createParser(line)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonParseException(parser, "a record must be a JSON object");
+            }
+            Map<String, Object> record = object(parser);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "more text after the record");
+            }
+            return record;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            // a String source cannot fail to read; anything else is a parse error
+            throw new JsonParseException(null, e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> object(JsonParser parser) throws IOException {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            parser.nextToken();
+            object.put(name, value(parser));
+        }
+        return object;
+    }
+
+    private static Object value(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        return switch (token) {
+            case START_OBJECT -> object(parser);
+            case START_ARRAY -> {
+                List<Object> items = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    items.add(value(parser));
+                }
+                yield items;
+            }
+            case VALUE_STRING -> parser.getText();
+            case VALUE_NUMBER_INT -> parser.getNumberValue();
+            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            case VALUE_NULL -> null;
+            default -> throw new JsonParseException(parser, "unexpected " + token);
+        };
     }
 }

@@ -125,4 +125,31 @@ class CanonicalJsonTest {
         assertEquals("broken value", failed.getMessage());
         assertEquals("{\"n\":1}", new String(CanonicalJson.bytes(Map.of("n", 1)), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aRecordIsReadAsJacksonsDataBindingReadsIt() throws Exception {
+        String line = "{\"s\":\"t\\u00e9\\n\\\"x\",\"i\":7,\"big\":9223372036854775807,\"huge\":99999999999999999999,"
+                + "\"neg\":-3,\"d\":2.5e-3,\"t\":true,\"f\":false,\"n\":null,\"a\":[1,[],{\"k\":{}}],"
+                + "\"dup\":1,\"dup\":\"last\"}";
+        Map<String, Object> read = CanonicalJson.parse(line);
+        assertEquals(REFERENCE.readValue(line, LinkedHashMap.class), read);
+        assertEquals(
+                List.of("s", "i", "big", "huge", "neg", "d", "t", "f", "n", "a", "dup"), List.copyOf(read.keySet()));
+        assertEquals(Integer.class, read.get("i").getClass());
+        assertEquals(Long.class, read.get("big").getClass());
+        assertEquals(java.math.BigInteger.class, read.get("huge").getClass());
+        assertEquals(Double.class, read.get("d").getClass());
+        assertEquals("last", read.get("dup"));
+    }
+
+    @Test
+    void whatIsNotOneJsonObjectIsRefused() {
+        for (String line :
+                List.of("", "[1]", "\"text\"", "{\"a\":1} {\"b\":2}", "{\"a\":1", "{\"a\":}", "{\"a\":1}x")) {
+            assertThrows(
+                    com.fasterxml.jackson.core.JsonProcessingException.class,
+                    () -> CanonicalJson.parse(line),
+                    () -> "accepted " + line);
+        }
+    }
 }
