@@ -76,6 +76,16 @@ final class Fleet implements BeforeAllCallback {
         postgres.startServer();
     }
 
+    /**
+     * The JDK replica {@code name} runs on: {@code a} and {@code c} on the JDK running the tests,
+     * {@code b} on JDK 25. A fleet case runs once with its replicas on both JDKs, as in a fleet
+     * being moved to a new JDK one replica at a time, rather than once per JDK: the same coverage
+     * of each JDK, plus a mixed fleet, in half the forked JVMs.
+     */
+    static Jdk jdkOf(String name) {
+        return (name.charAt(name.length() - 1) - 'a') % 2 == 1 ? Jdk.jdk25() : Jdk.running();
+    }
+
     /** A new database for case {@code name} on {@code jdk}; returns its URL, the agent's {@code store=}. */
     String store(String name, Jdk jdk) throws SQLException {
         return store(name + "_jdk" + jdk.feature());

@@ -27,7 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console shows the fleet, in headless Chromium: two forked instances of one service share a
  * real PostgreSQL server; a call held on instance b is listed in instance a's console as b's and
  * approved there, and a's decisions view finds b's decisions, each with its records from both
- * instances. One JDK: the fleet itself is tested on every JDK by {@link FleetTest}.
+ * instances. The replicas run on both JDKs ({@link Fleet#jdkOf}).
  */
 class FleetConsoleTest {
 
@@ -40,7 +40,7 @@ class FleetConsoleTest {
     Path dir;
 
     private AgentApp.Running instance(String store, String name, String... steps) throws Exception {
-        return Fleet.mailInstance(Jdk.running(), dir, store, name, POLICY, steps);
+        return Fleet.mailInstance(Fleet.jdkOf(name), dir, store, name, POLICY, steps);
     }
 
     @Test

@@ -11,13 +11,15 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The policy's limits counted across three forked instances of one service on a real PostgreSQL
  * server, under concurrent calls on every instance: a count and a sum each allow exactly their
- * max fleet-wide, and every call refused says which limit, key, value and window.
+ * max fleet-wide, and every call refused says which limit, key, value and window. The replicas
+ * run on both JDKs ({@link Fleet#jdkOf}); a single instance's outage runs on each JDK.
  */
 class FleetQuotaTest {
 
@@ -46,19 +48,20 @@ class FleetQuotaTest {
     @TempDir
     Path dir;
 
-    private AgentApp.Running instance(Jdk jdk, String store, String name) throws Exception {
-        return Fleet.instance(jdk, dir, store, "billing", name)
+    /** Replica {@code name} of the service, on the JDK {@link Fleet#jdkOf} gives it. */
+    private AgentApp.Running replica(String store, String name) throws Exception {
+        return Fleet.instance(Fleet.jdkOf(name), dir, store, "billing", name)
                 .policy(POLICY)
                 .main(QuotaApp.class, "gate:go", "send:15:s" + name, "refund:8:r" + name + ":125", "mark:done")
                 .start();
     }
 
-    @OnEveryJdk
-    void threeInstancesUnderConcurrentCallsAllowExactlyEachLimitsMax(Jdk jdk) throws Exception {
-        String store = fleet.store("quota", jdk);
-        try (AgentApp.Running a = instance(jdk, store, "a");
-                AgentApp.Running b = instance(jdk, store, "b");
-                AgentApp.Running c = instance(jdk, store, "c")) {
+    @Test
+    void threeInstancesUnderConcurrentCallsAllowExactlyEachLimitsMax() throws Exception {
+        String store = fleet.store("quota");
+        try (AgentApp.Running a = replica(store, "a");
+                AgentApp.Running b = replica(store, "b");
+                AgentApp.Running c = replica(store, "c")) {
             List<AgentApp.Running> fleet = List.of(a, b, c);
             fleet.forEach(instance -> instance.signal("go"));
             for (AgentApp.Running instance : fleet) {

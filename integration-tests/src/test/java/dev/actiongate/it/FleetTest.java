@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two forked instances of one service sharing a real PostgreSQL server ({@code store=jdbc:...}):
  * a call held on one is approved on the other; an approval is consumed once across the fleet;
  * denials count toward escalation on every instance; a database that is down denies what needs it,
- * naming it, and lets the rest go on.
+ * naming it, and lets the rest go on. A case of several replicas runs once, its replicas on both
+ * JDKs ({@link Fleet#jdkOf}); a case of one instance runs on each JDK.
  */
 class FleetTest {
 
@@ -48,11 +50,20 @@ class FleetTest {
         return Fleet.mailInstance(jdk, dir, store, name, policy, steps);
     }
 
-    @OnEveryJdk
-    void aCallHeldOnOneInstanceIsApprovedOnAnotherAndGoesOnAtOnce(Jdk jdk) throws Exception {
-        String store = fleet.store("held", jdk);
-        try (AgentApp.Running a = instance(jdk, store, "a", "gate:end");
-                AgentApp.Running b = instance(jdk, store, "b", "call:held:h@x.example", "mark:done")) {
+    /** Replica {@code name} of the service, on the JDK {@link Fleet#jdkOf} gives it. */
+    private AgentApp.Running replica(String store, String name, String... steps) throws Exception {
+        return replicaWith(store, name, POLICY, steps);
+    }
+
+    private AgentApp.Running replicaWith(String store, String name, String policy, String... steps) throws Exception {
+        return instanceWith(Fleet.jdkOf(name), store, name, policy, steps);
+    }
+
+    @Test
+    void aCallHeldOnOneInstanceIsApprovedOnAnotherAndGoesOnAtOnce() throws Exception {
+        String store = fleet.store("held");
+        try (AgentApp.Running a = replica(store, "a", "gate:end");
+                AgentApp.Running b = replica(store, "b", "call:held:h@x.example", "mark:done")) {
             JsonNode pending = a.admin().awaitPendingTo("h@x.example");
             assertEquals("b", pending.get("instance").asText(), pending.toString());
             assertEquals("mail", pending.get("service").asText(), pending.toString());
@@ -82,19 +93,17 @@ class FleetTest {
         }
     }
 
-    @OnEveryJdk
-    void anApprovalGivenOnOneInstanceIsConsumedOnceAcrossTheFleet(Jdk jdk) throws Exception {
-        String store = fleet.store("fail_fast", jdk);
-        try (AgentApp.Running a = instance(
-                        jdk,
+    @Test
+    void anApprovalGivenOnOneInstanceIsConsumedOnceAcrossTheFleet() throws Exception {
+        String store = fleet.store("fail_fast");
+        try (AgentApp.Running a = replica(
                         store,
                         "a",
                         "call:first:f@x.example:fail_fast",
                         "gate:approved",
                         "gate:b-retried",
                         "call:late:f@x.example:fail_fast");
-                AgentApp.Running b = instance(
-                        jdk,
+                AgentApp.Running b = replica(
                         store,
                         "b",
                         "gate:approved",
@@ -112,7 +121,8 @@ class FleetTest {
             a.signal("b-retried");
             awaitConsumedIn(b, id);
             awaitShipped(b, store);
-            ForkedJvm.Run verified = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            ForkedJvm.Run verified =
+                    ForkedJvm.agentCli(Fleet.jdkOf("b"), "verify", "--store", store, "--store-user", "actiongate");
             verified.assertExit(0); // the approval b's retry ran on has b's approval_reviewed record
             assertTrue(!verified.stdout().contains("UNREVIEWED"), verified.describe());
             b.signal("end");
@@ -182,13 +192,12 @@ class FleetTest {
         }
     }
 
-    @OnEveryJdk
-    void denialsOnEveryInstanceCountTowardOneEscalation(Jdk jdk) throws Exception {
-        String store = fleet.store("escalation", jdk);
+    @Test
+    void denialsOnEveryInstanceCountTowardOneEscalation() throws Exception {
+        String store = fleet.store("escalation");
         // b's first call finds no denials of its key and remembers that; a's denials must reach it.
         String policy = Fleet.mailPolicy("allow");
-        try (AgentApp.Running a = instanceWith(
-                        jdk,
+        try (AgentApp.Running a = replicaWith(
                         store,
                         "a",
                         policy,
@@ -197,8 +206,7 @@ class FleetTest {
                         "call:d2:x2@x.example",
                         "call:d3:x3@x.example",
                         "mark:denied");
-                AgentApp.Running b = instanceWith(
-                        jdk,
+                AgentApp.Running b = replicaWith(
                         store,
                         "b",
                         policy,
@@ -224,14 +232,14 @@ class FleetTest {
         }
     }
 
-    @OnEveryJdk
-    void concurrentDenialsOnThreeInstancesAreCountedExactlyTowardOneEscalation(Jdk jdk) throws Exception {
-        String store = fleet.store("escalation_load", jdk);
+    @Test
+    void concurrentDenialsOnThreeInstancesAreCountedExactlyTowardOneEscalation() throws Exception {
+        String store = fleet.store("escalation_load");
         String policy = POLICY.replace("after_denials: 3", "after_denials: 30");
         String[] steps = {"parallel:10:x", "mark:denied", "gate:next", "call:next:x-next@x.example"};
-        try (AgentApp.Running a = instanceWith(jdk, store, "a", policy, steps);
-                AgentApp.Running b = instanceWith(jdk, store, "b", policy, steps);
-                AgentApp.Running c = instanceWith(jdk, store, "c", policy, steps)) {
+        try (AgentApp.Running a = replicaWith(store, "a", policy, steps);
+                AgentApp.Running b = replicaWith(store, "b", policy, steps);
+                AgentApp.Running c = replicaWith(store, "c", policy, steps)) {
             for (AgentApp.Running app : List.of(a, b, c)) {
                 app.awaitMark("denied");
             }
@@ -311,25 +319,26 @@ class FleetTest {
         }
     }
 
-    @OnEveryJdk
-    void eachInstancesRecordsReachTheDatabaseAndVerifyStoreFindsWhatWasChangedOrCut(Jdk jdk) throws Exception {
-        String store = fleet.store("shipping", jdk);
+    @Test
+    void eachInstancesRecordsReachTheDatabaseAndVerifyStoreFindsWhatWasChangedOrCut() throws Exception {
+        String store = fleet.store("shipping");
         String[] steps = {"call:denied:x1@x.example", "call:held:f@x.example:fail_fast", "mark:called", "gate:end"};
-        try (AgentApp.Running a = instance(jdk, store, "a", steps);
-                AgentApp.Running b = instance(jdk, store, "b", steps)) {
+        try (AgentApp.Running a = replica(store, "a", steps);
+                AgentApp.Running b = replica(store, "b", steps)) {
             a.awaitMark("called");
             b.awaitMark("called");
             awaitShipped(a, store);
             awaitShipped(b, store);
 
-            ForkedJvm.Run intact = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            ForkedJvm.Run intact =
+                    ForkedJvm.agentCli(Fleet.jdkOf("a"), "verify", "--store", store, "--store-user", "actiongate");
             intact.assertExit(0);
             assertTrue(
                     intact.stdout().contains("OK     mail a ")
                             && intact.stdout().contains("OK     mail b "),
                     intact.describe());
 
-            assertTheDatabaseIsACheckpointTrail(jdk, a, store);
+            assertTheDatabaseIsACheckpointTrail(Fleet.jdkOf("a"), a, store);
 
             String chainA = chainOf(a);
             String chainB = chainOf(b);
@@ -345,7 +354,8 @@ class FleetTest {
                         statement.executeUpdate(
                                 "DELETE FROM decision_records WHERE chain = '" + chainB + "' AND seq = 2"));
             }
-            ForkedJvm.Run altered = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            ForkedJvm.Run altered =
+                    ForkedJvm.agentCli(Fleet.jdkOf("b"), "verify", "--store", store, "--store-user", "actiongate");
             altered.assertExit(1);
             assertTrue(altered.stdout().contains("BROKEN mail a (chain " + chainA + "): line "), altered.describe());
             assertTrue(
@@ -356,21 +366,20 @@ class FleetTest {
         }
     }
 
-    @OnEveryJdk
-    void anInstanceKilledWithMinus9LosesNoApprovalAndNoRecord(Jdk jdk) throws Exception {
-        String store = fleet.store("killed", jdk);
+    @Test
+    void anInstanceKilledWithMinus9LosesNoApprovalAndNoRecord() throws Exception {
+        String store = fleet.store("killed");
         String id;
-        AgentApp.Running first =
-                instance(jdk, store, "b", "call:held:f@x.example:fail_fast", "mark:called", "gate:end");
+        AgentApp.Running first = replica(store, "b", "call:held:f@x.example:fail_fast", "mark:called", "gate:end");
         try {
             first.awaitMark("called");
             id = first.admin().awaitPendingTo("f@x.example").get("id").asText();
         } finally {
             first.close(); // SIGKILL: no shutdown hook, no flush
         }
-        try (AgentApp.Running a = instance(
-                        jdk, store, "a", "gate:approved", "call:retry:f@x.example:fail_fast", "mark:done", "gate:end");
-                AgentApp.Running b = instance(jdk, store, "b", "mark:up", "gate:end")) {
+        try (AgentApp.Running a = replica(
+                        store, "a", "gate:approved", "call:retry:f@x.example:fail_fast", "mark:done", "gate:end");
+                AgentApp.Running b = replica(store, "b", "mark:up", "gate:end")) {
             JsonNode pending = a.admin().awaitPendingTo("f@x.example");
             assertEquals(id, pending.get("id").asText(), "the request outlived the instance that filed it");
             assertEquals(200, a.admin().review(id, "approve", "olivia", null).status());
@@ -396,9 +405,9 @@ class FleetTest {
         }
     }
 
-    @OnEveryJdk
-    void aDatabaseStoppedAndStartedUnderLoadOnTwoInstancesLosesNothing(Jdk jdk) throws Exception {
-        String store = fleet.store("outage_load", jdk);
+    @Test
+    void aDatabaseStoppedAndStartedUnderLoadOnTwoInstancesLosesNothing() throws Exception {
+        String store = fleet.store("outage_load");
         String policy = """
                 version: "it-fleet-outage-load"
                 default: allow
@@ -411,8 +420,8 @@ class FleetTest {
                     approval_timeout: 10m
                 """;
         String[] steps = {"load:t:4:stop", "mark:stopped", "gate:end"};
-        try (AgentApp.Running a = instanceWith(jdk, store, "a", policy, steps);
-                AgentApp.Running b = instanceWith(jdk, store, "b", policy, steps)) {
+        try (AgentApp.Running a = replicaWith(store, "a", policy, steps);
+                AgentApp.Running b = replicaWith(store, "b", policy, steps)) {
             List<AgentApp.Running> instances = List.of(a, b);
             for (AgentApp.Running app : instances) {
                 awaitMore(app, "PENDING ", 1);
@@ -460,7 +469,8 @@ class FleetTest {
                     assertEquals("pending", status(store, id), "request " + id + " outlived the outage");
                 }
             }
-            ForkedJvm.Run verified = ForkedJvm.agentCli(jdk, "verify", "--store", store, "--store-user", "actiongate");
+            ForkedJvm.Run verified =
+                    ForkedJvm.agentCli(Fleet.jdkOf("a"), "verify", "--store", store, "--store-user", "actiongate");
             verified.assertExit(0);
             assertTrue(
                     verified.stdout().contains("OK     mail a ")
