@@ -1,39 +1,147 @@
 package dev.actiongate.agent;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.spi.ContextAwareBase;
+import java.io.Closeable;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.IMarkerFactory;
+import org.slf4j.Logger;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.helpers.NOPMDCAdapter;
+import org.slf4j.spi.MDCAdapter;
+import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * Configures the agent's own (relocated) Logback: one console appender on stderr with an
- * {@code [actiongate]} prefix. Ranked first, so the agent never reads the application's
- * {@code logback.xml} or {@code logback.configurationFile}.
+ * The agent's own (relocated) SLF4J provider: every logger writes INFO, WARN and ERROR to standard
+ * error as one line {@code HH:mm:ss.SSS [actiongate] LEVEL message}, followed by the stack trace of
+ * a throwable. It never reads the application's logging configuration, and it is what the agent's
+ * libraries (HikariCP, the PostgreSQL driver) log through as well.
+ *
+ * <p>A logging framework cost every JVM start about 200 ms of CPU (its configuration, pattern
+ * parser and some 300 classes) for these lines; this is a few classes.
  */
-@ConfiguratorRank(ConfiguratorRank.CUSTOM_TOP_PRIORITY)
-public final class AgentLogging extends ContextAwareBase implements Configurator {
+public final class AgentLogging implements SLF4JServiceProvider {
+
+    /** One line the agent logged, for a test that listens. */
+    public record Line(String logger, Level level, String message) {}
+
+    private static final List<Consumer<Line>> LISTENERS = new CopyOnWriteArrayList<>();
+
+    private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
+    private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, StderrLogger::new);
+    private final IMarkerFactory markers = new BasicMarkerFactory();
+    private final MDCAdapter mdc = new NOPMDCAdapter();
+
+    /** Hands every line logged from now on to {@code listener} as well, until closed. */
+    public static Closeable listen(Consumer<Line> listener) {
+        LISTENERS.add(listener);
+        return () -> LISTENERS.remove(listener);
+    }
 
     @Override
-    public ExecutionStatus configure(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} [actiongate] %-5level %msg%n");
-        encoder.start();
+    public ILoggerFactory getLoggerFactory() {
+        return factory;
+    }
 
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(context);
-        console.setName("actiongate-stderr");
-        console.setTarget("System.err");
-        console.setEncoder(encoder);
-        console.start();
+    @Override
+    public IMarkerFactory getMarkerFactory() {
+        return markers;
+    }
 
-        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.INFO);
-        root.addAppender(console);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    @Override
+    public MDCAdapter getMDCAdapter() {
+        return mdc;
+    }
+
+    @Override
+    public String getRequestedApiVersion() {
+        return "2.0.99";
+    }
+
+    @Override
+    public void initialize() {
+        // nothing to read or configure
+    }
+
+    private static final class StderrLogger extends LegacyAbstractLogger {
+
+        private static final long serialVersionUID = 1L;
+
+        StderrLogger(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] arguments, Throwable thrown) {
+            String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+            StringBuilder line = new StringBuilder(message.length() + 40);
+            // the host's local time, as the lines of the application's own log usually are
+            LocalTime now = LocalTime.now(ZoneId.systemDefault());
+            twoDigits(line, now.getHour()).append(':');
+            twoDigits(line, now.getMinute()).append(':');
+            twoDigits(line, now.getSecond()).append('.');
+            int millis = now.getNano() / 1_000_000;
+            line.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10));
+            line.append((char) ('0' + millis % 10));
+            line.append(" [actiongate] ").append(level.name());
+            line.append(" ".repeat(Math.max(0, 5 - level.name().length())));
+            line.append(' ').append(message).append(System.lineSeparator());
+            if (thrown != null) {
+                StringWriter trace = new StringWriter();
+                thrown.printStackTrace(new PrintWriter(trace));
+                line.append(trace);
+            }
+            // One print: lines of threads logging at once never interleave.
+            System.err.print(line);
+            for (Consumer<Line> listener : LISTENERS) {
+                listener.accept(new Line(name, level, message));
+            }
+        }
+
+        private static StringBuilder twoDigits(StringBuilder line, int value) {
+            return line.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+        }
     }
 }

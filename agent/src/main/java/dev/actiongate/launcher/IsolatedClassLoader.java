@@ -16,7 +16,7 @@ import java.util.jar.JarFile;
 /**
  * Loads the agent's implementation and its relocated dependencies from the {@code inst/} folder
  * of the agent jar. Nothing there is visible to the application's class loaders, so the agent's
- * Jackson, SLF4J, Logback, Byte Buddy and CEL can never clash with the application's own.
+ * Jackson, SLF4J, Byte Buddy and CEL can never clash with the application's own.
  * Parent-first through the platform loader, so the public API and the bridge on the bootstrap
  * class path keep one identity.
  */

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
+import dev.actiongate.agent.AgentLog;
 import dev.actiongate.agent.testing.Await;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The checkpoint trail at a webhook, against a real HTTP server: in order, as JSON, off the
@@ -60,7 +57,7 @@ class CheckpointWebhookTest {
     private final AtomicBoolean hang = new AtomicBoolean();
 
     private final CountDownLatch release = new CountDownLatch(1);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private AgentLog log;
 
     @BeforeEach
     void endpoint() throws Exception {
@@ -83,8 +80,7 @@ class CheckpointWebhookTest {
             exchange.close();
         });
         server.start();
-        log.start();
-        logger("actiongate").addAppender(log); // and actiongate.checkpoints, below it
+        log = new AgentLog(); // actiongate and actiongate.checkpoints, below it
     }
 
     @AfterEach
@@ -92,7 +88,7 @@ class CheckpointWebhookTest {
         release.countDown();
         server.stop(0);
         handlers.shutdownNow();
-        logger("actiongate").detachAppender(log);
+        log.close();
     }
 
     private void awaitRelease() {
@@ -103,10 +99,6 @@ class CheckpointWebhookTest {
         }
     }
 
-    private static Logger logger(String name) {
-        return (Logger) LoggerFactory.getLogger(name);
-    }
-
     private URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/checkpoints");
     }
@@ -115,16 +107,9 @@ class CheckpointWebhookTest {
         return "{\"epoch\":" + epoch + ",\"kind\":\"checkpoint\"}";
     }
 
-    /** What {@code logger} logged; a copy taken under the appender's lock, as other threads log meanwhile. */
+    /** What {@code logger} logged so far. */
     private List<String> logged(String logger) {
-        List<ILoggingEvent> events;
-        synchronized (log) {
-            events = List.copyOf(log.list);
-        }
-        return events.stream()
-                .filter(event -> event.getLoggerName().equals(logger))
-                .map(ILoggingEvent::getFormattedMessage)
-                .toList();
+        return log.lines(logger);
     }
 
     @Test

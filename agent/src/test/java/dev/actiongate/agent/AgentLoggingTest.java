@@ -1,0 +1,62 @@
+package dev.actiongate.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+/** The agent's own log lines: their shape, their levels and the stack trace below them. */
+class AgentLoggingTest {
+
+    private static final Pattern TIME = Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}");
+
+    @Test
+    void aLineIsTimeTagLevelAndTheFormattedMessage() {
+        String out = stderrOf(log -> log.warn("records file {} is {}", "/srv/r.jsonl", "gone"));
+
+        String[] parts = out.split(" ", 3);
+        assertTrue(TIME.matcher(parts[0]).matches(), out);
+        assertEquals("[actiongate]", parts[1]);
+        assertEquals("WARN  records file /srv/r.jsonl is gone" + System.lineSeparator(), parts[2]);
+    }
+
+    @Test
+    void debugAndTraceAreOffInfoWarnAndErrorAreOn() {
+        String out = stderrOf(log -> {
+            log.trace("t");
+            log.debug("d");
+            log.info("i");
+            log.error("e");
+        });
+
+        assertEquals(2, out.lines().count(), out);
+        assertTrue(out.contains("[actiongate] INFO  i"), out);
+        assertTrue(out.contains("[actiongate] ERROR e"), out);
+    }
+
+    @Test
+    void anExceptionIsFollowedByItsStackTrace() {
+        String out = stderrOf(log -> log.error("could not seal", new IllegalStateException("key unreadable")));
+
+        assertTrue(out.lines().findFirst().orElseThrow().endsWith("ERROR could not seal"), out);
+        assertTrue(out.contains("java.lang.IllegalStateException: key unreadable"), out);
+        assertTrue(out.contains("\tat " + AgentLoggingTest.class.getName()), out);
+    }
+
+    private static String stderrOf(java.util.function.Consumer<Logger> logging) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            logging.accept(new AgentLogging().getLoggerFactory().getLogger("actiongate.test"));
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
