@@ -58,13 +58,14 @@ class ApprovalConsoleTest {
     @RegisterExtension
     final SmtpServer smtp = new SmtpServer();
 
-    static Stream<Arguments> everyJdkWithTheSharedTokenAndHerOwn() {
-        return Jdk.allWith(false, true);
+    /** The token and the JDK are independent: the shared token on one JDK, her own on the other. */
+    static Stream<Arguments> theSharedTokenAndHerOwn() {
+        return Jdk.inTurnWith(false, true);
     }
 
     /** With olivia's own token ({@code ownToken}), the console shows her name and reviews go out under it. */
     @ParameterizedTest(name = "{0}, her own token: {1}")
-    @MethodSource("everyJdkWithTheSharedTokenAndHerOwn")
+    @MethodSource("theSharedTokenAndHerOwn")
     void aReviewerApprovesTheWaitingEmailInTheConsoleAndItIsSent(Jdk jdk, boolean ownToken) throws Exception {
         AgentApp setup = AgentApp.on(jdk, dir).policy(POLICY).admin(TOKEN).timeout(Duration.ofSeconds(90));
         String consoleToken = TOKEN;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +38,18 @@ public record Jdk(int feature, Path home, String origin) {
     /** Each JDK of {@link #all()} with each of {@code values}: the arguments of a test run on every JDK per value. */
     public static Stream<Arguments> allWith(Object... values) {
         return all().flatMap(jdk -> Stream.of(values).map(value -> Arguments.of(jdk, value)));
+    }
+
+    /**
+     * Each of {@code values} once, on the JDKs of {@link #all()} in turn: for a test whose value
+     * (a setting, say) and JDK are independent of each other, every value and every JDK is run
+     * without running every pair. Two such tests of one class given the values in opposite orders
+     * run every pair between them.
+     */
+    public static Stream<Arguments> inTurnWith(Object... values) {
+        List<Jdk> jdks = all().toList();
+        return java.util.stream.IntStream.range(0, values.length)
+                .mapToObj(i -> Arguments.of(jdks.get(i % jdks.size()), values[i]));
     }
 
     /** The JDK running the tests. */

@@ -33,13 +33,21 @@ class RecordsFileChangeTest {
     @TempDir
     Path dir;
 
-    static Stream<Arguments> everyJdkWithAndWithoutTheJournal() {
-        return Jdk.allWith(true, false);
+    /**
+     * The journal and the JDK are independent: each test runs with and without the journal, on one
+     * JDK each, and the two tests together run every pair of the two.
+     */
+    static Stream<Arguments> withAndWithoutTheJournal() {
+        return Jdk.inTurnWith(true, false);
+    }
+
+    static Stream<Arguments> withoutAndWithTheJournal() {
+        return Jdk.inTurnWith(false, true);
     }
 
     /** Moved away, with {@code records_journal} on or off; a journal, if any, stays where it was. */
     @ParameterizedTest(name = "{0}, records_journal={1}")
-    @MethodSource("everyJdkWithAndWithoutTheJournal")
+    @MethodSource("withAndWithoutTheJournal")
     void renamed(Jdk jdk, boolean journal) throws Exception {
         Path file = dir.resolve("records.jsonl");
         Path old = dir.resolve("records.jsonl.1");
@@ -67,7 +75,7 @@ class RecordsFileChangeTest {
 
     /** Deleted, with {@code records_journal} on (the journal deleted too) or off. */
     @ParameterizedTest(name = "{0}, records_journal={1}")
-    @MethodSource("everyJdkWithAndWithoutTheJournal")
+    @MethodSource("withoutAndWithTheJournal")
     void deleted(Jdk jdk, boolean journal) throws Exception {
         Path file = dir.resolve("records.jsonl");
         Running app = start(jdk, file, journal);
