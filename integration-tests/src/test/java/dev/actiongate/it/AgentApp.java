@@ -110,6 +110,11 @@ public final class AgentApp {
         return with(jvm -> jvm.env(name, value));
     }
 
+    /** The JDK's own compiler and collector settings, not the quick start every other test gets. */
+    public AgentApp jdkDefaults() {
+        return with(ForkedJvm::jdkDefaults);
+    }
+
     public AgentApp jvmOption(String option) {
         return with(jvm -> jvm.jvmOption(option));
     }

@@ -27,6 +27,7 @@ class ConcurrencyTest {
     void eightThreadsOfFiveThousandCallsLeaveAnIntactChainOfEveryRecord(Jdk jdk) throws Exception {
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .jdkDefaults()
                 .policy("""
                     version: "it-concurrency-1"
                     default: deny

@@ -38,6 +38,7 @@ class DemoAppTest {
         int port = freePort();
 
         AgentApp.Result result = AgentApp.on(jdk, dir)
+                .jdkDefaults()
                 .policyFile(demo.resolve("policy.yaml"))
                 .records(records)
                 .property("actiongate.admin_port", Integer.toString(port))

@@ -37,7 +37,25 @@ public final class ForkedJvm {
     private static final List<String> DROPPED_VARIABLES =
             List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH");
 
+    /**
+     * {@code false} starts every forked JVM with the JDK's own compiler and collector settings,
+     * for a run that wants what production runs, test by test.
+     */
+    static final String QUICK_START_PROPERTY = "actiongate.it.quick.start";
+    /**
+     * A forked application lives for seconds: most of the CPU it would spend with the JDK's
+     * defaults goes to C2 compiling for a peak it never reaches and to starting G1's threads, on
+     * a machine that runs hundreds of them one after another. The client compiler and the serial
+     * collector take a third less CPU per JVM and change nothing the tests look at. What needs the
+     * JDK's defaults opts out ({@link #jdkDefaults}): races under C2 (ConcurrencyTest), heaps sized
+     * for G1 (ManyRulesTest, the argument budgets), a collector's class unloading (UnloadTest), and
+     * the README's demo as a user runs it. The agent's concurrency is also tested in-process, in the
+     * agent module's JVM, with the JDK's defaults.
+     */
+    private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private final Jdk jdk;
+    private boolean quickStart = !"false".equals(System.getProperty(QUICK_START_PROPERTY));
     private String agentArgs;
     private Path agentFrom;
     private final List<Path> classpath = new ArrayList<>();
@@ -118,6 +136,12 @@ public final class ForkedJvm {
     /** Another {@code -javaagent}, listed before the agent under test so that it starts first. */
     public ForkedJvm agentBefore(Path jar, String args) {
         earlierAgents.add("-javaagent:" + jar + (args == null || args.isEmpty() ? "" : "=" + args));
+        return this;
+    }
+
+    /** Starts the JVM with the JDK's own compiler and collector settings (see {@link #QUICK_START}). */
+    public ForkedJvm jdkDefaults() {
+        this.quickStart = false;
         return this;
     }
 
@@ -207,6 +231,9 @@ public final class ForkedJvm {
             command.addAll(List.of("prlimit", "--fsize=" + fileSizeLimit + ":unlimited", "--"));
         }
         command.add(jdk.java().toString());
+        if (quickStart) {
+            command.addAll(QUICK_START); // before the test's own options, which may override them
+        }
         command.addAll(earlierAgents);
         if (agentArgs != null) {
             Path jar = agentFrom != null ? agentFrom : agentJar();

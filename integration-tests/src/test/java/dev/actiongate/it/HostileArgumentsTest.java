@@ -61,6 +61,7 @@ class HostileArgumentsTest {
     @OnEveryJdk
     void everyCallEndsDecidedOnWhatWasConvertedAndTheRecordSaysWhatWasCut(Jdk jdk) throws Exception {
         AgentApp app = AgentApp.on(jdk, dir)
+                .jdkDefaults()
                 .policy(POLICY)
                 .main(HostileArgumentsApp.class)
                 // a small heap: what today's conversion does to these arguments exhausts it

@@ -28,6 +28,7 @@ class HugeArgumentsTest {
     void hugeArgumentsAreDecidedOnWhollyAndRecordedInBrief(Jdk jdk) throws Exception {
         Path file = dir.resolve("records.jsonl");
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .jdkDefaults()
                 .policy("""
                     version: "it-huge-1"
                     default: deny

@@ -34,6 +34,7 @@ class ManyRulesTest {
 
     private void assertDecidedByThePolicy(Jdk jdk, int actions) {
         ForkedJvm.Run run = AgentApp.on(jdk, dir)
+                .jdkDefaults()
                 .policy(policy(actions))
                 .jvmOption("-Xmx200m")
                 .option("startup_timeout=2m")

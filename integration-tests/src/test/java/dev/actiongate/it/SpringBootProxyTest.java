@@ -68,7 +68,6 @@ class SpringBootProxyTest {
         assertTrue(Files.isRegularFile(jar), "the Spring Boot test service is built: " + jar);
         AgentApp setup = AgentApp.on(jdk, dir)
                 .policy(POLICY)
-                .jvmOption("-XX:TieredStopAtLevel=1")
                 .timeout(Duration.ofSeconds(150))
                 .jar(jar, "--server.port=0", "--spring.main.banner-mode=off");
         Path records = setup.recordsFile();

@@ -33,6 +33,7 @@ class UnloadTest {
     void aDiscardedLoaderIsCollectedAfterItsGovernedClassRan(Jdk jdk) throws Exception {
         // context_mdc makes each call read the plugin's own SLF4J MDC as well as log through it.
         AgentApp.Result result = AgentApp.on(jdk, dir)
+                .jdkDefaults()
                 .policy(POLICY)
                 .option("context_mdc=actor=user_id")
                 .main(UnloadApp.class)
