@@ -129,14 +129,27 @@ public final class AgentLogging implements SLF4JServiceProvider {
             line.append(" ".repeat(Math.max(0, 5 - level.name().length())));
             line.append(' ').append(message).append(System.lineSeparator());
             if (thrown != null) {
-                StringWriter trace = new StringWriter();
-                thrown.printStackTrace(new PrintWriter(trace));
-                line.append(trace);
+                line.append(stackTrace(thrown));
             }
             // One print: lines of threads logging at once never interleave.
             System.err.print(line);
             for (Consumer<Line> listener : LISTENERS) {
                 listener.accept(new Line(name, level, message));
+            }
+        }
+
+        /**
+         * An application's exception can throw from its own {@code getMessage}: the line is still
+         * logged, and the fault path that logs it never meets a second fault here.
+         */
+        private static String stackTrace(Throwable thrown) {
+            StringWriter trace = new StringWriter();
+            try {
+                thrown.printStackTrace(new PrintWriter(trace));
+                return trace.toString();
+            } catch (RuntimeException | LinkageError e) {
+                return trace + "(" + thrown.getClass().getName() + ": its stack trace could not be printed: "
+                        + e.getClass().getName() + ")" + System.lineSeparator();
             }
         }
 

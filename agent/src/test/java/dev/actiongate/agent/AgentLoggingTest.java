@@ -48,6 +48,23 @@ class AgentLoggingTest {
         assertTrue(out.contains("\tat " + AgentLoggingTest.class.getName()), out);
     }
 
+    @Test
+    void anExceptionWhoseMessageThrowsIsStillLogged() {
+        RuntimeException hostile = new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("no message for you");
+            }
+        };
+
+        String out = stderrOf(log -> log.error("a governed call failed", hostile));
+
+        assertTrue(out.contains("ERROR a governed call failed"), out);
+        assertTrue(out.contains("its stack trace could not be printed: java.lang.IllegalStateException"), out);
+    }
+
     private static String stderrOf(java.util.function.Consumer<Logger> logging) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
