@@ -77,6 +77,8 @@ public final class AgentLogging implements SLF4JServiceProvider {
     private static final class StderrLogger extends LegacyAbstractLogger {
 
         private static final long serialVersionUID = 1L;
+        /** What is kept of a stack trace that failed part-way: a deep chain of causes prints megabytes first. */
+        private static final int PARTIAL_TRACE_CHARS = 64 * 1024;
 
         StderrLogger(String name) {
             this.name = name;
@@ -115,7 +117,7 @@ public final class AgentLogging implements SLF4JServiceProvider {
         @Override
         protected void handleNormalizedLoggingCall(
                 Level level, Marker marker, String pattern, Object[] arguments, Throwable thrown) {
-            String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+            String message = formatted(pattern, arguments);
             StringBuilder line = new StringBuilder(message.length() + 40);
             // the host's local time, as the lines of the application's own log usually are
             LocalTime now = LocalTime.now(ZoneId.systemDefault());
@@ -139,16 +141,31 @@ public final class AgentLogging implements SLF4JServiceProvider {
         }
 
         /**
-         * An application's exception can throw from its own {@code getMessage}: the line is still
-         * logged, and the fault path that logs it never meets a second fault here.
+         * An application's object can throw from its own {@code toString}, and so can the
+         * exception it throws (SLF4J reports that one's stack trace): the line is still logged,
+         * and the fault path that logs it never meets a second fault here.
          */
+        private static String formatted(String pattern, Object[] arguments) {
+            try {
+                return MessageFormatter.basicArrayFormat(pattern, arguments);
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                return pattern + " (its arguments could not be formatted: "
+                        + e.getClass().getName() + ")";
+            }
+        }
+
+        /** As {@link #formatted}: for an exception whose message throws, or whose causes nest past the stack. */
         private static String stackTrace(Throwable thrown) {
             StringWriter trace = new StringWriter();
             try {
                 thrown.printStackTrace(new PrintWriter(trace));
                 return trace.toString();
-            } catch (RuntimeException | LinkageError e) {
-                return trace + "(" + thrown.getClass().getName() + ": its stack trace could not be printed: "
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                String partial = trace.toString();
+                if (partial.length() > PARTIAL_TRACE_CHARS) {
+                    partial = partial.substring(0, PARTIAL_TRACE_CHARS) + "..." + System.lineSeparator();
+                }
+                return partial + "(" + thrown.getClass().getName() + ": its stack trace could not be printed: "
                         + e.getClass().getName() + ")" + System.lineSeparator();
             }
         }

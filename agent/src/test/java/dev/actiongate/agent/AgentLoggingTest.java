@@ -65,6 +65,42 @@ class AgentLoggingTest {
         assertTrue(out.contains("its stack trace could not be printed: java.lang.IllegalStateException"), out);
     }
 
+    @Test
+    void anArgumentWhoseToStringThrowsAnExceptionWhoseMessageThrowsIsStillLogged() {
+        Object hostile = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException() {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public String getMessage() {
+                        throw new IllegalStateException("nor this");
+                    }
+                };
+            }
+        };
+
+        String out = stderrOf(log -> log.warn("argument {} of a governed call", hostile));
+
+        assertTrue(out.contains("WARN  argument {} of a governed call (its arguments could not be formatted"), out);
+    }
+
+    @Test
+    void aChainOfCausesDeeperThanTheStackIsCutAndLogged() {
+        Throwable deep = new IllegalStateException("bottom");
+        for (int i = 0; i < 200_000; i++) {
+            deep = new IllegalStateException("level " + i, deep);
+        }
+        Throwable chain = deep;
+
+        String out = stderrOf(log -> log.error("a governed call failed", chain));
+
+        assertTrue(out.contains("ERROR a governed call failed"), out.substring(0, 200));
+        assertTrue(out.contains("its stack trace could not be printed: java.lang.StackOverflowError"));
+        assertTrue(out.length() < 100_000, "cut: " + out.length());
+    }
+
     private static String stderrOf(java.util.function.Consumer<Logger> logging) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
