@@ -124,6 +124,11 @@ public final class ArgumentSummary {
     }
 
     private static String cut(String s) {
-        return s.length() <= MAX_STRING ? s : s.substring(0, MAX_STRING) + "...[truncated, " + s.length() + " chars]";
+        if (s.length() <= MAX_STRING) {
+            return s;
+        }
+        // never half of a surrogate pair: the record would hold a character that is not one
+        int end = Character.isHighSurrogate(s.charAt(MAX_STRING - 1)) ? MAX_STRING - 1 : MAX_STRING;
+        return s.substring(0, end) + "...[truncated, " + s.length() + " chars]";
     }
 }

@@ -168,7 +168,7 @@ public final class CanonicalJson {
                 ensure(1);
                 buffer[length++] = ',';
             }
-            string(key);
+            string(key, true);
             ensure(1);
             buffer[length++] = ':';
             value(value);
@@ -176,6 +176,10 @@ public final class CanonicalJson {
         }
 
         void string(String s) {
+            string(s, false);
+        }
+
+        private void string(String s, boolean fieldName) {
             int n = s.length();
             ensure(n + 2);
             int start = length;
@@ -185,7 +189,9 @@ public final class CanonicalJson {
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
                 if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
-                    viaJackson(s);
+                    // Jackson writes half a surrogate pair as an escape, but refuses to read one back in a
+                    // field name: a record with such a key (an application's map) could never be verified.
+                    viaJackson(fieldName ? WholeCharacters.of(s) : s);
                     return;
                 }
                 b[at++] = (byte) c;

@@ -37,6 +37,21 @@ class ArgumentSummaryTest {
     }
 
     @Test
+    void aCutNeverSplitsASurrogatePair() {
+        String emoji = "x" + "\uD83D\uDE00".repeat(1000);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary =
+                (Map<String, Object>) ArgumentSummary.of(Map.of("headers", Map.of(emoji, emoji)), Set.of())
+                        .get("headers");
+        String key = summary.keySet().iterator().next();
+        String value = (String) summary.get(key);
+        for (String cut : List.of(key, value)) {
+            String kept = cut.substring(0, cut.indexOf("...[truncated"));
+            assertTrue(Character.isLowSurrogate(kept.charAt(kept.length() - 1)), "ends with a whole pair");
+        }
+    }
+
+    @Test
     void capsLongLists() {
         List<Object> items = java.util.stream.IntStream.range(0, 1_000)
                 .mapToObj(i -> (Object) (long) i)

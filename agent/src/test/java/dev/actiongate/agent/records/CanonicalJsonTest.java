@@ -152,4 +152,20 @@ class CanonicalJsonTest {
                     () -> "accepted " + line);
         }
     }
+
+    @Test
+    void aFieldNameWithHalfASurrogatePairIsWrittenSoThatItReadsBack() throws Exception {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("alone\uD83D", 1);
+        record.put("\uDE00first", 2);
+        record.put("pair\uD83D\uDE00", "value keeps its half \uD83D");
+
+        byte[] written = CanonicalJson.bytes(record);
+        Map<String, Object> read = CanonicalJson.parse(new String(written, StandardCharsets.UTF_8));
+
+        assertEquals(1, read.get("alone\uFFFD"));
+        assertEquals(2, read.get("\uFFFDfirst"));
+        assertEquals("value keeps its half \uD83D", read.get("pair\uD83D\uDE00"));
+        assertArrayEquals(written, CanonicalJson.bytes(read), "it hashes as it was written");
+    }
 }
