@@ -51,6 +51,7 @@ class FleetQuotaTest {
     /** Replica {@code name} of the service, on the JDK {@link Fleet#jdkOf} gives it. */
     private AgentApp.Running replica(String store, String name) throws Exception {
         return Fleet.instance(Fleet.jdkOf(name), dir, store, "billing", name)
+                .jdkDefaults() // concurrent calls race for a limit's last units: under C2, as in production
                 .policy(POLICY)
                 .main(QuotaApp.class, "gate:go", "send:15:s" + name, "refund:8:r" + name + ":125", "mark:done")
                 .start();

@@ -47,7 +47,7 @@ public final class ForkedJvm {
      * defaults goes to C2 compiling for a peak it never reaches and to starting G1's threads, on
      * a machine that runs hundreds of them one after another. The client compiler and the serial
      * collector take a third less CPU per JVM and change nothing the tests look at. What needs the
-     * JDK's defaults opts out ({@link #jdkDefaults}): races under C2 (ConcurrencyTest), heaps sized
+     * JDK's defaults opts out ({@link #jdkDefaults}): races under C2 (ConcurrencyTest, FleetQuotaTest), heaps sized
      * for G1 (ManyRulesTest, the argument budgets), a collector's class unloading (UnloadTest), and
      * the README's demo as a user runs it. The agent's concurrency is also tested in-process, in the
      * agent module's JVM, with the JDK's defaults.
@@ -232,7 +232,9 @@ public final class ForkedJvm {
         }
         command.add(jdk.java().toString());
         if (quickStart) {
-            command.addAll(QUICK_START); // before the test's own options, which may override them
+            // Before the test's own options, which may override them (a -XX:+UseG1GC of its own
+            // would clash with the serial collector: such a test asks for jdkDefaults()).
+            command.addAll(QUICK_START);
         }
         command.addAll(earlierAgents);
         if (agentArgs != null) {
