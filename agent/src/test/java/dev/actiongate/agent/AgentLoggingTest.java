@@ -50,16 +50,7 @@ class AgentLoggingTest {
 
     @Test
     void anExceptionWhoseMessageThrowsIsStillLogged() {
-        RuntimeException hostile = new RuntimeException() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String getMessage() {
-                throw new IllegalStateException("no message for you");
-            }
-        };
-
-        String out = stderrOf(log -> log.error("a governed call failed", hostile));
+        String out = stderrOf(log -> log.error("a governed call failed", messageThatThrows()));
 
         assertTrue(out.contains("ERROR a governed call failed"), out);
         assertTrue(out.contains("its stack trace could not be printed: java.lang.IllegalStateException"), out);
@@ -70,14 +61,7 @@ class AgentLoggingTest {
         Object hostile = new Object() {
             @Override
             public String toString() {
-                throw new IllegalStateException() {
-                    private static final long serialVersionUID = 1L;
-
-                    @Override
-                    public String getMessage() {
-                        throw new IllegalStateException("nor this");
-                    }
-                };
+                throw messageThatThrows();
             }
         };
 
@@ -99,6 +83,18 @@ class AgentLoggingTest {
         assertTrue(out.contains("ERROR a governed call failed"), out.substring(0, 200));
         assertTrue(out.contains("its stack trace could not be printed: java.lang.StackOverflowError"));
         assertTrue(out.length() < 100_000, "cut: " + out.length());
+    }
+
+    /** An application's exception that cannot even say what it is. */
+    private static RuntimeException messageThatThrows() {
+        return new IllegalStateException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("no message for you");
+            }
+        };
     }
 
     private static String stderrOf(java.util.function.Consumer<Logger> logging) {
