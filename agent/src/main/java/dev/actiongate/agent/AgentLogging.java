@@ -147,7 +147,8 @@ public final class AgentLogging implements SLF4JServiceProvider {
          */
         private static String formatted(String pattern, Object[] arguments) {
             try {
-                return MessageFormatter.basicArrayFormat(pattern, arguments);
+                // null, as a library may log, reads "null" rather than failing the call that logs it
+                return String.valueOf(MessageFormatter.basicArrayFormat(pattern, arguments));
             } catch (RuntimeException | LinkageError | StackOverflowError e) {
                 return pattern + " (its arguments could not be formatted: "
                         + e.getClass().getName() + ")";

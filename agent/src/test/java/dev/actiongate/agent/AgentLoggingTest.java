@@ -40,6 +40,13 @@ class AgentLoggingTest {
     }
 
     @Test
+    void aNullMessageReadsNull() {
+        String out = stderrOf(log -> log.warn(null));
+
+        assertTrue(out.endsWith("WARN  null" + System.lineSeparator()), out);
+    }
+
+    @Test
     void anExceptionIsFollowedByItsStackTrace() {
         String out = stderrOf(log -> log.error("could not seal", new IllegalStateException("key unreadable")));
 
