@@ -47,10 +47,10 @@ public final class ForkedJvm {
      * defaults goes to C2 compiling for a peak it never reaches and to starting G1's threads, on
      * a machine that runs hundreds of them one after another. The client compiler and the serial
      * collector take a third less CPU per JVM and change nothing the tests look at. What needs the
-     * JDK's defaults opts out ({@link #jdkDefaults}): races under C2 (ConcurrencyTest, FleetQuotaTest), heaps sized
-     * for G1 (ManyRulesTest, the argument budgets), a collector's class unloading (UnloadTest), and
-     * the README's demo as a user runs it. The agent's concurrency is also tested in-process, in the
-     * agent module's JVM, with the JDK's defaults.
+     * JDK's defaults opts out ({@link #jdkDefaults}): races under C2 (ConcurrencyTest,
+     * FleetQuotaTest), heaps sized for G1 (ManyRulesTest, the argument budgets), a collector's
+     * class unloading (UnloadTest), and the README's demo as a user runs it. The agent's
+     * concurrency is also tested in-process, in the agent module's JVM, with the JDK's defaults.
      */
     private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -48,8 +49,7 @@ public record Jdk(int feature, Path home, String origin) {
      */
     public static Stream<Arguments> inTurnWith(Object... values) {
         List<Jdk> jdks = all().toList();
-        return java.util.stream.IntStream.range(0, values.length)
-                .mapToObj(i -> Arguments.of(jdks.get(i % jdks.size()), values[i]));
+        return IntStream.range(0, values.length).mapToObj(i -> Arguments.of(jdks.get(i % jdks.size()), values[i]));
     }
 
     /** The JDK running the tests. */
